@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "pci_host.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+
+#include "fileio.h"
+#include "iomem.h"
+#include "macro.h"
+#include "pci_class.h"
+#include "rootdir.h"
+
+#define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
+
+static int parse_hex_u16(const char *s, const char *stop, uint16_t *ret)
+{
+        /* Exactly four hex digits, as the kernel prints IDs in uevent. */
+        unsigned value = 0;
+        if (stop - s != 4)
+                return -EBADMSG;
+        for (; s < stop; s++) {
+                int digit = (*s >= '0' && *s <= '9') ? *s - '0'
+                          : (*s >= 'a' && *s <= 'f') ? *s - 'a' + 10
+                          : (*s >= 'A' && *s <= 'F') ? *s - 'A' + 10 : -1;
+                if (digit < 0)
+                        return -EBADMSG;
+                value = value * 16 + (unsigned) digit;
+        }
+        *ret = (uint16_t) value;
+        return 0;
+}
+
+static int parse_id_pair(const char *value, uint16_t *ret_a, uint16_t *ret_b)
+{
+        const char *colon = strchr(value, ':');
+        if (!colon)
+                return -EBADMSG;
+        int r = parse_hex_u16(value, colon, ret_a);
+        if (r < 0)
+                return r;
+        return parse_hex_u16(colon + 1, colon + 1 + strlen(colon + 1), ret_b);
+}
+
+/* uevent carries driver, IDs, class and modalias in one read. */
+static int parse_uevent(char *text, struct pci_function *f)
+{
+        bool have_id = false, have_class = false;
+
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+                char *eq = strchr(line, '=');
+                if (!eq)
+                        continue;
+                *eq = '\0';
+                const char *key = line, *value = eq + 1;
+
+                if (streq(key, "DRIVER"))
+                        snprintf(f->driver, sizeof(f->driver), "%s", value);
+                else if (streq(key, "PCI_ID"))
+                        have_id = parse_id_pair(value, &f->ids.vendor, &f->ids.device) == 0;
+                else if (streq(key, "PCI_SUBSYS_ID"))
+                        (void) parse_id_pair(value, &f->ids.subvendor, &f->ids.subdevice);
+                else if (streq(key, "PCI_CLASS")) {
+                        char *end;
+                        errno = 0;
+                        unsigned long c = strtoul(value, &end, 16);
+                        have_class = errno == 0 && end != value && *end == '\0' && c <= 0xffffff;
+                        if (have_class)
+                                f->ids.class_code = (uint32_t) c;
+                } else if (streq(key, "MODALIAS"))
+                        snprintf(f->modalias, sizeof(f->modalias), "%s", value);
+        }
+        return have_id && have_class ? 0 : -EBADMSG;
+}
+
+static void read_driver_override(int dirfd, struct pci_function *f)
+{
+        char buf[PCI_DRIVER_NAME_MAX];
+        if (read_attr_at(dirfd, "driver_override", buf, sizeof(buf)) < 0 || streq(buf, "(null)"))
+                buf[0] = '\0';
+        memcpy(f->driver_override, buf, sizeof(buf));
+}
+
+int pci_function_refresh_binding(const struct rootdir *root, struct pci_function *f)
+{
+        char path[sizeof(SYSFS_PCI_DEVICES) + PCI_ADDRESS_STRING_MAX + 1];
+        snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", f->name);
+        _cleanup_close_ int dirfd = rootdir_open_dir(root, path);
+        if (dirfd < 0)
+                return dirfd;
+
+        _cleanup_free_ char *driver = NULL;
+        int r = readlink_basename_at(dirfd, "driver", &driver);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        snprintf(f->driver, sizeof(f->driver), "%s", driver ? driver : "");
+        read_driver_override(dirfd, f);
+        return 0;
+}
+
+static int read_config_header(int dirfd, struct pci_function *f)
+{
+        /* Only the standard header; reading config of a runtime-suspended GPU wakes it, so this
+         * is never done on the boot path. */
+        _cleanup_close_ int fd = openat(dirfd, "config", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        uint8_t header[64];
+        ssize_t n = pread(fd, header, sizeof(header), 0);
+        if (n < 0)
+                return -errno;
+        if (n < 0x10)
+                return -EBADMSG;
+        f->revision = header[0x08];
+        f->header = (enum pci_header_kind) (header[0x0e] & 0x7f);
+        return 0;
+}
+
+static int read_function(const struct rootdir *root, const char *name, unsigned flags, struct pci_function *f)
+{
+        char path[sizeof(SYSFS_PCI_DEVICES) + 256];
+        snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", name);
+        _cleanup_close_ int dirfd = rootdir_open_dir(root, path);
+        if (dirfd < 0)
+                return dirfd;
+
+        _cleanup_free_ char *uevent = NULL;
+        int r = read_full_at(dirfd, "uevent", &uevent, NULL);
+        if (r < 0)
+                return r;
+        r = parse_uevent(uevent, f);
+        if (r < 0)
+                return r;
+
+        _cleanup_free_ char *group = NULL;
+        if (readlink_basename_at(dirfd, "iommu_group", &group) >= 0) {
+                char *end;
+                long number = strtol(group, &end, 10);
+                if (*end == '\0' && end != group && number >= 0 && number <= INT32_MAX)
+                        f->iommu_group = (int) number;
+        }
+
+        read_driver_override(dirfd, f);
+
+        long value;
+        if (pci_class_is_vga(f->ids.class_code) && read_attr_int_at(dirfd, "boot_vga", &value) >= 0)
+                f->boot_vga = value ? TRISTATE_YES : TRISTATE_NO;
+        if (read_attr_int_at(dirfd, "sriov_totalvfs", &value) >= 0 && value > 0) {
+                f->sriov_totalvfs = (int) value;
+                if (read_attr_int_at(dirfd, "sriov_numvfs", &value) >= 0)
+                        f->sriov_numvfs = (int) value;
+        }
+
+        if (flags & PCI_SCAN_DETAILS) {
+                (void) read_config_header(dirfd, f);
+                if (read_attr_int_at(dirfd, "numa_node", &value) >= 0)
+                        f->numa_node = (int) value;
+        }
+        return 0;
+}
+
+static int compare_functions(const void *a, const void *b)
+{
+        return pci_address_compare(&((const struct pci_function *) a)->address,
+                                   &((const struct pci_function *) b)->address);
+}
+
+/* The bus/pci/devices link target names every bridge above the function. */
+static void link_parents(struct pci_host *host)
+{
+        for (size_t i = 0; i < host->n_functions; i++) {
+                struct pci_function *f = &host->functions[i];
+                const char *path = f->sysfs_path;
+                if (!path)
+                        continue;
+                const char *last = strrchr(path, '/');
+                if (!last)
+                        continue;
+                const char *prev = last;
+                while (prev > path && prev[-1] != '/')
+                        prev--;
+                char component[PCI_ADDRESS_STRING_MAX + 8];
+                size_t len = (size_t) (last - prev);
+                if (len >= sizeof(component))
+                        continue;
+                memcpy(component, prev, len);
+                component[len] = '\0';
+                struct pci_address parent;
+                if (pci_address_parse(component, &parent, NULL) < 0)
+                        continue;
+                struct pci_function *p = pci_host_find(host, &parent);
+                if (p)
+                        f->parent = (int) pci_host_index(host, p);
+        }
+}
+
+static int add_member(struct pci_host *host, int number, size_t index)
+{
+        struct iommu_group *g = NULL;
+        for (size_t i = 0; i < host->n_groups; i++)
+                if (host->groups[i].number == number) {
+                        g = &host->groups[i];
+                        break;
+                }
+        if (!g) {
+                struct iommu_group *grown = realloc(host->groups, (host->n_groups + 1) * sizeof(*grown));
+                if (!grown)
+                        return -ENOMEM;
+                host->groups = grown;
+                g = &host->groups[host->n_groups++];
+                *g = (struct iommu_group) { .number = number };
+        }
+        size_t *members = realloc(g->members, (g->n_members + 1) * sizeof(*members));
+        if (!members)
+                return -ENOMEM;
+        g->members = members;
+        g->members[g->n_members++] = index;
+        return 0;
+}
+
+static int compare_groups(const void *a, const void *b)
+{
+        int x = ((const struct iommu_group *) a)->number, y = ((const struct iommu_group *) b)->number;
+        return (x > y) - (x < y);
+}
+
+static int build_groups(struct pci_host *host)
+{
+        /* Functions are already in address order, so members come out in address order too. */
+        for (size_t i = 0; i < host->n_functions; i++)
+                if (host->functions[i].iommu_group >= 0) {
+                        int r = add_member(host, host->functions[i].iommu_group, i);
+                        if (r < 0)
+                                return r;
+                }
+        if (host->n_groups > 1)
+                qsort(host->groups, host->n_groups, sizeof(*host->groups), compare_groups);
+        return 0;
+}
+
+static void mark_framebuffer_owners(const struct rootdir *root, struct pci_host *host)
+{
+        _cleanup_free_ char *iomem = NULL;
+        if (rootdir_read_file(root, "/proc/iomem", &iomem, NULL) < 0)
+                return; /* unknown: boot_vga is all we have then */
+
+        _cleanup_free_ struct framebuffer_range *fbs = NULL;
+        size_t n = 0;
+        if (iomem_find_framebuffers(iomem, &fbs, &n) < 0)
+                return;
+        for (size_t i = 0; i < n; i++) {
+                if (!fbs[i].has_owner)
+                        continue;
+                struct pci_function *f = pci_host_find(host, &fbs[i].owner);
+                if (f)
+                        f->owns_framebuffer = true;
+        }
+}
+
+static int detect_iommu(const struct rootdir *root, struct pci_host *host)
+{
+        host->has_dmar = rootdir_exists(root, "/sys/firmware/acpi/tables/DMAR") > 0;
+        host->has_ivrs = rootdir_exists(root, "/sys/firmware/acpi/tables/IVRS") > 0;
+        host->iommu_active = host->n_groups > 0;
+
+        _cleanup_close_ int fd = rootdir_open_dir(root, "/sys/class/iommu");
+        if (fd < 0)
+                return 0;
+        DIR *d = fdopendir(fd);
+        if (!d)
+                return -errno;
+        fd = -1;
+        for (struct dirent *de; (de = readdir(d));)
+                if (de->d_name[0] != '.')
+                        host->iommu_active = true;
+        closedir(d);
+        return 0;
+}
+
+int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **ret)
+{
+        _cleanup_pci_host_ struct pci_host *host = calloc(1, sizeof(*host));
+        if (!host)
+                return -ENOMEM;
+
+        _cleanup_close_ int fd = rootdir_open_dir(root, SYSFS_PCI_DEVICES);
+        if (fd < 0)
+                return fd;
+        int listfd = dup(fd);
+        if (listfd < 0)
+                return -errno;
+        DIR *d = fdopendir(listfd);
+        if (!d) {
+                close(listfd);
+                return -errno;
+        }
+
+        size_t allocated = 0;
+        int r = 0;
+        for (struct dirent *de; (de = readdir(d));) {
+                struct pci_address address;
+                if (pci_address_parse(de->d_name, &address, NULL) < 0)
+                        continue;
+                if (host->n_functions == allocated) {
+                        allocated = allocated ? allocated * 2 : 64;
+                        struct pci_function *grown = realloc(host->functions, allocated * sizeof(*grown));
+                        if (!grown) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        host->functions = grown;
+                }
+                struct pci_function *f = &host->functions[host->n_functions];
+                *f = (struct pci_function) {
+                        .address = address,
+                        .revision = -1,
+                        .header = PCI_HEADER_UNKNOWN,
+                        .boot_vga = TRISTATE_UNKNOWN,
+                        .iommu_group = -1,
+                        .numa_node = -1,
+                        .sriov_totalvfs = -1,
+                        .sriov_numvfs = -1,
+                        .parent = -1,
+                };
+                pci_address_format(&address, f->name);
+
+                if (read_function(root, de->d_name, flags, f) < 0)
+                        continue; /* vanished mid-scan or unreadable: not a function we can act on */
+
+                _cleanup_free_ char *target = NULL;
+                if (readlink_at(fd, de->d_name, &target) >= 0) {
+                        const char *p = target;
+                        while (startswith(p, "../"))
+                                p += 3;
+                        f->sysfs_path = strdup(p);
+                }
+                host->n_functions++;
+        }
+        closedir(d);
+        if (r < 0)
+                return r;
+
+        qsort(host->functions, host->n_functions, sizeof(*host->functions), compare_functions);
+        link_parents(host);
+        r = build_groups(host);
+        if (r < 0)
+                return r;
+        mark_framebuffer_owners(root, host);
+        r = detect_iommu(root, host);
+        if (r < 0)
+                return r;
+
+        *ret = TAKE_PTR(host);
+        return 0;
+}
+
+struct pci_host *pci_host_free(struct pci_host *host)
+{
+        if (!host)
+                return NULL;
+        for (size_t i = 0; i < host->n_functions; i++)
+                free(host->functions[i].sysfs_path);
+        for (size_t i = 0; i < host->n_groups; i++)
+                free(host->groups[i].members);
+        free(host->functions);
+        free(host->groups);
+        free(host);
+        return NULL;
+}
+
+struct pci_function *pci_host_find(const struct pci_host *host, const struct pci_address *address)
+{
+        struct pci_function key = { .address = *address };
+        return bsearch(&key, host->functions, host->n_functions, sizeof(key), compare_functions);
+}
+
+const struct iommu_group *pci_host_group(const struct pci_host *host, int number)
+{
+        struct iommu_group key = { .number = number };
+        return bsearch(&key, host->groups, host->n_groups, sizeof(key), compare_groups);
+}
+
+bool pci_function_is_bridge(const struct pci_function *f)
+{
+        /* Header type when it was read; otherwise the class, which agrees for every real bridge. */
+        if (f->header == PCI_HEADER_BRIDGE || f->header == PCI_HEADER_CARDBUS)
+                return true;
+        return pci_class_is_bridge(f->ids.class_code);
+}
+
+bool pci_function_is_console_gpu(const struct pci_function *f)
+{
+        return f->boot_vga == TRISTATE_YES || f->owns_framebuffer;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The PCI half of the host model: every PCI function and IOMMU group, read once from sysfs
+ * through the root prefix. Everything else (policy, plans, listings) works on this data.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pci_address.h"
+#include "vfio_id.h"
+
+struct rootdir;
+
+#define PCI_DRIVER_NAME_MAX 64
+#define PCI_MODALIAS_MAX 64
+
+enum pci_header_kind {
+        PCI_HEADER_UNKNOWN = -1,
+        PCI_HEADER_ENDPOINT = 0, /* type 0 */
+        PCI_HEADER_BRIDGE = 1,   /* type 1, PCI-to-PCI bridges and PCIe ports */
+        PCI_HEADER_CARDBUS = 2,
+};
+
+enum tristate { TRISTATE_UNKNOWN = -1, TRISTATE_NO = 0, TRISTATE_YES = 1 };
+
+struct pci_function {
+        struct pci_address address;
+        char name[PCI_ADDRESS_STRING_MAX]; /* "0000:0b:00.0" */
+        struct pci_ids ids;
+        int revision;                   /* -1 when not read (boot path) or unreadable */
+        enum pci_header_kind header;
+        enum tristate boot_vga;         /* UNKNOWN for non-VGA classes: the file does not exist */
+        bool owns_framebuffer;          /* a firmware framebuffer lies inside one of its BARs */
+        int iommu_group;                /* -1: none (IOMMU off, or the device is not translated) */
+        char driver[PCI_DRIVER_NAME_MAX];          /* "" when unbound */
+        char driver_override[PCI_DRIVER_NAME_MAX]; /* "" when unset ("(null)" in sysfs) */
+        char modalias[PCI_MODALIAS_MAX];
+        int numa_node;                  /* -1: none or not read */
+        int sriov_totalvfs;             /* -1: not an SR-IOV physical function */
+        int sriov_numvfs;
+        int parent;                     /* index of the upstream bridge in pci_host.functions, -1 at a root bus */
+        char *sysfs_path;               /* "devices/pci0000:00/0000:00:1c.0/0000:03:00.0" */
+};
+
+struct iommu_group {
+        int number;
+        size_t n_members;
+        size_t *members; /* indices into pci_host.functions, in address order */
+};
+
+struct pci_host {
+        struct pci_function *functions; /* sorted by address */
+        size_t n_functions;
+        struct iommu_group *groups;     /* sorted by number */
+        size_t n_groups;
+        bool iommu_active;              /* /sys/class/iommu has an entry, or any group exists */
+        bool has_dmar, has_ivrs;        /* ACPI tables: Intel VT-d, AMD-Vi */
+};
+
+enum pci_scan_flags {
+        /* Also read what only listings and cmdlinegen need: revision, header type, NUMA node. */
+        PCI_SCAN_DETAILS = 1 << 0,
+};
+
+/*
+ * Read every PCI function. A function whose files are missing or malformed is still listed with
+ * what could be read (and -1/"" for the rest); a function that vanished mid-scan is skipped.
+ * Fails only when /sys/bus/pci/devices itself cannot be read.
+ */
+int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **ret);
+struct pci_host *pci_host_free(struct pci_host *host);
+static inline void pci_host_freep(struct pci_host **h)
+{
+        if (*h)
+                pci_host_free(*h);
+}
+#define _cleanup_pci_host_ __attribute__((cleanup(pci_host_freep)))
+
+struct pci_function *pci_host_find(const struct pci_host *host, const struct pci_address *address);
+const struct iommu_group *pci_host_group(const struct pci_host *host, int number);
+static inline size_t pci_host_index(const struct pci_host *host, const struct pci_function *f)
+{
+        return (size_t) (f - host->functions);
+}
+
+/* Re-read driver and driver_override of one function (after writes, binds, unbinds). */
+int pci_function_refresh_binding(const struct rootdir *root, struct pci_function *f);
+
+/* Class helpers */
+bool pci_function_is_bridge(const struct pci_function *f);
+bool pci_function_is_console_gpu(const struct pci_function *f);
