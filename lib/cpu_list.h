@@ -42,7 +42,7 @@ int cpu_set_next(const struct cpu_set *set, unsigned from);
 
 /*
  * Parse into a fresh set of nbits CPUs (*ret is written only on success), following
- * bitmap_parselist() in lib/bitmap-str.c (lib/bitmap.c before 6.5):
+ * bitmap_parselist() in lib/bitmap-str.c (lib/bitmap.c in older kernels):
  *  - numbers are decimal, no sign, no "0x"; "N" (uppercase only) is nbits-1 and may stand for any
  *    number, also in "a-b:used/group"; "all" (any case) is 0-(nbits-1), optionally with
  *    ":used/group"; a group pattern needs a range ("3:1/2" is -EINVAL);
