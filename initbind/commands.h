@@ -4,11 +4,22 @@
 
 #include <stdbool.h>
 
+#include "pci_address.h"
+
 struct rootdir;
 
 struct initbind_options {
         const struct rootdir *root;
+        const char *config_path;  /* NULL: /etc/initbind.conf below the root */
         bool json;
+        bool strict;              /* boot: exit non-zero on any failure, for scripts and tests */
+        unsigned allow;           /* claim: CONFIG_ALLOW_* from --allow */
 };
 
+/* Each returns the process exit status. */
 int command_list(const struct initbind_options *opts);
+int command_boot(const struct initbind_options *opts);
+int command_plan(const struct initbind_options *opts);
+int command_status(const struct initbind_options *opts);
+int command_claim(const struct initbind_options *opts, const struct pci_address *address);
+int command_release(const struct initbind_options *opts, const struct pci_address *address);

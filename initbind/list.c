@@ -167,7 +167,7 @@ int command_list(const struct initbind_options *opts)
         if (r < 0) {
                 log_error("cannot read PCI devices under %s/sys/bus/pci/devices: %s",
                           rootdir_is_host(opts->root) ? "" : rootdir_path(opts->root), strerror(-r));
-                return r;
+                return 1;
         }
 
         _cleanup_pci_names_ struct pci_names *names = pci_names_new();

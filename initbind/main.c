@@ -4,35 +4,85 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "config.h"
 #include "log.h"
 #include "rootdir.h"
 
 static void help(void)
 {
-        printf("Usage: initbind [OPTIONS] COMMAND\n"
+        printf("Usage: initbind [OPTIONS] COMMAND [ADDRESS]\n"
                "\n"
-               "Claim PCI devices for vfio-pci in early boot, and inspect them on a running host.\n"
+               "Claim PCI devices for vfio-pci in early boot, and move them on a running host.\n"
                "\n"
                "Commands:\n"
                "  list              every PCI function by IOMMU group, and whether it can be claimed\n"
+               "  boot              claim what the kernel command line and the config name (the\n"
+               "                    initramfs hooks run this; it never fails the boot)\n"
+               "  plan              what boot would do now, writing nothing\n"
+               "  status            what is on vfio-pci, group usability, configured claims not done\n"
+               "  claim ADDRESS     claim a function and the rest of its IOMMU group now\n"
+               "  release ADDRESS   give a claimed function and its group back to the host drivers\n"
                "\n"
                "Options:\n"
-               "      --root DIR    read the machine below DIR instead of / (a fixture or an image)\n"
-               "      --json        machine-readable output\n"
-               "  -v, --verbose     log more\n"
+               "      --root DIR    the machine below DIR instead of / (a fixture or an image)\n"
+               "      --config FILE the configuration file below the root (default %s)\n"
+               "      --allow LIST  claim: console,storage,unbind,partial-group (as allow= in the config)\n"
+               "      --strict      boot: exit 1 when anything failed (for scripts and tests)\n"
+               "      --json        machine-readable output (list, plan, status)\n"
+               "  -v, --verbose     log more, including every sysfs write\n"
                "  -q, --quiet       log only errors\n"
                "  -h, --help        show this help\n"
                "      --version     show the version\n"
                "\n"
-               "See initbind(8) and initbind.conf(5).\n");
+               "See initbind(8) and initbind.conf(5).\n",
+               INITBIND_CONFIG_PATH);
 }
 
-enum { ARG_ROOT = 0x100, ARG_JSON, ARG_VERSION };
+enum { ARG_ROOT = 0x100, ARG_CONFIG, ARG_ALLOW, ARG_STRICT, ARG_JSON, ARG_VERSION };
+
+static int parse_allow(const char *list, unsigned *ret)
+{
+        static const struct {
+                const char *word;
+                unsigned flag;
+        } words[] = {
+                { "console", CONFIG_ALLOW_CONSOLE },
+                { "storage", CONFIG_ALLOW_STORAGE },
+                { "unbind", CONFIG_ALLOW_UNBIND },
+                { "partial-group", CONFIG_ALLOW_PARTIAL_GROUP },
+        };
+        _cleanup_free_ char *copy = strdup(list);
+        if (!copy)
+                return -ENOMEM;
+        unsigned allow = 0;
+        char *save = NULL;
+        for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+                size_t i;
+                for (i = 0; i < ELEMENTSOF(words) && !streq(words[i].word, w); i++)
+                        ;
+                if (i == ELEMENTSOF(words)) {
+                        log_error("--allow: unknown permission '%s' at column %zu; expected console, storage, unbind or partial-group",
+                                  w, (size_t) (w - copy) + 1);
+                        return -EINVAL;
+                }
+                allow |= words[i].flag;
+        }
+        *ret = allow;
+        return 0;
+}
+
+static bool command_takes_address(const char *command)
+{
+        return streq(command, "claim") || streq(command, "release");
+}
 
 int main(int argc, char **argv)
 {
         static const struct option options[] = {
                 { "root", required_argument, NULL, ARG_ROOT },
+                { "config", required_argument, NULL, ARG_CONFIG },
+                { "allow", required_argument, NULL, ARG_ALLOW },
+                { "strict", no_argument, NULL, ARG_STRICT },
                 { "json", no_argument, NULL, ARG_JSON },
                 { "verbose", no_argument, NULL, 'v' },
                 { "quiet", no_argument, NULL, 'q' },
@@ -41,14 +91,20 @@ int main(int argc, char **argv)
                 {}
         };
         const char *arg_root = "/";
-        bool arg_json = false;
-        enum log_level level = LOG_LEVEL_NOTICE;
+        struct initbind_options opts = {};
+        enum log_level level = LOG_LEVEL_INFO;
 
         log_setup("initbind", level);
         for (int c; (c = getopt_long(argc, argv, "vqh", options, NULL)) >= 0;) {
                 switch (c) {
                 case ARG_ROOT: arg_root = optarg; break;
-                case ARG_JSON: arg_json = true; break;
+                case ARG_CONFIG: opts.config_path = optarg; break;
+                case ARG_ALLOW:
+                        if (parse_allow(optarg, &opts.allow) < 0)
+                                return 2;
+                        break;
+                case ARG_STRICT: opts.strict = true; break;
+                case ARG_JSON: opts.json = true; break;
                 case 'v': level = LOG_LEVEL_DEBUG; break;
                 case 'q': level = LOG_LEVEL_ERR; break;
                 case 'h': help(); return 0;
@@ -62,9 +118,23 @@ int main(int argc, char **argv)
                 log_error("no command given; try 'initbind --help'");
                 return 2;
         }
-        const char *command = argv[optind];
-        if (optind + 1 < argc) {
-                log_error("unexpected argument '%s' after '%s'", argv[optind + 1], command);
+        const char *command = argv[optind++];
+        struct pci_address address;
+        if (command_takes_address(command)) {
+                if (optind >= argc) {
+                        log_error("'%s' needs a PCI address, e.g. 0000:0b:00.0", command);
+                        return 2;
+                }
+                size_t pos = 0;
+                const char *expected = NULL;
+                if (pci_address_parse_full(argv[optind], &address, &pos, &expected) < 0) {
+                        log_error("'%s' at column %zu: expected %s", argv[optind], pos + 1, expected ? expected : "a PCI address");
+                        return 2;
+                }
+                optind++;
+        }
+        if (optind < argc) {
+                log_error("unexpected argument '%s' after '%s'", argv[optind], command);
                 return 2;
         }
 
@@ -74,10 +144,20 @@ int main(int argc, char **argv)
                 log_error("cannot open root directory '%s': %s", arg_root, strerror(-r));
                 return 1;
         }
-        struct initbind_options opts = { .root = root, .json = arg_json };
+        opts.root = root;
 
         if (streq(command, "list"))
-                return command_list(&opts) < 0 ? 1 : 0;
+                return command_list(&opts);
+        if (streq(command, "boot"))
+                return command_boot(&opts);
+        if (streq(command, "plan"))
+                return command_plan(&opts);
+        if (streq(command, "status"))
+                return command_status(&opts);
+        if (streq(command, "claim"))
+                return command_claim(&opts, &address);
+        if (streq(command, "release"))
+                return command_release(&opts, &address);
 
         log_error("unknown command '%s'; try 'initbind --help'", command);
         return 2;

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "session.h"
+
+#include "claim_exec.h"
+#include "log.h"
+#include "rootdir.h"
+
+int session_open(struct session *s, const struct initbind_options *opts)
+{
+        *s = (struct session) { .opts = opts };
+
+        int r = module_loader_new(opts->root, NULL, &s->loader);
+        if (r < 0) {
+                log_warning("cannot set up libkmod (%s): modprobe.d options are not read and modules cannot be loaded",
+                            strerror(-r));
+                s->loader = NULL;
+        }
+
+        r = claim_sources_read(opts->root, opts->config_path, s->loader, &s->sources);
+        if (r < 0) {
+                log_error("cannot read the kernel command line: %s", strerror(-r));
+                return r;
+        }
+        if (s->sources.disabled)
+                return 0;
+
+        r = pci_host_scan(opts->root, 0, &s->host);
+        if (r < 0) {
+                log_error("cannot read PCI devices: %s", strerror(-r));
+                return r;
+        }
+        return 0;
+}
+
+size_t session_log_diagnostics(const struct session *s)
+{
+        for (size_t i = 0; i < s->sources.n_diagnostics; i++)
+                log_error("%s", s->sources.diagnostics[i]);
+        return s->sources.n_diagnostics;
+}
+
+int session_plan(struct session *s)
+{
+        struct claim_input input = claim_sources_input(&s->sources);
+        int r = claim_plan_build(s->host, &input, &s->plan);
+        if (r < 0)
+                log_error("cannot build the claim plan: %s", strerror(-r));
+        return r;
+}
+
+void session_log_plan(const struct session *s)
+{
+        if (s->sources.n_requests > 0 && !s->host->iommu_active)
+                log_error("no IOMMU is active: nothing can be claimed (%s)",
+                          s->host->has_dmar ? "the firmware has a DMAR table: add intel_iommu=on"
+                          : s->host->has_ivrs ? "the firmware has an IVRS table but AMD-Vi is off"
+                                              : "enable VT-d or AMD-Vi in the firmware setup");
+        for (size_t i = 0; i < s->plan->n_refusals; i++) {
+                const struct plan_refusal *ref = &s->plan->refusals[i];
+                log_full(ref->is_error ? LOG_LEVEL_ERR : LOG_LEVEL_NOTICE, "%s (%s)", ref->message, ref->origin);
+        }
+}
+
+static int ops_load_vfio(void *userdata)
+{
+        struct session *s = userdata;
+        return s->loader ? module_loader_load_vfio(s->loader) : -ENOPKG;
+}
+
+static int ops_host_driver(void *userdata, const struct pci_function *f, char *buf, size_t size)
+{
+        struct session *s = userdata;
+        return s->loader ? module_loader_host_driver(s->loader, s->opts->root, f, buf, size) : -ENOENT;
+}
+
+int session_execute(struct session *s, struct claim_report *report)
+{
+        struct claim_ops ops = { .load_vfio = ops_load_vfio, .host_driver = ops_host_driver, .userdata = s };
+        int r = claim_plan_execute(s->opts->root, s->host, s->plan, &ops, report);
+        if (r == -ENOMEM) {
+                log_error("out of memory");
+                return r;
+        }
+        return (int) report->n_failed;
+}
+
+void session_close(struct session *s)
+{
+        claim_plan_free(s->plan);
+        pci_host_free(s->host);
+        claim_sources_done(&s->sources);
+        module_loader_free(s->loader);
+        *s = (struct session) {};
+}

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "claim_exec.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+
+#include "fileio.h"
+#include "group_viability.h"
+#include "log.h"
+#include "macro.h"
+#include "rootdir.h"
+
+#define VFIO_PCI_DRIVER "vfio-pci"
+
+int sysfs_write(const struct rootdir *root, const char *path, const char *value)
+{
+        size_t len = strlen(value);
+        log_debug("write %s: %.*s", path, (int) (len && value[len - 1] == '\n' ? len - 1 : len), value);
+
+        _cleanup_close_ int fd = rootdir_open(root, path, O_WRONLY | O_TRUNC | O_NOCTTY, 0);
+        if (fd < 0)
+                return fd;
+        ssize_t n;
+        do
+                n = write(fd, value, len);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -errno;
+        return (size_t) n == len ? 0 : -EIO;
+}
+
+static int write_device_attr(const struct rootdir *root, const struct pci_function *f, const char *attr, const char *value)
+{
+        char path[128];
+        snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", f->name, attr);
+        return sysfs_write(root, path, value);
+}
+
+static int write_override(const struct rootdir *root, const struct pci_function *f, const char *driver)
+{
+        /* Clearing takes "\n": an empty write leaves the override as it was. */
+        char value[PCI_DRIVER_NAME_MAX + 2];
+        snprintf(value, sizeof(value), "%s\n", driver ? driver : "");
+        return write_device_attr(root, f, "driver_override", value);
+}
+
+static int write_address_to(const struct rootdir *root, const char *path, const struct pci_function *f)
+{
+        char value[PCI_ADDRESS_STRING_MAX + 1];
+        snprintf(value, sizeof(value), "%s\n", f->name);
+        return sysfs_write(root, path, value);
+}
+
+static bool on_vfio(const struct pci_function *f) { return streq(f->driver, VFIO_PCI_DRIVER); }
+
+static void refresh(const struct rootdir *root, struct pci_function *f)
+{
+        int r = pci_function_refresh_binding(root, f);
+        if (r < 0)
+                log_warning("%s: cannot read its driver back: %s", f->name, strerror(-r));
+}
+
+/* Take back an override that did not lead to vfio-pci, and let the host driver have the device. */
+static void roll_back(const struct rootdir *root, struct pci_function *f, bool was_unbound)
+{
+        int r = write_override(root, f, NULL);
+        if (r < 0)
+                log_error("%s: cannot clear driver_override again: %s; it stays reserved for vfio-pci until reboot",
+                          f->name, strerror(-r));
+        if (was_unbound) /* we took it off its driver: offer it back (DPDK's devbind does the same) */
+                (void) write_address_to(root, "/sys/bus/pci/drivers_probe", f);
+        refresh(root, f);
+}
+
+int claim_release_function(const struct rootdir *root, struct pci_function *f)
+{
+        int r = write_override(root, f, NULL);
+        if (r < 0)
+                return r;
+        if (on_vfio(f)) {
+                r = write_address_to(root, "/sys/bus/pci/drivers/vfio-pci/unbind", f);
+                if (r < 0)
+                        return r;
+        }
+        (void) write_address_to(root, "/sys/bus/pci/drivers_probe", f);
+        return pci_function_refresh_binding(root, f);
+}
+
+static void claim_overrides(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
+                            struct claim_report *report)
+{
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                const struct plan_entry *e = &plan->entries[i];
+                struct pci_function *f = &host->functions[e->function];
+                if (e->action == PLAN_ALREADY_CLAIMED) {
+                        report->outcomes[i] = CLAIM_OUTCOME_BOUND;
+                        log_info("%s is on vfio-pci already (%s)", f->name, e->why);
+                        continue;
+                }
+                if (e->action != PLAN_CLAIM)
+                        continue;
+                int r = write_override(root, f, VFIO_PCI_DRIVER);
+                if (r < 0) {
+                        log_error("%s: cannot write driver_override: %s; not claimed", f->name, strerror(-r));
+                        report->outcomes[i] = CLAIM_OUTCOME_FAILED;
+                        /* A failed write may still have changed it (a short write): make sure. */
+                        roll_back(root, f, false);
+                        continue;
+                }
+                log_info("%s reserved for vfio-pci (%s)", f->name, e->why);
+        }
+}
+
+static void protect_host_devices(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
+                                 const struct claim_ops *ops, struct claim_report *report)
+{
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                const struct plan_entry *e = &plan->entries[i];
+                struct pci_function *f = &host->functions[e->function];
+                if (e->action != PLAN_PROTECT && e->action != PLAN_RETURN_TO_HOST)
+                        continue;
+                report->outcomes[i] = CLAIM_OUTCOME_PROTECTED;
+
+                char driver[PCI_DRIVER_NAME_MAX];
+                bool pinned = ops->host_driver && ops->host_driver(ops->userdata, f, driver, sizeof(driver)) >= 0 &&
+                              write_override(root, f, driver) >= 0;
+                if (pinned)
+                        log_notice("%s kept for the host: %s; driver_override pinned to %s", f->name, e->why, driver);
+                else
+                        log_notice("%s kept for the host: %s; vfio-pci is loaded without its ids, so it cannot take it",
+                                   f->name, e->why);
+
+                if (e->action == PLAN_RETURN_TO_HOST) {
+                        int r = write_address_to(root, "/sys/bus/pci/drivers/vfio-pci/unbind", f);
+                        if (r < 0)
+                                log_error("%s: cannot unbind it from vfio-pci: %s", f->name, strerror(-r));
+                        if (!pinned)
+                                (void) write_override(root, f, NULL);
+                        (void) write_address_to(root, "/sys/bus/pci/drivers_probe", f);
+                        refresh(root, f);
+                }
+        }
+}
+
+static void unbind_allowed(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
+                           struct claim_report *report)
+{
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                const struct plan_entry *e = &plan->entries[i];
+                struct pci_function *f = &host->functions[e->function];
+                if (e->action != PLAN_CLAIM || !e->unbind_first || report->outcomes[i] != CLAIM_OUTCOME_PENDING)
+                        continue;
+                char driver[PCI_DRIVER_NAME_MAX];
+                snprintf(driver, sizeof(driver), "%s", f->driver);
+                char path[128];
+                snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", f->name);
+                int r = write_address_to(root, path, f);
+                if (r < 0 && r != -ENOENT) {
+                        log_error("%s: cannot unbind it from %s: %s; not claimed", f->name, driver, strerror(-r));
+                        report->outcomes[i] = CLAIM_OUTCOME_FAILED;
+                        roll_back(root, f, false);
+                        continue;
+                }
+                log_info("%s unbound from %s (allow=unbind)", f->name, driver);
+        }
+}
+
+/* vfio-pci binds overridden devices as it registers; one already there needs each one bound. */
+static void bind_remaining(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
+                           struct claim_report *report)
+{
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                const struct plan_entry *e = &plan->entries[i];
+                struct pci_function *f = &host->functions[e->function];
+                if (e->action != PLAN_CLAIM || report->outcomes[i] != CLAIM_OUTCOME_PENDING)
+                        continue;
+                refresh(root, f);
+                if (on_vfio(f) || f->driver[0])
+                        continue;
+                /* bind, unlike drivers_probe, returns the probe's error: EINVAL, EBUSY, ENODEV. */
+                int r = write_address_to(root, "/sys/bus/pci/drivers/vfio-pci/bind", f);
+                if (r < 0)
+                        log_error("%s: vfio-pci refused it: %s", f->name, strerror(-r));
+        }
+}
+
+static void verify(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
+                   struct claim_report *report)
+{
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                const struct plan_entry *e = &plan->entries[i];
+                struct pci_function *f = &host->functions[e->function];
+                if (e->action != PLAN_CLAIM || report->outcomes[i] != CLAIM_OUTCOME_PENDING)
+                        continue;
+                refresh(root, f);
+                if (on_vfio(f)) {
+                        report->outcomes[i] = CLAIM_OUTCOME_BOUND;
+                        log_notice("%s claimed: bound to vfio-pci", f->name);
+                        continue;
+                }
+                report->outcomes[i] = CLAIM_OUTCOME_FAILED;
+                log_error("%s did not bind to vfio-pci (driver now: %s); its driver_override is cleared again",
+                          f->name, f->driver[0] ? f->driver : "none");
+                roll_back(root, f, e->unbind_first);
+        }
+}
+
+static void report_groups(const struct pci_host *host, const struct claim_plan *plan, struct claim_report *report)
+{
+        for (size_t i = 0; i < plan->n_groups; i++) {
+                const struct iommu_group *g = pci_host_group(host, plan->groups[i].number);
+                if (!g)
+                        continue;
+                const struct pci_function *blocker = NULL;
+                if (group_is_viable(host, g, &blocker)) {
+                        report->n_groups_usable++;
+                        log_notice("IOMMU group %d is usable by VFIO", g->number);
+                } else {
+                        report->n_groups_unusable++;
+                        log_warning("IOMMU group %d is not usable by VFIO: %s is on %s", g->number, blocker->name,
+                                    blocker->driver);
+                }
+        }
+}
+
+int claim_plan_execute(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
+                       const struct claim_ops *ops, struct claim_report *ret)
+{
+        struct claim_report report = { .outcomes = calloc(plan->n_entries ? plan->n_entries : 1, sizeof(enum claim_outcome)) };
+        if (!report.outcomes)
+                return -ENOMEM;
+
+        claim_overrides(root, host, plan, &report);
+        protect_host_devices(root, host, plan, ops, &report);
+        unbind_allowed(root, host, plan, &report);
+
+        if (plan->needs_vfio) {
+                int r = ops->load_vfio ? ops->load_vfio(ops->userdata) : -EOPNOTSUPP;
+                if (r < 0)
+                        log_error("cannot load vfio-pci: %s", strerror(-r));
+                else
+                        bind_remaining(root, host, plan, &report);
+        }
+        verify(root, host, plan, &report);
+        report_groups(host, plan, &report);
+
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                report.n_bound += report.outcomes[i] == CLAIM_OUTCOME_BOUND;
+                report.n_failed += report.outcomes[i] == CLAIM_OUTCOME_FAILED;
+                report.n_protected += report.outcomes[i] == CLAIM_OUTCOME_PROTECTED;
+        }
+        *ret = report;
+        return report.n_failed ? -EIO : 0;
+}
+
+void claim_report_done(struct claim_report *report)
+{
+        free(report->outcomes);
+        *report = (struct claim_report) {};
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Carry out a claim plan on sysfs: driver_override first, then the vfio modules, then verify every
+ * driver link and take back what did not end on vfio-pci. Every write goes through one function
+ * that logs it (at debug level), so the order of writes can be read back from the log.
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include "claim_plan.h"
+
+struct rootdir;
+
+/* What needs the kernel's module loader: injected so tests can stand in for the kernel. */
+struct claim_ops {
+        /*
+         * Load vfio-pci (without its ids: initbind applies them itself) and vfio_iommu_type1.
+         * Returns 1 when vfio-pci registered now (so it bound every overridden device), 0 when it
+         * was there already (built in or loaded: devices must be bound one by one), or -errno.
+         */
+        int (*load_vfio)(void *userdata);
+        /* The driver name to pin a protected host device to (its host driver), or -ENOENT. */
+        int (*host_driver)(void *userdata, const struct pci_function *f, char *buf, size_t size);
+        void *userdata;
+};
+
+enum claim_outcome {
+        CLAIM_OUTCOME_PENDING,
+        CLAIM_OUTCOME_BOUND,       /* on vfio-pci */
+        CLAIM_OUTCOME_PROTECTED,   /* a protected host device: not on vfio-pci */
+        CLAIM_OUTCOME_FAILED,      /* did not end on vfio-pci; its override was cleared again */
+};
+
+struct claim_report {
+        enum claim_outcome *outcomes; /* one per plan entry */
+        size_t n_bound, n_failed, n_protected;
+        size_t n_groups_usable, n_groups_unusable;
+};
+
+/*
+ * Execute PLAN. HOST is refreshed (driver, override) as the kernel changes it. Never stops
+ * half-way: a failure on one device is logged and the others go on. Returns 0 when every claim
+ * ended on vfio-pci, -EIO when some did not (their overrides are cleared), -ENOMEM.
+ */
+int claim_plan_execute(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
+                       const struct claim_ops *ops, struct claim_report *ret);
+void claim_report_done(struct claim_report *report);
+
+/*
+ * Give one function back to the host: clear its override, unbind it from vfio-pci and let the
+ * kernel probe it again, so its host driver takes it without a reboot. F is refreshed.
+ */
+int claim_release_function(const struct rootdir *root, struct pci_function *f);
+
+/* Write VALUE to PATH below the root with one write(), logging it at debug level. */
+int sysfs_write(const struct rootdir *root, const char *path, const char *value);

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "claim_sources.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "kcmdline.h"
+#include "kernel_info.h"
+#include "module_loader.h"
+#include "macro.h"
+#include "rootdir.h"
+
+static int add_diagnostic(struct claim_sources *s, const char *format, ...) _printf_(2, 3);
+static int add_diagnostic(struct claim_sources *s, const char *format, ...)
+{
+        char (*grown)[CLAIM_DIAGNOSTIC_MAX] = realloc(s->diagnostics, (s->n_diagnostics + 1) * sizeof(*grown));
+        if (!grown)
+                return -ENOMEM;
+        s->diagnostics = grown;
+        va_list ap;
+        va_start(ap, format);
+        vsnprintf(s->diagnostics[s->n_diagnostics++], CLAIM_DIAGNOSTIC_MAX, format, ap);
+        va_end(ap);
+        return 0;
+}
+
+static struct claim_request *new_request(struct claim_sources *s)
+{
+        struct claim_request *grown = realloc(s->requests, (s->n_requests + 1) * sizeof(*grown));
+        if (!grown)
+                return NULL;
+        s->requests = grown;
+        struct claim_request *req = &s->requests[s->n_requests++];
+        *req = (struct claim_request) {};
+        return req;
+}
+
+int claim_sources_add_address(struct claim_sources *s, enum claim_request_kind kind, const struct pci_address *a,
+                              unsigned allow, const char *origin)
+{
+        struct claim_request *req = new_request(s);
+        if (!req)
+                return -ENOMEM;
+        req->kind = kind;
+        req->claim.selector = CONFIG_SELECT_ADDRESS;
+        req->claim.address = *a;
+        req->claim.allow = allow;
+        snprintf(req->origin, sizeof(req->origin), "%s", origin);
+        return 0;
+}
+
+/*
+ * A comma list parsed entry by entry, as the kernel does for vfio-pci.ids: a bad entry is
+ * reported with its position and skipped, the others stand.
+ */
+static int add_id_list(struct claim_sources *s, const char *list, const char *origin)
+{
+        if (strlen(list) > VFIO_ID_LIST_MAX)
+                return add_diagnostic(s, "%s is %zu characters long; the kernel ignores it beyond %d: nothing taken from it",
+                                      origin, strlen(list), VFIO_ID_LIST_MAX);
+        _cleanup_free_ char *copy = strdup(list);
+        if (!copy)
+                return -ENOMEM;
+        for (char *entry = copy, *next; entry; entry = next) {
+                size_t offset = (size_t) (entry - copy);
+                next = strchr(entry, ',');
+                if (next)
+                        *next++ = '\0';
+                if (!*entry)
+                        continue;
+                struct vfio_id id;
+                size_t pos = 0;
+                const char *expected = NULL;
+                if (vfio_id_parse_full(entry, &id, &pos, &expected) < 0) {
+                        int r = add_diagnostic(s, "%s: entry '%s' at column %zu: expected %s; skipped, as the kernel skips it",
+                                               origin, entry, offset + pos + 1, expected ? expected : "an ID spec vvvv:dddd");
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                struct claim_request *req = new_request(s);
+                if (!req)
+                        return -ENOMEM;
+                req->kind = CLAIM_REQUEST_VFIO_IDS;
+                req->claim.selector = CONFIG_SELECT_ID;
+                req->claim.id = id;
+                snprintf(req->origin, sizeof(req->origin), "%s", origin);
+        }
+        return 0;
+}
+
+static int add_address_list(struct claim_sources *s, const char *list)
+{
+        _cleanup_free_ char *copy = strdup(list);
+        if (!copy)
+                return -ENOMEM;
+        for (char *entry = copy, *next; entry; entry = next) {
+                size_t offset = (size_t) (entry - copy);
+                next = strchr(entry, ',');
+                if (next)
+                        *next++ = '\0';
+                if (!*entry)
+                        continue;
+                struct pci_address a;
+                size_t pos = 0;
+                const char *expected = NULL;
+                int r;
+                if (pci_address_parse_full(entry, &a, &pos, &expected) < 0)
+                        r = add_diagnostic(s, "initbind.claim=: entry '%s' at column %zu: expected %s; skipped",
+                                           entry, offset + pos + 1, expected ? expected : "a PCI address");
+                else
+                        r = claim_sources_add_address(s, CLAIM_REQUEST_CMDLINE, &a, 0, "initbind.claim=");
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* The last ids= in a module option string, as the kernel keeps the last value of a parameter. */
+static char *last_ids_option(const char *options)
+{
+        _cleanup_kcmdline_ struct kcmdline *k = NULL;
+        if (kcmdline_parse(options, KCMDLINE_PARSE_LENIENT, &k, NULL) < 0)
+                return NULL;
+        const char *value = NULL;
+        if (kcmdline_get(k, "ids", &value) < 0 || !value)
+                return NULL;
+        return strdup(value);
+}
+
+static char *modprobe_d_ids(struct module_loader *ml);
+
+static int read_cmdline(const struct rootdir *root, struct claim_sources *s, struct module_loader *ml)
+{
+        _cleanup_free_ char *line = NULL;
+        int r = kernel_cmdline(root, &line);
+        if (r < 0)
+                return r;
+        _cleanup_kcmdline_ struct kcmdline *k = NULL;
+        r = kcmdline_parse(line, KCMDLINE_PARSE_LENIENT, &k, NULL);
+        if (r < 0)
+                return r;
+
+        const char *value = NULL;
+        if (kcmdline_get(k, "initbind", &value) >= 0 && value && (streq(value, "off") || streq(value, "0"))) {
+                s->disabled = true;
+                return 0;
+        }
+        if (kcmdline_get(k, "initbind.claim", &value) >= 0 && value && (r = add_address_list(s, value)) < 0)
+                return r;
+
+        /* The kernel command line's vfio-pci.ids wins over modprobe.d's, as modprobe appends it last. */
+        if (kcmdline_get(k, "vfio-pci.ids", &value) >= 0 && value)
+                return add_id_list(s, value, "vfio-pci.ids=");
+        _cleanup_free_ char *ids = modprobe_d_ids(ml);
+        if (ids)
+                return add_id_list(s, ids, "modprobe.d vfio-pci ids=");
+        return 0;
+}
+
+static char *modprobe_d_ids(struct module_loader *ml)
+{
+        return ml ? module_loader_option_value(ml, "vfio-pci", last_ids_option) : NULL;
+}
+
+static int read_config(const struct rootdir *root, const char *config_path, struct claim_sources *s)
+{
+        const char *path = config_path ? config_path : INITBIND_CONFIG_PATH;
+        int fd = rootdir_open(root, path, O_RDONLY, 0);
+        int r = config_read_fd(fd, path, &s->config);
+        if (fd >= 0)
+                close(fd);
+        if (r < 0)
+                return add_diagnostic(s, "%s: cannot read it: %s; no claims taken from it", path, strerror(-r));
+        s->config_missing = r == CONFIG_MISSING;
+
+        for (size_t i = 0; i < s->config->n_diagnostics; i++) {
+                _cleanup_free_ char *text = config_diagnostic_format(s->config, &s->config->diagnostics[i]);
+                if (!text)
+                        return -ENOMEM;
+                r = add_diagnostic(s, "%s; that line is ignored", text);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < s->config->n_claims; i++) {
+                struct claim_request *req = new_request(s);
+                if (!req)
+                        return -ENOMEM;
+                req->kind = CLAIM_REQUEST_CONFIG;
+                req->claim = s->config->claims[i];
+                snprintf(req->origin, sizeof(req->origin), "%s:%u", path, s->config->claims[i].line);
+        }
+        return 0;
+}
+
+int claim_sources_read(const struct rootdir *root, const char *config_path, struct module_loader *ml,
+                       struct claim_sources *ret)
+{
+        struct claim_sources s = {};
+        int r = read_cmdline(root, &s, ml);
+        if (r >= 0 && !s.disabled)
+                r = read_config(root, config_path, &s);
+        if (r < 0) {
+                claim_sources_done(&s);
+                return r;
+        }
+        *ret = s;
+        return 0;
+}
+
+void claim_sources_done(struct claim_sources *s)
+{
+        config_free(s->config);
+        free(s->requests);
+        free(s->diagnostics);
+        *s = (struct claim_sources) {};
+}
+
+struct claim_input claim_sources_input(const struct claim_sources *s)
+{
+        return (struct claim_input) {
+                .requests = s->requests,
+                .n_requests = s->n_requests,
+                .keeps = s->config ? s->config->keeps : NULL,
+                .n_keeps = s->config ? s->config->n_keeps : 0,
+        };
+}

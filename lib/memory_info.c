@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "memory_info.h"
+
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "fileio.h"
+#include "macro.h"
+#include "rootdir.h"
+
+static int meminfo_value_kb(const char *meminfo, const char *key, uint64_t *ret)
+{
+        const char *p = meminfo;
+        size_t key_len = strlen(key);
+        while ((p = strstr(p, key))) {
+                if ((p == meminfo || p[-1] == '\n') && p[key_len] == ':') {
+                        unsigned long long kb;
+                        if (sscanf(p + key_len + 1, " %llu kB", &kb) != 1)
+                                return -EBADMSG;
+                        *ret = (uint64_t) kb * 1024;
+                        return 0;
+                }
+                p += key_len;
+        }
+        return -ENOENT;
+}
+
+static int compare_pools(const void *a, const void *b)
+{
+        uint64_t x = ((const struct hugepage_pool *) a)->size, y = ((const struct hugepage_pool *) b)->size;
+        return (x > y) - (x < y);
+}
+
+static void read_pools(const struct rootdir *root, struct memory_info *m)
+{
+        _cleanup_close_ int fd = rootdir_open_dir(root, "/sys/kernel/mm/hugepages");
+        if (fd < 0)
+                return;
+        int listfd = dup(fd);
+        DIR *d = listfd >= 0 ? fdopendir(listfd) : NULL;
+        if (!d) {
+                closep(&listfd);
+                return;
+        }
+        for (struct dirent *de; (de = readdir(d)) && m->n_pools < HUGEPAGE_SIZES_MAX;) {
+                unsigned long long kb;
+                char tail;
+                if (sscanf(de->d_name, "hugepages-%llukB%c", &kb, &tail) != 1)
+                        continue;
+                struct hugepage_pool *pool = &m->pools[m->n_pools++];
+                *pool = (struct hugepage_pool) { .size = (uint64_t) kb * 1024 };
+
+                char path[300];
+                snprintf(path, sizeof(path), "%s/nr_hugepages", de->d_name);
+                long n;
+                if (read_attr_int_at(fd, path, &n) >= 0 && n >= 0)
+                        pool->nr_pages = (uint64_t) n;
+        }
+        closedir(d);
+        qsort(m->pools, m->n_pools, sizeof(m->pools[0]), compare_pools);
+}
+
+int memory_info_read(const struct rootdir *root, struct memory_info *ret)
+{
+        struct memory_info m = {};
+        _cleanup_free_ char *meminfo = NULL;
+        if (rootdir_read_file(root, "/proc/meminfo", &meminfo, NULL) >= 0) {
+                int r = meminfo_value_kb(meminfo, "MemTotal", &m.mem_total);
+                if (r == -EBADMSG)
+                        return r;
+                (void) meminfo_value_kb(meminfo, "Hugepagesize", &m.default_hugepage_size);
+        }
+        read_pools(root, &m);
+        *ret = m;
+        return 0;
+}
+
+const struct hugepage_pool *memory_info_pool(const struct memory_info *m, uint64_t size)
+{
+        for (size_t i = 0; i < m->n_pools; i++)
+                if (m->pools[i].size == size)
+                        return &m->pools[i];
+        return NULL;
+}
+
+int parse_size(const char *s, uint64_t *ret, size_t *ret_error_pos)
+{
+        const char *p = s;
+        uint64_t value = 0;
+        if (*p < '0' || *p > '9')
+                goto invalid;
+        for (; *p >= '0' && *p <= '9'; p++) {
+                if (value > (UINT64_MAX - (uint64_t) (*p - '0')) / 10) {
+                        if (ret_error_pos)
+                                *ret_error_pos = 0;
+                        return -ERANGE;
+                }
+                value = value * 10 + (uint64_t) (*p - '0');
+        }
+
+        unsigned shift = 0;
+        switch (*p) {
+        case 'K': case 'k': shift = 10; break;
+        case 'M': case 'm': shift = 20; break;
+        case 'G': case 'g': shift = 30; break;
+        case 'T': case 't': shift = 40; break;
+        case 'P': case 'p': shift = 50; break;
+        case 'E': case 'e': shift = 60; break;
+        case '\0': break;
+        default: goto invalid;
+        }
+        if (shift) {
+                p++;
+                if (*p == 'B' || *p == 'b') /* "16GB": a common spelling people write */
+                        p++;
+                if (*p != '\0')
+                        goto invalid;
+                if (value > (UINT64_MAX >> shift)) {
+                        if (ret_error_pos)
+                                *ret_error_pos = 0;
+                        return -ERANGE;
+                }
+                value <<= shift;
+        }
+        *ret = value;
+        return 0;
+invalid:
+        if (ret_error_pos)
+                *ret_error_pos = (size_t) (p - s);
+        return -EINVAL;
+}
+
+void format_size(uint64_t bytes, char *buf, size_t size)
+{
+        static const char suffixes[] = "KMGTPE";
+        int unit = -1;
+        while (unit < 5 && bytes >= 1024 && bytes % 1024 == 0) {
+                bytes /= 1024;
+                unit++;
+        }
+        if (unit < 0)
+                snprintf(buf, size, "%" PRIu64, bytes);
+        else
+                snprintf(buf, size, "%" PRIu64 "%c", bytes, suffixes[unit]);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The kernel modules initbind needs, through libkmod: which module would drive a device (its
+ * modalias), and loading vfio-pci and vfio_iommu_type1 with modprobe.d options, dependencies and
+ * softdeps honoured, never running an install command (no shell in the initramfs binary).
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include "pci_host.h"
+
+struct rootdir;
+struct module_loader;
+
+/* RELEASE NULL: the running kernel of the root. */
+int module_loader_new(const struct rootdir *root, const char *release, struct module_loader **ret);
+struct module_loader *module_loader_free(struct module_loader *ml);
+static inline void module_loader_freep(struct module_loader **m)
+{
+        if (*m)
+                module_loader_free(*m);
+}
+#define _cleanup_module_loader_ __attribute__((cleanup(module_loader_freep)))
+
+/* The first module (not a vfio one) whose alias matches MODALIAS: the device's host driver module. */
+int module_loader_host_module(struct module_loader *ml, const char *modalias, char *buf, size_t size);
+
+/* TRISTATE_YES when MODULE is built into the kernel. */
+enum tristate module_loader_builtin(struct module_loader *ml, const char *module);
+
+/*
+ * Load vfio-pci with its "ids" option emptied (initbind applies the IDs itself, by override,
+ * keeping identical host devices out) and vfio_iommu_type1. Returns 1 when vfio-pci was loaded
+ * now, 0 when it was loaded or built in already, -errno on failure. Only on the host root:
+ * -EOPNOTSUPP under --root.
+ */
+int module_loader_load_vfio(struct module_loader *ml);
+
+/* For claim_ops: the driver a protected host device should be pinned to. */
+int module_loader_host_driver(struct module_loader *ml, const struct rootdir *root, const struct pci_function *f,
+                              char *buf, size_t size);
+
+/*
+ * The modprobe.d options of MODULE through EXTRACT (which returns a malloc'd value or NULL).
+ * On the host, libkmod also folds in the kernel command line's MODULE.param= options.
+ */
+char *module_loader_option_value(struct module_loader *ml, const char *module, char *(*extract)(const char *options));
