@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 
+#include "config.h"
 #include "fileio.h"
 #include "group_viability.h"
 #include "log.h"
@@ -205,6 +206,32 @@ static void verify(const struct rootdir *root, struct pci_host *host, const stru
         }
 }
 
+/*
+ * A group where one claim failed cannot be used as planned: give back the rest of it too, as the
+ * planner leaves alone a group it cannot complete, unless allow=partial-group said otherwise.
+ */
+static void release_incomplete_groups(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
+                                      struct claim_report *report)
+{
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                const struct plan_entry *failed = &plan->entries[i];
+                if (report->outcomes[i] != CLAIM_OUTCOME_FAILED || (failed->allow & CONFIG_ALLOW_PARTIAL_GROUP))
+                        continue;
+                int group = host->functions[failed->function].iommu_group;
+                for (size_t j = 0; j < plan->n_entries; j++) {
+                        const struct plan_entry *e = &plan->entries[j];
+                        struct pci_function *f = &host->functions[e->function];
+                        if (f->iommu_group != group || e->action != PLAN_CLAIM ||
+                            report->outcomes[j] != CLAIM_OUTCOME_BOUND)
+                                continue;
+                        log_error("%s given back: %s in its IOMMU group %d was not claimed", f->name,
+                                  host->functions[failed->function].name, group);
+                        (void) claim_release_function(root, f);
+                        report->outcomes[j] = CLAIM_OUTCOME_FAILED;
+                }
+        }
+}
+
 static void report_groups(const struct pci_host *host, const struct claim_plan *plan, struct claim_report *report)
 {
         for (size_t i = 0; i < plan->n_groups; i++) {
@@ -242,6 +269,7 @@ int claim_plan_execute(const struct rootdir *root, struct pci_host *host, const 
                         bind_remaining(root, host, plan, &report);
         }
         verify(root, host, plan, &report);
+        release_incomplete_groups(root, host, plan, &report);
         report_groups(host, plan, &report);
 
         for (size_t i = 0; i < plan->n_entries; i++) {

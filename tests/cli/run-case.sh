@@ -1,0 +1,78 @@
+#!/bin/sh
+# Run one black-box case of the real binaries against a copy of a fixture machine.
+#
+#   run-case.sh CASE_DIR BIN_DIR
+#
+# A case is a folder:
+#   fixture          name of the machine under tests/fixtures/ (copied, so writes are safe)
+#   args             the command line: program name (initbind or cmdlinegen) and its arguments;
+#                    --root is added by this script
+#   overlay/         optional files laid over the copied machine (etc/initbind.conf, proc/cmdline)
+#   expected.out     the exact standard output
+#   expected.err     optional: the exact standard error (default: not compared)
+#   expected.status  optional: the exit status (default 0)
+#   expected.files   optional: lines "PATH CONTENT" checked in the machine after the run
+#                    (CONTENT "-" means the file must not exist; \n written as-is is the newline)
+# "@ROOT@" in expected output stands for the machine's path.
+set -eu
+
+case_dir=$1
+bin_dir=$2
+tests_dir=$(cd "$(dirname "$0")/.." && pwd)
+name=$(basename "$case_dir")
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/initbind-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+root="$work/root"
+
+fixture=$(cat "$case_dir/fixture")
+cp -a "$tests_dir/fixtures/$fixture" "$root"
+if [ -d "$case_dir/overlay" ]; then
+        cp -a "$case_dir/overlay/." "$root/"
+fi
+
+read -r program arguments < "$case_dir/args"
+status=0
+# shellcheck disable=SC2086 # the case's arguments are split as a shell would
+"$bin_dir/$program" --root "$root" $arguments > "$work/out" 2> "$work/err" || status=$?
+
+failed=0
+expect_status=0
+[ -f "$case_dir/expected.status" ] && expect_status=$(cat "$case_dir/expected.status")
+if [ "$status" != "$expect_status" ]; then
+        echo "$name: exit status $status, expected $expect_status" >&2
+        failed=1
+fi
+
+compare() { # compare EXPECTED ACTUAL LABEL
+        sed "s|@ROOT@|$root|g" "$1" > "$work/expected"
+        if ! diff -u "$work/expected" "$2" > "$work/diff"; then
+                echo "$name: $3 differs from $(basename "$1"):" >&2
+                cat "$work/diff" >&2
+                failed=1
+        fi
+}
+compare "$case_dir/expected.out" "$work/out" "standard output"
+[ -f "$case_dir/expected.err" ] && compare "$case_dir/expected.err" "$work/err" "standard error"
+
+if [ -f "$case_dir/expected.files" ]; then
+        while read -r path content; do
+                [ -n "$path" ] || continue
+                if [ "$content" = "-" ]; then
+                        if [ -e "$root/$path" ]; then
+                                echo "$name: $path exists, expected it not to" >&2
+                                failed=1
+                        fi
+                elif [ "$(cat "$root/$path" 2>/dev/null)" != "$content" ]; then
+                        echo "$name: $path holds '$(cat "$root/$path" 2>/dev/null)', expected '$content'" >&2
+                        failed=1
+                fi
+        done < "$case_dir/expected.files"
+fi
+
+if [ "$failed" != 0 ]; then
+        echo "--- stderr of $name:" >&2
+        cat "$work/err" >&2
+        exit 1
+fi
+echo "$name: ok"
