@@ -1,0 +1,18 @@
+#!/bin/sh
+# The whole test suite: unit tests (cmocka) and black-box tests of the real binaries on fixture
+# machines, once in a normal build and once under AddressSanitizer and UBSan.
+set -eu
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+tools/install-deps.sh
+tools/build-static-kmod.sh build >/dev/null
+
+cmake -S . -B build -DINITBIND_STATIC=ON >/dev/null
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+cmake -S . -B build-asan -DINITBIND_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest --test-dir build-asan --output-on-failure -j"$jobs"
