@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * /etc/initbind.conf: which PCI functions initbind claims for vfio-pci (claim, keep) and what
+ * cmdlinegen should put on the kernel command line (isolate-cores, guest-memory, ...). The format
+ * is described in docs/initbind.conf.5.
+ *
+ * Parsing never stops at the first mistake: every bad line gets a diagnostic and is left out of
+ * the result, every good line is in it. A config with no diagnostics is complete and is what the
+ * user asked for. initbind at boot uses the good claim and keep lines of a config with
+ * diagnostics and logs the diagnostics; cmdlinegen refuses such a config. The parser applies
+ * nothing itself.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "macro.h"
+#include "pci_address.h"
+#include "vfio_id.h"
+
+#define INITBIND_CONFIG_PATH "/etc/initbind.conf"
+
+/* Longer lines are a diagnostic (and ignored): nothing sensible is this long. */
+#define CONFIG_LINE_MAX 4096
+/* NR_CPUS can be at most 8192 on x86-64 (CONFIG_MAXSMP): bound for core counts and CPU lists. */
+#define CONFIG_CPUS_MAX 8192
+/* MAX_NUMNODES with the largest x86-64 NODES_SHIFT (10). */
+#define CONFIG_NUMA_NODES_MAX 1024
+
+enum config_directive {
+        CONFIG_DIRECTIVE_NONE, /* a diagnostic on a line whose directive is unknown */
+        CONFIG_DIRECTIVE_CLAIM,
+        CONFIG_DIRECTIVE_KEEP,
+        CONFIG_DIRECTIVE_ISOLATE_CORES,
+        CONFIG_DIRECTIVE_ISOLATE_CPUS,
+        CONFIG_DIRECTIVE_ISOLCPUS_FLAGS,
+        CONFIG_DIRECTIVE_GUEST_MEMORY,
+        CONFIG_DIRECTIVE_HUGEPAGE_SIZE,
+        CONFIG_DIRECTIVE_ACS_OVERRIDE,
+        CONFIG_DIRECTIVE_KVM_IGNORE_MSRS,
+        CONFIG_DIRECTIVE_NESTED_VIRTUALIZATION,
+        CONFIG_DIRECTIVE_TRANSPARENT_HUGEPAGE,
+        CONFIG_DIRECTIVE_UNSAFE_INTERRUPTS,
+        CONFIG_DIRECTIVE_FRAMEBUFFER,
+        _CONFIG_DIRECTIVE_MAX,
+};
+
+/* "claim", "keep", ...; "" for CONFIG_DIRECTIVE_NONE. */
+const char *config_directive_to_string(enum config_directive d);
+
+enum config_selector {
+        CONFIG_SELECT_ADDRESS, /* one function: claim 0000:0b:00.0 */
+        CONFIG_SELECT_SLOT,    /* every function of a device: claim slot=0000:0b:00 */
+        CONFIG_SELECT_ID,      /* every function matching: claim id=10de:1b80 */
+        CONFIG_SELECT_GROUP,   /* every endpoint of an IOMMU group: claim group=14 */
+};
+
+/* What a claim may do that initbind refuses by default (allow=...). */
+enum {
+        CONFIG_ALLOW_CONSOLE = 1 << 0,       /* claim the console GPU (address selectors only) */
+        CONFIG_ALLOW_STORAGE = 1 << 1,       /* claim a storage controller */
+        CONFIG_ALLOW_UNBIND = 1 << 2,        /* unbind a driver already bound */
+        CONFIG_ALLOW_PARTIAL_GROUP = 1 << 3, /* claim although the group cannot be made usable */
+};
+
+struct config_claim {
+        enum config_selector selector;
+        struct pci_address address; /* ADDRESS; SLOT (function 0) */
+        struct vfio_id id;          /* ID */
+        unsigned group;             /* GROUP */
+        bool has_expect;
+        struct vfio_id expect; /* ADDRESS only: the function must still match this */
+        unsigned allow;        /* CONFIG_ALLOW_* */
+        unsigned line, column; /* of the selector, for messages about this claim later */
+};
+
+/* A function the host keeps: never claimed, and protected from vfio-pci.ids. */
+struct config_keep {
+        struct pci_address address;
+        unsigned line, column;
+};
+
+struct config_guest_memory {
+        uint64_t bytes; /* > 0 */
+        int node;       /* NUMA node to take the hugepages from, -1 when not given */
+        unsigned line, column;
+};
+
+/* isolcpus= flags (isolcpus-flags). */
+enum {
+        CONFIG_ISOLCPUS_NOHZ = 1 << 0,
+        CONFIG_ISOLCPUS_DOMAIN = 1 << 1,
+        CONFIG_ISOLCPUS_MANAGED_IRQ = 1 << 2,
+};
+/* What cmdlinegen uses when isolcpus-flags is not given. */
+#define CONFIG_ISOLCPUS_FLAGS_DEFAULT (CONFIG_ISOLCPUS_DOMAIN | CONFIG_ISOLCPUS_MANAGED_IRQ)
+
+/* Every keyword setting has UNSET = 0: "not in the file, cmdlinegen decides". */
+enum config_hugepage_size {
+        CONFIG_HUGEPAGE_SIZE_UNSET,
+        CONFIG_HUGEPAGE_SIZE_AUTO,
+        CONFIG_HUGEPAGE_SIZE_2M,
+        CONFIG_HUGEPAGE_SIZE_1G,
+};
+enum config_acs_override {
+        CONFIG_ACS_OVERRIDE_UNSET,
+        CONFIG_ACS_OVERRIDE_NEVER,
+        CONFIG_ACS_OVERRIDE_IF_NEEDED,
+};
+enum config_bool {
+        CONFIG_BOOL_UNSET,
+        CONFIG_BOOL_YES,
+        CONFIG_BOOL_NO,
+};
+enum config_transparent_hugepage {
+        CONFIG_THP_UNSET,
+        CONFIG_THP_NEVER,
+        CONFIG_THP_MADVISE,
+        CONFIG_THP_ALWAYS,
+        CONFIG_THP_UNCHANGED,
+};
+enum config_unsafe_interrupts {
+        CONFIG_UNSAFE_INTERRUPTS_UNSET,
+        CONFIG_UNSAFE_INTERRUPTS_NO,
+        CONFIG_UNSAFE_INTERRUPTS_IF_NEEDED,
+};
+enum config_framebuffer {
+        CONFIG_FRAMEBUFFER_UNSET,
+        CONFIG_FRAMEBUFFER_AUTO,
+        CONFIG_FRAMEBUFFER_KEEP,
+};
+
+struct config_diagnostic {
+        unsigned line;   /* 1-based */
+        unsigned column; /* 1-based byte offset in the line; a tab counts as one */
+        enum config_directive directive; /* the line's directive, NONE when not recognized */
+        char *message;   /* without the location, e.g. "expected a function number 0-7, got '9'" */
+};
+
+struct initbind_config {
+        char *file_name; /* as given to the parser, for messages */
+
+        /* initbind */
+        struct config_claim *claims;
+        size_t n_claims;
+        struct config_keep *keeps;
+        size_t n_keeps;
+
+        /* cmdlinegen intent; zero/NULL/UNSET means the directive is absent */
+        unsigned isolate_cores;    /* 1..CONFIG_CPUS_MAX */
+        char *isolate_cpus;        /* CPU list text, checked against CONFIG_CPUS_MAX only: "N"
+                                      and the real limit depend on the machine */
+        unsigned isolcpus_flags;   /* CONFIG_ISOLCPUS_* */
+        struct config_guest_memory *guest_memory;
+        size_t n_guest_memory;     /* their sum fits in 64 bits */
+        enum config_hugepage_size hugepage_size;
+        enum config_acs_override acs_override;
+        enum config_bool kvm_ignore_msrs;
+        enum config_bool nested_virtualization;
+        enum config_transparent_hugepage transparent_hugepage;
+        enum config_unsafe_interrupts unsafe_interrupts;
+        enum config_framebuffer framebuffer;
+        /* Line of each single-valued directive (0 when absent), for explanations and messages. */
+        unsigned directive_line[_CONFIG_DIRECTIVE_MAX];
+
+        /* In file order (by line, then column). Empty means the file is valid. */
+        struct config_diagnostic *diagnostics;
+        size_t n_diagnostics;
+};
+
+/*
+ * Parse BUF of SIZE bytes (need not be NUL-terminated; NUL bytes in it are diagnostics).
+ * FILE_NAME only appears in messages. Returns 0 with a new config in *ret, whatever its
+ * diagnostics; -ENOMEM.
+ *
+ * A bad line is left out entirely. Beware when acting on a config with diagnostics: a
+ * misspelled keep line (or one not even recognized as a keep, e.g. "kep 0b:00.0") no longer
+ * protects its device from claim lines by id=, slot= or group=.
+ */
+int config_parse(const char *buf, size_t size, const char *file_name, struct initbind_config **ret);
+
+/* config_read_fd() returns this when the file does not exist. */
+#define CONFIG_MISSING 1
+
+/*
+ * Read and parse the file open at FD. FD may instead be the negative errno its open failed
+ * with, so that the caller passes rootdir_open()'s result as it is: -ENOENT then gives an empty
+ * config and returns CONFIG_MISSING, any other error is returned. The caller keeps the fd.
+ * Returns 0 (parsed, see the diagnostics), CONFIG_MISSING, or -errno (-EFBIG for a huge file).
+ */
+int config_read_fd(int fd, const char *file_name, struct initbind_config **ret);
+
+struct initbind_config *config_free(struct initbind_config *c);
+static inline void config_freep(struct initbind_config **c) { config_free(*c); }
+#define _cleanup_config_ _cleanup_(config_freep)
+
+/* "FILE:LINE:COLUMN: MESSAGE" (malloc'd; NULL when out of memory). */
+char *config_diagnostic_format(const struct initbind_config *c, const struct config_diagnostic *d);
+
+/* Sum of all guest-memory lines in bytes (0 when none). */
+uint64_t config_guest_memory_total(const struct initbind_config *c);
