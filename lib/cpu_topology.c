@@ -279,11 +279,16 @@ int cpu_topology_node_of(const struct cpu_topology *topo, unsigned cpu)
 
 unsigned cpu_topology_count_cores(const struct cpu_topology *topo)
 {
-        /* A core is counted at its lowest online CPU. */
+        /* A core is counted at its lowest online CPU (with SMT4 and the first thread offline,
+         * every remaining thread would otherwise count). A CPU missing from its own sibling set
+         * (malformed files) counts on its own. */
         unsigned cores = 0;
         for (int c = cpu_set_next(&topo->online, 0); c >= 0; c = cpu_set_next(&topo->online, (unsigned) c + 1)) {
-                int first = cpu_set_next(&topo->cpus[c].core_cpus, 0);
-                if (first < 0 || first == c || !cpu_set_has(&topo->online, (unsigned) first))
+                const struct cpu_set *core = &topo->cpus[c].core_cpus;
+                int first = cpu_set_next(core, 0);
+                while (first >= 0 && !cpu_set_has(&topo->online, (unsigned) first))
+                        first = cpu_set_next(core, (unsigned) first + 1);
+                if (first == c || !cpu_set_has(core, (unsigned) c))
                         cores++;
         }
         return cores;

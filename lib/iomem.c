@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "iomem.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 
 #include "macro.h"
@@ -36,14 +37,17 @@ static bool parse_iomem_line(const char *line, size_t len, struct iomem_line *re
                 return false;
         ret->depth = (unsigned) (i / 2);
 
+        /* strtoull() would also take leading whitespace and a sign: the kernel prints neither. */
+        if (i >= len || !isxdigit((unsigned char) line[i]))
+                return false;
         char *end;
         errno = 0;
         unsigned long long start = strtoull(line + i, &end, 16);
-        if (errno || end == line + i || *end != '-')
+        if (errno || *end != '-' || !isxdigit((unsigned char) end[1]))
                 return false;
         const char *p = end + 1;
         unsigned long long stop = strtoull(p, &end, 16);
-        if (errno || end == p || (size_t) (end - line) + 3 > len || strncmp(end, " : ", 3) != 0)
+        if (errno || (size_t) (end - line) + 3 > len || strncmp(end, " : ", 3) != 0)
                 return false;
         ret->start = start;
         ret->end = stop;
@@ -59,6 +63,7 @@ int iomem_find_framebuffers(const char *text, struct framebuffer_range **ret, si
         /* The PCI function owning each open nesting level, if that level is a function's BAR. */
         bool level_is_pci[IOMEM_MAX_DEPTH] = { false };
         struct pci_address level_pci[IOMEM_MAX_DEPTH];
+        uint64_t level_start[IOMEM_MAX_DEPTH] = { 0 }, level_end[IOMEM_MAX_DEPTH] = { 0 };
 
         for (const char *line = text; *line;) {
                 const char *eol = strchr(line, '\n');
@@ -72,6 +77,8 @@ int iomem_find_framebuffers(const char *text, struct framebuffer_range **ret, si
                         name[name_len] = '\0';
 
                         level_is_pci[entry.depth] = pci_address_parse(name, &level_pci[entry.depth], NULL) == 0;
+                        level_start[entry.depth] = entry.start;
+                        level_end[entry.depth] = entry.end;
 
                         if (is_framebuffer_name(name)) {
                                 struct framebuffer_range *grown = realloc(found, (n + 1) * sizeof(*found));
@@ -83,8 +90,12 @@ int iomem_find_framebuffers(const char *text, struct framebuffer_range **ret, si
                                 struct framebuffer_range *fb = &found[n++];
                                 *fb = (struct framebuffer_range) { .start = entry.start, .end = entry.end };
                                 snprintf(fb->name, sizeof(fb->name), "%s", name);
+                                /* A level left over from a skipped line may not enclose it:
+                                 * only a BAR that contains the range owns it (with the zeros
+                                 * unprivileged readers see, every level does). */
                                 for (unsigned d = entry.depth; d-- > 0;)
-                                        if (level_is_pci[d]) {
+                                        if (level_is_pci[d] && level_start[d] <= entry.start &&
+                                            entry.end <= level_end[d]) {
                                                 fb->has_owner = true;
                                                 fb->owner = level_pci[d];
                                                 break;

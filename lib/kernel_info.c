@@ -34,6 +34,11 @@ static enum tristate symbol_file_has(const struct rootdir *root, const char *pat
         _cleanup_free_ char *text = NULL;
         if (rootdir_read_file(root, path, &text, NULL) < 0)
                 return TRISTATE_UNKNOWN;
+        /* Debian's kernel packages install a one-line stand-in for System.map
+         * ("ffffffffffffffff B The real System.map is in the linux-image-VER-dbg package"):
+         * it names no symbols, so it cannot say a symbol is absent. */
+        if (strstr(text, "The real System.map is in"))
+                return TRISTATE_UNKNOWN;
         size_t len = strlen(symbol);
         for (const char *p = text; (p = strstr(p, symbol)); p += len)
                 if (p > text && p[-1] == ' ' && (p[len] == '\n' || p[len] == '\0' || p[len] == '\t' || p[len] == ' '))

@@ -44,9 +44,10 @@ static void read_pools(const struct rootdir *root, struct memory_info *m)
                 return;
         }
         for (struct dirent *de; (de = readdir(d)) && m->n_pools < HUGEPAGE_SIZES_MAX;) {
+                /* "hugepages-2048kB" exactly: %n is reached only when the "kB" matched too. */
                 unsigned long long kb;
-                char tail;
-                if (sscanf(de->d_name, "hugepages-%llukB%c", &kb, &tail) != 1)
+                int end = 0;
+                if (sscanf(de->d_name, "hugepages-%llukB%n", &kb, &end) != 1 || end == 0 || de->d_name[end] != '\0')
                         continue;
                 struct hugepage_pool *pool = &m->pools[m->n_pools++];
                 *pool = (struct hugepage_pool) { .size = (uint64_t) kb * 1024 };

@@ -340,7 +340,10 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
         if (r < 0)
                 return r;
 
-        qsort(host->functions, host->n_functions, sizeof(*host->functions), compare_functions);
+        /* qsort() and bsearch() take no NULL array, even for zero elements: a machine may
+         * have no PCI functions (and no groups) at all. */
+        if (host->n_functions > 1)
+                qsort(host->functions, host->n_functions, sizeof(*host->functions), compare_functions);
         link_parents(host);
         r = build_groups(host);
         if (r < 0)
@@ -370,12 +373,16 @@ struct pci_host *pci_host_free(struct pci_host *host)
 
 struct pci_function *pci_host_find(const struct pci_host *host, const struct pci_address *address)
 {
+        if (host->n_functions == 0)
+                return NULL;
         struct pci_function key = { .address = *address };
         return bsearch(&key, host->functions, host->n_functions, sizeof(key), compare_functions);
 }
 
 const struct iommu_group *pci_host_group(const struct pci_host *host, int number)
 {
+        if (host->n_groups == 0)
+                return NULL;
         struct iommu_group key = { .number = number };
         return bsearch(&key, host->groups, host->n_groups, sizeof(key), compare_groups);
 }

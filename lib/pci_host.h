@@ -67,7 +67,8 @@ enum pci_scan_flags {
 
 /*
  * Read every PCI function. A function whose files are missing or malformed is still listed with
- * what could be read (and -1/"" for the rest); a function that vanished mid-scan is skipped.
+ * what could be read (and -1/"" for the rest); a function that vanished mid-scan, or whose uevent
+ * is unreadable or lacks a valid PCI_ID and PCI_CLASS (nothing to identify it by), is skipped.
  * Fails only when /sys/bus/pci/devices itself cannot be read.
  */
 int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **ret);
