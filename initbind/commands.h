@@ -11,6 +11,7 @@ struct rootdir;
 struct initbind_options {
         const struct rootdir *root;
         const char *config_path;  /* NULL: /etc/initbind.conf below the root */
+        const char *pci_ids_path; /* NULL: the system's pci.ids (and udev's hwdb) */
         bool json;
         bool strict;              /* boot: exit non-zero on any failure, for scripts and tests */
         unsigned allow;           /* claim: CONFIG_ALLOW_* from --allow */

@@ -26,6 +26,7 @@ static void help(void)
                "Options:\n"
                "      --root DIR    the machine below DIR instead of / (a fixture or an image)\n"
                "      --config FILE the configuration file below the root (default %s)\n"
+               "      --pci-ids FILE  names from FILE instead of the system's pci.ids (as lspci -i)\n"
                "      --allow LIST  claim: console,storage,unbind,partial-group (as allow= in the config)\n"
                "      --strict      boot: exit 1 when anything failed (for scripts and tests)\n"
                "      --json        machine-readable output (list, plan, status)\n"
@@ -38,7 +39,7 @@ static void help(void)
                INITBIND_CONFIG_PATH);
 }
 
-enum { ARG_ROOT = 0x100, ARG_CONFIG, ARG_ALLOW, ARG_STRICT, ARG_JSON, ARG_VERSION };
+enum { ARG_ROOT = 0x100, ARG_CONFIG, ARG_PCI_IDS, ARG_ALLOW, ARG_STRICT, ARG_JSON, ARG_VERSION };
 
 static int parse_allow(const char *list, unsigned *ret)
 {
@@ -82,6 +83,7 @@ int main(int argc, char **argv)
                 { "root", required_argument, NULL, ARG_ROOT },
                 { "config", required_argument, NULL, ARG_CONFIG },
                 { "allow", required_argument, NULL, ARG_ALLOW },
+                { "pci-ids", required_argument, NULL, ARG_PCI_IDS },
                 { "strict", no_argument, NULL, ARG_STRICT },
                 { "json", no_argument, NULL, ARG_JSON },
                 { "verbose", no_argument, NULL, 'v' },
@@ -99,6 +101,7 @@ int main(int argc, char **argv)
                 switch (c) {
                 case ARG_ROOT: arg_root = optarg; break;
                 case ARG_CONFIG: opts.config_path = optarg; break;
+                case ARG_PCI_IDS: opts.pci_ids_path = optarg; break;
                 case ARG_ALLOW:
                         if (parse_allow(optarg, &opts.allow) < 0)
                                 return 2;

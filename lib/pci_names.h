@@ -10,8 +10,12 @@
 
 struct pci_names;
 
-/* Never fails hard: without libpci or pci.ids every lookup returns NULL. */
-struct pci_names *pci_names_new(void);
+/*
+ * Never fails hard: without libpci or pci.ids every lookup returns NULL. IDS_PATH (may be NULL)
+ * replaces the system's pci.ids and turns udev's hwdb off, as lspci -i does: for reproducible
+ * listings in tests.
+ */
+struct pci_names *pci_names_new(const char *ids_path);
 void pci_names_free(struct pci_names *names);
 static inline void pci_names_freep(struct pci_names **n)
 {

@@ -2,7 +2,7 @@
 /* pci_names.h for the static initramfs binary: no libpci there, so IDs are listed without names. */
 #include "pci_names.h"
 
-struct pci_names *pci_names_new(void) { return NULL; }
+struct pci_names *pci_names_new(const char *ids_path) { return NULL; }
 void pci_names_free(struct pci_names *names) { (void) names; }
 const char *pci_names_lookup(struct pci_names *names, uint16_t vendor, uint16_t device, char *buf, size_t size)
 {
