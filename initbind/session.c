@@ -64,6 +64,10 @@ void session_log_plan(const struct session *s)
 static int ops_load_vfio(void *userdata)
 {
         struct session *s = userdata;
+        if (!rootdir_is_host(s->opts->root)) {
+                log_notice("not loading vfio-pci: --root %s is not the running system", rootdir_path(s->opts->root));
+                return -EOPNOTSUPP;
+        }
         return s->loader ? module_loader_load_vfio(s->loader) : -ENOPKG;
 }
 

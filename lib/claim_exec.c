@@ -16,7 +16,10 @@
 int sysfs_write(const struct rootdir *root, const char *path, const char *value)
 {
         size_t len = strlen(value);
-        log_debug("write %s: %.*s", path, (int) (len && value[len - 1] == '\n' ? len - 1 : len), value);
+        if (streq(value, "\n"))
+                log_debug("write %s: \\n (clears it)", path);
+        else
+                log_debug("write %s: %.*s", path, (int) (len && value[len - 1] == '\n' ? len - 1 : len), value);
 
         _cleanup_close_ int fd = rootdir_open(root, path, O_WRONLY | O_TRUNC | O_NOCTTY, 0);
         if (fd < 0)
@@ -238,6 +241,15 @@ static void report_groups(const struct pci_host *host, const struct claim_plan *
                 const struct iommu_group *g = pci_host_group(host, plan->groups[i].number);
                 if (!g)
                         continue;
+                bool claimed = false;
+                for (size_t e = 0; e < plan->n_entries; e++)
+                        claimed |= host->functions[plan->entries[e].function].iommu_group == g->number &&
+                                   report->outcomes[e] == CLAIM_OUTCOME_BOUND;
+                if (!claimed) {
+                        log_warning("IOMMU group %d: nothing in it was claimed", g->number);
+                        report->n_groups_unusable++;
+                        continue;
+                }
                 const struct pci_function *blocker = NULL;
                 if (group_is_viable(host, g, &blocker)) {
                         report->n_groups_usable++;

@@ -7,13 +7,16 @@
 #   fixture          name of the machine under tests/fixtures/ (copied, so writes are safe)
 #   args             the command line: program name (initbind or cmdlinegen) and its arguments;
 #                    --root is added by this script
+#   prepare          optional shell commands run in the copied machine before the command
+#                    (". $TESTS/cli/early-boot.sh" unbinds what udev would only bind later)
 #   overlay/         optional files laid over the copied machine (etc/initbind.conf, proc/cmdline)
 #   expected.out     the exact standard output
 #   expected.err     optional: the exact standard error (default: not compared)
 #   expected.status  optional: the exit status (default 0)
+#   expected.kmsg    optional: the exact kernel log written to the machine's dev/kmsg
 #   expected.files   optional: lines "PATH CONTENT" checked in the machine after the run
 #                    (CONTENT "-" means the file must not exist; \n written as-is is the newline)
-# "@ROOT@" in expected output stands for the machine's path.
+# "@ROOT@" in expected output stands for the machine's path, "@TESTS@" in args for tests/.
 set -eu
 
 case_dir=$1
@@ -27,11 +30,15 @@ root="$work/root"
 
 fixture=$(cat "$case_dir/fixture")
 cp -a "$tests_dir/fixtures/$fixture" "$root"
+if [ -f "$case_dir/prepare" ]; then
+        (cd "$root" && TESTS="$tests_dir" . "$case_dir/prepare")
+fi
 if [ -d "$case_dir/overlay" ]; then
         cp -a "$case_dir/overlay/." "$root/"
 fi
 
 read -r program arguments < "$case_dir/args"
+arguments=$(printf '%s' "$arguments" | sed "s|@TESTS@|$tests_dir|g")
 status=0
 # shellcheck disable=SC2086 # the case's arguments are split as a shell would
 "$bin_dir/$program" --root "$root" $arguments > "$work/out" 2> "$work/err" || status=$?
@@ -54,6 +61,7 @@ compare() { # compare EXPECTED ACTUAL LABEL
 }
 compare "$case_dir/expected.out" "$work/out" "standard output"
 [ -f "$case_dir/expected.err" ] && compare "$case_dir/expected.err" "$work/err" "standard error"
+[ -f "$case_dir/expected.kmsg" ] && compare "$case_dir/expected.kmsg" "$root/dev/kmsg" "the kernel log"
 
 if [ -f "$case_dir/expected.files" ]; then
         while read -r path content; do

@@ -1,0 +1,28 @@
+#!/bin/sh
+# initbind on the generated large machine (512 CPUs, 8 nodes, 4096 PCI functions): every function
+# is listed once, the console GPU is recognized, and a plan by ID keeps the boot VGA for the host.
+#   synthetic-large.sh GENERATOR BIN_DIR
+set -eu
+generator=$1
+bin_dir=$2
+base=/dev/shm
+[ -w "$base" ] || base=${TMPDIR:-/tmp}
+work=$(mktemp -d "$base/initbind-synthetic.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+
+"$generator" --out "$work/root" --cpus 512 --nodes 8 --pci-functions 4096 > /dev/null
+"$bin_dir/initbind" --root "$work/root" list > "$work/list"
+
+functions=$(grep -cE '^  [0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] ' "$work/list")
+[ "$functions" -eq 4096 ] || { echo "listed $functions functions, expected 4096" >&2; exit 1; }
+grep -q '^  0000:01:00.0 .* boot-vga  no: console GPU' "$work/list" ||
+        { echo "the boot VGA 0000:01:00.0 is not marked as the console GPU" >&2; exit 1; }
+
+# Claim every function with the boot VGA's ID: it must stay with the host.
+id=$(sed -n 's/^  0000:01:00.0  \([0-9a-f]*:[0-9a-f]*\) .*/\1/p' "$work/list")
+mkdir -p "$work/root/etc"
+echo "claim id=$id" > "$work/root/etc/initbind.conf"
+"$bin_dir/initbind" --root "$work/root" plan > "$work/plan"
+grep -q '^kept  *0000:01:00.0 kept for the host' "$work/plan" ||
+        { echo "plan by ID $id does not keep the boot VGA:" >&2; head -20 "$work/plan" >&2; exit 1; }
+echo "synthetic-large: ok ($functions functions, boot VGA kept)"
