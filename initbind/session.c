@@ -29,6 +29,7 @@ int session_open(struct session *s, const struct initbind_options *opts)
                 log_error("cannot read PCI devices: %s", strerror(-r));
                 return r;
         }
+        pci_host_warn_unreadable(s->host);
         return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "fileio.h"
 #include "iomem.h"
+#include "log.h"
 #include "macro.h"
 #include "pci_class.h"
 #include "rootdir.h"
@@ -324,8 +325,16 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
                 };
                 pci_address_format(&address, f->name);
 
-                if (read_function(root, de->d_name, flags, f) < 0)
-                        continue; /* vanished mid-scan or unreadable: not a function we can act on */
+                int rf = read_function(root, de->d_name, flags, f);
+                if (rf < 0) {
+                        /* Vanished mid-scan or unreadable: not a function we can act on, but the
+                         * caller says so, so that nothing is skipped silently. */
+                        if (host->n_unreadable++ == 0) {
+                                snprintf(host->first_unreadable, sizeof(host->first_unreadable), "%s", de->d_name);
+                                host->first_unreadable_error = rf;
+                        }
+                        continue;
+                }
 
                 _cleanup_free_ char *target = NULL;
                 if (readlink_at(fd, de->d_name, &target) >= 0) {
@@ -398,4 +407,12 @@ bool pci_function_is_bridge(const struct pci_function *f)
 bool pci_function_is_console_gpu(const struct pci_function *f)
 {
         return f->boot_vga == TRISTATE_YES || f->owns_framebuffer;
+}
+
+void pci_host_warn_unreadable(const struct pci_host *host)
+{
+        if (host->n_unreadable)
+                log_warning("%zu PCI function%s could not be read and %s left alone (first: %s: %s)", host->n_unreadable,
+                            host->n_unreadable == 1 ? "" : "s", host->n_unreadable == 1 ? "is" : "are",
+                            host->first_unreadable, strerror(-host->first_unreadable_error));
 }

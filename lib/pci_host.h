@@ -58,6 +58,9 @@ struct pci_host {
         size_t n_groups;
         bool iommu_active;              /* /sys/class/iommu has an entry, or any group exists */
         bool has_dmar, has_ivrs;        /* ACPI tables: Intel VT-d, AMD-Vi */
+        size_t n_unreadable;            /* functions listed in sysfs whose files could not be read */
+        char first_unreadable[PCI_ADDRESS_STRING_MAX + 8];
+        int first_unreadable_error;     /* -errno */
 };
 
 enum pci_scan_flags {
@@ -86,6 +89,9 @@ static inline size_t pci_host_index(const struct pci_host *host, const struct pc
 {
         return (size_t) (f - host->functions);
 }
+
+/* Log a warning naming the functions the scan could not read, if any. */
+void pci_host_warn_unreadable(const struct pci_host *host);
 
 /* Re-read driver and driver_override of one function (after writes, binds, unbinds). */
 int pci_function_refresh_binding(const struct rootdir *root, struct pci_function *f);

@@ -10,6 +10,9 @@
 #include "fileio.h"
 #include "macro.h"
 
+/* Retries of an openat2() that lost a race with a rename elsewhere; each retry is a few µs. */
+#define ROOTDIR_OPENAT2_TRIES 64
+
 struct rootdir {
         int fd;
         char *path;
@@ -76,7 +79,12 @@ int rootdir_open(const struct rootdir *root, const char *path, int flags, mode_t
                 .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
         };
-        fd = (int) syscall(SYS_openat2, root->fd, relative, &how, sizeof(how));
+        /* With RESOLVE_IN_ROOT the kernel answers EAGAIN when a rename or mount anywhere on the
+         * system raced with a ".." lookup (openat2(2)): asking again is the documented remedy. */
+        unsigned tries = 0;
+        do
+                fd = (int) syscall(SYS_openat2, root->fd, relative, &how, sizeof(how));
+        while (fd < 0 && (errno == EAGAIN || errno == EINTR) && ++tries < ROOTDIR_OPENAT2_TRIES);
         if (fd < 0 && errno == ENOSYS) /* kernels before 5.6: no confinement, same results for sane trees */
                 fd = openat(root->fd, relative, flags | O_CLOEXEC, mode);
         return fd < 0 ? -errno : fd;

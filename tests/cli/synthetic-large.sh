@@ -11,10 +11,10 @@ work=$(mktemp -d "$base/initbind-synthetic.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
 "$generator" --out "$work/root" --cpus 512 --nodes 8 --pci-functions 4096 > /dev/null
-"$bin_dir/initbind" --root "$work/root" list > "$work/list"
+"$bin_dir/initbind" --root "$work/root" --pci-ids "$(dirname "$0")/../fixtures/pci.ids" list > "$work/list" 2> "$work/err"
 
 functions=$(grep -cE '^  [0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] ' "$work/list")
-[ "$functions" -eq 4096 ] || { echo "listed $functions functions, expected 4096" >&2; exit 1; }
+[ "$functions" -eq 4096 ] || { echo "listed $functions functions, expected 4096" >&2; cat "$work/err" >&2; exit 1; }
 grep -q '^  0000:01:00.0 .* boot-vga  no: console GPU' "$work/list" ||
         { echo "the boot VGA 0000:01:00.0 is not marked as the console GPU" >&2; exit 1; }
 

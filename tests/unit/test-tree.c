@@ -87,14 +87,16 @@ void tree_mkdir(const char *root, const char *path)
         mkdir_p(full);
 }
 
-static void mkdir_parent(char *full)
+static void mkdir_parent(const char *full)
 {
-        char *slash = strrchr(full, '/');
+        /* A copy, not a cut in place: gcc 12 at -O2 takes the restored '/' for a dangling pointer. */
+        const char *slash = strrchr(full, '/');
         if (!slash || slash == full)
                 return;
-        *slash = '\0';
-        mkdir_p(full);
-        *slash = '/';
+        _cleanup_free_ char *parent = strndup(full, (size_t) (slash - full));
+        if (!parent)
+                fail_msg("out of memory");
+        mkdir_p(parent);
 }
 
 void tree_write_bytes(const char *root, const char *path, const void *data, size_t size)
