@@ -23,4 +23,5 @@ int command_boot(const struct initbind_options *opts);
 int command_plan(const struct initbind_options *opts);
 int command_status(const struct initbind_options *opts);
 int command_claim(const struct initbind_options *opts, const struct pci_address *address);
+int command_hotplug(const struct initbind_options *opts, const struct pci_address *address);
 int command_release(const struct initbind_options *opts, const struct pci_address *address);

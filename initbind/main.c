@@ -22,6 +22,8 @@ static void help(void)
                "  status            what is on vfio-pci, group usability, configured claims not done\n"
                "  claim ADDRESS     claim a function and the rest of its IOMMU group now\n"
                "  release ADDRESS   give a claimed function and its group back to the host drivers\n"
+               "  hotplug ADDRESS   apply the configured claims to a function that appeared after boot\n"
+               "                    (the udev rule runs this)\n"
                "\n"
                "Options:\n"
                "      --root DIR    the machine below DIR instead of / (a fixture or an image)\n"
@@ -74,7 +76,7 @@ static int parse_allow(const char *list, unsigned *ret)
 
 static bool command_takes_address(const char *command)
 {
-        return streq(command, "claim") || streq(command, "release");
+        return streq(command, "claim") || streq(command, "release") || streq(command, "hotplug");
 }
 
 int main(int argc, char **argv)
@@ -159,6 +161,8 @@ int main(int argc, char **argv)
                 return command_status(&opts);
         if (streq(command, "claim"))
                 return command_claim(&opts, &address);
+        if (streq(command, "hotplug"))
+                return command_hotplug(&opts, &address);
         if (streq(command, "release"))
                 return command_release(&opts, &address);
 
