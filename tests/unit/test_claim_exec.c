@@ -18,6 +18,39 @@
 #include "rootdir.h"
 #include "test-tree.h"
 
+#include <sys/syscall.h>
+
+/*
+ * write() interposed for this program: a write to a file whose path ends in failing_suffix fails
+ * with failing_errno, as the kernel's sysfs attributes do (EBUSY, ENODEV, EINVAL, EACCES).
+ */
+static const char *failing_suffix;
+static int failing_errno;
+
+ssize_t write(int fd, const void *buf, size_t count)
+{
+        if (failing_suffix) {
+                char link[64], path[4096];
+                snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+                ssize_t n = readlink(link, path, sizeof(path) - 1);
+                if (n > 0) {
+                        path[n] = '\0';
+                        size_t len = strlen(failing_suffix);
+                        if ((size_t) n >= len && streq(path + n - len, failing_suffix)) {
+                                errno = failing_errno;
+                                return -1;
+                        }
+                }
+        }
+        return syscall(SYS_write, fd, buf, count);
+}
+
+static int stop_failing(void **state)
+{
+        failing_suffix = NULL;
+        return tree_teardown(state);
+}
+
 struct fake_kernel {
         const char *root;
         const struct tree_pci_function *functions;
@@ -211,6 +244,95 @@ static void test_release_clears_unbinds_and_reprobes(void **state)
         assert_file(root, "sys/bus/pci/drivers_probe", "0000:00:03.0\n");
 }
 
+static void test_override_write_eacces(void **state)
+{
+        const char *root = *state;
+        build_machine(root);
+        failing_suffix = "0000:00:02.0/driver_override";
+        failing_errno = EACCES;
+        struct fake_kernel k = { .load_result = 1 };
+        struct claim_report report = {};
+        assert_int_equal(run(root, &k, &report), -EIO);
+        failing_suffix = NULL;
+        /* 02.0 could not be reserved, so its audio function is given back; 03.0 is claimed. */
+        assert_int_equal(report.n_bound, 1);
+        assert_int_equal(report.n_failed, 2);
+        assert_file(root, DEV "0000:00:02.1/driver_override", "\n");
+        assert_file(root, DEV "0000:00:03.0/driver_override", "vfio-pci\n");
+        claim_report_done(&report);
+}
+
+static void test_bind_ebusy_is_rolled_back(void **state)
+{
+        const char *root = *state;
+        build_machine(root);
+        /* vfio-pci was loaded already and refuses 03.0 (an SR-IOV PF with VFs says EBUSY). */
+        failing_suffix = "drivers/vfio-pci/bind";
+        failing_errno = EBUSY;
+        struct fake_kernel k = { .load_result = 0, .refuses = "0000:00:03.0" };
+        struct claim_report report = {};
+        assert_int_equal(run(root, &k, &report), -EIO);
+        failing_suffix = NULL;
+        assert_int_equal(report.n_bound, 2);
+        assert_int_equal(report.n_failed, 1);
+        assert_file(root, DEV "0000:00:03.0/driver_override", "\n");
+        claim_report_done(&report);
+}
+
+/* The plan orders entries by address: 00:03.0 is the last of identical_gpus' four entries. */
+enum { plan_index_of_last_entry = 3 };
+
+static void test_clear_enodev_still_reported(void **state)
+{
+        const char *root = *state;
+        build_machine(root);
+        /* The device vanished: even the rollback write fails. It is reported failed, not bound,
+         * and the other devices are handled as usual. */
+        failing_suffix = "0000:00:03.0/driver_override";
+        failing_errno = ENODEV;
+        struct fake_kernel k = { .load_result = 1 };
+        struct claim_report report = {};
+        assert_int_equal(run(root, &k, &report), -EIO);
+        failing_suffix = NULL;
+        assert_int_equal(report.n_failed, 1);
+        assert_int_equal(report.n_bound, 2);
+        assert_int_equal(report.outcomes[plan_index_of_last_entry], CLAIM_OUTCOME_FAILED);
+        claim_report_done(&report);
+}
+
+static void test_unbind_einval_leaves_device_alone(void **state)
+{
+        const char *root = *state;
+        struct tree_pci_function nic = { .address = "0000:00:04.0", .vendor = 0x8086, .device = 0x100e,
+                                         .class_code = 0x020000, .group = "4", .driver = "e1000" };
+        tree_add_pci_function(root, &nic);
+        tree_write(root, "sys/bus/pci/drivers/e1000/unbind", "");
+        tree_mkdir(root, "sys/class/iommu/dmar0");
+        _cleanup_rootdir_ struct rootdir *rd = tree_rootdir(root);
+        _cleanup_pci_host_ struct pci_host *host = NULL;
+        assert_int_equal(pci_host_scan(rd, 0, &host), 0);
+        struct claim_request req = { .kind = CLAIM_REQUEST_RUNTIME,
+                                     .claim = { .selector = CONFIG_SELECT_ADDRESS, .allow = CONFIG_ALLOW_UNBIND } };
+        assert_int_equal(pci_address_parse("00:04.0", &req.claim.address, NULL), 0);
+        struct claim_input input = { .requests = &req, .n_requests = 1 };
+        _cleanup_claim_plan_ struct claim_plan *plan = NULL;
+        assert_int_equal(claim_plan_build(host, &input, &plan), 0);
+        assert_true(plan->entries[0].unbind_first);
+
+        failing_suffix = "drivers/e1000/unbind";
+        failing_errno = EINVAL;
+        struct fake_kernel k = { .load_result = 0, .root = root, .functions = &nic, .n = 1 };
+        struct claim_ops ops = { .load_vfio = fake_load_vfio, .userdata = &k };
+        struct claim_report report = {};
+        assert_int_equal(claim_plan_execute(rd, host, plan, &ops, &report), -EIO);
+        failing_suffix = NULL;
+        assert_int_equal(report.n_failed, 1);
+        /* Its override is cleared again and it stays on e1000. */
+        assert_file(root, DEV "0000:00:04.0/driver_override", "\n");
+        assert_string_equal(host->functions[0].driver, "e1000");
+        claim_report_done(&report);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -219,6 +341,10 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_one_refused_device_others_go_on, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_override_write_failure_is_contained, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_release_clears_unbinds_and_reprobes, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_override_write_eacces, tree_setup, stop_failing),
+                cmocka_unit_test_setup_teardown(test_bind_ebusy_is_rolled_back, tree_setup, stop_failing),
+                cmocka_unit_test_setup_teardown(test_clear_enodev_still_reported, tree_setup, stop_failing),
+                cmocka_unit_test_setup_teardown(test_unbind_einval_leaves_device_alone, tree_setup, stop_failing),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
