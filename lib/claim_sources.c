@@ -51,70 +51,64 @@ int claim_sources_add_address(struct claim_sources *s, enum claim_request_kind k
 }
 
 /*
- * A comma list parsed entry by entry, as the kernel does for vfio-pci.ids: a bad entry is
- * reported with its position and skipped, the others stand.
+ * Call ADD for each non-empty entry of a comma list, with the entry's byte offset for messages;
+ * as the kernel does for vfio-pci.ids, a bad entry is reported by ADD and skipped, the others stand.
  */
+static int for_each_entry(struct claim_sources *s, const char *list, const char *origin,
+                          int (*add)(struct claim_sources *s, const char *entry, size_t offset, const char *origin))
+{
+        _cleanup_free_ char *copy = strdup(list);
+        if (!copy)
+                return -ENOMEM;
+        for (char *entry = copy, *next; entry; entry = next) {
+                size_t offset = (size_t) (entry - copy);
+                next = strchr(entry, ',');
+                if (next)
+                        *next++ = '\0';
+                if (!*entry)
+                        continue;
+                int r = add(s, entry, offset, origin);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int add_id_entry(struct claim_sources *s, const char *entry, size_t offset, const char *origin)
+{
+        struct vfio_id id;
+        size_t pos = 0;
+        const char *expected = NULL;
+        if (vfio_id_parse_full(entry, &id, &pos, &expected) < 0)
+                return add_diagnostic(s, "%s: entry '%s' at column %zu: expected %s; skipped, as the kernel skips it",
+                                      origin, entry, offset + pos + 1, expected ? expected : "an ID spec vvvv:dddd");
+        struct claim_request *req = new_request(s);
+        if (!req)
+                return -ENOMEM;
+        req->kind = CLAIM_REQUEST_VFIO_IDS;
+        req->claim.selector = CONFIG_SELECT_ID;
+        req->claim.id = id;
+        snprintf(req->origin, sizeof(req->origin), "%s", origin);
+        return 0;
+}
+
+static int add_address_entry(struct claim_sources *s, const char *entry, size_t offset, const char *origin)
+{
+        struct pci_address a;
+        size_t pos = 0;
+        const char *expected = NULL;
+        if (pci_address_parse_full(entry, &a, &pos, &expected) < 0)
+                return add_diagnostic(s, "%s: entry '%s' at column %zu: expected %s; skipped", origin, entry,
+                                      offset + pos + 1, expected ? expected : "a PCI address");
+        return claim_sources_add_address(s, CLAIM_REQUEST_CMDLINE, &a, 0, origin);
+}
+
 static int add_id_list(struct claim_sources *s, const char *list, const char *origin)
 {
         if (strlen(list) > VFIO_ID_LIST_MAX)
                 return add_diagnostic(s, "%s is %zu characters long; the kernel ignores it beyond %d: nothing taken from it",
                                       origin, strlen(list), VFIO_ID_LIST_MAX);
-        _cleanup_free_ char *copy = strdup(list);
-        if (!copy)
-                return -ENOMEM;
-        for (char *entry = copy, *next; entry; entry = next) {
-                size_t offset = (size_t) (entry - copy);
-                next = strchr(entry, ',');
-                if (next)
-                        *next++ = '\0';
-                if (!*entry)
-                        continue;
-                struct vfio_id id;
-                size_t pos = 0;
-                const char *expected = NULL;
-                if (vfio_id_parse_full(entry, &id, &pos, &expected) < 0) {
-                        int r = add_diagnostic(s, "%s: entry '%s' at column %zu: expected %s; skipped, as the kernel skips it",
-                                               origin, entry, offset + pos + 1, expected ? expected : "an ID spec vvvv:dddd");
-                        if (r < 0)
-                                return r;
-                        continue;
-                }
-                struct claim_request *req = new_request(s);
-                if (!req)
-                        return -ENOMEM;
-                req->kind = CLAIM_REQUEST_VFIO_IDS;
-                req->claim.selector = CONFIG_SELECT_ID;
-                req->claim.id = id;
-                snprintf(req->origin, sizeof(req->origin), "%s", origin);
-        }
-        return 0;
-}
-
-static int add_address_list(struct claim_sources *s, const char *list)
-{
-        _cleanup_free_ char *copy = strdup(list);
-        if (!copy)
-                return -ENOMEM;
-        for (char *entry = copy, *next; entry; entry = next) {
-                size_t offset = (size_t) (entry - copy);
-                next = strchr(entry, ',');
-                if (next)
-                        *next++ = '\0';
-                if (!*entry)
-                        continue;
-                struct pci_address a;
-                size_t pos = 0;
-                const char *expected = NULL;
-                int r;
-                if (pci_address_parse_full(entry, &a, &pos, &expected) < 0)
-                        r = add_diagnostic(s, "initbind.claim=: entry '%s' at column %zu: expected %s; skipped",
-                                           entry, offset + pos + 1, expected ? expected : "a PCI address");
-                else
-                        r = claim_sources_add_address(s, CLAIM_REQUEST_CMDLINE, &a, 0, "initbind.claim=");
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return for_each_entry(s, list, origin, add_id_entry);
 }
 
 /* The last ids= in a module option string, as the kernel keeps the last value of a parameter. */
@@ -147,7 +141,8 @@ static int read_cmdline(const struct rootdir *root, struct claim_sources *s, str
                 s->disabled = true;
                 return 0;
         }
-        if (kcmdline_get(k, "initbind.claim", &value) >= 0 && value && (r = add_address_list(s, value)) < 0)
+        if (kcmdline_get(k, "initbind.claim", &value) >= 0 && value &&
+            (r = for_each_entry(s, value, "initbind.claim=", add_address_entry)) < 0)
                 return r;
 
         /* The kernel command line's vfio-pci.ids wins over modprobe.d's, as modprobe appends it last. */

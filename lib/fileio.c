@@ -137,3 +137,14 @@ int write_attr_at(int dirfd, const char *name, const char *value)
                 return -EIO;
         return 0;
 }
+
+DIR *opendir_at(int dirfd)
+{
+        int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0)
+                return NULL;
+        DIR *d = fdopendir(fd);
+        if (!d)
+                closep(&fd);
+        return d;
+}

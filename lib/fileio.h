@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <dirent.h>
 #include <stddef.h>
 
 /* Files larger than this are refused with -EFBIG: nothing we read is legitimately bigger. */
@@ -34,3 +35,9 @@ int readlink_basename_at(int dirfd, const char *name, char **ret);
  * file, never creating it. A short write is -EIO.
  */
 int write_attr_at(int dirfd, const char *name, const char *value);
+
+/*
+ * A DIR stream over the directory open at DIRFD, which stays open and usable for *_at() calls
+ * on the entries (the stream reads through its own duplicate). NULL with errno set on failure.
+ */
+DIR *opendir_at(int dirfd);

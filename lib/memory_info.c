@@ -37,12 +37,9 @@ static void read_pools(const struct rootdir *root, struct memory_info *m)
         _cleanup_close_ int fd = rootdir_open_dir(root, "/sys/kernel/mm/hugepages");
         if (fd < 0)
                 return;
-        int listfd = dup(fd);
-        DIR *d = listfd >= 0 ? fdopendir(listfd) : NULL;
-        if (!d) {
-                closep(&listfd);
+        DIR *d = opendir_at(fd);
+        if (!d)
                 return;
-        }
         for (struct dirent *de; (de = readdir(d)) && m->n_pools < HUGEPAGE_SIZES_MAX;) {
                 /* "hugepages-2048kB" exactly: %n is reached only when the "kB" matched too. */
                 unsigned long long kb;

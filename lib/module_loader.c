@@ -180,12 +180,9 @@ int module_loader_host_driver(struct module_loader *ml, const struct rootdir *ro
         _cleanup_close_ int fd = rootdir_open_dir(root, "/sys/bus/pci/drivers");
         if (fd < 0)
                 return -ENOENT;
-        int listfd = dup(fd);
-        DIR *d = listfd >= 0 ? fdopendir(listfd) : NULL;
-        if (!d) {
-                closep(&listfd);
+        DIR *d = opendir_at(fd);
+        if (!d)
                 return -ENOENT;
-        }
         r = -ENOENT;
         for (struct dirent *de; (de = readdir(d));) {
                 if (de->d_name[0] == '.')

@@ -267,10 +267,9 @@ static int detect_iommu(const struct rootdir *root, struct pci_host *host)
         _cleanup_close_ int fd = rootdir_open_dir(root, "/sys/class/iommu");
         if (fd < 0)
                 return 0;
-        DIR *d = fdopendir(fd);
+        DIR *d = opendir_at(fd);
         if (!d)
                 return -errno;
-        fd = -1;
         for (struct dirent *de; (de = readdir(d));)
                 if (de->d_name[0] != '.')
                         host->iommu_active = true;
@@ -287,14 +286,9 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
         _cleanup_close_ int fd = rootdir_open_dir(root, SYSFS_PCI_DEVICES);
         if (fd < 0)
                 return fd;
-        int listfd = dup(fd);
-        if (listfd < 0)
+        DIR *d = opendir_at(fd);
+        if (!d)
                 return -errno;
-        DIR *d = fdopendir(listfd);
-        if (!d) {
-                close(listfd);
-                return -errno;
-        }
 
         size_t allocated = 0;
         int r = 0;
