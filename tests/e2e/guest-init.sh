@@ -1,0 +1,49 @@
+#!/bin/busybox sh
+# shellcheck shell=dash
+# /sbin/init of the e2e root filesystem (tests/e2e/run.sh builds it with mkfs.ext4 -d).
+# The initramfs-tools image mounted this root and switched to it; /proc, /sys and /dev were
+# moved here by its /init. Prints what the host compares, one tagged line each, then powers
+# off:
+#   PCIDRV <address> <driver or none>
+#   IOMMUGRP <address> <group or none>
+#   OVERRIDE <address> <driver_override, "(null)" when unset>
+#   VFIODEV <name>                  (each entry of /dev/vfio/)
+#   FB <fbN> <PCI address or none>  (framebuffers: the host console)
+#   MOD <module>                    (each loaded module, /proc/modules)
+#   DMESG <kernel log line>         (every line of `dmesg` that contains "initbind:")
+#   E2E-DONE
+/bin/busybox --install -s /bin 2>/dev/null
+export PATH=/bin:/sbin
+[ -e /proc/self ] || mount -t proc proc /proc
+[ -e /sys/bus ] || mount -t sysfs sysfs /sys
+[ -e /dev/null ] || mount -t devtmpfs devtmpfs /dev
+
+echo "E2E-ROOT reached the root filesystem: $(cat /proc/cmdline)"
+for d in /sys/bus/pci/devices/*; do
+	a=${d##*/}
+	drv=none
+	[ -L "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+	grp=none
+	[ -L "$d/iommu_group" ] && grp=$(basename "$(readlink "$d/iommu_group")")
+	ovr=$(cat "$d/driver_override" 2>/dev/null)
+	echo "PCIDRV $a $drv"
+	echo "IOMMUGRP $a $grp"
+	echo "OVERRIDE $a ${ovr:-none}"
+done
+if [ -d /dev/vfio ]; then
+	for v in /dev/vfio/*; do
+		[ -e "$v" ] && echo "VFIODEV ${v##*/}"
+	done
+fi
+for f in /sys/class/graphics/fb[0-9]*; do
+	[ -e "$f" ] || continue
+	dev=none
+	[ -L "$f/device" ] && dev=$(basename "$(readlink -f "$f/device")")
+	echo "FB ${f##*/} $dev"
+done
+while read -r m _; do echo "MOD $m"; done < /proc/modules
+dmesg | grep 'initbind:' | sed 's/^/DMESG /'
+dmesg | grep 'output lines suppressed' | grep -v 'initbind:' | sed 's/^/DMESG /'
+echo "E2E-DONE"
+sync
+poweroff -f
