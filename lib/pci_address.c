@@ -2,27 +2,18 @@
 /* Parsing and printing PCI function addresses in the form sysfs gives them. */
 
 #include "pci_address.h"
+#include "hexdigit.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 
-static int hex_value(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 static size_t hex_run(const char *s)
 {
         size_t n = 0;
 
-        while (hex_value(s[n]) >= 0)
+        while (hex_digit_value(s[n]) >= 0)
                 n++;
         return n;
 }
@@ -33,7 +24,7 @@ static bool read_fixed_hex(const char *s, size_t *pos, size_t width, unsigned *r
         unsigned v = 0;
 
         for (size_t i = 0; i < width; i++) {
-                int d = hex_value(s[*pos + i]);
+                int d = hex_digit_value(s[*pos + i]);
                 if (d < 0) {
                         *pos += i;
                         return false;
@@ -41,7 +32,7 @@ static bool read_fixed_hex(const char *s, size_t *pos, size_t width, unsigned *r
                 v = v << 4 | (unsigned) d;
         }
         /* A further digit means the field is too wide, e.g. bus "0b0". */
-        if (hex_value(s[*pos + width]) >= 0) {
+        if (hex_digit_value(s[*pos + width]) >= 0) {
                 *pos += width;
                 return false;
         }
@@ -76,7 +67,7 @@ static int parse(const char *s, bool with_function, struct pci_address *ret, siz
         n = hex_run(s);
         if (n >= 4 && n <= 8 && s[n] == ':') {
                 for (size_t i = 0; i < n; i++)
-                        a.domain = a.domain << 4 | (uint32_t) hex_value(s[i]);
+                        a.domain = a.domain << 4 | (uint32_t) hex_digit_value(s[i]);
                 pos = n + 1;
         } else if (n > 8)
                 return fail(8, "a hex domain of at most 8 digits", ret_error_pos, ret_expected);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "fileio.h"
+#include "hexdigit.h"
 #include "iomem.h"
 #include "log.h"
 #include "macro.h"
@@ -21,9 +22,7 @@ static int parse_hex_u16(const char *s, const char *stop, uint16_t *ret)
         if (stop - s != 4)
                 return -EBADMSG;
         for (; s < stop; s++) {
-                int digit = (*s >= '0' && *s <= '9') ? *s - '0'
-                          : (*s >= 'a' && *s <= 'f') ? *s - 'a' + 10
-                          : (*s >= 'A' && *s <= 'F') ? *s - 'A' + 10 : -1;
+                int digit = hex_digit_value(*s);
                 if (digit < 0)
                         return -EBADMSG;
                 value = value * 16 + (unsigned) digit;

@@ -2,6 +2,7 @@
 /* vfio-pci.ids entries: strict parsing, the kernel's matching, canonical printing. */
 
 #include "vfio_id.h"
+#include "hexdigit.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -23,16 +24,6 @@ static const char *const field_expected[FIELD_MAX] = {
         [FIELD_MASK] = "a hex class mask (1-6 digits, e.g. ffff00)",
 };
 
-static int hex_value(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 static int fail(int r, size_t pos, const char *expected, size_t *ret_error_pos,
                 const char **ret_expected)
@@ -68,7 +59,7 @@ static int parse_entry(const char *s, size_t len, struct vfio_id *ret, size_t *r
                         pos += 2;
 
                 size_t start = pos, n = 0;
-                while (pos + n < len && hex_value(s[pos + n]) >= 0)
+                while (pos + n < len && hex_digit_value(s[pos + n]) >= 0)
                         n++;
                 if (n == 0)
                         return fail(-EINVAL, pos, field_expected[field], ret_error_pos, ret_expected);
@@ -83,7 +74,7 @@ static int parse_entry(const char *s, size_t len, struct vfio_id *ret, size_t *r
                 else {
                         uint32_t x = 0;
                         for (size_t i = 0; i < n; i++)
-                                x = x << 4 | (uint32_t) hex_value(s[start + i]);
+                                x = x << 4 | (uint32_t) hex_digit_value(s[start + i]);
                         v[field] = x;
                 }
                 pos += n;
