@@ -528,13 +528,34 @@ static int replace_token(struct kcmdline_token *t, const char *name, const char 
         return 0;
 }
 
+/*
+ * A line read leniently with an unterminated quote: the quote runs to the end, so anything
+ * appended would be swallowed into it. Edits refuse such a line rather than guess.
+ */
+static bool has_unterminated_quote(const struct kcmdline *k)
+{
+        for (size_t i = 0; i < k->n_tokens; i++) {
+                size_t quotes = 0;
+                for (const char *p = k->tokens[i].original; *p; p++)
+                        quotes += *p == '"';
+                if (quotes % 2)
+                        return true;
+        }
+        return false;
+}
+
 int kcmdline_set(struct kcmdline *k, const char *name, const char *value)
 {
         size_t end = kernel_end(k), first = end;
         bool changed = false;
         int r;
 
-        if (!valid_name(name) || !valid_value(value) || kcmdline_is_hugepage_param(name))
+        if (!valid_name(name) || !valid_value(value) || kcmdline_is_hugepage_param(name) ||
+            has_unterminated_quote(k))
+                return -EINVAL;
+        /* A bare "isolcpus" is ignored by the kernel (it registers "isolcpus="): writing one is a mistake. */
+        const struct dup_rule_entry *rule = dup_rule_lookup(name);
+        if (!value && rule && rule->needs_value)
                 return -EINVAL;
 
         for (size_t i = 0; i < end; i++)
@@ -1015,7 +1036,8 @@ int kcmdline_set_hugepages(struct kcmdline *k, const char *size, const char *cou
         _cleanup_kcmdline_ struct kcmdline *c = NULL;
         int r;
 
-        if (!size || !count || !valid_hugepage_size(size) || !valid_hugepages_count(count))
+        if (!size || !count || !valid_hugepage_size(size) || !valid_hugepages_count(count) ||
+            has_unterminated_quote(k))
                 return -EINVAL;
 
         const struct kcmdline_param block[] = {

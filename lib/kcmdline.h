@@ -129,6 +129,8 @@ int kcmdline_get_all(const struct kcmdline *k, const char *name,
  * hugepage parameters (use kcmdline_set_hugepages()). Returns 1 when the line changed, 0 when
  * it already was the only occurrence with that value (its bytes are then left alone), or
  * -ENOMEM. A rewritten token keeps the line's spelling of the name (vfio_pci vs vfio-pci).
+ * A line with an unterminated quote (parsed leniently) is -EINVAL: what is appended would end
+ * up inside the quote. The same holds for kcmdline_set_hugepages() and kcmdline_merge().
  */
 int kcmdline_set(struct kcmdline *k, const char *name, const char *value);
 

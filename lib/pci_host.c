@@ -145,15 +145,17 @@ static int read_function(const struct rootdir *root, const char *name, unsigned 
         long value;
         if (pci_class_is_vga(f->ids.class_code) && read_attr_int_at(dirfd, "boot_vga", &value) >= 0)
                 f->boot_vga = value ? TRISTATE_YES : TRISTATE_NO;
-        if (read_attr_int_at(dirfd, "sriov_totalvfs", &value) >= 0 && value > 0) {
+        /* Counts the kernel prints as unsigned: a value that does not fit an int is malformed. */
+        if (read_attr_int_at(dirfd, "sriov_totalvfs", &value) >= 0 && value > 0 && value <= INT32_MAX) {
                 f->sriov_totalvfs = (int) value;
-                if (read_attr_int_at(dirfd, "sriov_numvfs", &value) >= 0)
+                if (read_attr_int_at(dirfd, "sriov_numvfs", &value) >= 0 && value >= 0 && value <= INT32_MAX)
                         f->sriov_numvfs = (int) value;
         }
 
         if (flags & PCI_SCAN_DETAILS) {
                 (void) read_config_header(dirfd, f);
-                if (read_attr_int_at(dirfd, "numa_node", &value) >= 0)
+                /* NUMA_NO_NODE is -1; anything else negative or absurd is not a node either. */
+                if (read_attr_int_at(dirfd, "numa_node", &value) >= 0 && value >= 0 && value < 1024)
                         f->numa_node = (int) value;
         }
         return 0;

@@ -825,6 +825,25 @@ static void test_copy_is_independent(void **state)
         assert_null(kcmdline_free(NULL));
 }
 
+/* Found by fuzz-kcmdline: appending to a leniently read line with an open quote put the new
+ * parameters inside the quote. Edits now refuse such a line. */
+static void test_edits_refuse_unterminated_quote(void **state)
+{
+        _cleanup_kcmdline_ struct kcmdline *k = NULL;
+        assert_int_equal(kcmdline_parse("console=ttyS0 a \"open=quote rest", KCMDLINE_PARSE_LENIENT, &k, NULL), 0);
+        _cleanup_free_ char *before = NULL;
+        assert_int_equal(kcmdline_format(k, &before), 0);
+
+        struct kcmdline_param params[] = { { "iommu", "pt" } };
+        assert_int_equal(kcmdline_merge(k, params, 1), -EINVAL);
+        assert_int_equal(kcmdline_set(k, "iommu", "pt"), -EINVAL);
+        assert_int_equal(kcmdline_set_hugepages(k, "1G", "4"), -EINVAL);
+
+        _cleanup_free_ char *after = NULL;
+        assert_int_equal(kcmdline_format(k, &after), 0);
+        assert_string_equal(before, after);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -867,6 +886,7 @@ int main(void)
                 cmocka_unit_test(test_merge_invalid_is_atomic),
                 cmocka_unit_test(test_unmerge),
                 cmocka_unit_test(test_copy_is_independent),
+                cmocka_unit_test(test_edits_refuse_unterminated_quote),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -155,6 +155,18 @@ static void test_details(void **state)
         assert_int_equal(find(host, "0000:00:1f.2")->numa_node, -1);
 }
 
+/* Found by fuzz-pci_host: a numa_node of -5 was taken as node -5. Only -1 means "none". */
+static void test_numa_node_out_of_range(void **state)
+{
+        const char *tree = *state;
+        add_machine(tree);
+        tree_write(tree, "sys/devices/pci0000:00/0000:00:02.0/numa_node", "-5\n");
+        tree_write(tree, "sys/devices/pci0000:00/0000:00:1f.2/numa_node", "99999\n");
+        _cleanup_pci_host_ struct pci_host *host = scan(tree, PCI_SCAN_DETAILS);
+        assert_int_equal(find(host, "0000:00:02.0")->numa_node, -1);
+        assert_int_equal(find(host, "0000:00:1f.2")->numa_node, -1);
+}
+
 static void test_parents(void **state)
 {
         const char *tree = *state;
@@ -480,6 +492,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_functions, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_details, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_numa_node_out_of_range, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_parents, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_groups, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_missing_and_malformed, tree_setup, tree_teardown),
