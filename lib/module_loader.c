@@ -17,6 +17,8 @@ struct module_loader {
 };
 
 static void kmod_log_to_ours(void *data, int priority, const char *file, int line, const char *fn,
+                             const char *format, va_list args) __attribute__((format(printf, 6, 0)));
+static void kmod_log_to_ours(void *data, int priority, const char *file, int line, const char *fn,
                              const char *format, va_list args)
 {
         if (priority > LOG_LEVEL_WARNING || log_get_max_level() < LOG_LEVEL_DEBUG)
