@@ -75,11 +75,6 @@ static void select_function(struct planner *p, size_t i, const struct claim_requ
         }
 }
 
-static bool matches_expected(const struct pci_function *f, const struct vfio_id *expect)
-{
-        return vfio_id_matches(expect, &f->ids);
-}
-
 static int resolve_request(struct planner *p, const struct claim_request *req)
 {
         const struct config_claim *claim = &req->claim;
@@ -93,7 +88,7 @@ static int resolve_request(struct planner *p, const struct claim_request *req)
                 if (!f)
                         return add_refusal(p, -1, true, req->origin, "no PCI function at %s: not claimed",
                                            pci_address_format(&claim->address, addr));
-                if (claim->has_expect && !matches_expected(f, &claim->expect))
+                if (claim->has_expect && !vfio_id_matches(&claim->expect, &f->ids))
                         return add_refusal(p, (ssize_t) pci_host_index(host, f), true, req->origin,
                                            "%s is %04x:%04x now, not the expected %s: the hardware has moved; not claimed",
                                            f->name, f->ids.vendor, f->ids.device, vfio_id_format(&claim->expect, idbuf));

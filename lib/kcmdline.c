@@ -4,6 +4,7 @@
  * duplicate rules of the parameters we write, and the hugepage pairs. See kcmdline.h.
  */
 #include "kcmdline.h"
+#include "hexdigit.h"
 
 #include <ctype.h>
 #include <sys/types.h>
@@ -620,11 +621,7 @@ int kcmdline_remove_value(struct kcmdline *k, const char *name, const char *valu
         return n;
 }
 
-/*
- * memparse() (lib/cmdline.c): simple_strtoull() with base 0 ("0x" hex, a leading "0" octal),
- * then an optional K/M/G/T/P/E suffix in either case. Never fails: no digits give 0.
- */
-static uint64_t memparse(const char *s, const char **ret_end)
+uint64_t kcmdline_memparse(const char *s, const char **ret_end)
 {
         const char *p = s;
         unsigned base = 10;
@@ -638,19 +635,10 @@ static uint64_t memparse(const char *s, const char **ret_end)
                         base = 8;
         }
         for (;; p++) {
-                unsigned d;
-
-                if (*p >= '0' && *p <= '9')
-                        d = (unsigned)(*p - '0');
-                else if (*p >= 'a' && *p <= 'f')
-                        d = (unsigned)(*p - 'a' + 10);
-                else if (*p >= 'A' && *p <= 'F')
-                        d = (unsigned)(*p - 'A' + 10);
-                else
+                int d = hex_digit_value(*p);
+                if (d < 0 || (unsigned) d >= base)
                         break;
-                if (d >= base)
-                        break;
-                v = v * base + d; /* wraps like the kernel's */
+                v = v * base + (unsigned) d; /* wraps like the kernel's */
         }
 
         switch (*p) {
@@ -810,7 +798,7 @@ invalid:
 
 static void sim_hugepagesz(struct hugetlb_sim *s, const char *arg)
 {
-        uint64_t size = memparse(arg, NULL);
+        uint64_t size = kcmdline_memparse(arg, NULL);
         ssize_t i;
 
         s->parsed_valid = false;
@@ -841,7 +829,7 @@ static void sim_default_hugepagesz(struct hugetlb_sim *s, const char *arg)
         s->parsed_valid = false;
         if (s->parsed_default)
                 return; /* "default_hugepagesz previously specified, ignoring" */
-        size = memparse(arg, NULL);
+        size = kcmdline_memparse(arg, NULL);
         if (!s->valid(size, s->userdata))
                 return;
         i = sim_add_hstate(s, size);
@@ -972,7 +960,7 @@ static bool valid_hugepage_size(const char *s)
 {
         const char *end;
 
-        return isdigit((unsigned char)*s) && memparse(s, &end) > 0 && *end == '\0';
+        return isdigit((unsigned char)*s) && kcmdline_memparse(s, &end) > 0 && *end == '\0';
 }
 
 /*

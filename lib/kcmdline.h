@@ -177,6 +177,13 @@ void kcmdline_hugepages_done(struct kcmdline_hugepages *h);
 int kcmdline_set_hugepages(struct kcmdline *k, const char *size, const char *count);
 
 /*
+ * A size as the kernel's memparse() (lib/cmdline.c) reads it: simple_strtoull() with base 0
+ * ("0x" hex, a leading "0" octal), then an optional K/M/G/T/P/E suffix in either case. Never
+ * fails: no digits give 0. *ret_end (if non-NULL) is where reading stopped.
+ */
+uint64_t kcmdline_memparse(const char *s, const char **ret_end);
+
+/*
  * For cmdlinegen: apply params so that the kernel uses exactly these values. Each non-hugepage
  * parameter is set as by kcmdline_set() (so an earlier first-wins occurrence or a duplicate
  * cannot shadow it). When params contain hugepage parameters (values checked as by

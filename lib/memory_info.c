@@ -82,53 +82,6 @@ const struct hugepage_pool *memory_info_pool(const struct memory_info *m, uint64
         return NULL;
 }
 
-int parse_size(const char *s, uint64_t *ret, size_t *ret_error_pos)
-{
-        const char *p = s;
-        uint64_t value = 0;
-        if (*p < '0' || *p > '9')
-                goto invalid;
-        for (; *p >= '0' && *p <= '9'; p++) {
-                if (value > (UINT64_MAX - (uint64_t) (*p - '0')) / 10) {
-                        if (ret_error_pos)
-                                *ret_error_pos = 0;
-                        return -ERANGE;
-                }
-                value = value * 10 + (uint64_t) (*p - '0');
-        }
-
-        unsigned shift = 0;
-        switch (*p) {
-        case 'K': case 'k': shift = 10; break;
-        case 'M': case 'm': shift = 20; break;
-        case 'G': case 'g': shift = 30; break;
-        case 'T': case 't': shift = 40; break;
-        case 'P': case 'p': shift = 50; break;
-        case 'E': case 'e': shift = 60; break;
-        case '\0': break;
-        default: goto invalid;
-        }
-        if (shift) {
-                p++;
-                if (*p == 'B' || *p == 'b') /* "16GB": a common spelling people write */
-                        p++;
-                if (*p != '\0')
-                        goto invalid;
-                if (value > (UINT64_MAX >> shift)) {
-                        if (ret_error_pos)
-                                *ret_error_pos = 0;
-                        return -ERANGE;
-                }
-                value <<= shift;
-        }
-        *ret = value;
-        return 0;
-invalid:
-        if (ret_error_pos)
-                *ret_error_pos = (size_t) (p - s);
-        return -EINVAL;
-}
-
 void format_size(uint64_t bytes, char *buf, size_t size)
 {
         static const char suffixes[] = "KMGTPE";

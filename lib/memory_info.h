@@ -25,7 +25,5 @@ struct memory_info {
 int memory_info_read(const struct rootdir *root, struct memory_info *ret);
 const struct hugepage_pool *memory_info_pool(const struct memory_info *m, uint64_t size);
 
-/* Sizes as the kernel's memparse() reads them: a number with an optional K/M/G/T/P/E suffix. */
-int parse_size(const char *s, uint64_t *ret, size_t *ret_error_pos);
-/* "1G", "2M", "512K" or bytes: the shortest exact form. */
+/* "1G", "2M", "512K" or bytes: the shortest exact form, as kcmdline_memparse() reads it back. */
 void format_size(uint64_t bytes, char *buf, size_t size);
