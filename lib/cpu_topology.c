@@ -53,7 +53,7 @@ static void read_cpuinfo(const struct rootdir *root, struct cpu_topology *topo)
 
         /* The first processor block is enough: x86 reports the same vendor and flags on all. */
         bool seen_flags = false;
-        for (char *line = strtok(text, "\n"); line && !seen_flags; line = strtok(NULL, "\n")) {
+        for (char *lines = NULL, *line = strtok_r(text, "\n", &lines); line && !seen_flags; line = strtok_r(NULL, "\n", &lines)) {
                 char *colon = strchr(line, ':');
                 if (!colon)
                         continue;

@@ -47,7 +47,7 @@ static int parse_uevent(char *text, struct pci_function *f)
 {
         bool have_id = false, have_class = false;
 
-        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char *eq = strchr(line, '=');
                 if (!eq)
                         continue;
