@@ -159,6 +159,38 @@ static char *modprobe_d_ids(struct module_loader *ml)
         return ml ? module_loader_option_value(ml, "vfio-pci", last_ids_option) : NULL;
 }
 
+int claim_requests_from_config(struct claim_sources *s, const struct initbind_config *config, const char *path)
+{
+        int r;
+        /* A keep line that did not parse (or a line not even recognized, perhaps a misspelled
+         * keep) may have been meant to protect a host device from a broad selector: then only
+         * claims by address are safe to act on. */
+        bool keep_in_doubt = false;
+        for (size_t i = 0; i < config->n_diagnostics; i++) {
+                enum config_directive d = config->diagnostics[i].directive;
+                keep_in_doubt |= d == CONFIG_DIRECTIVE_KEEP || d == CONFIG_DIRECTIVE_NONE;
+        }
+
+        for (size_t i = 0; i < config->n_claims; i++) {
+                const struct config_claim *claim = &config->claims[i];
+                if (keep_in_doubt && claim->selector != CONFIG_SELECT_ADDRESS) {
+                        r = add_diagnostic(s, "%s:%u: claim by %s skipped: a keep line may be among the lines in error, and it could protect a device this selector takes",
+                                           path, claim->line,
+                                           claim->selector == CONFIG_SELECT_ID ? "ID" : claim->selector == CONFIG_SELECT_SLOT ? "slot" : "group");
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                struct claim_request *req = new_request(s);
+                if (!req)
+                        return -ENOMEM;
+                req->kind = CLAIM_REQUEST_CONFIG;
+                req->claim = config->claims[i];
+                snprintf(req->origin, sizeof(req->origin), "%s:%u", path, config->claims[i].line);
+        }
+        return 0;
+}
+
 static int read_config(const struct rootdir *root, const char *config_path, struct claim_sources *s)
 {
         const char *path = config_path ? config_path : INITBIND_CONFIG_PATH;
@@ -178,33 +210,7 @@ static int read_config(const struct rootdir *root, const char *config_path, stru
                 if (r < 0)
                         return r;
         }
-        /* A keep line that did not parse (or a line not even recognized, perhaps a misspelled
-         * keep) may have been meant to protect a host device from a broad selector: then only
-         * claims by address are safe to act on. */
-        bool keep_in_doubt = false;
-        for (size_t i = 0; i < s->config->n_diagnostics; i++) {
-                enum config_directive d = s->config->diagnostics[i].directive;
-                keep_in_doubt |= d == CONFIG_DIRECTIVE_KEEP || d == CONFIG_DIRECTIVE_NONE;
-        }
-
-        for (size_t i = 0; i < s->config->n_claims; i++) {
-                const struct config_claim *claim = &s->config->claims[i];
-                if (keep_in_doubt && claim->selector != CONFIG_SELECT_ADDRESS) {
-                        r = add_diagnostic(s, "%s:%u: claim by %s skipped: a keep line may be among the lines in error, and it could protect a device this selector takes",
-                                           path, claim->line,
-                                           claim->selector == CONFIG_SELECT_ID ? "ID" : claim->selector == CONFIG_SELECT_SLOT ? "slot" : "group");
-                        if (r < 0)
-                                return r;
-                        continue;
-                }
-                struct claim_request *req = new_request(s);
-                if (!req)
-                        return -ENOMEM;
-                req->kind = CLAIM_REQUEST_CONFIG;
-                req->claim = s->config->claims[i];
-                snprintf(req->origin, sizeof(req->origin), "%s:%u", path, s->config->claims[i].line);
-        }
-        return 0;
+        return claim_requests_from_config(s, s->config, path);
 }
 
 int claim_sources_read(const struct rootdir *root, const char *config_path, struct module_loader *ml,

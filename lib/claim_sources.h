@@ -39,6 +39,13 @@ void claim_sources_done(struct claim_sources *s);
 /* The plan's input: every request, and the config's keep lines. */
 struct claim_input claim_sources_input(const struct claim_sources *s);
 
+/*
+ * Append a request for every claim line of CONFIG (PATH for the origins). When CONFIG has
+ * diagnostics that may hide a keep line, only the claims by address are taken, the others
+ * become diagnostics. 0 or -ENOMEM.
+ */
+int claim_requests_from_config(struct claim_sources *s, const struct initbind_config *config, const char *path);
+
 /* Append a request naming one address (for initbind.claim= and `initbind claim`). */
 int claim_sources_add_address(struct claim_sources *s, enum claim_request_kind kind, const struct pci_address *a,
                               unsigned allow, const char *origin);

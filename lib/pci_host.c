@@ -100,12 +100,12 @@ int pci_function_refresh_binding(const struct rootdir *root, struct pci_function
 
 static int read_config_header(int dirfd, struct pci_function *f)
 {
-        /* Only the standard header; reading config of a runtime-suspended GPU wakes it, so this
-         * is never done on the boot path. */
+        /* The standard header and the capability area after it (256 bytes as root, 64 otherwise);
+         * reading config of a runtime-suspended GPU wakes it, so this is never done on the boot path. */
         _cleanup_close_ int fd = openat(dirfd, "config", O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
-        uint8_t header[64];
+        uint8_t header[256];
         ssize_t n = pread(fd, header, sizeof(header), 0);
         if (n < 0)
                 return -errno;
@@ -113,6 +113,7 @@ static int read_config_header(int dirfd, struct pci_function *f)
                 return -EBADMSG;
         f->revision = header[0x08];
         f->header = (enum pci_header_kind) (header[0x0e] & 0x7f);
+        f->pcie_type = pci_config_pcie_type(header, (size_t) n);
         return 0;
 }
 
@@ -311,6 +312,7 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
                         .address = address,
                         .revision = -1,
                         .header = PCI_HEADER_UNKNOWN,
+                        .pcie_type = PCIE_TYPE_UNKNOWN,
                         .boot_vga = TRISTATE_UNKNOWN,
                         .iommu_group = -1,
                         .numa_node = -1,

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "pci_address.h"
+#include "pci_config.h"
 #include "vfio_id.h"
 
 struct rootdir;
@@ -32,6 +33,7 @@ struct pci_function {
         struct pci_ids ids;
         int revision;                   /* -1 when not read (boot path) or unreadable */
         enum pci_header_kind header;
+        enum pcie_type pcie_type;       /* UNKNOWN when config was not read (boot path) */
         enum tristate boot_vga;         /* UNKNOWN for non-VGA classes: the file does not exist */
         bool owns_framebuffer;          /* a firmware framebuffer lies inside one of its BARs */
         int iommu_group;                /* -1: none (IOMMU off, or the device is not translated) */

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "boot_chain.h"
+
+#include "macro.h"
+#include "rootdir.h"
+
+static bool exists(const struct rootdir *root, const char *path)
+{
+        return rootdir_exists(root, path) > 0;
+}
+
+/* A generator is in use when its configuration exists; several may be installed (Debian
+ * allows dracut beside initramfs-tools): the one whose package owns /etc wins, in the order
+ * of how often it is the active one. */
+static const struct {
+        enum initramfs_generator generator;
+        const char *config;
+        const char *hook;
+} generators[] = {
+        { GENERATOR_INITRAMFS_TOOLS, "/etc/initramfs-tools/initramfs.conf", "/usr/share/initramfs-tools/hooks/initbind" },
+        { GENERATOR_DRACUT, "/etc/dracut.conf", "/usr/lib/dracut/modules.d/90initbind/module-setup.sh" },
+        { GENERATOR_MKINITCPIO, "/etc/mkinitcpio.conf", "/usr/lib/initcpio/install/initbind" },
+};
+
+/* GRUB's settings file, or systemd-boot's loader config on one of the places bootctl looks. */
+static const struct {
+        enum bootloader bootloader;
+        const char *path;
+} bootloaders[] = {
+        { BOOTLOADER_SYSTEMD_BOOT, "/efi/loader/loader.conf" },
+        { BOOTLOADER_SYSTEMD_BOOT, "/boot/loader/loader.conf" },
+        { BOOTLOADER_SYSTEMD_BOOT, "/boot/efi/loader/loader.conf" },
+        { BOOTLOADER_GRUB, "/etc/default/grub" },
+};
+
+void boot_chain_detect(const struct rootdir *root, struct boot_chain *ret)
+{
+        *ret = (struct boot_chain) {};
+        for (size_t i = 0; i < ELEMENTSOF(generators); i++)
+                if (exists(root, generators[i].config)) {
+                        ret->generator = generators[i].generator;
+                        ret->hook_path = generators[i].hook;
+                        ret->hook_installed = exists(root, generators[i].hook);
+                        break;
+                }
+        for (size_t i = 0; i < ELEMENTSOF(bootloaders); i++)
+                if (exists(root, bootloaders[i].path)) {
+                        ret->bootloader = bootloaders[i].bootloader;
+                        ret->bootloader_evidence = bootloaders[i].path;
+                        break;
+                }
+}
+
+const char *initramfs_generator_to_string(enum initramfs_generator g)
+{
+        switch (g) {
+        case GENERATOR_INITRAMFS_TOOLS: return "initramfs-tools";
+        case GENERATOR_DRACUT: return "dracut";
+        case GENERATOR_MKINITCPIO: return "mkinitcpio";
+        case GENERATOR_UNKNOWN: break;
+        }
+        return "unknown";
+}
+
+const char *bootloader_to_string(enum bootloader b)
+{
+        switch (b) {
+        case BOOTLOADER_GRUB: return "grub";
+        case BOOTLOADER_SYSTEMD_BOOT: return "systemd-boot";
+        case BOOTLOADER_UNKNOWN: break;
+        }
+        return "unknown";
+}
+
+const char *initramfs_generator_rebuild_command(enum initramfs_generator g)
+{
+        switch (g) {
+        case GENERATOR_INITRAMFS_TOOLS: return "update-initramfs -u";
+        case GENERATOR_DRACUT: return "dracut -f";
+        case GENERATOR_MKINITCPIO: return "mkinitcpio -P";
+        case GENERATOR_UNKNOWN: break;
+        }
+        return NULL;
+}

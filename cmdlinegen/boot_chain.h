@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Which initramfs generator and boot loader a system uses, told by the files each installs,
+ * and whether initbind's own hook for that generator is installed.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+struct rootdir;
+
+enum initramfs_generator {
+        GENERATOR_UNKNOWN,
+        GENERATOR_INITRAMFS_TOOLS,
+        GENERATOR_DRACUT,
+        GENERATOR_MKINITCPIO,
+};
+
+enum bootloader {
+        BOOTLOADER_UNKNOWN,
+        BOOTLOADER_GRUB,
+        BOOTLOADER_SYSTEMD_BOOT,
+};
+
+struct boot_chain {
+        enum initramfs_generator generator;
+        bool hook_installed;  /* initbind's hook for that generator is where it looks */
+        const char *hook_path; /* where it was looked for */
+        enum bootloader bootloader;
+        const char *bootloader_evidence; /* the file that told */
+};
+
+void boot_chain_detect(const struct rootdir *root, struct boot_chain *ret);
+const char *initramfs_generator_to_string(enum initramfs_generator g);
+const char *bootloader_to_string(enum bootloader b);
+/* The command that rebuilds the initramfs with the hook. */
+const char *initramfs_generator_rebuild_command(enum initramfs_generator g);

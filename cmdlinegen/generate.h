@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * One cmdlinegen run from detection to a checked command line: the boot view and claim plan,
+ * the proposal steps in order, the merge into the running command line, the validation of the
+ * result and the readiness checks. Reports and `verify` read the result.
+ */
+#pragma once
+
+#include "propose.h"
+#include "readiness.h"
+
+struct generation {
+        struct propose_context ctx;
+        struct proposal proposal;
+        struct pci_host *boot_view;
+        struct claim_plan *plan;
+        struct kcmdline *proposed_line; /* the running line with the proposal merged in */
+        struct findings line_findings;   /* validation of proposed_line */
+        struct readiness readiness;
+};
+
+/* 0, or -errno after logging why (out of memory, a running line that cannot be edited). */
+int generation_run(const struct machine *m, const struct initbind_config *intent, struct generation *ret);
+void generation_done(struct generation *g);
+
+/* Problems in the proposal, its line, or readiness failures: the run's exit status is 1. */
+bool generation_has_problems(const struct generation *g);

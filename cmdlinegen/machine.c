@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "machine.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+
+#include "kernel_config.h"
+#include "kernel_info.h"
+#include "log.h"
+#include "rootdir.h"
+
+/*
+ * With interrupt remapping on, the kernel's MSI and IO-APIC interrupt chips are the remapping
+ * ones, named "IR-PCI-MSI", "IR-IO-APIC", ... in /proc/interrupts (kernel/irq/proc.c prints
+ * the chip name). Without it they lack the "IR-" prefix.
+ */
+static enum tristate read_interrupt_remapping(const struct rootdir *root)
+{
+        _cleanup_free_ char *text = NULL;
+        if (rootdir_read_file(root, "/proc/interrupts", &text, NULL) < 0)
+                return TRISTATE_UNKNOWN;
+        return strstr(text, " IR-") ? TRISTATE_YES : TRISTATE_NO;
+}
+
+static void parse_kernel_version(const char *release, unsigned *major, unsigned *minor)
+{
+        if (sscanf(release, "%u.%u", major, minor) != 2)
+                *major = *minor = 0;
+}
+
+static int read_config(const struct rootdir *root, const char *path, struct machine *m)
+{
+        m->config_path = path ? path : INITBIND_CONFIG_PATH;
+        int fd = rootdir_open(root, m->config_path, O_RDONLY | O_CLOEXEC, 0);
+        int r = config_read_fd(fd, m->config_path, &m->config);
+        if (fd >= 0)
+                close(fd);
+        if (r < 0) {
+                log_error("cannot read %s: %s", m->config_path, strerror(-r));
+                return r;
+        }
+        m->config_missing = r == CONFIG_MISSING;
+        return 0;
+}
+
+static int read_kernel(const struct rootdir *root, const char *target_release, struct machine *m)
+{
+        int r = kernel_release(root, &m->running_release);
+        if (r < 0 && !target_release) {
+                log_error("cannot read the running kernel's release (/proc/sys/kernel/osrelease): %s; "
+                          "name the target kernel with --kernel", strerror(-r));
+                return r;
+        }
+        m->target_release = strdup(target_release ? target_release : m->running_release);
+        if (!m->target_release)
+                return -ENOMEM;
+        m->target_is_running = m->running_release && streq(m->target_release, m->running_release);
+        parse_kernel_version(m->target_release, &m->kernel_major, &m->kernel_minor);
+
+        r = kernel_config_load(root, m->target_release, m->target_is_running, &m->kernel_config);
+        if (r < 0 && r != -ENOENT)
+                log_warning("cannot read the configuration of kernel %s: %s", m->target_release, strerror(-r));
+        m->acs_patch = kernel_has_acs_override(root, m->target_release, m->target_is_running);
+
+        r = kernel_cmdline(root, &m->cmdline_text);
+        if (r < 0) {
+                log_error("cannot read /proc/cmdline: %s", strerror(-r));
+                return r;
+        }
+        return kcmdline_parse(m->cmdline_text, KCMDLINE_PARSE_LENIENT, &m->cmdline, NULL);
+}
+
+static int read_framebuffers(const struct rootdir *root, struct machine *m)
+{
+        _cleanup_free_ char *iomem = NULL;
+        if (rootdir_read_file(root, "/proc/iomem", &iomem, NULL) < 0)
+                return 0; /* no framebuffer known: the console GPU is then told by boot_vga */
+        int r = iomem_find_framebuffers(iomem, &m->framebuffers, &m->n_framebuffers);
+        return r < 0 ? r : 0;
+}
+
+int machine_detect(const struct rootdir *root, const char *config_path, const char *target_release,
+                   struct machine *ret)
+{
+        struct machine m = { .root = root };
+        int r;
+
+        r = read_config(root, config_path, &m);
+        if (r < 0)
+                goto fail;
+        r = cpu_topology_read(root, &m.cpus);
+        if (r < 0) {
+                log_error("cannot read the CPUs (/sys/devices/system/cpu/possible): %s", strerror(-r));
+                goto fail;
+        }
+        r = memory_info_read(root, &m.memory);
+        if (r < 0) {
+                log_error("cannot read /proc/meminfo: %s", strerror(-r));
+                goto fail;
+        }
+        r = pci_host_scan(root, PCI_SCAN_DETAILS, &m.pci);
+        if (r < 0) {
+                log_error("cannot read the PCI devices (/sys/bus/pci/devices): %s", strerror(-r));
+                goto fail;
+        }
+        pci_host_warn_unreadable(m.pci);
+        r = read_framebuffers(root, &m);
+        if (r < 0)
+                goto fail;
+        m.interrupt_remapping = read_interrupt_remapping(root);
+        m.has_kvm_device = rootdir_exists(root, "/dev/kvm") > 0;
+        r = read_kernel(root, target_release, &m);
+        if (r < 0)
+                goto fail;
+        boot_chain_detect(root, &m.boot);
+
+        *ret = m;
+        return 0;
+fail:
+        machine_done(&m);
+        return r;
+}
+
+void machine_done(struct machine *m)
+{
+        config_free(m->config);
+        cpu_topology_done(&m->cpus);
+        if (m->pci)
+                pci_host_free(m->pci);
+        free(m->framebuffers);
+        free(m->running_release);
+        free(m->target_release);
+        if (m->kernel_config)
+                kernel_config_free(m->kernel_config);
+        free(m->cmdline_text);
+        kcmdline_free(m->cmdline);
+        *m = (struct machine) {};
+}
+
+enum tristate machine_kernel_has(const struct machine *m, const char *name)
+{
+        if (!m->kernel_config)
+                return TRISTATE_UNKNOWN;
+        return kernel_config_enabled(m->kernel_config, name) ? TRISTATE_YES : TRISTATE_NO;
+}
+
+bool machine_kernel_at_least(const struct machine *m, unsigned major, unsigned minor)
+{
+        return m->kernel_major > major || (m->kernel_major == major && m->kernel_minor >= minor);
+}

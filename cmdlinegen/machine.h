@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Everything cmdlinegen knows about the machine and the kernel it proposes parameters for,
+ * read once through the root prefix: CPUs, memory, PCI functions and IOMMU groups, firmware
+ * tables, interrupt remapping, the target kernel's config and patches, the running command line,
+ * the boot chain, and the intent in /etc/initbind.conf.
+ */
+#pragma once
+
+#include "boot_chain.h"
+#include "config.h"
+#include "cpu_topology.h"
+#include "iomem.h"
+#include "kcmdline.h"
+#include "memory_info.h"
+#include "pci_host.h"
+
+struct kernel_config;
+
+struct machine {
+        const struct rootdir *root;
+
+        struct initbind_config *config;
+        const char *config_path;
+        bool config_missing;
+
+        struct cpu_topology cpus;
+        struct memory_info memory;
+        struct pci_host *pci;
+        struct framebuffer_range *framebuffers;
+        size_t n_framebuffers;
+        enum tristate interrupt_remapping; /* IR-* interrupt chips in /proc/interrupts */
+        bool has_kvm_device;
+
+        char *running_release;
+        char *target_release;        /* what the parameters are for (--kernel), default running */
+        bool target_is_running;
+        unsigned kernel_major, kernel_minor; /* of the target; 0.0 when unparsable */
+        struct kernel_config *kernel_config; /* of the target; NULL when not found */
+        enum tristate acs_patch;             /* the target carries pcie_acs_override= */
+
+        char *cmdline_text;           /* /proc/cmdline without its newline */
+        struct kcmdline *cmdline;     /* parsed leniently, as the kernel did */
+
+        struct boot_chain boot;
+};
+
+/*
+ * Read it all. CONFIG_PATH NULL means /etc/initbind.conf; TARGET_RELEASE NULL the running
+ * kernel. Fails (after logging why) only for what makes a proposal impossible: no CPU list, no
+ * PCI bus, no /proc/cmdline, an unreadable config.
+ */
+int machine_detect(const struct rootdir *root, const char *config_path, const char *target_release,
+                   struct machine *ret);
+void machine_done(struct machine *m);
+
+/* CONFIG_NAME of the target kernel: YES, NO (unset or =n) or UNKNOWN (no config found). */
+enum tristate machine_kernel_has(const struct machine *m, const char *name);
+/* The target kernel is at least MAJOR.MINOR. */
+bool machine_kernel_at_least(const struct machine *m, unsigned major, unsigned minor);

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cmdlinegen: propose the kernel parameters for device passthrough on this machine, check each
+ * against what was detected, explain them, and check after the reboot that the kernel did it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "generate.h"
+#include "intent_flags.h"
+#include "log.h"
+#include "report.h"
+#include "rootdir.h"
+#include "verify.h"
+
+/* Exit statuses, documented in cmdlinegen(8). */
+enum { EXIT_CLEAN = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
+
+static void help(void)
+{
+        printf("Usage: cmdlinegen [OPTIONS] [verify]\n"
+               "\n"
+               "Propose kernel parameters for giving PCI devices to virtual machines, each checked\n"
+               "against this machine and explained. Nothing is written.\n"
+               "\n"
+               "Commands:\n"
+               "  (none)                 detect, propose, validate and report\n"
+               "  verify                 after the reboot: did the kernel do what is proposed?\n"
+               "\n"
+               "Options:\n"
+               "      --root DIR         the machine below DIR instead of / (a fixture or an image)\n"
+               "      --config FILE      the configuration below the root (default %s)\n"
+               "      --kernel VERSION   propose for this installed kernel (default: the running one)\n"
+               "      --isolate-cores N  give N whole cores to guests (overrides isolate-cores)\n"
+               "      --isolate-cpus LIST  give exactly these CPUs to guests (overrides isolate-cpus)\n"
+               "      --guest-memory SIZE[,node=N]  memory of one guest to back with hugepages;\n"
+               "                         repeat for guests that run together (replaces the file's)\n"
+               "      --hugepage-size auto|2M|1G\n"
+               "      --acs-override never|if-needed\n"
+               "      --json             machine-readable output\n"
+               "  -v, --verbose          log more\n"
+               "  -q, --quiet            log only errors\n"
+               "  -h, --help             show this help\n"
+               "      --version          show the version\n"
+               "\n"
+               "Exit status: 0 when everything checks out, 1 when problems were found, 2 on usage errors.\n"
+               "See cmdlinegen(8) and initbind.conf(5).\n",
+               INITBIND_CONFIG_PATH);
+}
+
+enum {
+        ARG_ROOT = 0x100,
+        ARG_CONFIG,
+        ARG_KERNEL,
+        ARG_ISOLATE_CORES,
+        ARG_ISOLATE_CPUS,
+        ARG_GUEST_MEMORY,
+        ARG_HUGEPAGE_SIZE,
+        ARG_ACS_OVERRIDE,
+        ARG_JSON,
+        ARG_VERSION,
+};
+
+/* Options that override a directive of the config file, and which. */
+static const struct {
+        int arg;
+        const char *option;
+        enum config_directive directive;
+} intent_options[] = {
+        { ARG_ISOLATE_CORES, "--isolate-cores", CONFIG_DIRECTIVE_ISOLATE_CORES },
+        { ARG_ISOLATE_CPUS, "--isolate-cpus", CONFIG_DIRECTIVE_ISOLATE_CPUS },
+        { ARG_GUEST_MEMORY, "--guest-memory", CONFIG_DIRECTIVE_GUEST_MEMORY },
+        { ARG_HUGEPAGE_SIZE, "--hugepage-size", CONFIG_DIRECTIVE_HUGEPAGE_SIZE },
+        { ARG_ACS_OVERRIDE, "--acs-override", CONFIG_DIRECTIVE_ACS_OVERRIDE },
+};
+
+struct arguments {
+        const char *root, *config, *kernel;
+        bool json, verify;
+        struct intent_flags *flags;
+};
+
+static int parse_arguments(int argc, char **argv, struct arguments *a)
+{
+        static const struct option options[] = {
+                { "root", required_argument, NULL, ARG_ROOT },
+                { "config", required_argument, NULL, ARG_CONFIG },
+                { "kernel", required_argument, NULL, ARG_KERNEL },
+                { "isolate-cores", required_argument, NULL, ARG_ISOLATE_CORES },
+                { "isolate-cpus", required_argument, NULL, ARG_ISOLATE_CPUS },
+                { "guest-memory", required_argument, NULL, ARG_GUEST_MEMORY },
+                { "hugepage-size", required_argument, NULL, ARG_HUGEPAGE_SIZE },
+                { "acs-override", required_argument, NULL, ARG_ACS_OVERRIDE },
+                { "json", no_argument, NULL, ARG_JSON },
+                { "verbose", no_argument, NULL, 'v' },
+                { "quiet", no_argument, NULL, 'q' },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, ARG_VERSION },
+                {}
+        };
+        enum log_level level = LOG_LEVEL_WARNING;
+        for (int c; (c = getopt_long(argc, argv, "vqh", options, NULL)) >= 0;) {
+                size_t i;
+                for (i = 0; i < ELEMENTSOF(intent_options) && intent_options[i].arg != c; i++)
+                        ;
+                if (i < ELEMENTSOF(intent_options)) {
+                        if (intent_flags_add(&a->flags, intent_options[i].directive, intent_options[i].option, optarg) < 0)
+                                return -ENOMEM;
+                        continue;
+                }
+                switch (c) {
+                case ARG_ROOT: a->root = optarg; break;
+                case ARG_CONFIG: a->config = optarg; break;
+                case ARG_KERNEL: a->kernel = optarg; break;
+                case ARG_JSON: a->json = true; break;
+                case 'v': level = LOG_LEVEL_DEBUG; break;
+                case 'q': level = LOG_LEVEL_ERR; break;
+                case 'h': help(); exit(EXIT_CLEAN);
+                case ARG_VERSION: printf("cmdlinegen %s\n", INITBIND_VERSION); exit(EXIT_CLEAN);
+                default: return -EINVAL;
+                }
+        }
+        log_setup("cmdlinegen", level);
+        if (optind < argc) {
+                if (!streq(argv[optind], "verify")) {
+                        log_error("unknown command '%s'; the only command is 'verify' (try 'cmdlinegen --help')", argv[optind]);
+                        return -EINVAL;
+                }
+                a->verify = true;
+                optind++;
+        }
+        if (optind < argc) {
+                log_error("unexpected argument '%s'", argv[optind]);
+                return -EINVAL;
+        }
+        return 0;
+}
+
+/* A config with mistakes is refused whole: parameters from half a config would be guesses. */
+static bool config_usable(const struct machine *m)
+{
+        for (size_t i = 0; i < m->config->n_diagnostics; i++) {
+                _cleanup_free_ char *text = config_diagnostic_format(m->config, &m->config->diagnostics[i]);
+                log_error("%s", text ? text : "out of memory");
+        }
+        if (m->config->n_diagnostics)
+                log_error("%s has %zu mistake%s: fix %s first; nothing is proposed from a partly read configuration",
+                          m->config_path, m->config->n_diagnostics, m->config->n_diagnostics == 1 ? "" : "s",
+                          m->config->n_diagnostics == 1 ? "it" : "them");
+        return m->config->n_diagnostics == 0;
+}
+
+/* What isolcpus-flags means when the file does not say. */
+static void apply_defaults(struct initbind_config *c)
+{
+        if (!c->directive_line[CONFIG_DIRECTIVE_ISOLCPUS_FLAGS] && !c->isolcpus_flags)
+                c->isolcpus_flags = CONFIG_ISOLCPUS_FLAGS_DEFAULT;
+}
+
+int main(int argc, char **argv)
+{
+        struct arguments a = { .root = "/" };
+        log_setup("cmdlinegen", LOG_LEVEL_WARNING);
+        int r = parse_arguments(argc, argv, &a);
+        if (r < 0) {
+                intent_flags_free(a.flags);
+                return r == -ENOMEM ? EXIT_PROBLEMS : EXIT_USAGE;
+        }
+
+        _cleanup_rootdir_ struct rootdir *root = NULL;
+        r = rootdir_new(a.root, &root);
+        if (r < 0) {
+                log_error("cannot open root directory '%s': %s", a.root, strerror(-r));
+                intent_flags_free(a.flags);
+                return EXIT_USAGE;
+        }
+
+        struct machine m;
+        r = machine_detect(root, a.config, a.kernel, &m);
+        if (r < 0) {
+                intent_flags_free(a.flags);
+                return EXIT_PROBLEMS;
+        }
+        int status = EXIT_USAGE;
+        if (!config_usable(&m))
+                goto out;
+        r = intent_flags_apply(a.flags, m.config);
+        if (r < 0) {
+                status = r == -ENOMEM ? EXIT_PROBLEMS : EXIT_USAGE;
+                goto out;
+        }
+        apply_defaults(m.config);
+
+        struct generation g;
+        r = generation_run(&m, m.config, &g);
+        if (r < 0) {
+                log_error("cannot make a proposal: %s", strerror(-r));
+                generation_done(&g);
+                status = EXIT_PROBLEMS;
+                goto out;
+        }
+        if (a.verify)
+                status = verify_run(stdout, &g, a.json);
+        else {
+                if (a.json)
+                        report_json(stdout, &g);
+                else
+                        report_text(stdout, &g);
+                status = generation_has_problems(&g) ? EXIT_PROBLEMS : EXIT_CLEAN;
+        }
+        generation_done(&g);
+out:
+        machine_done(&m);
+        intent_flags_free(a.flags);
+        return status;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The proposal steps. Each reads the machine and the intent (the config, with the command-line
+ * flags already folded into it) and adds parameters, removals and findings to the proposal.
+ * They never write anything.
+ */
+#pragma once
+
+#include "claim_plan.h"
+#include "machine.h"
+#include "proposal.h"
+
+struct propose_context {
+        const struct machine *machine;
+        const struct initbind_config *intent;
+        /* What initbind will claim at the next boot, planned on the machine as the initramfs
+         * sees it (only built-in drivers bound). NULL when the config claims nothing. */
+        const struct pci_host *boot_view;
+        const struct claim_plan *plan;
+        int guest_node; /* NUMA node of the first claimed function with one, else -1 */
+        struct proposal *proposal;
+};
+
+/* "FILE:LINE" of a config directive, or "the command line" for a flag: where a value came from. */
+const char *intent_origin(const struct propose_context *ctx, enum config_directive d, char *buf, size_t size);
+
+void propose_iommu(struct propose_context *ctx);
+void propose_cpu_isolation(struct propose_context *ctx);
+void propose_hugepages(struct propose_context *ctx);
+void propose_vfio(struct propose_context *ctx);
+void propose_acs_override(struct propose_context *ctx);
+void propose_kvm_options(struct propose_context *ctx);

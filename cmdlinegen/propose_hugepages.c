@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Hugepages reserved at boot for guest memory: the page size the CPU supports, enough pages for
+ * the guests that run together, on the node they are pinned to, and never so many that the host
+ * is left without memory (an over-allocation makes the host run out of memory while booting).
+ */
+#include "propose.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#define GIB (UINT64_C(1) << 30)
+#define MIB (UINT64_C(1) << 20)
+
+/* What the host keeps: max(2 GiB, 10 %) of the memory the pages come from. */
+static uint64_t headroom(uint64_t total)
+{
+        uint64_t tenth = total / 10;
+        return tenth > 2 * GIB ? tenth : 2 * GIB;
+}
+
+static uint64_t choose_page_size(struct propose_context *ctx, bool *ok)
+{
+        const struct machine *m = ctx->machine;
+        char origin[96];
+        *ok = true;
+        switch (ctx->intent->hugepage_size) {
+        case CONFIG_HUGEPAGE_SIZE_2M:
+                return 2 * MIB;
+        case CONFIG_HUGEPAGE_SIZE_1G:
+                if (!m->cpus.has_pdpe1gb) {
+                        char subject[128];
+                        snprintf(subject, sizeof(subject), "hugepage-size 1G (%s)",
+                                 intent_origin(ctx, CONFIG_DIRECTIVE_HUGEPAGE_SIZE, origin, sizeof(origin)));
+                        findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject,
+                                     "use hugepage-size 2M or auto",
+                                     "the CPU (%s) has no pdpe1gb flag in /proc/cpuinfo: the kernel rejects hugepagesz=1G on it",
+                                     m->cpus.model_name[0] ? m->cpus.model_name : "unknown model");
+                        *ok = false;
+                }
+                return GIB;
+        default:
+                return m->cpus.has_pdpe1gb ? GIB : 2 * MIB;
+        }
+}
+
+static bool node_exists(const struct cpu_topology *t, int node, uint64_t *mem_total)
+{
+        for (size_t i = 0; i < t->n_nodes; i++)
+                if (t->nodes[i].id == node) {
+                        *mem_total = t->nodes[i].mem_total;
+                        return true;
+                }
+        return false;
+}
+
+/* Does BYTES of pages fit in memory TOTAL (bytes) with the headroom kept? A finding when not. */
+static bool fits(struct propose_context *ctx, const char *subject, const char *where, uint64_t bytes, uint64_t total)
+{
+        char have[32], want[32], keep[32], most[32];
+        if (total == 0)
+                return true; /* unknown: nothing to check against, said elsewhere */
+        uint64_t room = total > headroom(total) ? total - headroom(total) : 0;
+        if (bytes <= room)
+                return true;
+        format_size(total, have, sizeof(have));
+        format_size(bytes, want, sizeof(want));
+        format_size(headroom(total), keep, sizeof(keep));
+        format_size(room, most, sizeof(most));
+        char fix[128];
+        snprintf(fix, sizeof(fix), "reserve at most %s%s", most, where);
+        findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject, fix,
+                     "%s of hugepages%s leave the host less than %s of its %s: the host would run out of memory at boot",
+                     want, where, keep, have);
+        return false;
+}
+
+void propose_hugepages(struct propose_context *ctx)
+{
+        const struct initbind_config *c = ctx->intent;
+        const struct machine *m = ctx->machine;
+        if (c->n_guest_memory == 0)
+                return;
+
+        bool ok;
+        uint64_t page = choose_page_size(ctx, &ok);
+        if (!ok)
+                return;
+        char size_text[16], total_text[32], origin[96];
+        format_size(page, size_text, sizeof(size_text));
+
+        /* Per-node reservations need every guest pinned: a line without node= has no home. */
+        size_t with_node = 0;
+        for (size_t i = 0; i < c->n_guest_memory; i++)
+                with_node += c->guest_memory[i].node >= 0;
+        if (with_node && with_node != c->n_guest_memory) {
+                findings_add(&ctx->proposal->findings, FINDING_PROBLEM, "guest-memory", "give node= on every guest-memory line, or on none",
+                             "some guest-memory lines name a NUMA node and some do not: the kernel reserves pages either per node or from all nodes, not both");
+                return;
+        }
+
+        uint64_t total = 0;
+        for (size_t i = 0; i < c->n_guest_memory; i++)
+                total += c->guest_memory[i].bytes;
+        format_size(total, total_text, sizeof(total_text));
+        char subject[128];
+        snprintf(subject, sizeof(subject), "guest-memory %s (%s)", total_text,
+                 intent_origin(ctx, CONFIG_DIRECTIVE_GUEST_MEMORY, origin, sizeof(origin)));
+
+        if (!fits(ctx, subject, "", total, m->memory.mem_total))
+                return;
+
+        char count[256];
+        if (with_node == 0) {
+                snprintf(count, sizeof(count), "%" PRIu64, (total + page - 1) / page);
+        } else {
+                if (!machine_kernel_at_least(m, 5, 16)) {
+                        findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject, "drop node= (or boot a kernel from 5.16 on)",
+                                     "kernel %s is older than 5.16, which added per-node hugepages= (node:count)", m->target_release);
+                        return;
+                }
+                /* Sum per node, in node order. */
+                size_t len = 0;
+                count[0] = '\0';
+                for (int node = 0; node < CONFIG_NUMA_NODES_MAX; node++) {
+                        uint64_t bytes = 0;
+                        for (size_t i = 0; i < c->n_guest_memory; i++)
+                                if (c->guest_memory[i].node == node)
+                                        bytes += c->guest_memory[i].bytes;
+                        if (!bytes)
+                                continue;
+                        uint64_t node_total = 0;
+                        char where[48];
+                        snprintf(where, sizeof(where), " on node %d", node);
+                        if (!node_exists(&m->cpus, node, &node_total)) {
+                                findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject, "name a node listed in /sys/devices/system/node",
+                                             "the machine has no NUMA node %d (it has %zu)", node, m->cpus.n_nodes);
+                                return;
+                        }
+                        if (!fits(ctx, subject, where, bytes, node_total))
+                                return;
+                        len += (size_t) snprintf(count + len, sizeof(count) - len, "%s%d:%" PRIu64, len ? "," : "", node,
+                                                 (bytes + page - 1) / page);
+                        if (len >= sizeof(count))
+                                return; /* cannot happen with the node bound above; never emit a cut value */
+                }
+        }
+        if (total % page)
+                findings_add(&ctx->proposal->findings, FINDING_NOTE, subject, NULL,
+                             "%s is not a multiple of the %s page size: rounded up", total_text, size_text);
+
+        proposal_add(ctx->proposal, TOPIC_HUGEPAGES, "default_hugepagesz", size_text,
+                     "guests map hugetlbfs of the default size without naming one");
+        proposal_add(ctx->proposal, TOPIC_HUGEPAGES, "hugepagesz", size_text,
+                     page == GIB ? "the CPU has pdpe1gb: 1 GiB pages, fewest TLB misses" : "2 MiB pages%s",
+                     page == GIB ? "" : (m->cpus.has_pdpe1gb ? " as configured" : ": the CPU has no pdpe1gb for 1 GiB pages"));
+        proposal_add(ctx->proposal, TOPIC_HUGEPAGES, "hugepages", count,
+                     "%s of guest memory%s, reserved at boot while memory is still unfragmented", total_text,
+                     with_node ? " on the guests' NUMA nodes" : "");
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * vfio parameters for what the config claims: vfio-pci.ids= for device IDs no host device
+ * shares, initbind.claim= by address for the rest (an ID shared with a host GPU would take that
+ * too), rd.driver.pre= on dracut systems, and the framebuffer release when the console GPU goes.
+ */
+#include "propose.h"
+
+#include <stdio.h>
+
+#include "kernel_config.h"
+#include "storage_guard.h"
+
+/* vfio-pci's ids parameter is a string of at most 1024 bytes with its NUL (module_param_string). */
+#define VFIO_PCI_IDS_MAX 1023
+
+static bool is_claimed(const struct plan_entry *e)
+{
+        return e->action == PLAN_CLAIM || e->action == PLAN_ALREADY_CLAIMED;
+}
+
+static bool same_device_id(const struct pci_function *a, const struct pci_function *b)
+{
+        return a->ids.vendor == b->ids.vendor && a->ids.device == b->ids.device;
+}
+
+/* The first function with F's ID that the plan leaves to the host, or NULL. */
+static const struct pci_function *host_function_with_id(const struct propose_context *ctx, const struct pci_function *f)
+{
+        const struct pci_host *h = ctx->boot_view;
+        for (size_t i = 0; i < h->n_functions; i++) {
+                const struct plan_entry *e = claim_plan_find(ctx->plan, i);
+                if (same_device_id(&h->functions[i], f) && !(e && is_claimed(e)))
+                        return &h->functions[i];
+        }
+        return NULL;
+}
+
+static void report_plan(struct propose_context *ctx)
+{
+        const struct claim_plan *plan = ctx->plan;
+        const struct pci_host *h = ctx->boot_view;
+        for (size_t i = 0; i < plan->n_refusals; i++) {
+                const struct plan_refusal *r = &plan->refusals[i];
+                char subject[CLAIM_ORIGIN_MAX + 32];
+                snprintf(subject, sizeof(subject), "claim (%s)", r->origin);
+                findings_add(&ctx->proposal->findings, r->is_error ? FINDING_PROBLEM : FINDING_NOTE, subject, NULL, "%s",
+                             r->message);
+        }
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                const struct plan_entry *e = &plan->entries[i];
+                if (!e->companion || !is_claimed(e))
+                        continue;
+                char subject[CLAIM_ORIGIN_MAX + 32];
+                snprintf(subject, sizeof(subject), "claim (%s)", e->origin);
+                findings_add(&ctx->proposal->findings, FINDING_NOTE, subject, NULL, "%s also goes to vfio-pci: %s",
+                             h->functions[e->function].name, e->why);
+        }
+}
+
+static int append(char *buf, size_t size, size_t *len, const char *item)
+{
+        int n = snprintf(buf + *len, size - *len, "%s%s", *len ? "," : "", item);
+        if (n < 0 || (size_t) n >= size - *len)
+                return -E2BIG;
+        *len += (size_t) n;
+        return 0;
+}
+
+static void propose_ids_and_addresses(struct propose_context *ctx)
+{
+        const struct claim_plan *plan = ctx->plan;
+        const struct pci_host *h = ctx->boot_view;
+        char ids[VFIO_PCI_IDS_MAX + 1] = "", addresses[2048] = "", shared_with[256] = "";
+        size_t ids_len = 0, addresses_len = 0;
+        bool too_long = false;
+
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                const struct plan_entry *e = &plan->entries[i];
+                const struct pci_function *f = &h->functions[e->function];
+                if (!is_claimed(e))
+                        continue;
+                const struct pci_function *host = host_function_with_id(ctx, f);
+                if (host) {
+                        if (!shared_with[0])
+                                snprintf(shared_with, sizeof(shared_with), "%04x:%04x is also %s, which stays on the host",
+                                         f->ids.vendor, f->ids.device, host->name);
+                        too_long |= append(addresses, sizeof(addresses), &addresses_len, f->name) < 0;
+                        continue;
+                }
+                /* Every function with this ID is claimed: an ID entry, once. */
+                bool listed = false;
+                for (size_t j = 0; j < i; j++)
+                        listed |= is_claimed(&plan->entries[j]) && same_device_id(&h->functions[plan->entries[j].function], f);
+                if (listed)
+                        continue;
+                char id[16];
+                snprintf(id, sizeof(id), "%04x:%04x", f->ids.vendor, f->ids.device);
+                if (append(ids, sizeof(ids), &ids_len, id) < 0)
+                        too_long |= append(addresses, sizeof(addresses), &addresses_len, f->name) < 0;
+        }
+        if (too_long)
+                findings_add(&ctx->proposal->findings, FINDING_PROBLEM, "vfio-pci.ids", "claim fewer devices on the command line; initbind.conf claims them all the same",
+                             "the claimed devices do not fit in vfio-pci.ids (at most %d characters) and initbind.claim=", VFIO_PCI_IDS_MAX);
+        if (ids_len)
+                proposal_add(ctx->proposal, TOPIC_VFIO, "vfio-pci.ids", ids,
+                             "no device left to the host has these IDs, so vfio-pci may take them by ID, even from an initramfs without initbind");
+        if (addresses_len)
+                proposal_add(ctx->proposal, TOPIC_VFIO, "initbind.claim", addresses,
+                             "by address: %s, and vfio-pci.ids would take it too", shared_with);
+}
+
+/*
+ * The parameter that releases the firmware framebuffer on the console GPU, for this kernel:
+ * a BOOTFB range in /proc/iomem (or CONFIG_SYSFB_SIMPLEFB) means sysfb made a simple-framebuffer
+ * device, which simpledrm or simplefb drive: only keeping sysfb_init from running helps. efifb
+ * and vesafb register their own ranges and honour video=NAME:off.
+ */
+static void propose_framebuffer(struct propose_context *ctx, const struct pci_function *console)
+{
+        const struct machine *m = ctx->machine;
+        const char *name = NULL, *value = NULL, *evidence = NULL;
+        for (size_t i = 0; i < m->n_framebuffers; i++) {
+                const struct framebuffer_range *r = &m->framebuffers[i];
+                if (r->has_owner && pci_address_compare(&r->owner, &console->address) == 0) {
+                        evidence = r->name;
+                        break;
+                }
+        }
+        if (evidence ? streq(evidence, "BOOTFB") : machine_kernel_has(m, "SYSFB_SIMPLEFB") == TRISTATE_YES) {
+                name = "initcall_blacklist";
+                value = "sysfb_init";
+        } else if (evidence ? streq(evidence, "vesafb") : false) {
+                name = "video";
+                value = "vesafb:off";
+        } else {
+                name = "video";
+                value = "efifb:off";
+        }
+        proposal_add(ctx->proposal, TOPIC_VFIO, name, value,
+                     "the console GPU %s is claimed: %s", console->name,
+                     evidence ? (streq(evidence, "BOOTFB") ? "the firmware framebuffer is a simple-framebuffer (BOOTFB in /proc/iomem)"
+                                                           : "the firmware framebuffer driver must let go of it")
+                              : streq(name, "initcall_blacklist")
+                                        ? "the kernel's config has CONFIG_SYSFB_SIMPLEFB: simpledrm/simplefb hold the framebuffer"
+                                        : "efifb holds the firmware framebuffer on this kernel (no CONFIG_SYSFB_SIMPLEFB)");
+}
+
+void propose_vfio(struct propose_context *ctx)
+{
+        if (!ctx->plan)
+                return;
+        const struct machine *m = ctx->machine;
+        report_plan(ctx);
+        storage_guard_check(m, ctx->boot_view, ctx->plan, &ctx->proposal->findings);
+        propose_ids_and_addresses(ctx);
+
+        if (claim_plan_count(ctx->plan, PLAN_CLAIM) + claim_plan_count(ctx->plan, PLAN_ALREADY_CLAIMED) == 0)
+                return;
+        if (m->boot.generator == GENERATOR_DRACUT)
+                proposal_add(ctx->proposal, TOPIC_VFIO, "rd.driver.pre", "vfio-pci",
+                             "this system's initramfs is built by dracut, which loads rd.driver.pre modules before udev");
+
+        for (size_t i = 0; i < ctx->plan->n_entries; i++) {
+                const struct plan_entry *e = &ctx->plan->entries[i];
+                const struct pci_function *f = &ctx->boot_view->functions[e->function];
+                if (e->action == PLAN_CLAIM && pci_function_is_console_gpu(f)) {
+                        if (ctx->intent->framebuffer != CONFIG_FRAMEBUFFER_KEEP)
+                                propose_framebuffer(ctx, f);
+                        break;
+                }
+        }
+}

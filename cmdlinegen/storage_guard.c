@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "storage_guard.h"
+
+#include <blkid.h>
+#include <fcntl.h>
+#include <stdio.h>
+
+#include "fileio.h"
+#include "rootdir.h"
+
+/* Stacking is shallow in practice (dm on md on a partition); the bound stops a cycle in a fixture. */
+#define STACK_DEPTH_MAX 8
+
+struct block_use {
+        char device[64]; /* "8:2" or a name ("sda2") */
+        char what[128];  /* "/ is mounted from it", "it is active swap", "root=UUID=..." */
+};
+
+struct uses {
+        struct block_use *items;
+        size_t n;
+};
+
+static void add_use(struct uses *u, const char *device, const char *what)
+{
+        struct block_use *items = reallocarray(u->items, u->n + 1, sizeof(*items));
+        if (!items)
+                return; /* an unchecked use can only make the guard weaker, never wrong: warned below */
+        u->items = items;
+        snprintf(u->items[u->n].device, sizeof(u->items[u->n].device), "%s", device);
+        snprintf(u->items[u->n].what, sizeof(u->items[u->n].what), "%s", what);
+        u->n++;
+}
+
+/* mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." */
+static void read_mounts(const struct rootdir *root, struct uses *u)
+{
+        _cleanup_free_ char *text = NULL;
+        if (rootdir_read_file(root, "/proc/self/mountinfo", &text, NULL) < 0)
+                return;
+        char *save = NULL;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char devno[32], mountpoint[96], what[128];
+                if (sscanf(line, "%*s %*s %31s %*s %95s", devno, mountpoint) != 2 || startswith(devno, "0:"))
+                        continue; /* major 0: virtual filesystems */
+                snprintf(what, sizeof(what), "%s is mounted from it", mountpoint);
+                add_use(u, devno, what);
+        }
+}
+
+/* /proc/swaps: a header line, then "FILENAME TYPE ..." per active swap area. */
+static void read_swaps(const struct rootdir *root, struct uses *u)
+{
+        _cleanup_free_ char *text = NULL;
+        if (rootdir_read_file(root, "/proc/swaps", &text, NULL) < 0)
+                return;
+        char *save = NULL;
+        strtok_r(text, "\n", &save);
+        for (char *line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char path[128], type[16];
+                if (sscanf(line, "%127s %15s", path, type) != 2 || !streq(type, "partition"))
+                        continue;
+                const char *name = strrchr(path, '/');
+                add_use(u, name ? name + 1 : path, "it holds active swap");
+        }
+}
+
+/*
+ * root=: a device path or a tag. On the running system libblkid resolves tags as mount does;
+ * below another root (an image, a fixture) its /dev/disk/by-* links do.
+ */
+static void read_root_device(const struct machine *m, struct uses *u)
+{
+        const char *value = NULL;
+        if (kcmdline_get(m->cmdline, "root", &value) < 0 || !value)
+                return;
+        char what[128];
+        snprintf(what, sizeof(what), "root=%s (the root filesystem) is on it", value);
+
+        _cleanup_free_ char *devname = NULL;
+        if (startswith(value, "/dev/"))
+                devname = strdup(value);
+        else if (rootdir_is_host(m->root)) {
+                blkid_cache cache = NULL;
+                devname = blkid_evaluate_tag(value, NULL, &cache);
+                blkid_put_cache(cache);
+        } else {
+                static const struct {
+                        const char *tag, *dir;
+                } links[] = { { "UUID=", "/dev/disk/by-uuid" }, { "PARTUUID=", "/dev/disk/by-partuuid" }, { "LABEL=", "/dev/disk/by-label" } };
+                for (size_t i = 0; i < ELEMENTSOF(links) && !devname; i++) {
+                        if (!startswith(value, links[i].tag))
+                                continue;
+                        _cleanup_close_ int dir = rootdir_open_dir(m->root, links[i].dir);
+                        if (dir >= 0)
+                                (void) readlink_at(dir, value + strlen(links[i].tag), &devname);
+                }
+        }
+        if (!devname)
+                return;
+        const char *name = strrchr(devname, '/');
+        add_use(u, name ? name + 1 : devname, what);
+}
+
+/*
+ * Does the block device (DIR, a sysfs block directory fd) hang off FUNCTION, itself or through
+ * the devices it is stacked on (slaves/)?
+ */
+static bool device_on_function(int dir, const char *function, unsigned depth)
+{
+        /* The directory's resolved path names every parent device:
+         * ".../sys/devices/pci0000:00/0000:00:05.0/virtio1/block/vda". */
+        char self[64];
+        snprintf(self, sizeof(self), "/proc/self/fd/%d", dir);
+        _cleanup_free_ char *path = NULL;
+        if (readlink_at(AT_FDCWD, self, &path) == 0) {
+                char needle[PCI_ADDRESS_STRING_MAX + 2];
+                snprintf(needle, sizeof(needle), "/%s/", function);
+                if (strstr(path, needle))
+                        return true;
+        }
+        if (depth >= STACK_DEPTH_MAX)
+                return false;
+        _cleanup_close_ int slaves = openat(dir, "slaves", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (slaves < 0)
+                return false;
+        DIR *d = opendir_at(slaves);
+        if (!d)
+                return false;
+        bool found = false;
+        for (struct dirent *de; !found && (de = readdir(d));) {
+                if (de->d_name[0] == '.')
+                        continue;
+                _cleanup_close_ int sub = openat(slaves, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                found = sub >= 0 && device_on_function(sub, function, depth + 1);
+        }
+        closedir(d);
+        return found;
+}
+
+static int open_block_device(const struct rootdir *root, const char *device)
+{
+        char path[128];
+        if (strchr(device, ':'))
+                snprintf(path, sizeof(path), "/sys/dev/block/%s", device);
+        else
+                snprintf(path, sizeof(path), "/sys/class/block/%s", device);
+        return rootdir_open_dir(root, path);
+}
+
+void storage_guard_check(const struct machine *m, const struct pci_host *view, const struct claim_plan *plan,
+                         struct findings *findings)
+{
+        struct uses uses = {};
+        read_mounts(m->root, &uses);
+        read_swaps(m->root, &uses);
+        read_root_device(m, &uses);
+
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                const struct plan_entry *e = &plan->entries[i];
+                if (e->action != PLAN_CLAIM && e->action != PLAN_ALREADY_CLAIMED)
+                        continue;
+                const struct pci_function *f = &view->functions[e->function];
+                for (size_t j = 0; j < uses.n; j++) {
+                        _cleanup_close_ int dir = open_block_device(m->root, uses.items[j].device);
+                        if (dir < 0 || !device_on_function(dir, f->name, 0))
+                                continue;
+                        char subject[CLAIM_ORIGIN_MAX + 32];
+                        snprintf(subject, sizeof(subject), "claim %s (%s)", f->name, e->origin);
+                        findings_add(findings, FINDING_PROBLEM, subject, "remove this claim: the host needs the device",
+                                     "block device %s hangs off %s and %s", uses.items[j].device, f->name, uses.items[j].what);
+                        break;
+                }
+        }
+        free(uses.items);
+}
