@@ -11,6 +11,9 @@
 const char *intent_origin(const struct propose_context *ctx, enum config_directive d, char *buf, size_t size)
 {
         unsigned line = ctx->intent->directive_line[d];
+        /* guest-memory may repeat: its first line stands for all. */
+        if (d == CONFIG_DIRECTIVE_GUEST_MEMORY && ctx->intent->n_guest_memory)
+                line = ctx->intent->guest_memory[0].line;
         if (line)
                 snprintf(buf, size, "%s:%u", ctx->machine->config_path, line);
         else

@@ -83,7 +83,10 @@ static int choose_cores(struct propose_context *ctx, unsigned wanted, struct cpu
         }
         if (taken < wanted) {
                 char fix[160];
-                snprintf(fix, sizeof(fix), "ask for at most %u cores", taken);
+                if (taken)
+                        snprintf(fix, sizeof(fix), "ask for at most %u core%s", taken, taken == 1 ? "" : "s");
+                else
+                        snprintf(fix, sizeof(fix), "this machine has no core to spare for guests");
                 findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject, fix,
                              "the machine has %zu online cores; the host keeps the boot CPU's core and one core on each NUMA node, which leaves %u for guests",
                              n, taken);
@@ -132,6 +135,10 @@ static void add_parameters(struct propose_context *ctx, const struct cpu_set *is
         if (n_nodes == 1 && m->cpus.n_nodes > 1)
                 snprintf(where, sizeof(where), " on NUMA node %d%s", node,
                          node == ctx->guest_node ? " (the guest GPU's)" : "");
+        else if (n_nodes > 1)
+                findings_add(&p->findings, FINDING_WARNING, "isolcpus=", NULL,
+                             "the guest CPUs %s span %d NUMA nodes (the host keeps a core on each): a guest using all of them reaches memory across nodes",
+                             list, n_nodes);
         proposal_add(p, TOPIC_CPUS, "isolcpus", value,
                      "%s: %u CPUs%s, whole cores with their SMT siblings; the host keeps %s", source,
                      cpu_set_count(isolated), where, hk_list);
@@ -174,7 +181,7 @@ void propose_cpu_isolation(struct propose_context *ctx)
                 }
                 if (choose_cores(ctx, c->isolate_cores, &isolated) < 0)
                         return;
-                snprintf(source, sizeof(source), "%u cores for guests (%s)", c->isolate_cores,
+                snprintf(source, sizeof(source), "%u core%s for guests (%s)", c->isolate_cores, c->isolate_cores == 1 ? "" : "s",
                          intent_origin(ctx, CONFIG_DIRECTIVE_ISOLATE_CORES, origin, sizeof(origin)));
         } else if (c->isolate_cpus) {
                 intent_origin(ctx, CONFIG_DIRECTIVE_ISOLATE_CPUS, origin, sizeof(origin));

@@ -12,11 +12,14 @@
 #define GIB (UINT64_C(1) << 30)
 #define MIB (UINT64_C(1) << 20)
 
-/* What the host keeps: max(2 GiB, 10 %) of the memory the pages come from. */
-static uint64_t headroom(uint64_t total)
+/*
+ * What the host keeps: max(2 GiB, 10 %) of the machine's memory; of one node's memory, where the
+ * machine-wide rule already holds, max(256 MiB, 10 %) so the node's own allocations still work.
+ */
+static uint64_t headroom_of(uint64_t total, uint64_t floor)
 {
         uint64_t tenth = total / 10;
-        return tenth > 2 * GIB ? tenth : 2 * GIB;
+        return tenth > floor ? tenth : floor;
 }
 
 static uint64_t choose_page_size(struct propose_context *ctx, bool *ok)
@@ -60,15 +63,19 @@ static bool fits(struct propose_context *ctx, const char *subject, const char *w
         char have[32], want[32], keep[32], most[32];
         if (total == 0)
                 return true; /* unknown: nothing to check against, said elsewhere */
-        uint64_t room = total > headroom(total) ? total - headroom(total) : 0;
+        uint64_t headroom = headroom_of(total, *where ? 256 * MIB : 2 * GIB);
+        uint64_t room = total > headroom ? total - headroom : 0;
         if (bytes <= room)
                 return true;
-        format_size(total, have, sizeof(have));
+        format_size_human(total, have, sizeof(have));
         format_size(bytes, want, sizeof(want));
-        format_size(headroom(total), keep, sizeof(keep));
-        format_size(room, most, sizeof(most));
+        format_size_human(headroom, keep, sizeof(keep));
+        format_size_human(room, most, sizeof(most));
         char fix[128];
-        snprintf(fix, sizeof(fix), "reserve at most %s%s", most, where);
+        if (room)
+                snprintf(fix, sizeof(fix), "reserve at most %s%s", most, where);
+        else
+                snprintf(fix, sizeof(fix), "reserve no hugepages%s: all of its memory is the host's headroom", where);
         findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject, fix,
                      "%s of hugepages%s leave the host less than %s of its %s: the host would run out of memory at boot",
                      want, where, keep, have);

@@ -12,7 +12,7 @@ void report_machine_summary(FILE *out, const struct machine *m)
 {
         const struct cpu_topology *t = &m->cpus;
         char mem[32];
-        format_size(m->memory.mem_total, mem, sizeof(mem));
+        format_size_human(m->memory.mem_total, mem, sizeof(mem));
         unsigned cores = cpu_topology_count_cores(t), online = cpu_set_count(&t->online);
         fprintf(out, "Machine:\n");
         fprintf(out, "  CPU         %s (%s), %u CPUs online in %u cores, %zu NUMA node%s%s%s\n",

@@ -167,7 +167,7 @@ static void check_hugepages(const struct propose_context *ctx, const struct kcmd
         if (bytes + headroom > m->memory.mem_total) {
                 char want[32], have[32];
                 format_size(bytes, want, sizeof(want));
-                format_size(m->memory.mem_total, have, sizeof(have));
+                format_size_human(m->memory.mem_total, have, sizeof(have));
                 findings_add(f, FINDING_PROBLEM, "hugepages=", "reserve fewer pages",
                              "the line reserves %s of hugepages of the machine's %s, leaving the host less than max(2G, 10%%)",
                              want, have);

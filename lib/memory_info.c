@@ -95,3 +95,24 @@ void format_size(uint64_t bytes, char *buf, size_t size)
         else
                 snprintf(buf, size, "%" PRIu64 "%c", bytes, suffixes[unit]);
 }
+
+void format_size_human(uint64_t bytes, char *buf, size_t size)
+{
+        static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+        size_t unit = 0;
+        uint64_t scaled = bytes;
+        while (scaled >= 1024 && unit + 1 < ELEMENTSOF(units)) {
+                scaled >>= 10;
+                unit++;
+        }
+        if (unit == 0) {
+                snprintf(buf, size, "%" PRIu64 " bytes", bytes);
+                return;
+        }
+        /* Tenths of the unit, rounded down so "1.9 GiB" never overstates what there is. */
+        uint64_t tenths = (uint64_t) ((unsigned __int128) bytes * 10 >> (10 * unit));
+        if (tenths % 10)
+                snprintf(buf, size, "%" PRIu64 ".%" PRIu64 " %s", tenths / 10, tenths % 10, units[unit]);
+        else
+                snprintf(buf, size, "%" PRIu64 " %s", tenths / 10, units[unit]);
+}

@@ -27,3 +27,5 @@ const struct hugepage_pool *memory_info_pool(const struct memory_info *m, uint64
 
 /* "1G", "2M", "512K" or bytes: the shortest exact form, as kcmdline_memparse() reads it back. */
 void format_size(uint64_t bytes, char *buf, size_t size);
+/* For people: "1.9 GiB", "512 MiB", "2 GiB" (one decimal, dropped when it is 0). */
+void format_size_human(uint64_t bytes, char *buf, size_t size);
