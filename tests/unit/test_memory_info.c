@@ -32,6 +32,30 @@ static void assert_format(uint64_t bytes, const char *want)
         assert_true(back == bytes);
 }
 
+static void assert_human(uint64_t bytes, const char *want)
+{
+        char buf[32];
+        format_size_human(bytes, buf, sizeof(buf));
+        assert_string_equal(buf, want);
+}
+
+static void test_format_size_human(void **state)
+{
+        assert_human(0, "0 bytes");
+        assert_human(1023, "1023 bytes");
+        assert_human(1024, "1 KiB");
+        assert_human(1536, "1.5 KiB");
+        assert_human(2 * GiB, "2 GiB");
+        /* Rounded down: 1.99 GiB is never shown as 2. */
+        assert_human(2 * GiB - 1, "1.9 GiB");
+        assert_human(2013644 * KiB, "1.9 GiB");
+        assert_human(3 * TiB + TiB / 2, "3.5 TiB");
+        assert_human(UINT64_MAX, "15.9 EiB");
+        char small[4];
+        format_size_human(2 * GiB, small, sizeof(small)); /* cut, still terminated */
+        assert_int_equal(strlen(small), 3);
+}
+
 static void test_format_size(void **state)
 {
         assert_format(0, "0");
@@ -162,6 +186,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_format_size),
+                cmocka_unit_test(test_format_size_human),
                 cmocka_unit_test_setup_teardown(test_memory_info_read, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_memory_info_odd_pool_dirs, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_memory_info_missing, tree_setup, tree_teardown),
