@@ -25,4 +25,14 @@ echo "claim id=$id" > "$work/root/etc/initbind.conf"
 "$bin_dir/initbind" --root "$work/root" plan > "$work/plan"
 grep -q '^kept  *0000:01:00.0 kept for the host' "$work/plan" ||
         { echo "plan by ID $id does not keep the boot VGA:" >&2; head -20 "$work/plan" >&2; exit 1; }
-echo "synthetic-large: ok ($functions functions, boot VGA kept)"
+# cmdlinegen on the same machine: 64 whole cores (128 CPUs) and 96 GiB in 1 GiB pages on node 3.
+printf 'isolate-cores 64\nguest-memory 64G node=3\nguest-memory 32G node=3\n' > "$work/root/etc/initbind.conf"
+status=0
+"$bin_dir/cmdlinegen" --root "$work/root" --json > "$work/proposal" 2> "$work/err" || status=$?
+[ "$status" -eq 0 ] || { echo "cmdlinegen exited $status" >&2; cat "$work/err" "$work/proposal" >&2; exit 1; }
+isolated=$(sed -n 's/.*"name": *"isolcpus", *"value": *"domain,managed_irq,\([^"]*\)".*/\1/p' "$work/proposal" | head -1)
+count=$(echo "$isolated" | tr ',' '\n' | awk -F- '{ n += (NF == 2 ? $2 - $1 + 1 : 1) } END { print n + 0 }')
+[ "$count" -eq 128 ] || { echo "isolcpus names $count CPUs ($isolated), expected 128" >&2; exit 1; }
+grep -q '"name": *"hugepages", *"value": *"3:96"' "$work/proposal" ||
+        { echo "no hugepages=3:96 in the proposal" >&2; cat "$work/proposal" >&2; exit 1; }
+echo "synthetic-large: ok ($functions functions, boot VGA kept, cmdlinegen isolates $count CPUs)"
