@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 
+#include "cpu_check.h"
 #include "json_writer.h"
 #include "report.h"
 #include "rootdir.h"
@@ -59,9 +60,16 @@ static void verify_cpu_set(struct verdicts *v, const struct generation *g, const
         if (!p || !p->value)
                 return;
         const char *list = p->value;
-        /* isolcpus= carries its flags in front of the list. */
-        for (const char *comma; (comma = strchr(list, ',')) && *list >= 'a' && *list <= 'z';)
-                list = comma + 1;
+        if (streq(param, "isolcpus")) {
+                /* isolcpus= carries its flags in front of the list; the kernel's "isolated" file
+                 * shows only the CPUs taken out of scheduling domains. */
+                unsigned flags;
+                size_t offset, error;
+                if (cpu_check_split_isolcpus(p->value, &flags, &offset, &error) < 0 ||
+                    (flags && !(flags & CONFIG_ISOLCPUS_DOMAIN)))
+                        return;
+                list = p->value + offset;
+        }
         _cleanup_(cpu_set_done) struct cpu_set want = {};
         if (cpu_list_parse(list, g->ctx.machine->cpus.nr_cpu_ids, &want, NULL) < 0)
                 return;
