@@ -16,8 +16,8 @@ const char *intent_origin(const struct propose_context *ctx, enum config_directi
                 line = ctx->intent->guest_memory[0].line;
         if (line)
                 snprintf(buf, size, "%s:%u", ctx->machine->config_path, line);
-        else
-                snprintf(buf, size, "the command line");
+        else /* given as an option, named like the directive */
+                snprintf(buf, size, "--%s", config_directive_to_string(d));
         return buf;
 }
 
@@ -71,6 +71,7 @@ int generation_run(const struct machine *m, const struct initbind_config *intent
                 .boot_view = g->boot_view,
                 .plan = g->plan,
                 .guest_node = guest_numa_node(g),
+                .acs_split_group = -1,
                 .proposal = &g->proposal,
         };
 
@@ -78,8 +79,8 @@ int generation_run(const struct machine *m, const struct initbind_config *intent
         propose_iommu(&g->ctx);
         propose_cpu_isolation(&g->ctx);
         propose_hugepages(&g->ctx);
+        propose_acs_override(&g->ctx); /* first: vfio's report names what the override solves */
         propose_vfio(&g->ctx);
-        propose_acs_override(&g->ctx);
         propose_kvm_options(&g->ctx);
         if (proposal_failed(&g->proposal))
                 return -ENOMEM;

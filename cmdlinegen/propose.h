@@ -18,10 +18,11 @@ struct propose_context {
         const struct pci_host *boot_view;
         const struct claim_plan *plan;
         int guest_node; /* NUMA node of the first claimed function with one, else -1 */
+        int acs_split_group; /* the IOMMU group pcie_acs_override= is proposed for, else -1 */
         struct proposal *proposal;
 };
 
-/* "FILE:LINE" of a config directive, or "the command line" for a flag: where a value came from. */
+/* "FILE:LINE" of a config directive, or "--DIRECTIVE" for an option: where a value came from. */
 const char *intent_origin(const struct propose_context *ctx, enum config_directive d, char *buf, size_t size);
 
 void propose_iommu(struct propose_context *ctx);

@@ -29,35 +29,43 @@ static void acs_for_group(struct propose_context *ctx, const struct plan_group *
         struct findings *findings = &ctx->proposal->findings;
         const struct pci_function *blocker = g->blocker >= 0 ? &h->functions[g->blocker] : NULL;
 
-        /* A claimed member of the group: the device the override has to isolate. */
+        /* The member the config claims: the device the override has to isolate. The planner left
+         * the group alone (a refusal names it) or claimed it partially (allow=partial-group). */
         const struct pci_function *claimed = NULL;
+        for (size_t i = 0; i < ctx->plan->n_refusals && !claimed; i++) {
+                const struct plan_refusal *r = &ctx->plan->refusals[i];
+                if (r->function >= 0 && h->functions[r->function].iommu_group == g->number)
+                        claimed = &h->functions[r->function];
+        }
         for (size_t i = 0; i < ctx->plan->n_entries && !claimed; i++) {
                 const struct plan_entry *e = &ctx->plan->entries[i];
-                if (e->action == PLAN_CLAIM && h->functions[e->function].iommu_group == g->number)
+                if (e->action == PLAN_CLAIM && !e->companion && h->functions[e->function].iommu_group == g->number)
                         claimed = &h->functions[e->function];
         }
         if (!claimed)
                 return;
 
-        char subject[96];
+        char subject[96], shares[160];
         snprintf(subject, sizeof(subject), "IOMMU group %d", g->number);
+        snprintf(shares, sizeof(shares), "%s shares IOMMU group %d with %s, which stays with the host", claimed->name, g->number,
+                 blocker ? blocker->name : "a device");
         const struct pci_function *bridge = conventional_bridge_above(h, claimed);
         if (bridge) {
                 findings_add(findings, FINDING_PROBLEM, subject, "put the card in a PCIe slot with a group of its own",
-                             "%s sits behind the conventional PCI bridge %s, which shares one IOMMU group with everything behind it; no ACS override can split that: %s",
-                             claimed->name, bridge->name, g->message);
+                             "%s; it sits behind the conventional PCI bridge %s, which shares one IOMMU group with everything behind it: no ACS override can split that",
+                             shares, bridge->name);
                 return;
         }
         if (ctx->intent->acs_override != CONFIG_ACS_OVERRIDE_IF_NEEDED) {
                 findings_add(findings, FINDING_PROBLEM, subject,
                              "move the card to a slot with its own group, or accept the risk with 'acs-override if-needed' on a kernel with the ACS override patch",
-                             "%s", g->message);
+                             "%s", shares);
                 return;
         }
         if (m->acs_patch != TRISTATE_YES) {
                 findings_add(findings, FINDING_PROBLEM, subject, "move the card to a slot with its own group (often the one wired to the CPU)",
                              "%s; kernel %s %s the ACS override patch (no pcie_acs_overrides symbol), so pcie_acs_override= would do nothing",
-                             g->message, m->target_release, m->acs_patch == TRISTATE_NO ? "does not carry" : "cannot be shown to carry");
+                             shares, m->target_release, m->acs_patch == TRISTATE_NO ? "does not carry" : "cannot be shown to carry");
                 return;
         }
 
@@ -69,8 +77,9 @@ static void acs_for_group(struct propose_context *ctx, const struct plan_group *
                 target = &h->functions[claimed->parent];
         char value[32];
         snprintf(value, sizeof(value), "id:%04x:%04x", target->ids.vendor, target->ids.device);
+        ctx->acs_split_group = g->number;
         proposal_add(ctx->proposal, TOPIC_VFIO, "pcie_acs_override", value,
-                     "%s; kernel %s carries the ACS override patch; the narrow form names only %s (%s)", g->message,
+                     "%s; kernel %s carries the ACS override patch; the narrow form names only %s (%s)", shares,
                      m->target_release, target->name, target == claimed ? "the multifunction device" : "the port above the device");
         findings_add(findings, FINDING_WARNING, "pcie_acs_override=", NULL,
                      "the override tells the kernel that %s isolates its devices when the hardware does not say so: a guest's device may then reach the host's devices in group %d by peer-to-peer DMA. Use it only with guests you trust",
@@ -81,7 +90,9 @@ void propose_acs_override(struct propose_context *ctx)
 {
         if (!ctx->plan)
                 return;
-        for (size_t i = 0; i < ctx->plan->n_groups; i++)
+        /* One override, for the first group that needs it: the patch takes one id: list, and a
+         * second group is better solved by a slot than by a longer list of weakened ports. */
+        for (size_t i = 0; i < ctx->plan->n_groups && ctx->acs_split_group < 0; i++)
                 if (!ctx->plan->groups[i].usable)
                         acs_for_group(ctx, &ctx->plan->groups[i]);
 }

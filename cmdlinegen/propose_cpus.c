@@ -140,8 +140,8 @@ static void add_parameters(struct propose_context *ctx, const struct cpu_set *is
                              "the guest CPUs %s span %d NUMA nodes (the host keeps a core on each): a guest using all of them reaches memory across nodes",
                              list, n_nodes);
         proposal_add(p, TOPIC_CPUS, "isolcpus", value,
-                     "%s: %u CPUs%s, whole cores with their SMT siblings; the host keeps %s", source,
-                     cpu_set_count(isolated), where, hk_list);
+                     "%s: %u CPU%s%s, whole cores with their SMT siblings; the host keeps %s", source,
+                     cpu_set_count(isolated), cpu_set_count(isolated) == 1 ? "" : "s", where, hk_list);
 
         enum tristate nohz = machine_kernel_has(m, "NO_HZ_FULL");
         if (nohz == TRISTATE_YES)

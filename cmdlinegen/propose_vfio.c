@@ -44,8 +44,10 @@ static void report_plan(struct propose_context *ctx)
                 const struct plan_refusal *r = &plan->refusals[i];
                 char subject[CLAIM_ORIGIN_MAX + 32];
                 snprintf(subject, sizeof(subject), "claim (%s)", r->origin);
-                findings_add(&ctx->proposal->findings, r->is_error ? FINDING_PROBLEM : FINDING_NOTE, subject, NULL, "%s",
-                             r->message);
+                bool solved = r->function >= 0 && ctx->acs_split_group >= 0 &&
+                              h->functions[r->function].iommu_group == ctx->acs_split_group;
+                findings_add(&ctx->proposal->findings, r->is_error && !solved ? FINDING_PROBLEM : FINDING_NOTE, subject, NULL,
+                             "%s%s", r->message, solved ? "; with the proposed pcie_acs_override= the group splits at the next boot" : "");
         }
         for (size_t i = 0; i < plan->n_entries; i++) {
                 const struct plan_entry *e = &plan->entries[i];
@@ -78,7 +80,7 @@ static void propose_ids_and_addresses(struct propose_context *ctx)
         for (size_t i = 0; i < plan->n_entries; i++) {
                 const struct plan_entry *e = &plan->entries[i];
                 const struct pci_function *f = &h->functions[e->function];
-                if (!is_claimed(e))
+                if (!is_claimed(e) || storage_guard_blocks(ctx->machine, f, e->origin, &ctx->proposal->findings))
                         continue;
                 const struct pci_function *host = host_function_with_id(ctx, f);
                 if (host) {
@@ -152,7 +154,6 @@ void propose_vfio(struct propose_context *ctx)
                 return;
         const struct machine *m = ctx->machine;
         report_plan(ctx);
-        storage_guard_check(m, ctx->boot_view, ctx->plan, &ctx->proposal->findings);
         propose_ids_and_addresses(ctx);
 
         if (claim_plan_count(ctx->plan, PLAN_CLAIM) + claim_plan_count(ctx->plan, PLAN_ALREADY_CLAIMED) == 0)

@@ -148,29 +148,25 @@ static int open_block_device(const struct rootdir *root, const char *device)
         return rootdir_open_dir(root, path);
 }
 
-void storage_guard_check(const struct machine *m, const struct pci_host *view, const struct claim_plan *plan,
-                         struct findings *findings)
+bool storage_guard_blocks(const struct machine *m, const struct pci_function *f, const char *origin,
+                          struct findings *findings)
 {
         struct uses uses = {};
         read_mounts(m->root, &uses);
         read_swaps(m->root, &uses);
         read_root_device(m, &uses);
 
-        for (size_t i = 0; i < plan->n_entries; i++) {
-                const struct plan_entry *e = &plan->entries[i];
-                if (e->action != PLAN_CLAIM && e->action != PLAN_ALREADY_CLAIMED)
+        bool blocked = false;
+        for (size_t j = 0; j < uses.n && !blocked; j++) {
+                _cleanup_close_ int dir = open_block_device(m->root, uses.items[j].device);
+                if (dir < 0 || !device_on_function(dir, f->name, 0))
                         continue;
-                const struct pci_function *f = &view->functions[e->function];
-                for (size_t j = 0; j < uses.n; j++) {
-                        _cleanup_close_ int dir = open_block_device(m->root, uses.items[j].device);
-                        if (dir < 0 || !device_on_function(dir, f->name, 0))
-                                continue;
-                        char subject[CLAIM_ORIGIN_MAX + 32];
-                        snprintf(subject, sizeof(subject), "claim %s (%s)", f->name, e->origin);
-                        findings_add(findings, FINDING_PROBLEM, subject, "remove this claim: the host needs the device",
-                                     "block device %s hangs off %s and %s", uses.items[j].device, f->name, uses.items[j].what);
-                        break;
-                }
+                char subject[CLAIM_ORIGIN_MAX + 32];
+                snprintf(subject, sizeof(subject), "claim %s (%s)", f->name, origin);
+                findings_add(findings, FINDING_PROBLEM, subject, "remove this claim: the host needs the device",
+                             "block device %s hangs off %s and %s", uses.items[j].device, f->name, uses.items[j].what);
+                blocked = true;
         }
         free(uses.items);
+        return blocked;
 }

@@ -11,6 +11,6 @@
 #include "findings.h"
 #include "machine.h"
 
-/* Adds a PROBLEM for every claimed function that holds a block device in use. */
-void storage_guard_check(const struct machine *m, const struct pci_host *view, const struct claim_plan *plan,
-                         struct findings *findings);
+/* True, with a PROBLEM about the claim from ORIGIN, when F holds a block device in use. */
+bool storage_guard_blocks(const struct machine *m, const struct pci_function *f, const char *origin,
+                          struct findings *findings);

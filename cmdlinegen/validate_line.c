@@ -74,6 +74,14 @@ void propose_noop_removals(struct propose_context *ctx, const struct kcmdline *l
         }
 }
 
+/* The proposal's own values are checked where they are made: only what the user wrote is
+ * checked here, so nothing is reported twice. */
+static bool proposed_here(const struct propose_context *ctx, const char *name, const char *value)
+{
+        const struct proposed_param *p = proposal_find(ctx->proposal, name);
+        return p && streq_ptr(p->value, value);
+}
+
 static void subject_of(char *buf, size_t size, const char *name, const char *value)
 {
         snprintf(buf, size, "%s%s%s", name, value ? "=" : "", value ? value : "");
@@ -106,7 +114,7 @@ static void check_cpu_param(const struct propose_context *ctx, const struct kcmd
 {
         const struct machine *m = ctx->machine;
         const char *value;
-        if (kcmdline_get(line, name, &value) < 0)
+        if (kcmdline_get(line, name, &value) < 0 || proposed_here(ctx, name, value))
                 return;
         char subject[256];
         subject_of(subject, sizeof(subject), name, value);
@@ -154,6 +162,8 @@ static void check_hugepages(const struct propose_context *ctx, const struct kcmd
                 findings_add(f, FINDING_PROBLEM, "hugepagesz=1G", "use 2M pages",
                              "the CPU has no pdpe1gb flag: the kernel rejects 1 GiB pages and hugepages= after it reserves nothing");
 
+        if (proposal_find(ctx->proposal, "hugepages"))
+                return; /* the proposal's block replaced every hugepage parameter and was checked */
         struct kcmdline_hugepages h = {};
         if (kcmdline_get_hugepages(line, size_valid, (void *) m, &h) < 0)
                 return;
@@ -177,7 +187,7 @@ static void check_hugepages(const struct propose_context *ctx, const struct kcmd
 static void check_vfio_ids(const struct propose_context *ctx, const struct kcmdline *line, struct findings *f)
 {
         const char *value;
-        if (kcmdline_get(line, "vfio-pci.ids", &value) < 0 || !value)
+        if (kcmdline_get(line, "vfio-pci.ids", &value) < 0 || !value || proposed_here(ctx, "vfio-pci.ids", value))
                 return;
         char subject[256];
         subject_of(subject, sizeof(subject), "vfio-pci.ids", value);

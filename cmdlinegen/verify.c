@@ -97,7 +97,7 @@ static void verify_hugepages(struct verdicts *v, const struct generation *g)
         if (!strchr(count->value, ':')) {
                 const struct hugepage_pool *pool = memory_info_pool(&m->memory, bytes);
                 uint64_t want = strtoull(count->value, NULL, 10);
-                verdict(v, pool && pool->nr_pages >= want, "hugepages", "asked %" PRIu64 " pages of %s, the kernel has %" PRIu64, want,
+                verdict(v, pool && pool->nr_pages >= want, "hugepages", "asked %" PRIu64 " page%s of %s, the kernel has %" PRIu64, want, want == 1 ? "" : "s",
                         size->value, pool ? pool->nr_pages : 0);
                 return;
         }
@@ -109,7 +109,7 @@ static void verify_hugepages(struct verdicts *v, const struct generation *g)
                 uint64_t have = node_hugepages(m, (int) node, bytes);
                 char what[48];
                 snprintf(what, sizeof(what), "hugepages on node %ld", node);
-                verdict(v, have >= want, what, "asked %" PRIu64 " pages of %s, the node has %" PRIu64, want, size->value, have);
+                verdict(v, have >= want, what, "asked %" PRIu64 " page%s of %s, the node has %" PRIu64, want, want == 1 ? "" : "s", size->value, have);
                 p = *end == ',' ? end + 1 : end + strlen(end);
         }
 }
