@@ -24,13 +24,13 @@ static const struct {
 
 /* GRUB's settings file, or systemd-boot's loader config on one of the places bootctl looks. */
 static const struct {
-        enum bootloader bootloader;
+        enum loader_kind bootloader;
         const char *path;
 } bootloaders[] = {
-        { BOOTLOADER_SYSTEMD_BOOT, "/efi/loader/loader.conf" },
-        { BOOTLOADER_SYSTEMD_BOOT, "/boot/loader/loader.conf" },
-        { BOOTLOADER_SYSTEMD_BOOT, "/boot/efi/loader/loader.conf" },
-        { BOOTLOADER_GRUB, "/etc/default/grub" },
+        { LOADER_SYSTEMD_BOOT, "/efi/loader/loader.conf" },
+        { LOADER_SYSTEMD_BOOT, "/boot/loader/loader.conf" },
+        { LOADER_SYSTEMD_BOOT, "/boot/efi/loader/loader.conf" },
+        { LOADER_GRUB, "/etc/default/grub" },
 };
 
 void boot_chain_detect(const struct rootdir *root, struct boot_chain *ret)
@@ -62,12 +62,12 @@ const char *initramfs_generator_to_string(enum initramfs_generator g)
         return "unknown";
 }
 
-const char *bootloader_to_string(enum bootloader b)
+const char *loader_kind_to_string(enum loader_kind b)
 {
         switch (b) {
-        case BOOTLOADER_GRUB: return "grub";
-        case BOOTLOADER_SYSTEMD_BOOT: return "systemd-boot";
-        case BOOTLOADER_UNKNOWN: break;
+        case LOADER_GRUB: return "grub";
+        case LOADER_SYSTEMD_BOOT: return "systemd-boot";
+        case LOADER_UNKNOWN: break;
         }
         return "unknown";
 }

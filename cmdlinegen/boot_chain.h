@@ -16,22 +16,22 @@ enum initramfs_generator {
         GENERATOR_MKINITCPIO,
 };
 
-enum bootloader {
-        BOOTLOADER_UNKNOWN,
-        BOOTLOADER_GRUB,
-        BOOTLOADER_SYSTEMD_BOOT,
+enum loader_kind {
+        LOADER_UNKNOWN,
+        LOADER_GRUB,
+        LOADER_SYSTEMD_BOOT,
 };
 
 struct boot_chain {
         enum initramfs_generator generator;
         bool hook_installed;  /* initbind's hook for that generator is where it looks */
         const char *hook_path; /* where it was looked for */
-        enum bootloader bootloader;
+        enum loader_kind bootloader;
         const char *bootloader_evidence; /* the file that told */
 };
 
 void boot_chain_detect(const struct rootdir *root, struct boot_chain *ret);
 const char *initramfs_generator_to_string(enum initramfs_generator g);
-const char *bootloader_to_string(enum bootloader b);
+const char *loader_kind_to_string(enum loader_kind b);
 /* The command that rebuilds the initramfs with the hook. */
 const char *initramfs_generator_rebuild_command(enum initramfs_generator g);

@@ -101,10 +101,10 @@ static void check_boot_chain(const struct machine *m, struct readiness *r)
         else
                 add(r, "initramfs", CHECK_FAIL, "%s, without initbind's hook (%s missing): the claims cannot happen before the GPU driver loads",
                     initramfs_generator_to_string(b->generator), b->hook_path);
-        if (b->bootloader == BOOTLOADER_UNKNOWN)
+        if (b->bootloader == LOADER_UNKNOWN)
                 add(r, "boot loader", CHECK_WARN, "neither GRUB (/etc/default/grub) nor systemd-boot (loader/loader.conf) found: apply the parameters by hand");
         else
-                add(r, "boot loader", CHECK_OK, "%s (%s)", bootloader_to_string(b->bootloader), b->bootloader_evidence);
+                add(r, "boot loader", CHECK_OK, "%s (%s)", loader_kind_to_string(b->bootloader), b->bootloader_evidence);
 }
 
 void readiness_check(const struct propose_context *ctx, struct readiness *ret)

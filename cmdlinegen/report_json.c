@@ -36,7 +36,7 @@ static void json_machine(struct json_writer *w, const struct machine *m)
         json_kv_bool(w, "kernel_running", m->target_is_running);
         json_kv_string(w, "kernel_config", m->kernel_config ? kernel_config_source(m->kernel_config) : NULL);
         json_kv_string(w, "initramfs", initramfs_generator_to_string(m->boot.generator));
-        json_kv_string(w, "bootloader", bootloader_to_string(m->boot.bootloader));
+        json_kv_string(w, "bootloader", loader_kind_to_string(m->boot.bootloader));
         json_object_end(w);
 }
 

@@ -28,7 +28,7 @@ void report_machine_summary(FILE *out, const struct machine *m)
                 m->target_is_running ? " (running)" : "", m->kernel_config ? kernel_config_source(m->kernel_config) : "not found",
                 tristate_word(m->acs_patch, "yes", "no"));
         fprintf(out, "  boot        initramfs %s, boot loader %s\n", initramfs_generator_to_string(m->boot.generator),
-                bootloader_to_string(m->boot.bootloader));
+                loader_kind_to_string(m->boot.bootloader));
 }
 
 static void print_findings(FILE *out, const struct findings *f)
@@ -114,7 +114,7 @@ void report_text(FILE *out, const struct generation *g)
         size_t warnings = findings_count(&p->findings, FINDING_WARNING) + findings_count(&g->line_findings, FINDING_WARNING) +
                           readiness_count(&g->readiness, CHECK_WARN);
         fprintf(out, "\n%zu problem%s, %zu warning%s.", problems, problems == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
-        if (m->boot.bootloader != BOOTLOADER_UNKNOWN)
-                fprintf(out, " Nothing was written; 'cmdlinegen --apply %s' writes it.", bootloader_to_string(m->boot.bootloader));
+        if (m->boot.bootloader != LOADER_UNKNOWN)
+                fprintf(out, " Nothing was written; 'cmdlinegen --apply %s' writes it.", loader_kind_to_string(m->boot.bootloader));
         fprintf(out, "\n");
 }
