@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-#include "boot_view.h"
+#include "planned_boot.h"
 #include "claim_sources.h"
 #include "log.h"
 #include "validate_line.h"
@@ -25,7 +25,7 @@ static int plan_claims(const struct machine *m, const struct initbind_config *in
 {
         if (intent->n_claims == 0)
                 return 0;
-        int r = boot_view_new(m, &g->boot_view);
+        int r = planned_boot_new(m, &g->boot_view);
         if (r < 0)
                 return r;
         struct claim_sources sources = {};
@@ -101,7 +101,7 @@ int generation_run(const struct machine *m, const struct initbind_config *intent
 void generation_done(struct generation *g)
 {
         proposal_done(&g->proposal);
-        boot_view_free(g->boot_view);
+        planned_boot_free(g->boot_view);
         claim_plan_free(g->plan);
         kcmdline_free(g->proposed_line);
         findings_done(&g->line_findings);

@@ -15,6 +15,7 @@ struct initbind_options {
         bool json;
         bool strict;              /* boot: exit non-zero on any failure, for scripts and tests */
         unsigned allow;           /* claim: CONFIG_ALLOW_* from --allow */
+        bool next_boot;           /* plan: as the initramfs will find the devices, drivers that are modules not bound */
 };
 
 /* Each returns the process exit status. */

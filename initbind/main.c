@@ -31,6 +31,8 @@ static void help(void)
                "      --pci-ids FILE  names from FILE instead of the system's pci.ids (as lspci -i)\n"
                "      --allow LIST  claim: console,storage,unbind,partial-group (as allow= in the config)\n"
                "      --strict      boot: exit 1 when anything failed (for scripts and tests)\n"
+               "      --next-boot   plan: as the initramfs will find the devices, with the drivers\n"
+               "                    that are loadable modules not bound yet\n"
                "      --json        machine-readable output (list, plan, status)\n"
                "  -v, --verbose     log more, including every sysfs write\n"
                "  -q, --quiet       log only errors\n"
@@ -41,7 +43,7 @@ static void help(void)
                INITBIND_CONFIG_PATH);
 }
 
-enum { ARG_ROOT = 0x100, ARG_CONFIG, ARG_PCI_IDS, ARG_ALLOW, ARG_STRICT, ARG_JSON, ARG_VERSION };
+enum { ARG_ROOT = 0x100, ARG_CONFIG, ARG_PCI_IDS, ARG_ALLOW, ARG_STRICT, ARG_NEXT_BOOT, ARG_JSON, ARG_VERSION };
 
 static int parse_allow(const char *list, unsigned *ret)
 {
@@ -87,6 +89,7 @@ int main(int argc, char **argv)
                 { "allow", required_argument, NULL, ARG_ALLOW },
                 { "pci-ids", required_argument, NULL, ARG_PCI_IDS },
                 { "strict", no_argument, NULL, ARG_STRICT },
+                { "next-boot", no_argument, NULL, ARG_NEXT_BOOT },
                 { "json", no_argument, NULL, ARG_JSON },
                 { "verbose", no_argument, NULL, 'v' },
                 { "quiet", no_argument, NULL, 'q' },
@@ -109,6 +112,7 @@ int main(int argc, char **argv)
                                 return 2;
                         break;
                 case ARG_STRICT: opts.strict = true; break;
+                case ARG_NEXT_BOOT: opts.next_boot = true; break;
                 case ARG_JSON: opts.json = true; break;
                 case 'v': level = LOG_LEVEL_DEBUG; break;
                 case 'q': level = LOG_LEVEL_ERR; break;
@@ -140,6 +144,10 @@ int main(int argc, char **argv)
         }
         if (optind < argc) {
                 log_error("unexpected argument '%s' after '%s'", argv[optind], command);
+                return 2;
+        }
+        if (opts.next_boot && !streq(command, "plan")) {
+                log_error("--next-boot is an option of 'plan' only");
                 return 2;
         }
 

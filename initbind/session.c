@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "session.h"
 
+#include "boot_view.h"
 #include "claim_exec.h"
 #include "log.h"
 #include "rootdir.h"
@@ -30,6 +31,11 @@ int session_open(struct session *s, const struct initbind_options *opts)
                 return r;
         }
         pci_host_warn_unreadable(s->host);
+        if (opts->next_boot && s->loader) {
+                size_t n = pci_host_forget_module_drivers(s->loader, s->host);
+                log_debug("planning for the next boot: %zu function%s bound to a loadable module taken as unbound", n,
+                          n == 1 ? "" : "s");
+        }
         return 0;
 }
 
