@@ -5,8 +5,9 @@
 #
 # LISTING: one absolute path per line, files and symlinks (no directories).
 # FORMAT:  deb, rpm or arch: that format's install directories fill in files.in's @VARIABLES@,
-#          and what the format adds by itself is left out of the comparison (Debian's
-#          /usr/share/doc/initbind and lintian overrides, compressed man pages);
+#          and what the format adds by itself is left out of the comparison (the package's
+#          doc directory, Debian's lintian overrides, rpm's /usr/lib/.build-id links,
+#          compressed man pages);
 #          cmake: the directories are given as NAME=DIR (prefix, sbindir, libexecdir, datadir,
 #          mandir, sysconfdir; static=OFF drops the static binary).
 set -eu
@@ -45,7 +46,7 @@ grep -v '^#' "$here/files.in" | grep -v '^$' | grep -v " !$format\( \|$\)" | sed
 # Man pages are compressed by every format's build (dh_compress, brp-compress, makepkg).
 uncompress_man="s#^\\($mandir/.*\\)\\.\\(gz\\|xz\\|zst\\)\$#\\1#"
 sed -e 's|^\([^/]\)|/\1|' -e "$uncompress_man" "$listing" |
-	grep -v -e '^/usr/share/doc/initbind/' -e '^/usr/share/lintian/overrides/' |
+	grep -v -e '^/usr/share/doc/initbind\(-[^/]*\)\{0,1\}/' -e '^/usr/share/lintian/overrides/' -e '^/usr/lib/\.build-id/' |
 	sort >"$work/packaged"
 
 if ! diff -u "$work/declared" "$work/packaged" >"$work/diff"; then

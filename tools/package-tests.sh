@@ -44,7 +44,10 @@ copy_tree() {
 step "fetching Debian's kmod source (the source step before every package build)"
 tools/build-static-kmod.sh --fetch-source "$work/kmod-source" >"$work/kmod-fetch.log" 2>&1 ||
 	{ cat "$work/kmod-fetch.log" >&2; exit 1; }
-kmod_version=$(sed -n 's/^AC_INIT(\[kmod\],[[:space:]]*\[\([0-9]*\)\].*/\1/p' "$work/kmod-source/configure.ac")
+# AC_INIT([kmod],
+#         [30],  ...: the release number is the first bracketed number after AC_INIT.
+kmod_version=$(sed -n '/^AC_INIT(/,/)/p' "$work/kmod-source/configure.ac" | grep -o '\[[0-9][0-9]*\]' | head -n 1 | tr -d '[]')
+[ -n "$kmod_version" ] || { echo "package-tests.sh: no kmod version in $work/kmod-source/configure.ac" >&2; exit 1; }
 
 build_deb() {
 	tree=$work/deb/initbind-$version
@@ -63,7 +66,7 @@ build_deb() {
 		{ echo "package-tests.sh: the .deb does not trigger update-initramfs" >&2; exit 1; }
 	step "deb: lintian"
 	# lintian exits non-zero on errors; warnings and notes are printed for the log.
-	lintian --info --display-info "$work"/deb/initbind_"$version"_*.changes
+	lintian --display-info --fail-on error "$work"/deb/initbind_"$version"_*.changes
 }
 
 build_rpm() {
