@@ -10,6 +10,9 @@
 #
 #   tools/package-tests.sh [deb] [rpm] [arch]     (default: all three)
 #
+# Environment: INITBIND_PACKAGE_JOBS (parallel jobs, default nproc); INITBIND_KEEP_PACKAGES=1
+# (keep the temporary directory with the packages and build logs, and print where).
+#
 # Nothing is written to the source tree: dpkg-buildpackage writes into the parent directory of
 # the tree it builds, so every build happens in a copy below a temporary directory. The static
 # libkmod of the initramfs binary is built inside each package build from Debian's kmod source,
@@ -19,7 +22,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 formats=${*:-deb rpm arch}
 version=$(sed -n 's/^project(initbind VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
-jobs=${PACKAGE_JOBS:-$(nproc)}
+jobs=${INITBIND_PACKAGE_JOBS:-$(nproc)}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/initbind-packages.XXXXXX")
 # INITBIND_KEEP_PACKAGES=1 keeps the builds, logs and packages for a look afterwards.
