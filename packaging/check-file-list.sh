@@ -8,7 +8,7 @@
 #          and what the format adds by itself is left out of the comparison (the package's
 #          doc directory, Debian's lintian overrides, rpm's /usr/lib/.build-id links,
 #          compressed man pages);
-#          cmake: the directories are given as NAME=DIR (prefix, sbindir, libexecdir, datadir,
+#          cmake: the directories are given as NAME=DIR (prefix, bindir, sbindir, libexecdir, datadir,
 #          mandir, sysconfdir, zshcompdir; static=OFF drops the static binary; as=FORMAT leaves out what
 #          FORMAT leaves out, for a format's recipe run on this build).
 set -eu
@@ -18,7 +18,7 @@ listing=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 
-prefix=/usr sbindir=/usr/sbin libexecdir=/usr/libexec datadir=/usr/share mandir=/usr/share/man
+prefix=/usr bindir=/usr/bin sbindir=/usr/sbin libexecdir=/usr/libexec datadir=/usr/share mandir=/usr/share/man
 sysconfdir=/etc static=ON as=$format zshcompdir=/usr/share/zsh/site-functions
 case $format in
 deb) zshcompdir=/usr/share/zsh/vendor-completions ;; # Debian's zsh does not read site-functions
@@ -27,7 +27,7 @@ arch) sbindir=/usr/bin libexecdir=/usr/lib ;; # Arch has no /usr/sbin or /usr/li
 cmake)
 	for setting; do
 		case $setting in
-		prefix=* | sbindir=* | libexecdir=* | datadir=* | mandir=* | sysconfdir=* | zshcompdir=* | static=* | as=*)
+		prefix=* | bindir=* | sbindir=* | libexecdir=* | datadir=* | mandir=* | sysconfdir=* | zshcompdir=* | static=* | as=*)
 			eval "${setting%%=*}=\${setting#*=}" ;;
 		*) echo "check-file-list.sh: unknown setting '$setting'" >&2; exit 2 ;;
 		esac
@@ -40,7 +40,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/initbind-files.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
 grep -v '^#' "$here/files.in" | grep -v '^$' | grep -v " !$as\( \|$\)" | sed 's/ .*//' |
-	sed -e "s|@PREFIX@|$prefix|" -e "s|@SBINDIR@|$sbindir|" -e "s|@LIBEXECDIR@|$libexecdir|" \
+	sed -e "s|@PREFIX@|$prefix|" -e "s|@BINDIR@|$bindir|" -e "s|@SBINDIR@|$sbindir|" -e "s|@LIBEXECDIR@|$libexecdir|" \
 	    -e "s|@DATADIR@|$datadir|" -e "s|@MANDIR@|$mandir|" -e "s|@SYSCONFDIR@|$sysconfdir|" \
 	    -e "s|@ZSHCOMPDIR@|$zshcompdir|" |
 	{ if [ "$static" = OFF ]; then grep -v '/initbind-static$'; else cat; fi; } |
