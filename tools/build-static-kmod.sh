@@ -8,6 +8,8 @@
 # Usage:
 #   tools/build-static-kmod.sh [--force] [OUTDIR]
 #   tools/build-static-kmod.sh [--force] --prefix DIR
+#   tools/build-static-kmod.sh --fetch-source SRCDIR
+#   tools/build-static-kmod.sh [--force] --source SRCDIR (OUTDIR | --prefix DIR)
 #
 #   OUTDIR  normally the CMake binary dir (also $KMOD_STATIC_OUTDIR; default
 #           <repo>/build). The result goes to OUTDIR/kmod-static:
@@ -19,6 +21,12 @@
 #           OUTDIR/kmod-static-work and can be deleted afterwards.
 #   --prefix DIR  install into DIR itself instead (scratch: DIR-work).
 #   --force       rebuild even if the prefix is already complete.
+#   --fetch-source SRCDIR  only download and unpack Debian's kmod source (with its
+#                 patches) into SRCDIR, then stop: the step before a build without
+#                 network (package builds, see docs/packaging.md).
+#   --source SRCDIR  build from that kmod source tree (any kmod release with
+#                 configure.ac) instead of downloading; installs no packages: the
+#                 build dependencies below must be there (Build-Depends).
 #
 #   A second run with a complete prefix does nothing (no apt, no network).
 #   cmake/StaticKmod.cmake turns the prefix into the IMPORTED target kmod-static.
@@ -63,10 +71,12 @@ die() { printf '%s: error: %s\n' "$me" "$*" >&2; exit 1; }
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-force=0 prefix="" outdir=""
+force=0 prefix="" outdir="" source_in="" fetch_out=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--force) force=1 ;;
+	--source) [ $# -ge 2 ] || die "--source needs a directory"; source_in=$2; shift ;;
+	--fetch-source) [ $# -ge 2 ] || die "--fetch-source needs a directory"; fetch_out=$2; shift ;;
 	--prefix) [ $# -ge 2 ] || die "--prefix needs a directory"; prefix=$2; shift ;;
 	--prefix=*) prefix=${1#--prefix=} ;;
 	-h|--help) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
@@ -75,6 +85,13 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+[ -z "$source_in" ] || [ -z "$fetch_out" ] || die "give either --source or --fetch-source, not both"
+if [ -n "$fetch_out" ]; then
+	# Only the download: scratch space beside the destination, no prefix.
+	mkdir -p "$(dirname "$fetch_out")"
+	fetch_out=$(cd "$(dirname "$fetch_out")" && pwd)/$(basename "$fetch_out")
+	prefix=$fetch_out.prefix-unused
+fi
 if [ -z "$prefix" ]; then
 	outdir=${outdir:-${KMOD_STATIC_OUTDIR:-$repo_root/build}}
 	prefix=$outdir/kmod-static
@@ -84,6 +101,7 @@ fi
 mkdir -p "$(dirname "$prefix")"
 prefix=$(cd "$(dirname "$prefix")" && pwd)/$(basename "$prefix")
 work=$prefix-work
+apt_dir=$work/apt   # private apt state of the source download (none with --source)
 info=$prefix/share/kmod-static/buildinfo
 
 summary() {
@@ -103,7 +121,7 @@ is_complete() {
 		[ -f "$prefix/include/libkmod.h" ] && grep -qx "recipe=$RECIPE" "$info"
 }
 
-if is_complete; then
+if [ -z "$fetch_out" ] && is_complete; then
 	log "up to date, nothing to do: $prefix"
 	summary
 	exit 0
@@ -114,7 +132,7 @@ mkdir -p "$work"
 if command -v flock >/dev/null; then
 	exec 9>"$work/.lock"
 	flock 9
-	if is_complete; then
+	if [ -z "$fetch_out" ] && is_complete; then
 		log "built by a concurrent run: $prefix"
 		summary
 		exit 0
@@ -125,128 +143,158 @@ t_start=$(date +%s)
 step() { log "[$(( $(date +%s) - t_start ))s] $*"; }
 
 # --- 1. build dependencies ----------------------------------------------------
-missing=()
-for p in "${BUILD_DEPS[@]}"; do
-	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-	[ "$st" = installed ] || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	step "installing build dependencies: ${missing[*]}"
-	[ "${KMOD_STATIC_NO_APT_INSTALL:-0}" = 1 ] &&
-		die "missing packages: ${missing[*]} (run: apt-get install ${missing[*]})"
-	sudo=()
-	if [ "$(id -u)" != 0 ]; then
-		sudo -n true 2>/dev/null ||
-			die "missing packages and no root: run 'sudo apt-get install ${missing[*]}' first"
-		sudo=(sudo -n)
-	fi
-	inst=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y
-	      -o DPkg::Lock::Timeout=600 install --no-install-recommends "${missing[@]}")
-	if ! "${inst[@]}"; then
-		# Typically a CI image whose package lists were deleted.
-		log "apt-get install failed; refreshing the system package lists once and retrying"
-		"${sudo[@]}" apt-get -q -o DPkg::Lock::Timeout=600 update
-		"${inst[@]}"
-	fi
-fi
-
-# --- 2. private apt configuration and source download --------------------------
-# shellcheck disable=SC1091
-suite=${KMOD_DEBIAN_SUITE:-$(. /etc/os-release && echo "${VERSION_CODENAME:-}")}
-[ -n "$suite" ] || die "cannot tell the Debian suite; set KMOD_DEBIAN_SUITE (e.g. bookworm)"
-
-# Print "URI KEYRING" of the first enabled deb/deb-src entry for $suite in the
-# system's apt sources (deb822 .sources files and one-line .list files).
-system_mirror() {
-	local f files=()
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] && files+=("$f")
+install_build_deps() {
+	missing=()
+	for p in "${BUILD_DEPS[@]}"; do
+		st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+		[ "$st" = installed ] || missing+=("$p")
 	done
-	[ ${#files[@]} -gt 0 ] || return 0
-	awk -v suite="$suite" '
-	function has(list, w,   n, a, i) { n = split(list, a, /[ \t]+/); for (i = 1; i <= n; i++) if (a[i] == w) return 1; return 0 }
-	function flush() {
-		if (types != "" && enabled != "no" && (has(types, "deb") || has(types, "deb-src")) && has(suites, suite) && uris != "") {
-			split(uris, u, /[ \t]+/); print u[1], (key ~ /^\// ? key : ""); found = 1; exit
-		}
-		types = uris = suites = key = enabled = ""
-	}
-	FNR == 1 { if (NR > 1) flush(); deb822 = (FILENAME ~ /\.sources$/) }
-	deb822 {
-		if ($0 ~ /^[ \t]*$/) { flush(); next }
-		if ($0 ~ /^#/ || $0 ~ /^[ \t]/) next
-		k = tolower($1); sub(/^[^:]*:[ \t]*/, "")
-		if (k == "types:") types = $0; else if (k == "uris:") uris = $0
-		else if (k == "suites:") suites = $0; else if (k == "signed-by:") key = $0
-		else if (k == "enabled:") enabled = tolower($0)
-		next
-	}
-	/^[ \t]*deb(-src)?[ \t]/ {
-		line = $0; sub(/#.*/, "", line); opts = ""
-		if (match(line, /\[[^]]*\]/)) { opts = substr(line, RSTART + 1, RLENGTH - 2); line = substr(line, 1, RSTART - 1) substr(line, RSTART + RLENGTH) }
-		n = split(line, w, /[ \t]+/); i = (w[1] == "") ? 2 : 1
-		if (n >= i + 2 && w[i + 2] == suite) {
-			k = ""; if (match(opts, /signed-by=[^ \t]+/)) k = substr(opts, RSTART + 10, RLENGTH - 10)
-			print w[i + 1], k; found = 1; exit
-		}
-	}
-	END { if (!found) flush() }
-	' "${files[@]}"
+	if [ ${#missing[@]} -gt 0 ]; then
+		step "installing build dependencies: ${missing[*]}"
+		[ "${KMOD_STATIC_NO_APT_INSTALL:-0}" = 1 ] &&
+			die "missing packages: ${missing[*]} (run: apt-get install ${missing[*]})"
+		sudo=()
+		if [ "$(id -u)" != 0 ]; then
+			sudo -n true 2>/dev/null ||
+				die "missing packages and no root: run 'sudo apt-get install ${missing[*]}' first"
+			sudo=(sudo -n)
+		fi
+		inst=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y
+		      -o DPkg::Lock::Timeout=600 install --no-install-recommends "${missing[@]}")
+		if ! "${inst[@]}"; then
+			# Typically a CI image whose package lists were deleted.
+			log "apt-get install failed; refreshing the system package lists once and retrying"
+			"${sudo[@]}" apt-get -q -o DPkg::Lock::Timeout=600 update
+			"${inst[@]}"
+		fi
+	fi
 }
 
-read -r sys_uri sys_key < <(system_mirror) || true
-mirror=${KMOD_DEBIAN_MIRROR:-${sys_uri:-}}
-[ -n "$mirror" ] ||
-	die "no '$suite' entry found in /etc/apt/sources.list{,.d/*}; set KMOD_DEBIAN_MIRROR (e.g. http://deb.debian.org/debian)"
-keyring=${sys_key:-/usr/share/keyrings/debian-archive-keyring.gpg}
-[ -r "$keyring" ] || die "archive keyring $keyring not readable (package debian-archive-keyring)"
+# --- 2. private apt configuration and source download --------------------------
+# Sets srcdir (the unpacked, Debian-patched source) and source_origin.
+download_source() {
+	# shellcheck disable=SC1091
+	suite=${KMOD_DEBIAN_SUITE:-$(. /etc/os-release && echo "${VERSION_CODENAME:-}")}
+	[ -n "$suite" ] || die "cannot tell the Debian suite; set KMOD_DEBIAN_SUITE (e.g. bookworm)"
 
-apt_dir=$work/apt
-mkdir -p "$apt_dir"/etc/sources.list.d "$apt_dir"/etc/preferences.d \
-	"$apt_dir"/state/lists/partial "$apt_dir"/cache/archives/partial
-printf 'deb-src [signed-by=%s] %s %s main\n' "$keyring" "$mirror" "$suite" >"$apt_dir/etc/sources.list"
-# The system's apt.conf.d still applies (proxies etc.), but its hooks must not
-# run for our private update: they would refresh system caches (appstream, packagekit).
-cat >"$apt_dir/apt.conf" <<'EOF'
-#clear APT::Update::Pre-Invoke;
-#clear APT::Update::Post-Invoke;
-#clear APT::Update::Post-Invoke-Success;
-#clear DPkg::Pre-Invoke;
-#clear DPkg::Post-Invoke;
-EOF
-apt_private=(-c "$apt_dir/apt.conf"
-	-o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
-	-o "Dir::Etc::SourceParts=$apt_dir/etc/sources.list.d"
-	-o "Dir::Etc::Preferences=$apt_dir/etc/preferences"
-	-o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
-	-o "Dir::State=$apt_dir/state"
-	-o "Dir::State::Lists=$apt_dir/state/lists"
-	-o "Dir::State::status=/var/lib/dpkg/status"
-	-o "Dir::Cache=$apt_dir/cache"
-	-o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
-	-o "Acquire::Languages=none"
-	-o "APT::Get::Only-Source=true")
-if [ "$(id -u)" = 0 ]; then
-	# The _apt sandbox user cannot write into the scratch dir. Downloads are
-	# still checked against the hashes in the signed (InRelease) Sources index.
-	apt_private+=(-o "APT::Sandbox::User=root")
+	# Print "URI KEYRING" of the first enabled deb/deb-src entry for $suite in the
+	# system's apt sources (deb822 .sources files and one-line .list files).
+	system_mirror() {
+		local f files=()
+		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+			[ -f "$f" ] && files+=("$f")
+		done
+		[ ${#files[@]} -gt 0 ] || return 0
+		awk -v suite="$suite" '
+		function has(list, w,   n, a, i) { n = split(list, a, /[ \t]+/); for (i = 1; i <= n; i++) if (a[i] == w) return 1; return 0 }
+		function flush() {
+			if (types != "" && enabled != "no" && (has(types, "deb") || has(types, "deb-src")) && has(suites, suite) && uris != "") {
+				split(uris, u, /[ \t]+/); print u[1], (key ~ /^\// ? key : ""); found = 1; exit
+			}
+			types = uris = suites = key = enabled = ""
+		}
+		FNR == 1 { if (NR > 1) flush(); deb822 = (FILENAME ~ /\.sources$/) }
+		deb822 {
+			if ($0 ~ /^[ \t]*$/) { flush(); next }
+			if ($0 ~ /^#/ || $0 ~ /^[ \t]/) next
+			k = tolower($1); sub(/^[^:]*:[ \t]*/, "")
+			if (k == "types:") types = $0; else if (k == "uris:") uris = $0
+			else if (k == "suites:") suites = $0; else if (k == "signed-by:") key = $0
+			else if (k == "enabled:") enabled = tolower($0)
+			next
+		}
+		/^[ \t]*deb(-src)?[ \t]/ {
+			line = $0; sub(/#.*/, "", line); opts = ""
+			if (match(line, /\[[^]]*\]/)) { opts = substr(line, RSTART + 1, RLENGTH - 2); line = substr(line, 1, RSTART - 1) substr(line, RSTART + RLENGTH) }
+			n = split(line, w, /[ \t]+/); i = (w[1] == "") ? 2 : 1
+			if (n >= i + 2 && w[i + 2] == suite) {
+				k = ""; if (match(opts, /signed-by=[^ \t]+/)) k = substr(opts, RSTART + 10, RLENGTH - 10)
+				print w[i + 1], k; found = 1; exit
+			}
+		}
+		END { if (!found) flush() }
+		' "${files[@]}"
+	}
+
+	read -r sys_uri sys_key < <(system_mirror) || true
+	mirror=${KMOD_DEBIAN_MIRROR:-${sys_uri:-}}
+	[ -n "$mirror" ] ||
+		die "no '$suite' entry found in /etc/apt/sources.list{,.d/*}; set KMOD_DEBIAN_MIRROR (e.g. http://deb.debian.org/debian)"
+	keyring=${sys_key:-/usr/share/keyrings/debian-archive-keyring.gpg}
+	[ -r "$keyring" ] || die "archive keyring $keyring not readable (package debian-archive-keyring)"
+
+	mkdir -p "$apt_dir"/etc/sources.list.d "$apt_dir"/etc/preferences.d \
+		"$apt_dir"/state/lists/partial "$apt_dir"/cache/archives/partial
+	printf 'deb-src [signed-by=%s] %s %s main\n' "$keyring" "$mirror" "$suite" >"$apt_dir/etc/sources.list"
+	# The system's apt.conf.d still applies (proxies etc.), but its hooks must not
+	# run for our private update: they would refresh system caches (appstream, packagekit).
+	cat >"$apt_dir/apt.conf" <<-'EOF'
+	#clear APT::Update::Pre-Invoke;
+	#clear APT::Update::Post-Invoke;
+	#clear APT::Update::Post-Invoke-Success;
+	#clear DPkg::Pre-Invoke;
+	#clear DPkg::Post-Invoke;
+	EOF
+	apt_private=(-c "$apt_dir/apt.conf"
+		-o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
+		-o "Dir::Etc::SourceParts=$apt_dir/etc/sources.list.d"
+		-o "Dir::Etc::Preferences=$apt_dir/etc/preferences"
+		-o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
+		-o "Dir::State=$apt_dir/state"
+		-o "Dir::State::Lists=$apt_dir/state/lists"
+		-o "Dir::State::status=/var/lib/dpkg/status"
+		-o "Dir::Cache=$apt_dir/cache"
+		-o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
+		-o "Acquire::Languages=none"
+		-o "APT::Get::Only-Source=true")
+	if [ "$(id -u)" = 0 ]; then
+		# The _apt sandbox user cannot write into the scratch dir. Downloads are
+		# still checked against the hashes in the signed (InRelease) Sources index.
+		apt_private+=(-o "APT::Sandbox::User=root")
+	fi
+
+	step "apt-get update (private lists: deb-src $mirror $suite main)"
+	apt-get -q "${apt_private[@]}" update >"$work/apt-update.log" 2>&1 ||
+		{ cat "$work/apt-update.log" >&2; die "private apt-get update failed"; }
+
+	src_spec=$PKG${KMOD_SOURCE_VERSION:+=$KMOD_SOURCE_VERSION}
+	dl=$work/source
+	rm -rf "$dl/$PKG"-*/
+	mkdir -p "$dl"
+	step "apt-get source $src_spec"
+	(cd "$dl" && apt-get -q "${apt_private[@]}" source "$src_spec") >"$work/apt-source.log" 2>&1 ||
+		{ cat "$work/apt-source.log" >&2; die "apt-get source $src_spec failed"; }
+	srcdir=$(find "$dl" -mindepth 1 -maxdepth 1 -type d -name "$PKG-*" | head -n1)
+	[ -n "$srcdir" ] || die "no unpacked source tree in $dl"
+	[ -f "$srcdir/configure.ac" ] || die "$srcdir has no configure.ac"
+	source_origin="deb-src $mirror $suite main"
+}
+
+if [ -n "$source_in" ]; then
+	# Offline, as in a package build: the given tree is copied, as autoreconf writes into it.
+	[ -f "$source_in/configure.ac" ] || die "--source $source_in: no configure.ac there (not a kmod source tree)"
+	step "copying the kmod source $source_in"
+	srcdir=$work/source/kmod-src
+	rm -rf "$srcdir"
+	mkdir -p "$work/source"
+	cp -a "$source_in" "$srcdir"
+	source_origin="local tree $(cd "$source_in" && pwd)"
+else
+	install_build_deps
+	download_source
 fi
-
-step "apt-get update (private lists: deb-src $mirror $suite main)"
-apt-get -q "${apt_private[@]}" update >"$work/apt-update.log" 2>&1 ||
-	{ cat "$work/apt-update.log" >&2; die "private apt-get update failed"; }
-
-src_spec=$PKG${KMOD_SOURCE_VERSION:+=$KMOD_SOURCE_VERSION}
-dl=$work/source
-rm -rf "$dl/$PKG"-*/
-mkdir -p "$dl"
-step "apt-get source $src_spec"
-(cd "$dl" && apt-get -q "${apt_private[@]}" source "$src_spec") >"$work/apt-source.log" 2>&1 ||
-	{ cat "$work/apt-source.log" >&2; die "apt-get source $src_spec failed"; }
-srcdir=$(find "$dl" -mindepth 1 -maxdepth 1 -type d -name "$PKG-*" | head -n1)
-[ -n "$srcdir" ] || die "no unpacked source tree in $dl"
-[ -f "$srcdir/configure.ac" ] || die "$srcdir has no configure.ac"
-deb_version=$(dpkg-parsechangelog -l "$srcdir/debian/changelog" -S Version)
+if [ -f "$srcdir/debian/changelog" ] && command -v dpkg-parsechangelog >/dev/null; then
+	deb_version=$(dpkg-parsechangelog -l "$srcdir/debian/changelog" -S Version)
+else
+	deb_version=none
+fi
+if [ -n "$fetch_out" ]; then
+	rm -rf "$fetch_out"
+	cp -a "$srcdir" "$fetch_out"
+	rm -rf "$work"
+	log "kmod source ($deb_version) unpacked in $fetch_out; build offline with --source $fetch_out"
+	exit 0
+fi
 
 # --- 3. configure and build -----------------------------------------------------
 step "autoreconf ($PKG $deb_version)"
@@ -361,7 +409,7 @@ cat >"$stage/share/kmod-static/buildinfo" <<EOF
 recipe=$RECIPE
 kmod_version=$kmod_version
 debian_source_version=$deb_version
-source=deb-src $mirror $suite main
+source=$source_origin
 toolchain=glibc $(ldd --version 2>/dev/null | sed -n '1s/.* //p')${multiarch:+ ($multiarch)}
 compiler=$(gcc -dumpfullversion 2>/dev/null || gcc -dumpversion)
 cflags=${KMOD_STATIC_CFLAGS:--O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2}

@@ -6,7 +6,10 @@
 set -eu
 
 packages="build-essential cmake pkg-config libkmod-dev libblkid-dev libpci-dev libcmocka-dev zlib1g-dev
-pci.ids kmod"
+pci.ids kmod zsh"
+# Building the packages (tools/package-tests.sh): debhelper and lintian for the .deb, Debian's rpm
+# for rpmbuild, and what the static libkmod build inside each package needs.
+packages="$packages debhelper dpkg-dev lintian rpm autoconf automake libtool liblzma-dev libzstd-dev xz-utils"
 
 missing=""
 for p in $packages; do

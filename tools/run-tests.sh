@@ -2,7 +2,8 @@
 # The whole test suite: unit tests (cmocka) and black-box tests of the real binaries on fixture
 # machines, once in a normal build and once under AddressSanitizer and UBSan; then real boots of
 # Debian's kernel in QEMU with initramfs images from the real mkinitramfs (needs root, downloads
-# the kernel package once into /var/cache/initbind-tests).
+# the kernel package once into /var/cache/initbind-tests). In between, the packages are built and
+# checked (tools/package-tests.sh).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -18,5 +19,8 @@ cmake -S . -B build-asan -DINITBIND_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/n
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+# The .deb (with lintian), the RPM and the Arch PKGBUILD, built from copies of the tree.
+tools/package-tests.sh
 
 INITBIND_STATIC=$PWD/build/bin/initbind-static tests/e2e/run.sh --install-deps
