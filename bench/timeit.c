@@ -12,8 +12,9 @@
  * COMMAND's standard output and error go to /dev/null. A run that does not exit with status 0
  * or 1 stops the measurement (status 1 is initbind's "something was refused" under --strict).
  *
- * Output, one line: "runs=N median_us=... min_us=... max_us=... maxrss_kib=..." (maxrss is the
- * largest ru_maxrss of COMMAND over all runs, from wait4()).
+ * Output, one line: "runs=N median_us=... min_us=... max_us=... cpu_us=... maxrss_kib=...":
+ * wall times, the median CPU time (user + system, from wait4()'s rusage: unlike the wall time it
+ * does not grow when other processes share the CPUs), and the largest ru_maxrss over all runs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +40,13 @@ static int compare_doubles(const void *a, const void *b)
         return (x > y) - (x < y);
 }
 
+/* Sorts VALUES and returns their median. */
+static double median(double *values, long n)
+{
+        qsort(values, (size_t) n, sizeof(*values), compare_doubles);
+        return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 static int run_reset(const char *reset)
 {
         if (!reset)
@@ -51,8 +59,10 @@ static int run_reset(const char *reset)
         return 0;
 }
 
+static double timeval_us(struct timeval tv) { return (double) tv.tv_sec * 1e6 + (double) tv.tv_usec; }
+
 /* One timed run; returns the wall time in µs, or a negative value on failure. */
-static double run_once(char **argv, long *maxrss_kib)
+static double run_once(char **argv, long *maxrss_kib, double *cpu_us)
 {
         double start = now_us();
         pid_t pid = fork();
@@ -83,6 +93,7 @@ static double run_once(char **argv, long *maxrss_kib)
         }
         if (usage.ru_maxrss > *maxrss_kib)
                 *maxrss_kib = usage.ru_maxrss;
+        *cpu_us = timeval_us(usage.ru_utime) + timeval_us(usage.ru_stime);
         return elapsed;
 }
 
@@ -114,24 +125,25 @@ int main(int argc, char **argv)
         char **command = argv + optind;
 
         long maxrss = 0;
+        double cpu;
         for (long i = 0; i < warmup; i++)
-                if (run_reset(reset) < 0 || run_once(command, &maxrss) < 0)
+                if (run_reset(reset) < 0 || run_once(command, &maxrss, &cpu) < 0)
                         return 1;
 
-        double *times = calloc((size_t) runs, sizeof(*times));
-        if (!times)
+        double *times = calloc((size_t) runs, sizeof(*times)), *cpus = calloc((size_t) runs, sizeof(*cpus));
+        if (!times || !cpus)
                 return 1;
         for (long i = 0; i < runs; i++) {
                 if (run_reset(reset) < 0)
                         return 1;
-                times[i] = run_once(command, &maxrss);
+                times[i] = run_once(command, &maxrss, &cpus[i]);
                 if (times[i] < 0)
                         return 1;
         }
-        qsort(times, (size_t) runs, sizeof(*times), compare_doubles);
-        double median = runs % 2 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
-        printf("runs=%ld median_us=%.0f min_us=%.0f max_us=%.0f maxrss_kib=%ld\n", runs, median, times[0],
-               times[runs - 1], maxrss);
+        double wall = median(times, runs); /* sorts times: min and max are read after it */
+        printf("runs=%ld median_us=%.0f min_us=%.0f max_us=%.0f cpu_us=%.0f maxrss_kib=%ld\n", runs, wall, times[0],
+               times[runs - 1], median(cpus, runs), maxrss);
         free(times);
+        free(cpus);
         return 0;
 }
