@@ -125,12 +125,13 @@ reset_script() {
         echo "sh $1.reset"
 }
 
-# time_of ARGS...: "median_us maxrss_kib" of the command, $runs runs after 3 warm-up runs.
+# time_of RESET ARGS...: "median_us min_us cpu_us maxrss_kib" of the command ($runs runs after 3
+# warm-up runs; TIME_RUNS overrides $runs).
 time_of() {
         local reset=$1 out
         shift
-        out=$("$timeit" -n "$runs" -w 3 ${reset:+-r "$reset"} -- "$@")
-        echo "$out" | sed -n 's/.*median_us=\([0-9]*\).*maxrss_kib=\([0-9]*\).*/\1 \2/p'
+        out=$("$timeit" -n "${TIME_RUNS:-$runs}" -w 3 ${reset:+-r "$reset"} -- "$@")
+        echo "$out" | sed -n 's/.*median_us=\([0-9]*\) min_us=\([0-9]*\).*cpu_us=\([0-9]*\) maxrss_kib=\([0-9]*\).*/\1 \2 \3 \4/p'
 }
 
 # syscalls_of ARGS...: the total number of system calls of the command and its children.
@@ -142,17 +143,15 @@ syscalls_of() {
 us() { awk -v u="$1" 'BEGIN { if (u >= 10000) printf "%.1f ms", u / 1000; else printf "%.3f ms", u / 1000 }'; }
 
 section "3. initbind on generated machines (median of $runs runs; wall time includes fork+exec)"
-read -r floor_us floor_rss < <(time_of "" "$bin" --version)
-echo "  floor: fork+exec+exit of initbind-static --version: $(us "$floor_us"), peak RSS ${floor_rss} KiB"
+echo "  load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs (wall times grow with it; CPU times less)"
 for b in "${static_bins[@]}"; do
-        [ "$b" = "$bin" ] && continue
-        read -r f_us f_rss < <(time_of "" "$b" --version)
-        echo "  floor, ${b#"$top"/}: $(us "$f_us"), peak RSS ${f_rss} KiB"
+        read -r f_us f_min f_cpu f_rss < <(time_of "" "$b" --version)
+        echo "  floor, fork+exec+exit of ${b#"$top"/} --version: median $(us "$f_us"), min $(us "$f_min"), CPU $(us "$f_cpu"), peak RSS ${f_rss} KiB"
 done
-printf '  %-5s %-26s %10s %10s %9s %9s\n' funcs run "wall" "syscalls" "per func" "peak RSS"
-row() { # N LABEL US SYSCALLS RSS
-        printf '  %-5s %-26s %10s %10s %9s %6s KiB\n' "$1" "$2" "$(us "$3")" "$4" \
-                "$(awk -v s="$4" -v n="$1" 'BEGIN { printf "%.1f", s / n }')" "$5"
+printf '  %-5s %-24s %10s %10s %10s %9s %8s %12s\n' funcs run "median" "min" "CPU" "syscalls" "/func" "peak RSS"
+row() { # N LABEL MEDIAN_US MIN_US CPU_US RSS SYSCALLS
+        printf '  %-5s %-24s %10s %10s %10s %9s %8s %8s KiB\n' "$1" "$2" "$(us "$3")" "$(us "$4")" "$(us "$5")" "$7" \
+                "$(awk -v s="$7" -v n="$1" 'BEGIN { printf "%.1f", s / n }')" "$6"
 }
 declare -A ratio_lines
 for n in 64 512 4096; do
@@ -161,19 +160,23 @@ for n in 64 512 4096; do
         reset=$(reset_script "$m")
         for b in "${static_bins[@]}"; do
                 label=initbind; [ "$b" = "$bin" ] || label="initbind (musl)"
-                read -r t rss < <(time_of "" "$b" --root "$m" plan)
-                row "$n" "$label plan" "$t" "$(syscalls_of "$b" --root "$m" plan)" "$rss"
-                read -r t rss < <(time_of "$reset" "$b" --root "$m" boot)
+                read -r t t_min cpu rss < <(time_of "" "$b" --root "$m" plan)
+                row "$n" "$label plan" "$t" "$t_min" "$cpu" "$rss" "$(syscalls_of "$b" --root "$m" plan)"
+                read -r t t_min cpu rss < <(time_of "$reset" "$b" --root "$m" boot)
                 $reset
-                row "$n" "$label boot" "$t" "$(syscalls_of "$b" --root "$m" boot)" "$rss"
-                [ "$b" = "$bin" ] && boot_us=$t
+                row "$n" "$label boot" "$t" "$t_min" "$cpu" "$rss" "$(syscalls_of "$b" --root "$m" boot)"
+                $reset
+                [ "$b" = "$bin" ] && boot_us=$t boot_cpu=$cpu
         done
-        $reset
         for mode in read cat; do
-                read -r t rss < <(time_of "$reset" sh bench/guide-bind.sh "$mode" "$m/sys/bus/pci/devices" "$claim_id")
+                # A fork per attribute: a few runs are enough to see it.
+                mode_runs=$runs
+                [ "$mode" = cat ] && mode_runs=5
+                read -r t t_min cpu rss < <(TIME_RUNS=$mode_runs time_of "$reset" sh bench/guide-bind.sh "$mode" "$m/sys/bus/pci/devices" "$claim_id")
                 $reset
-                row "$n" "guide sh loop ($mode)" "$t" "$(syscalls_of sh bench/guide-bind.sh "$mode" "$m/sys/bus/pci/devices" "$claim_id")" "$rss"
-                ratio_lines[$n]+=" sh($mode)/initbind boot = $(awk -v a="$t" -v b="$boot_us" 'BEGIN { printf "%.1f", a / b }');"
+                row "$n" "guide sh loop ($mode)" "$t" "$t_min" "$cpu" "$rss" "$(syscalls_of sh bench/guide-bind.sh "$mode" "$m/sys/bus/pci/devices" "$claim_id")"
+                $reset
+                ratio_lines[$n]+=" sh ($mode) / initbind boot: wall $(awk -v a="$t" -v b="$boot_us" 'BEGIN { printf "%.1f", a / b }'), CPU $(awk -v a="$cpu" -v b="$boot_cpu" 'BEGIN { printf "%.1f", a / b }');"
         done
         rm -rf "$m" "$m.reset"
 done
@@ -184,8 +187,11 @@ echo "   that is two writes and a re-read per claimed function more than a real 
 section "3b. this machine's own /sys (root /, real sysfs; nothing configured, so only the scan)"
 n_host=$(find /sys/bus/pci/devices -mindepth 1 -maxdepth 1 | wc -l)
 if [ "$n_host" -gt 0 ]; then
-        read -r t rss < <(time_of "" "$bin" --config /nonexistent plan)
-        row "$n_host" "initbind plan (/)" "$t" "$(syscalls_of "$bin" --config /nonexistent plan)" "$rss"
+        for b in "${static_bins[@]}"; do
+                read -r t t_min cpu rss < <(time_of "" "$b" --config /nonexistent plan)
+                row "$n_host" "$([ "$b" = "$bin" ] && echo initbind || echo "initbind (musl)") plan /" "$t" "$t_min" "$cpu" "$rss" \
+                        "$(syscalls_of "$b" --config /nonexistent plan)"
+        done
 else
         echo "  no PCI functions in /sys/bus/pci/devices"
 fi
@@ -195,8 +201,12 @@ section "4. cmdlinegen on the largest generated machine (512 CPUs, 8 nodes, 4096
 if [ -x "$build/bin/cmdlinegen" ]; then
         m=$tmp/machine-large
         "$build/bin/gen-synthetic-host" --out "$m" --cpus 512 --nodes 8 --pci-functions 4096 > /dev/null
-        read -r t rss < <(time_of "" "$build/bin/cmdlinegen" --root "$m")
-        echo "  cmdlinegen --root: $(us "$t"), peak RSS ${rss} KiB, $(syscalls_of "$build/bin/cmdlinegen" --root "$m") syscalls"
+        if ! read -r t t_min cpu rss < <(time_of "" "$build/bin/cmdlinegen" --root "$m"); then
+                echo "  cmdlinegen --root DIR did not run (exit status above 1): $("$build/bin/cmdlinegen" --root "$m" 2>&1 | head -n 3)"
+        else
+        echo "  cmdlinegen --root: median $(us "$t"), min $(us "$t_min"), CPU $(us "$cpu"), peak RSS ${rss} KiB," \
+             "$(syscalls_of "$build/bin/cmdlinegen" --root "$m") syscalls"
+        fi
         rm -rf "$m"
 else
         echo "  cmdlinegen not built"

@@ -5,8 +5,10 @@
 #             libcmocka-devel zlib-devel hwdata
 set -eu
 
+# musl-tools: the INITBIND_MUSL build of initbind-static (docs/building-static.md);
+# strace, zstd: bench/run.sh (docs/performance.md).
 packages="build-essential cmake pkg-config libkmod-dev libblkid-dev libpci-dev libcmocka-dev zlib1g-dev
-pci.ids kmod"
+pci.ids kmod musl-tools linux-libc-dev strace zstd"
 
 missing=""
 for p in $packages; do
