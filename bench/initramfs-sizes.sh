@@ -35,7 +35,7 @@ report() { # GENERATOR WITHOUT WITH
         local c0 c1 u0 u1
         c0=$(stat -c %s "$2"); c1=$(stat -c %s "$3")
         u0=$(uncompressed_size "$2"); u1=$(uncompressed_size "$3")
-        printf '  %-16s compressed %9d -> %9d  (+%d bytes)   uncompressed %9d -> %9d  (+%d bytes)\n' \
+        printf '    %-16s compressed %9d -> %9d  (+%d bytes)   uncompressed %9d -> %9d  (+%d bytes)\n' \
                 "$1" "$c0" "$c1" $((c1 - c0)) "$u0" "$u1" $((u1 - u0))
 }
 
@@ -84,6 +84,6 @@ if ! grep -q ' usr/bin/initbind$' "$work/dracut-1.list"; then
         exit 1
 fi
 
-echo "  kernel $KVER; images in $work"
+echo "    kernel $KVER (images built in $work)"
 report initramfs-tools "$work/itools-0.img" "$work/itools-1.img"
 report dracut "$work/dracut-0.img" "$work/dracut-1.img"

@@ -75,18 +75,20 @@ for b in "${static_bins[@]}"; do
         printf '  %-44s %8d bytes stripped, %8d bytes zstd -19\n' "${b#"$top"/}" \
                 "$(stat -c %s "$tmp/stripped")" "$(zstd -19 -q -c "$tmp/stripped" | wc -c)"
 done
-smallest=${static_bins[-1]}
 
-section "2. bytes the hook adds to the initramfs image ($(basename "$(dirname "$(dirname "$smallest")")")/bin/initbind-static, stripped)"
+section "2. bytes the hook adds to the initramfs image (the binary stripped, the vfio modules, the script)"
 if [ "$images" = 0 ]; then
         echo "  skipped (--no-images)"
 elif [ "$(id -u)" != 0 ]; then
         echo "  skipped: needs root (mkinitramfs runs in a private mount namespace)"
 else
-        strip -o "$tmp/initbind-static" "$smallest"
-        bench/initramfs-sizes.sh "$tmp/initbind-static" "$tmp/images" ||
-                echo "  failed (see the message above)"
-        rm -rf "$tmp/images"
+        for b in "${static_bins[@]}"; do
+                echo "  with ${b#"$top"/}:"
+                strip -o "$tmp/initbind-static" "$b"
+                bench/initramfs-sizes.sh "$tmp/initbind-static" "$tmp/images" ||
+                        echo "  failed (see the message above)"
+                rm -rf "$tmp/images"
+        done
 fi
 
 # --- 3. plan and boot on generated machines ---------------------------------------------------
@@ -126,11 +128,11 @@ reset_script() {
 }
 
 # time_of RESET ARGS...: "median_us min_us cpu_us maxrss_kib" of the command ($runs runs after 3
-# warm-up runs; TIME_RUNS overrides $runs).
+# warm-up runs; TIME_RUNS and TIME_WARMUP override them).
 time_of() {
         local reset=$1 out
         shift
-        out=$("$timeit" -n "${TIME_RUNS:-$runs}" -w 3 ${reset:+-r "$reset"} -- "$@")
+        out=$("$timeit" -n "${TIME_RUNS:-$runs}" -w "${TIME_WARMUP:-3}" ${reset:+-r "$reset"} -- "$@")
         echo "$out" | sed -n 's/.*median_us=\([0-9]*\) min_us=\([0-9]*\).*cpu_us=\([0-9]*\) maxrss_kib=\([0-9]*\).*/\1 \2 \3 \4/p'
 }
 
@@ -170,9 +172,9 @@ for n in 64 512 4096; do
         done
         for mode in read cat; do
                 # A fork per attribute: a few runs are enough to see it.
-                mode_runs=$runs
-                [ "$mode" = cat ] && mode_runs=5
-                read -r t t_min cpu rss < <(TIME_RUNS=$mode_runs time_of "$reset" sh bench/guide-bind.sh "$mode" "$m/sys/bus/pci/devices" "$claim_id")
+                mode_runs=$runs mode_warmup=3
+                [ "$mode" = cat ] && mode_runs=3 mode_warmup=1
+                read -r t t_min cpu rss < <(TIME_RUNS=$mode_runs TIME_WARMUP=$mode_warmup time_of "$reset" sh bench/guide-bind.sh "$mode" "$m/sys/bus/pci/devices" "$claim_id")
                 $reset
                 row "$n" "guide sh loop ($mode)" "$t" "$t_min" "$cpu" "$rss" "$(syscalls_of sh bench/guide-bind.sh "$mode" "$m/sys/bus/pci/devices" "$claim_id")"
                 $reset
