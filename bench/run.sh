@@ -155,7 +155,7 @@ row() { # N LABEL MEDIAN_US MIN_US CPU_US RSS SYSCALLS
         printf '  %-5s %-24s %10s %10s %10s %9s %8s %8s KiB\n' "$1" "$2" "$(us "$3")" "$(us "$4")" "$(us "$5")" "$7" \
                 "$(awk -v s="$7" -v n="$1" 'BEGIN { printf "%.1f", s / n }')" "$6"
 }
-declare -A ratio_lines
+declare -A ratio_lines same_lines
 for n in 64 512 4096; do
         m=$tmp/machine-$n
         make_machine "$n" "$m"
@@ -180,9 +180,19 @@ for n in 64 512 4096; do
                 $reset
                 ratio_lines[$n]+=" sh ($mode) / initbind boot: wall $(awk -v a="$t" -v b="$boot_us" 'BEGIN { printf "%.1f", a / b }'), CPU $(awk -v a="$cpu" -v b="$boot_cpu" 'BEGIN { printf "%.1f", a / b }');"
         done
+        # The comparison is fair only if both claim the same functions: check it.
+        sh bench/guide-bind.sh read "$m/sys/bus/pci/devices" "$claim_id"
+        (cd "$m/sys/bus/pci/devices" && grep -lx vfio-pci -- */driver_override | sed 's|/driver_override||' | sort) > "$tmp/guide-claims"
+        "$bin" --root "$m" plan | awk '$1 == "claim" { print $2 }' | sort > "$tmp/initbind-claims"
+        if cmp -s "$tmp/guide-claims" "$tmp/initbind-claims"; then
+                same_lines[$n]="both claim the same $(wc -l < "$tmp/initbind-claims") functions"
+        else
+                same_lines[$n]="NOT the same functions: guide $(wc -l < "$tmp/guide-claims"), initbind $(wc -l < "$tmp/initbind-claims")"
+        fi
+        $reset
         rm -rf "$m" "$m.reset"
 done
-for n in 64 512 4096; do echo "  ratio at $n functions:${ratio_lines[$n]%;}"; done
+for n in 64 512 4096; do echo "  $n functions: ${same_lines[$n]};${ratio_lines[$n]%;}"; done
 echo "  (boot under --root writes the overrides, cannot load vfio-pci, and takes each one back:"
 echo "   that is two writes and a re-read per claimed function more than a real boot does)"
 
