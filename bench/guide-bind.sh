@@ -29,10 +29,13 @@ for dev in "$devices"/*; do
                 boot_vga=0
                 [ -e "$dev/boot_vga" ] && read -r boot_vga < "$dev/boot_vga"
         fi
-        [ "$vendor" = "$want_vendor" ] && [ "$device" = "$want_device" ] || continue
-        [ "$class" = 0x030000 ] && [ "$boot_vga" = 0 ] || continue
-        echo vfio-pci > "$dev/driver_override"
-        audio=${dev%.0}.1
-        [ -e "$audio/driver_override" ] && echo vfio-pci > "$audio/driver_override"
+        if [ "$vendor" = "$want_vendor" ] && [ "$device" = "$want_device" ] &&
+           [ "$class" = 0x030000 ] && [ "$boot_vga" = 0 ]; then
+                echo vfio-pci > "$dev/driver_override"
+                audio=${dev%.0}.1
+                if [ -e "$audio/driver_override" ]; then
+                        echo vfio-pci > "$audio/driver_override"
+                fi
+        fi
 done
 exit 0

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Sourced in a copied fixture machine: the state the initramfs sees before udev, where only
 # built-in drivers (pcieport here: everything else in Debian's kernel is a module) are bound.
 # Any depth below sys/devices/pci*: the generated machines have switches four bridges deep.
