@@ -25,10 +25,14 @@ get_filename_component(_kmod_static_script "${CMAKE_CURRENT_LIST_DIR}/../tools/b
 get_filename_component(_kmod_static_prefix "${KMOD_STATIC_PREFIX}" ABSOLUTE BASE_DIR "${CMAKE_BINARY_DIR}")
 get_filename_component(_kmod_static_parent "${_kmod_static_prefix}" DIRECTORY)
 get_filename_component(_kmod_static_name "${_kmod_static_prefix}" NAME)
-if(_kmod_static_name STREQUAL "kmod-static")
-  set(_kmod_static_cmd "${_kmod_static_script} ${_kmod_static_parent}")
+set(_kmod_static_musl_flag "")
+if(INITBIND_MUSL)
+  set(_kmod_static_musl_flag "--musl ")
+endif()
+if(_kmod_static_name MATCHES "^kmod-static(-musl)?$")
+  set(_kmod_static_cmd "${_kmod_static_script} ${_kmod_static_musl_flag}${_kmod_static_parent}")
 else()
-  set(_kmod_static_cmd "${_kmod_static_script} --prefix ${_kmod_static_prefix}")
+  set(_kmod_static_cmd "${_kmod_static_script} ${_kmod_static_musl_flag}--prefix ${_kmod_static_prefix}")
 endif()
 
 set(_kmod_static_lib "${_kmod_static_prefix}/lib/libkmod.a")
@@ -63,23 +67,37 @@ foreach(_line IN LISTS _kmod_static_lines)
   endif()
 endforeach()
 
-foreach(_feature IN ITEMS XZ ZSTD)
-  if(NOT " ${KMOD_STATIC_FEATURES} " MATCHES " \\+${_feature} ")
-    message(FATAL_ERROR
-      "The static libkmod in ${_kmod_static_prefix} lacks ${_feature} module decompression "
-      "(features: ${KMOD_STATIC_FEATURES}). Rebuild it:\n  ${_kmod_static_cmd} --force")
-  endif()
-endforeach()
+# The glibc build loads .ko.xz and .ko.zst; the musl one is built without them on purpose
+# (tools/build-static-kmod.sh --musl explains why).
+if(NOT INITBIND_MUSL)
+  foreach(_feature IN ITEMS XZ ZSTD)
+    if(NOT " ${KMOD_STATIC_FEATURES} " MATCHES " \\+${_feature} ")
+      message(FATAL_ERROR
+        "The static libkmod in ${_kmod_static_prefix} lacks ${_feature} module decompression "
+        "(features: ${KMOD_STATIC_FEATURES}). Rebuild it:\n  ${_kmod_static_cmd} --force")
+    endif()
+  endforeach()
+endif()
 
-if(NOT _kmod_static_toolchain MATCHES "^glibc" OR CMAKE_C_COMPILER MATCHES "musl")
-  message(WARNING "Static libkmod was built for '${_kmod_static_toolchain}', "
-                  "the C compiler is ${CMAKE_C_COMPILER}: the C libraries must match.")
+if(INITBIND_MUSL)
+  set(_kmod_static_want "musl")
+else()
+  set(_kmod_static_want "glibc")
+endif()
+if(NOT _kmod_static_toolchain MATCHES "^${_kmod_static_want}")
+  message(FATAL_ERROR "Static libkmod in ${_kmod_static_prefix} was built for '${_kmod_static_toolchain}', "
+                      "this build needs ${_kmod_static_want}: the C libraries must match. Build it with:\n"
+                      "  ${_kmod_static_cmd}")
 endif()
 
 # liblzma.a / libzstd.a: the ones the script linked its smoke test with, else
 # wherever the compiler finds them (liblzma-dev, libzstd-dev).
 set(_kmod_static_dep_libs "")
-foreach(_dep IN ITEMS lzma zstd)
+set(_kmod_static_dep_names lzma zstd)
+if(INITBIND_MUSL)
+  set(_kmod_static_dep_names "")
+endif()
+foreach(_dep IN LISTS _kmod_static_dep_names)
   string(TOUPPER "${_dep}" _DEP)
   set(_hints "")
   foreach(_path IN LISTS _kmod_static_deps)

@@ -183,7 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bool has_group_link = set_link(DEV_B "/iommu_group", text);
 
         struct pci_host *host = NULL;
-        int r = pci_host_scan(root, PCI_SCAN_DETAILS, &host);
+        int r = pci_host_scan(root, PCI_SCAN_DETAILS | PCI_SCAN_OVERRIDES, &host);
         CHECK(r == 0 && host, "pci_host_scan failed: %d", r);
 
         struct pci_address a = { .slot = 1 }, b = { .slot = 2 };

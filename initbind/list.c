@@ -163,7 +163,7 @@ static void print_json(const struct pci_host *host, struct pci_names *names)
 int command_list(const struct initbind_options *opts)
 {
         _cleanup_pci_host_ struct pci_host *host = NULL;
-        int r = pci_host_scan(opts->root, PCI_SCAN_DETAILS, &host);
+        int r = pci_host_scan(opts->root, PCI_SCAN_DETAILS | PCI_SCAN_OVERRIDES, &host);
         if (r < 0) {
                 log_error("cannot read PCI devices under %s/sys/bus/pci/devices: %s",
                           rootdir_is_host(opts->root) ? "" : rootdir_path(opts->root), strerror(-r));

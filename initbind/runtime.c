@@ -43,7 +43,7 @@ static bool held_by_vfio(const struct pci_function *f)
 int command_release(const struct initbind_options *opts, const struct pci_address *address)
 {
         _cleanup_pci_host_ struct pci_host *host = NULL;
-        int r = pci_host_scan(opts->root, 0, &host);
+        int r = pci_host_scan(opts->root, PCI_SCAN_OVERRIDES, &host);
         if (r < 0) {
                 log_error("cannot read PCI devices: %s", strerror(-r));
                 return 1;

@@ -11,6 +11,9 @@
 /* Files larger than this are refused with -EFBIG: nothing we read is legitimately bigger. */
 #define READ_FULL_MAX (64u * 1024u * 1024u)
 
+/* A sysfs attribute is at most a page: read_attr_at() with a buffer one byte larger reads any. */
+#define SYSFS_ATTR_MAX 4096
+
 /* Read a whole file from an open fd; the result is NUL-terminated (size excludes the NUL). */
 int read_full_fd(int fd, char **ret_contents, size_t *ret_size);
 /* Read a whole file NAME in directory DIRFD. */

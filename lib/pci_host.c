@@ -117,6 +117,12 @@ static int read_config_header(int dirfd, struct pci_function *f)
         return 0;
 }
 
+/*
+ * The boot path reads, per function, uevent (one read: a sysfs attribute is at most a page) and
+ * the iommu_group link, and tries sriov_totalvfs, which only SR-IOV physical functions have.
+ * That is 7 system calls with the directory's open and close; everything else is read only for
+ * the callers that ask for it (bench/run.sh counts them).
+ */
 static int read_function(const struct rootdir *root, const char *name, unsigned flags, struct pci_function *f)
 {
         char path[sizeof(SYSFS_PCI_DEVICES) + 256];
@@ -125,8 +131,8 @@ static int read_function(const struct rootdir *root, const char *name, unsigned 
         if (dirfd < 0)
                 return dirfd;
 
-        _cleanup_free_ char *uevent = NULL;
-        int r = read_full_at(dirfd, "uevent", &uevent, NULL);
+        char uevent[SYSFS_ATTR_MAX + 1];
+        int r = read_attr_at(dirfd, "uevent", uevent, sizeof(uevent));
         if (r < 0)
                 return r;
         r = parse_uevent(uevent, f);
@@ -141,7 +147,8 @@ static int read_function(const struct rootdir *root, const char *name, unsigned 
                         f->iommu_group = (int) number;
         }
 
-        read_driver_override(dirfd, f);
+        if (flags & PCI_SCAN_OVERRIDES)
+                read_driver_override(dirfd, f);
 
         long value;
         if (pci_class_is_vga(f->ids.class_code) && read_attr_int_at(dirfd, "boot_vga", &value) >= 0)
@@ -166,6 +173,37 @@ static int compare_functions(const void *a, const void *b)
 {
         return pci_address_compare(&((const struct pci_function *) a)->address,
                                    &((const struct pci_function *) b)->address);
+}
+
+static int compare_function_pointers(const void *a, const void *b)
+{
+        return compare_functions(*(const struct pci_function *const *) a, *(const struct pci_function *const *) b);
+}
+
+/*
+ * Put the functions in address order by sorting pointers, then copying each function once: the
+ * structs are a few hundred bytes, and a qsort() that swaps elements in place (musl's) spent
+ * more time in memcpy() than in the rest of the scan.
+ */
+static int sort_functions(struct pci_host *host)
+{
+        size_t n = host->n_functions;
+        if (n < 2) /* qsort() takes no NULL array, and a machine may have no PCI functions */
+                return 0;
+        _cleanup_free_ struct pci_function **order = calloc(n, sizeof(*order));
+        struct pci_function *sorted = calloc(n, sizeof(*sorted));
+        if (!order || !sorted) {
+                free(sorted);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++)
+                order[i] = &host->functions[i];
+        qsort(order, n, sizeof(*order), compare_function_pointers);
+        for (size_t i = 0; i < n; i++)
+                sorted[i] = *order[i];
+        free(host->functions);
+        host->functions = sorted;
+        return 0;
 }
 
 /* The bus/pci/devices link target names every bridge above the function. */
@@ -197,27 +235,54 @@ static void link_parents(struct pci_host *host)
         }
 }
 
-static int add_member(struct pci_host *host, int number, size_t index)
+struct group_member {
+        int group;
+        size_t index;
+};
+
+static int compare_group_members(const void *a, const void *b)
 {
-        struct iommu_group *g = NULL;
-        for (size_t i = 0; i < host->n_groups; i++)
-                if (host->groups[i].number == number) {
-                        g = &host->groups[i];
-                        break;
-                }
-        if (!g) {
-                struct iommu_group *grown = realloc(host->groups, (host->n_groups + 1) * sizeof(*grown));
-                if (!grown)
-                        return -ENOMEM;
-                host->groups = grown;
-                g = &host->groups[host->n_groups++];
-                *g = (struct iommu_group) { .number = number };
-        }
-        size_t *members = realloc(g->members, (g->n_members + 1) * sizeof(*members));
-        if (!members)
+        const struct group_member *x = a, *y = b;
+        if (x->group != y->group)
+                return (x->group > y->group) - (x->group < y->group);
+        return (x->index > y->index) - (x->index < y->index);
+}
+
+static int build_groups(struct pci_host *host)
+{
+        /* Sort (group, function) pairs once instead of searching the groups for each function:
+         * a big machine has thousands of groups. Members stay in address order, as functions are. */
+        size_t n = 0;
+        for (size_t i = 0; i < host->n_functions; i++)
+                n += host->functions[i].iommu_group >= 0;
+        if (n == 0)
+                return 0;
+        _cleanup_free_ struct group_member *pairs = calloc(n, sizeof(*pairs));
+        if (!pairs)
                 return -ENOMEM;
-        g->members = members;
-        g->members[g->n_members++] = index;
+        n = 0;
+        for (size_t i = 0; i < host->n_functions; i++)
+                if (host->functions[i].iommu_group >= 0)
+                        pairs[n++] = (struct group_member) { .group = host->functions[i].iommu_group, .index = i };
+        qsort(pairs, n, sizeof(*pairs), compare_group_members);
+
+        size_t n_groups = 1;
+        for (size_t i = 1; i < n; i++)
+                n_groups += pairs[i].group != pairs[i - 1].group;
+        host->groups = calloc(n_groups, sizeof(*host->groups));
+        if (!host->groups)
+                return -ENOMEM;
+        for (size_t i = 0, end; i < n; i = end) {
+                for (end = i + 1; end < n && pairs[end].group == pairs[i].group; end++)
+                        ;
+                struct iommu_group *g = &host->groups[host->n_groups++];
+                *g = (struct iommu_group) { .number = pairs[i].group, .n_members = end - i };
+                g->members = calloc(g->n_members, sizeof(*g->members));
+                if (!g->members)
+                        return -ENOMEM;
+                for (size_t m = i; m < end; m++)
+                        g->members[m - i] = pairs[m].index;
+        }
         return 0;
 }
 
@@ -225,20 +290,6 @@ static int compare_groups(const void *a, const void *b)
 {
         int x = ((const struct iommu_group *) a)->number, y = ((const struct iommu_group *) b)->number;
         return (x > y) - (x < y);
-}
-
-static int build_groups(struct pci_host *host)
-{
-        /* Functions are already in address order, so members come out in address order too. */
-        for (size_t i = 0; i < host->n_functions; i++)
-                if (host->functions[i].iommu_group >= 0) {
-                        int r = add_member(host, host->functions[i].iommu_group, i);
-                        if (r < 0)
-                                return r;
-                }
-        if (host->n_groups > 1)
-                qsort(host->groups, host->n_groups, sizeof(*host->groups), compare_groups);
-        return 0;
 }
 
 static void mark_framebuffer_owners(const struct rootdir *root, struct pci_host *host)
@@ -334,7 +385,7 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
                 }
 
                 _cleanup_free_ char *target = NULL;
-                if (readlink_at(fd, de->d_name, &target) >= 0) {
+                if ((flags & PCI_SCAN_DETAILS) && readlink_at(fd, de->d_name, &target) >= 0) {
                         const char *p = target;
                         while (startswith(p, "../"))
                                 p += 3;
@@ -346,11 +397,11 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
         if (r < 0)
                 return r;
 
-        /* qsort() and bsearch() take no NULL array, even for zero elements: a machine may
-         * have no PCI functions (and no groups) at all. */
-        if (host->n_functions > 1)
-                qsort(host->functions, host->n_functions, sizeof(*host->functions), compare_functions);
-        link_parents(host);
+        r = sort_functions(host);
+        if (r < 0)
+                return r;
+        if (flags & PCI_SCAN_DETAILS)
+                link_parents(host);
         r = build_groups(host);
         if (r < 0)
                 return r;

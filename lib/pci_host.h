@@ -38,13 +38,14 @@ struct pci_function {
         bool owns_framebuffer;          /* a firmware framebuffer lies inside one of its BARs */
         int iommu_group;                /* -1: none (IOMMU off, or the device is not translated) */
         char driver[PCI_DRIVER_NAME_MAX];          /* "" when unbound */
-        char driver_override[PCI_DRIVER_NAME_MAX]; /* "" when unset ("(null)" in sysfs) */
+        char driver_override[PCI_DRIVER_NAME_MAX]; /* "" when unset ("(null)" in sysfs) or not read */
         char modalias[PCI_MODALIAS_MAX];
         int numa_node;                  /* -1: none or not read */
         int sriov_totalvfs;             /* -1: not an SR-IOV physical function */
         int sriov_numvfs;
-        int parent;                     /* index of the upstream bridge in pci_host.functions, -1 at a root bus */
-        char *sysfs_path;               /* "devices/pci0000:00/0000:00:1c.0/0000:03:00.0" */
+        int parent;                     /* index of the upstream bridge in pci_host.functions, -1 at a root bus
+                                         * or not read (PCI_SCAN_DETAILS) */
+        char *sysfs_path;               /* "devices/pci0000:00/0000:00:1c.0/0000:03:00.0"; NULL when not read */
 };
 
 struct iommu_group {
@@ -66,8 +67,12 @@ struct pci_host {
 };
 
 enum pci_scan_flags {
-        /* Also read what only listings and cmdlinegen need: revision, header type, NUMA node. */
+        /* Also read what only listings and cmdlinegen need: revision, header type, NUMA node, and
+         * the sysfs path that gives each function its parent bridge. */
         PCI_SCAN_DETAILS = 1 << 0,
+        /* Also read each driver_override (status, listings, runtime claims and releases). The boot
+         * path does without: its plan depends on drivers and IDs, not on earlier overrides. */
+        PCI_SCAN_OVERRIDES = 1 << 1,
 };
 
 /*

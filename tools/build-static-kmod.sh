@@ -10,6 +10,7 @@
 #   tools/build-static-kmod.sh [--force] --prefix DIR
 #   tools/build-static-kmod.sh --fetch-source SRCDIR
 #   tools/build-static-kmod.sh [--force] --source SRCDIR (OUTDIR | --prefix DIR)
+#   tools/build-static-kmod.sh --musl [--force] [OUTDIR | --prefix DIR]
 #
 #   OUTDIR  normally the CMake binary dir (also $KMOD_STATIC_OUTDIR; default
 #           <repo>/build). The result goes to OUTDIR/kmod-static:
@@ -27,6 +28,9 @@
 #   --source SRCDIR  build from that kmod source tree (any kmod release with
 #                 configure.ac) instead of downloading; installs no packages: the
 #                 build dependencies below must be there (Build-Depends).
+#   --musl        build with musl-gcc (Debian's musl-tools) for the INITBIND_MUSL build of
+#                 initbind (docs/building-static.md), into OUTDIR/kmod-static-musl; without
+#                 xz/zstd: that libkmod loads only uncompressed modules (see below).
 #
 #   A second run with a complete prefix does nothing (no apt, no network).
 #   cmake/StaticKmod.cmake turns the prefix into the IMPORTED target kmod-static.
@@ -42,7 +46,7 @@
 #   KMOD_STATIC_NO_APT_INSTALL=1  never run apt-get install, only check packages
 #   KMOD_STATIC_KEEP_WORK=1       keep the build tree and apt lists in the scratch dir
 #
-# Toolchain: glibc, not musl. A musl libkmod.a was tried and builds fine (with
+# Toolchain: glibc by default. A musl libkmod.a was tried and builds fine (with
 # liblzma/libzstd rebuilt for musl from their Debian sources, ~25 s more), but it
 # cannot be linked into initbind: initbind is compiled with the system gcc against
 # glibc headers and also links libblkid (and libpci), which exist only for glibc.
@@ -52,6 +56,11 @@
 # liblzma.a (liblzma-dev) and libzstd.a (libzstd-dev) from Debian. libkmod itself
 # needs no NSS or dlopen() from glibc, so the glibc static-link caveats
 # (getpwnam, getaddrinfo, iconv) do not apply to it.
+# --musl builds the whole of initbind-static with musl-gcc (cmake -DINITBIND_MUSL=ON), which
+# needs only libkmod. That libkmod has no xz/zstd support (Debian ships no musl liblzma or
+# libzstd): it loads .ko files only, which is what Debian 12's kernels ship; distributions with
+# .ko.xz/.ko.zst modules need the glibc build. musl-gcc sees no kernel headers of its own, so
+# the build gets /usr/include/{linux,asm,asm-generic} through a directory of links.
 #
 # Build dependencies are installed by name with apt-get (root or passwordless
 # sudo). The kmod source is fetched with `apt-get source` through a PRIVATE apt
@@ -71,10 +80,11 @@ die() { printf '%s: error: %s\n' "$me" "$*" >&2; exit 1; }
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-force=0 prefix="" outdir="" source_in="" fetch_out=""
+force=0 prefix="" outdir="" source_in="" fetch_out="" musl=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--force) force=1 ;;
+	--musl) musl=1 ;;
 	--source) [ $# -ge 2 ] || die "--source needs a directory"; source_in=$2; shift ;;
 	--fetch-source) [ $# -ge 2 ] || die "--fetch-source needs a directory"; fetch_out=$2; shift ;;
 	--prefix) [ $# -ge 2 ] || die "--prefix needs a directory"; prefix=$2; shift ;;
@@ -92,9 +102,11 @@ if [ -n "$fetch_out" ]; then
 	fetch_out=$(cd "$(dirname "$fetch_out")" && pwd)/$(basename "$fetch_out")
 	prefix=$fetch_out.prefix-unused
 fi
+[ "$musl" = 0 ] || BUILD_DEPS+=(musl-tools linux-libc-dev)
 if [ -z "$prefix" ]; then
 	outdir=${outdir:-${KMOD_STATIC_OUTDIR:-$repo_root/build}}
 	prefix=$outdir/kmod-static
+	[ "$musl" = 0 ] || prefix=$outdir/kmod-static-musl
 elif [ -n "$outdir" ]; then
 	die "give either OUTDIR or --prefix, not both"
 fi
@@ -118,7 +130,8 @@ summary() {
 
 is_complete() {
 	[ "$force" = 0 ] && [ -f "$info" ] && [ -f "$prefix/lib/libkmod.a" ] &&
-		[ -f "$prefix/include/libkmod.h" ] && grep -qx "recipe=$RECIPE" "$info"
+		[ -f "$prefix/include/libkmod.h" ] && grep -qx "recipe=$RECIPE" "$info" &&
+		[ "$(grep -c '^toolchain=musl' "$info")" = "$musl" ]
 }
 
 if [ -z "$fetch_out" ] && is_complete; then
@@ -319,17 +332,32 @@ step "configure"
 # -ffile-prefix-map: the same bytes whatever the scratch dir (assert() paths).
 # kmod's configure rejects --enable-static; the PIC objects of its internal
 # convenience library are archived into libkmod.a below instead.
+# --musl: musl-gcc, sized for the initramfs (-Os, one section per function for --gc-sections),
+#   no compression libraries, and the kernel headers through a directory of links.
+cc=gcc compression=(--with-xz --with-zstd)
+cflags=${KMOD_STATIC_CFLAGS:--O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2}
+if [ "$musl" = 1 ]; then
+	kheaders=$work/kernel-headers
+	rm -rf "$kheaders"
+	mkdir -p "$kheaders"
+	ln -s /usr/include/linux /usr/include/asm-generic "$kheaders/"
+	ln -s "/usr/include/$(gcc -print-multiarch)/asm" "$kheaders/asm"
+	cc=musl-gcc compression=(--without-xz --without-zstd)
+	cflags="${KMOD_STATIC_CFLAGS:--Os -ffunction-sections -fdata-sections} -isystem $kheaders"
+fi
 (cd "$build" && "$srcdir/configure" \
 	--prefix=/usr --sysconfdir=/etc \
 	--disable-maintainer-mode \
 	--disable-tools --disable-manpages --disable-test-modules --disable-python \
-	--with-xz --with-zstd --without-zlib --without-openssl \
-	CFLAGS="${KMOD_STATIC_CFLAGS:--O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2} -ffile-prefix-map=$srcdir=kmod") \
+	"${compression[@]}" --without-zlib --without-openssl \
+	CC="$cc" CFLAGS="$cflags -ffile-prefix-map=$srcdir=kmod") \
 	>"$work/configure.log" 2>&1 ||
 	{ tail -n 40 "$work/configure.log" >&2; die "configure failed (full log: $work/configure.log)"; }
-for d in ENABLE_XZ ENABLE_ZSTD; do
-	grep -q "^#define $d 1" "$build/config.h" || die "$d not set in config.h: decompression support missing"
-done
+if [ "$musl" = 0 ]; then
+	for d in ENABLE_XZ ENABLE_ZSTD; do
+		grep -q "^#define $d 1" "$build/config.h" || die "$d not set in config.h: decompression support missing"
+	done
+fi
 features=$(sed -n 's/^#define KMOD_FEATURES "\(.*\)"$/\1/p' "$build/config.h")
 kmod_version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$build/config.h")
 
@@ -350,14 +378,18 @@ grep -oE '^[[:space:]]*kmod_[A-Za-z0-9_]+;' "$srcdir/libkmod/libkmod.sym" | tr -
 	>"$work/exports.txt"
 ld -r -o "$work/libkmod-merged.o" "${objs[@]}"
 objcopy --keep-global-symbols="$work/exports.txt" "$work/libkmod-merged.o" "$work/libkmod.o"
-for s in lzma_stream_decoder ZSTD_decompressStream; do
-	nm -u "$work/libkmod.o" | grep -qw "$s" || die "libkmod does not reference $s: decompression not compiled in"
-done
+if [ "$musl" = 0 ]; then
+	for s in lzma_stream_decoder ZSTD_decompressStream; do
+		nm -u "$work/libkmod.o" | grep -qw "$s" || die "libkmod does not reference $s: decompression not compiled in"
+	done
+fi
 
 # Static dependencies (glibc flavour from Debian's -dev packages).
 multiarch=$(gcc -print-multiarch 2>/dev/null || true)
 static_deps=""
-for l in liblzma.a libzstd.a; do
+deps=(liblzma.a libzstd.a)
+[ "$musl" = 0 ] || deps=()
+for l in "${deps[@]}"; do
 	p=$(gcc -print-file-name="$l")
 	[ "$p" != "$l" ] || die "$l not found (packages liblzma-dev libzstd-dev)"
 	[ -f "$p" ] || die "$l not found (packages liblzma-dev libzstd-dev)"
@@ -378,9 +410,9 @@ libdir=\${prefix}/lib
 includedir=\${prefix}/include
 
 Name: libkmod
-Description: Library to deal with kernel modules (static, +XZ +ZSTD)
+Description: Library to deal with kernel modules (static, $features)
 Version: $kmod_version
-Requires.private: liblzma libzstd
+Requires.private: $([ "$musl" = 1 ] || echo liblzma libzstd)
 Libs: -L\${libdir} -lkmod
 Cflags: -I\${includedir}
 EOF
@@ -401,7 +433,7 @@ int main(void)
 }
 EOF
 # shellcheck disable=SC2086 # static_deps is a list of paths without spaces
-gcc -static -o "$work/smoke" "$work/smoke.c" -I"$stage/include" "$stage/lib/libkmod.a" $static_deps \
+$cc -static -o "$work/smoke" "$work/smoke.c" -I"$stage/include" "$stage/lib/libkmod.a" $static_deps \
 	2>"$work/smoke.log" || { cat "$work/smoke.log" >&2; die "static smoke link failed"; }
 [ "$("$work/smoke")" = ok ] || die "static smoke test did not run"
 
@@ -410,9 +442,9 @@ recipe=$RECIPE
 kmod_version=$kmod_version
 debian_source_version=$deb_version
 source=$source_origin
-toolchain=glibc $(ldd --version 2>/dev/null | sed -n '1s/.* //p')${multiarch:+ ($multiarch)}
+toolchain=$(if [ "$musl" = 1 ]; then echo "musl $(dpkg-query -W -f='${Version}' musl-dev 2>/dev/null)"; else echo "glibc $(ldd --version 2>/dev/null | sed -n '1s/.* //p')${multiarch:+ ($multiarch)}"; fi)
 compiler=$(gcc -dumpfullversion 2>/dev/null || gcc -dumpversion)
-cflags=${KMOD_STATIC_CFLAGS:--O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2}
+cflags=$cflags
 features=$features
 static_deps=$static_deps
 built=$(date -u +%Y-%m-%dT%H:%M:%SZ)

@@ -5,8 +5,10 @@
 #             libcmocka-devel zlib-devel hwdata
 set -eu
 
+# musl-tools: the INITBIND_MUSL build of initbind-static (docs/building-static.md);
+# strace, zstd: bench/run.sh (docs/performance.md).
 packages="build-essential cmake pkg-config libkmod-dev libblkid-dev libpci-dev libcmocka-dev zlib1g-dev
-pci.ids kmod zsh"
+pci.ids kmod zsh musl-tools linux-libc-dev strace zstd"
 # Building the packages (tools/package-tests.sh): debhelper and lintian for the .deb, Debian's rpm
 # for rpmbuild, and what the static libkmod build inside each package needs.
 packages="$packages debhelper dpkg-dev lintian rpm autoconf automake libtool liblzma-dev libzstd-dev xz-utils"

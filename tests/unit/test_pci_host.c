@@ -102,19 +102,20 @@ static void test_functions(void **state)
         assert_int_equal(g->ids.class_code, 0x030000);
         assert_string_equal(g->modalias, "pci:v000010DEd00001B80sv00001458sd00003702bc03sc00i00");
         assert_string_equal(g->driver, "vfio-pci");
-        assert_string_equal(g->driver_override, "vfio-pci");
         assert_int_equal(g->iommu_group, 13);
         assert_int_equal(g->boot_vga, TRISTATE_NO);
         assert_false(g->owns_framebuffer);
-        assert_string_equal(g->sysfs_path, "devices/pci0000:00/0000:00:1c.0/0000:01:00.0");
         /* Not read without PCI_SCAN_DETAILS: the boot path never touches config space. */
         assert_int_equal(g->revision, -1);
         assert_int_equal(g->header, PCI_HEADER_UNKNOWN);
         assert_int_equal(g->numa_node, -1);
+        assert_null(g->sysfs_path);
+        assert_int_equal(g->parent, -1);
+        /* Nor without PCI_SCAN_OVERRIDES: the boot path's plan does not depend on it. */
+        assert_string_equal(g->driver_override, "");
 
         const struct pci_function *audio = find(host, "0000:01:00.1");
         assert_string_equal(audio->driver, "");
-        assert_string_equal(audio->driver_override, ""); /* "(null)" in sysfs */
         assert_int_equal(audio->boot_vga, TRISTATE_UNKNOWN);
         assert_int_equal(audio->sriov_totalvfs, -1);
         assert_int_equal(audio->sriov_numvfs, -1);
@@ -124,7 +125,6 @@ static void test_functions(void **state)
         assert_true(pci_function_is_console_gpu(vga));
         assert_false(pci_function_is_console_gpu(g));
         assert_string_equal(vga->driver, "bochs-drm");
-        assert_string_equal(vga->sysfs_path, "devices/pci0000:00/0000:00:01.0");
 
         const struct pci_function *nic = find(host, "0000:00:02.0");
         assert_int_equal(nic->sriov_totalvfs, 64);
@@ -142,7 +142,7 @@ static void test_details(void **state)
 {
         const char *tree = *state;
         add_machine(tree);
-        _cleanup_pci_host_ struct pci_host *host = scan(tree, PCI_SCAN_DETAILS);
+        _cleanup_pci_host_ struct pci_host *host = scan(tree, PCI_SCAN_DETAILS | PCI_SCAN_OVERRIDES);
 
         const struct pci_function *port = find(host, "0000:00:1c.0");
         assert_int_equal(port->revision, 0xf0);
@@ -153,6 +153,10 @@ static void test_details(void **state)
         assert_int_equal(g->numa_node, 0);
         assert_int_equal(find(host, "0000:00:02.0")->numa_node, 1);
         assert_int_equal(find(host, "0000:00:1f.2")->numa_node, -1);
+        assert_string_equal(g->sysfs_path, "devices/pci0000:00/0000:00:1c.0/0000:01:00.0");
+        assert_string_equal(find(host, "0000:00:01.0")->sysfs_path, "devices/pci0000:00/0000:00:01.0");
+        assert_string_equal(g->driver_override, "vfio-pci");
+        assert_string_equal(find(host, "0000:01:00.1")->driver_override, ""); /* "(null)" in sysfs */
 }
 
 /* Found by fuzz-pci_host: a numa_node of -5 was taken as node -5. Only -1 means "none". */
@@ -188,7 +192,7 @@ static void test_parents(void **state)
         tree_add_pci_function(tree, &(struct tree_pci_function) {
                 .address = "10000:e1:00.0", .parents = "pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:06.0",
                 .vendor = 0x144d, .device = 0xa80a, .class_code = 0x010802, .driver = "nvme" });
-        _cleanup_pci_host_ struct pci_host *host = scan(tree, 0);
+        _cleanup_pci_host_ struct pci_host *host = scan(tree, PCI_SCAN_DETAILS);
 
         size_t port = pci_host_index(host, find(host, "0000:00:1c.0"));
         size_t up = pci_host_index(host, find(host, "0000:02:00.0"));
