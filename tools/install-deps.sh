@@ -1,12 +1,14 @@
 #!/bin/sh
 # Install what building and testing initbind needs on Debian 12, by package name.
-# Arch:   pacman -S --needed base-devel cmake pkgconf kmod util-linux-libs pciutils cmocka zlib hwdata
+# Arch:   pacman -S --needed base-devel cmake pkgconf kmod util-linux-libs pciutils cmocka zlib hwdata clang compiler-rt
 # Fedora: dnf install gcc make cmake pkgconf-pkg-config kmod-devel libblkid-devel pciutils-devel \
-#             libcmocka-devel zlib-devel hwdata
+#             libcmocka-devel zlib-devel hwdata clang compiler-rt
 set -eu
 
+# clang and its runtimes (libFuzzer, the sanitizers; Debian 12 ships them apart from clang) build
+# the fuzz targets that tools/run-fuzz.sh runs.
 packages="build-essential cmake pkg-config libkmod-dev libblkid-dev libpci-dev libcmocka-dev zlib1g-dev
-pci.ids kmod"
+pci.ids kmod clang libclang-rt-14-dev"
 
 missing=""
 for p in $packages; do
