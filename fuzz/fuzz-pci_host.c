@@ -226,7 +226,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(fb->sriov_totalvfs == totalvfs && fb->sriov_numvfs == totalvfs,
               "sriov_totalvfs %d and sriov_numvfs %d from '%s', expected %d", fb->sriov_totalvfs, fb->sriov_numvfs,
               text, totalvfs);
-        enum tristate boot_vga = !is_long ? TRISTATE_UNKNOWN : v ? TRISTATE_YES : TRISTATE_NO;
+        enum tristate boot_vga = !is_long || v < 0 || v > 1 ? TRISTATE_UNKNOWN : v ? TRISTATE_YES : TRISTATE_NO;
         CHECK(fb->boot_vga == boot_vga, "boot_vga %d from '%s', expected %d", fb->boot_vga, text, boot_vga);
         CHECK(fb->revision == (size >= 0x10 ? data[0x08] : -1), "revision %d", fb->revision);
         CHECK(fb->header == (size >= 0x10 ? (enum pci_header_kind) (data[0x0e] & 0x7f) : PCI_HEADER_UNKNOWN),
@@ -234,6 +234,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(fb->owns_framebuffer == owns_framebuffer(fbs, n_fbs, &b), "00:02.0 framebuffer ownership");
         CHECK(pci_function_is_console_gpu(fb) == (fb->boot_vga == TRISTATE_YES || fb->owns_framebuffer),
               "console GPU");
+
+        /* A numa_node that is not a number is a problem reported, naming its file; every report
+         * is one printable line (hostile bytes are escaped). */
+        CHECK(is_long || host->n_problems > 0, "numa_node '%s' malformed but no problem reported", text);
+        for (size_t i = 0; i < host->n_problems && i < PCI_HOST_PROBLEMS_MAX; i++) {
+                const char *p = host->problems[i];
+                CHECK(startswith(p, "/sys/bus/pci/devices/0000:00:0"), "problem without its file: '%s'", p);
+                for (; *p; p++)
+                        CHECK(*p >= 0x20 && *p < 0x7f, "problem %zu is not printable: '%s'", i, host->problems[i]);
+        }
 
         /* The group is the link's last component when that is a plain number. */
         const char *base = strrchr(text, '/');

@@ -24,6 +24,10 @@ enum pci_header_kind {
         PCI_HEADER_CARDBUS = 2,
 };
 
+/* A hostile sysfs could have thousands of bad files: the log names the first ones. */
+#define PCI_HOST_PROBLEMS_MAX 32
+#define PCI_HOST_PROBLEM_SIZE 400
+
 enum tristate { TRISTATE_UNKNOWN = -1, TRISTATE_NO = 0, TRISTATE_YES = 1 };
 
 struct pci_function {
@@ -59,8 +63,10 @@ struct pci_host {
         bool iommu_active;              /* /sys/class/iommu has an entry, or any group exists */
         bool has_dmar, has_ivrs;        /* ACPI tables: Intel VT-d, AMD-Vi */
         size_t n_unreadable;            /* functions listed in sysfs whose files could not be read */
-        char first_unreadable[PCI_ADDRESS_STRING_MAX + 8];
-        int first_unreadable_error;     /* -errno */
+        /* What was missing, unreadable or malformed, each naming the file and what it held
+         * (at most PCI_HOST_PROBLEMS_MAX, n_problems counts them all). */
+        char (*problems)[PCI_HOST_PROBLEM_SIZE];
+        size_t n_problems;
 };
 
 enum pci_scan_flags {
@@ -72,7 +78,9 @@ enum pci_scan_flags {
  * Read every PCI function. A function whose files are missing or malformed is still listed with
  * what could be read (and -1/"" for the rest); a function that vanished mid-scan, or whose uevent
  * is unreadable or lacks a valid PCI_ID and PCI_CLASS (nothing to identify it by), is skipped.
- * Fails only when /sys/bus/pci/devices itself cannot be read.
+ * Each is a problem in host->problems (a missing file the kernel leaves out on purpose, such as
+ * iommu_group with the IOMMU off, is not). Fails only when /sys/bus/pci/devices itself cannot be
+ * read.
  */
 int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **ret);
 struct pci_host *pci_host_free(struct pci_host *host);
@@ -90,8 +98,8 @@ static inline size_t pci_host_index(const struct pci_host *host, const struct pc
         return (size_t) (f - host->functions);
 }
 
-/* Log a warning naming the functions the scan could not read, if any. */
-void pci_host_warn_unreadable(const struct pci_host *host);
+/* Log a warning for each problem the scan found, if any. */
+void pci_host_log_problems(const struct pci_host *host);
 
 /* Re-read driver and driver_override of one function (after writes, binds, unbinds). */
 int pci_function_refresh_binding(const struct rootdir *root, struct pci_function *f);
