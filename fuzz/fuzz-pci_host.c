@@ -232,7 +232,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(fb->header == (size >= 0x10 ? (enum pci_header_kind) (data[0x0e] & 0x7f) : PCI_HEADER_UNKNOWN),
               "header type %d", fb->header);
         CHECK(fb->owns_framebuffer == owns_framebuffer(fbs, n_fbs, &b), "00:02.0 framebuffer ownership");
-        CHECK(pci_function_is_console_gpu(fb) == (fb->boot_vga == TRISTATE_YES || fb->owns_framebuffer),
+        /* 00:02.0 is VGA-class: a boot_vga that is not 0 or 1 makes it a console GPU, in doubt. */
+        CHECK(pci_function_is_console_gpu(fb) ==
+                      (fb->boot_vga == TRISTATE_YES || fb->owns_framebuffer || boot_vga == TRISTATE_UNKNOWN),
               "console GPU");
 
         /* A numa_node that is not a number is a problem reported, naming its file; every report

@@ -248,8 +248,12 @@ static int read_function(const struct rootdir *root, struct pci_host *host, cons
         read_driver_override(host, dirfd, f);
 
         long value;
-        if (pci_class_is_vga(f->ids.class_code) && read_number_attr(host, dirfd, name, "boot_vga", 0, 1, &value) > 0)
-                f->boot_vga = value ? TRISTATE_YES : TRISTATE_NO;
+        if (pci_class_is_vga(f->ids.class_code)) {
+                r = read_number_attr(host, dirfd, name, "boot_vga", 0, 1, &value);
+                if (r > 0)
+                        f->boot_vga = value ? TRISTATE_YES : TRISTATE_NO;
+                f->boot_vga_unreadable = r < 0;
+        }
         /* Counts the kernel prints as unsigned: a value that does not fit an int is malformed. */
         if (read_number_attr(host, dirfd, name, "sriov_totalvfs", 0, INT32_MAX, &value) > 0 && value > 0) {
                 f->sriov_totalvfs = (int) value;
@@ -503,7 +507,7 @@ bool pci_function_is_bridge(const struct pci_function *f)
 
 bool pci_function_is_console_gpu(const struct pci_function *f)
 {
-        return f->boot_vga == TRISTATE_YES || f->owns_framebuffer;
+        return f->boot_vga == TRISTATE_YES || f->owns_framebuffer || f->boot_vga_unreadable;
 }
 
 void pci_host_log_problems(const struct pci_host *host)

@@ -37,6 +37,7 @@ struct pci_function {
         int revision;                   /* -1 when not read (boot path) or unreadable */
         enum pci_header_kind header;
         enum tristate boot_vga;         /* UNKNOWN for non-VGA classes: the file does not exist */
+        bool boot_vga_unreadable;       /* a VGA function's boot_vga could not be read or parsed */
         bool owns_framebuffer;          /* a firmware framebuffer lies inside one of its BARs */
         int iommu_group;                /* -1: none (IOMMU off, or the device is not translated) */
         char driver[PCI_DRIVER_NAME_MAX];          /* "" when unbound */
@@ -106,4 +107,6 @@ int pci_function_refresh_binding(const struct rootdir *root, struct pci_function
 
 /* Class helpers */
 bool pci_function_is_bridge(const struct pci_function *f);
+/* Boot VGA, the firmware framebuffer's owner, or a VGA function whose boot_vga is unreadable:
+ * when in doubt, the host's display is what is kept. */
 bool pci_function_is_console_gpu(const struct pci_function *f);
