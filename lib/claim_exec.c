@@ -64,10 +64,20 @@ static void refresh(const struct rootdir *root, struct pci_function *f)
                 log_warning("%s: cannot read its driver back: %s", f->name, strerror(-r));
 }
 
-/* Take back an override that did not lead to vfio-pci, and let the host driver have the device. */
+/*
+ * Take back an override that did not lead to vfio-pci, and let the host driver have the device.
+ * Only what is there is taken back: a failed write changed nothing, and a function that is gone
+ * has nothing left to restore; an override that cannot be read is cleared, to be sure.
+ */
 static void roll_back(const struct rootdir *root, struct pci_function *f, bool was_unbound)
 {
-        int r = write_override(root, f, NULL);
+        int r = pci_function_refresh_binding(root, f);
+        if (r == -ENOENT) {
+                log_warning("%s is gone (removed from the system): nothing to take back", f->name);
+                return;
+        }
+        if (r < 0 || streq(f->driver_override, VFIO_PCI_DRIVER))
+                r = write_override(root, f, NULL);
         if (r < 0)
                 log_error("%s: cannot clear driver_override again: %s; it stays reserved for vfio-pci until reboot",
                           f->name, strerror(-r));

@@ -124,7 +124,8 @@ static int parse_uevent(struct pci_host *host, char *text, size_t size, struct p
         return 0;
 }
 
-static void read_driver_override(struct pci_host *host, int dirfd, struct pci_function *f)
+/* 0, or -errno with the override taken as not set (the problem noted when HOST is non-NULL). */
+static int read_driver_override(struct pci_host *host, int dirfd, struct pci_function *f)
 {
         char buf[PCI_DRIVER_NAME_MAX];
         int r = read_attr_at(dirfd, "driver_override", buf, sizeof(buf));
@@ -133,6 +134,7 @@ static void read_driver_override(struct pci_host *host, int dirfd, struct pci_fu
         if (r < 0 || streq(buf, "(null)"))
                 buf[0] = '\0';
         memcpy(f->driver_override, buf, sizeof(buf));
+        return r < 0 ? r : 0;
 }
 
 /*
@@ -175,8 +177,9 @@ int pci_function_refresh_binding(const struct rootdir *root, struct pci_function
         if (r < 0 && r != -ENOENT)
                 return r;
         snprintf(f->driver, sizeof(f->driver), "%s", driver ? driver : "");
-        read_driver_override(NULL, dirfd, f);
-        return 0;
+        /* A function without the file has no override to read; an unreadable one is not "unset". */
+        r = read_driver_override(NULL, dirfd, f);
+        return r == -ENOENT ? 0 : r;
 }
 
 static void read_config_header(struct pci_host *host, int dirfd, struct pci_function *f)
@@ -245,7 +248,7 @@ static int read_function(const struct rootdir *root, struct pci_host *host, cons
                 return r;
 
         read_iommu_group(host, dirfd, f);
-        read_driver_override(host, dirfd, f);
+        (void) read_driver_override(host, dirfd, f);
 
         long value;
         if (pci_class_is_vga(f->ids.class_code)) {
@@ -347,6 +350,39 @@ static int build_groups(struct pci_host *host)
         if (host->n_groups > 1)
                 qsort(host->groups, host->n_groups, sizeof(*host->groups), compare_groups);
         return 0;
+}
+
+/*
+ * The kernel's own list of each group's members: a function in it that the scan could not read
+ * (or read without its iommu_group link) would be left on its host driver by a claim of the rest,
+ * and the group would not be usable; worse, it may be the one that matters. Mark the group.
+ */
+static void check_group_members(const struct rootdir *root, struct pci_host *host)
+{
+        for (size_t i = 0; i < host->n_groups; i++) {
+                struct iommu_group *g = &host->groups[i];
+                char path[64];
+                snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/devices", g->number);
+                _cleanup_close_ int fd = rootdir_open_dir(root, path);
+                if (fd < 0)
+                        continue; /* a tree without the kernel's list: the links are all there is */
+                DIR *d = opendir_at(fd);
+                if (!d)
+                        continue;
+                for (struct dirent *de; (de = readdir(d));) {
+                        struct pci_address a;
+                        if (pci_address_parse(de->d_name, &a, NULL) < 0)
+                                continue;
+                        const struct pci_function *f = pci_host_find(host, &a);
+                        if (f && f->iommu_group == g->number)
+                                continue;
+                        if (!g->unread_member[0])
+                                snprintf(g->unread_member, sizeof(g->unread_member), "%s", de->d_name);
+                        add_problem(host, "%s lists %s, but it could not be read as a member: nothing in IOMMU group %d is claimed",
+                                    path, de->d_name, g->number);
+                }
+                closedir(d);
+        }
 }
 
 static void mark_framebuffer_owners(const struct rootdir *root, struct pci_host *host)
@@ -457,6 +493,7 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
         r = build_groups(host);
         if (r < 0)
                 return r;
+        check_group_members(root, host);
         mark_framebuffer_owners(root, host);
         r = detect_iommu(root, host);
         if (r < 0)

@@ -54,6 +54,9 @@ struct iommu_group {
         int number;
         size_t n_members;
         size_t *members; /* indices into pci_host.functions, in address order */
+        /* A function the kernel lists in the group (/sys/kernel/iommu_groups/N/devices) that the
+         * scan could not read as a member: "" when none. Nothing in such a group is claimable. */
+        char unread_member[PCI_ADDRESS_STRING_MAX + 8];
 };
 
 struct pci_host {
@@ -102,7 +105,8 @@ static inline size_t pci_host_index(const struct pci_host *host, const struct pc
 /* Log a warning for each problem the scan found, if any. */
 void pci_host_log_problems(const struct pci_host *host);
 
-/* Re-read driver and driver_override of one function (after writes, binds, unbinds). */
+/* Re-read driver and driver_override of one function (after writes, binds, unbinds): -errno
+ * when either cannot be read (-ENOENT: the function is gone). */
 int pci_function_refresh_binding(const struct rootdir *root, struct pci_function *f);
 
 /* Class helpers */
