@@ -260,7 +260,7 @@ static int complete_group(struct planner *p, const struct iommu_group *g)
         ssize_t blocker = -1;
         char blocker_reason[CLAIM_MESSAGE_MAX] = "";
         if (g->unread_member[0])
-                snprintf(blocker_reason, sizeof(blocker_reason), "%s, in the group, could not be read", g->unread_member);
+                snprintf(blocker_reason, sizeof(blocker_reason), "%s, in the group, could not be read as a member", g->unread_member);
         bool blocked = g->unread_member[0] != '\0';
 
         for (size_t m = 0; m < g->n_members; m++) {

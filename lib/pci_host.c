@@ -378,8 +378,15 @@ static void check_group_members(const struct rootdir *root, struct pci_host *hos
                                 continue;
                         if (!g->unread_member[0])
                                 snprintf(g->unread_member, sizeof(g->unread_member), "%s", de->d_name);
-                        add_problem(host, "%s lists %s, but it could not be read as a member: nothing in IOMMU group %d is claimed",
-                                    path, de->d_name, g->number);
+                        char why[64];
+                        if (!f)
+                                snprintf(why, sizeof(why), "it could not be read");
+                        else if (f->iommu_group < 0)
+                                snprintf(why, sizeof(why), "its own iommu_group link is missing or unreadable");
+                        else
+                                snprintf(why, sizeof(why), "its own iommu_group link names group %d", f->iommu_group);
+                        add_problem(host, "%s lists %s, but %s: nothing in IOMMU group %d is claimed", path, de->d_name,
+                                    why, g->number);
                 }
                 closedir(d);
         }

@@ -126,15 +126,19 @@ static int remove_one(const char *path, const struct stat *st, int type, struct 
         return type == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-/* Apply the open rules: 0 to go on, -1 with errno set to fail the open. */
-static int before_open(int dirfd, const char *name, int flags)
+/*
+ * Apply the open rules: 0 to go on, -1 with errno set to fail the open. A file with a write
+ * rule is opened without O_TRUNC, as sysfs ignores it: the failed write must leave the fixture's
+ * file as the kernel would leave the attribute, unchanged.
+ */
+static int before_open(int dirfd, const char *name, int *flags)
 {
         load_rules();
         if (n_rules == 0)
                 return 0;
         char path[PATH_MAX];
         paths_of(dirfd, name, path);
-        bool writing = (flags & O_ACCMODE) != O_RDONLY;
+        bool writing = (*flags & O_ACCMODE) != O_RDONLY;
         for (int i = 0; i < n_rules; i++) {
                 struct rule *r = &rules[i];
                 if (!ends_with(path, r->suffix))
@@ -147,6 +151,8 @@ static int before_open(int dirfd, const char *name, int flags)
                                 fprintf(stderr, "faults: %s removed as %s is opened\n", r->args[a], r->suffix);
                                 (void) nftw(r->args[a], remove_one, 16, FTW_DEPTH | FTW_PHYS);
                         }
+                } else if (r->kind == WRITE && writing) {
+                        *flags &= ~O_TRUNC;
                 } else if ((r->kind == OPEN_READ && !writing) || (r->kind == OPEN_WRITE && writing)) {
                         fprintf(stderr, "faults: open of %s fails: %s\n", r->suffix, strerror(r->error));
                         errno = r->error;
@@ -165,7 +171,7 @@ int openat(int dirfd, const char *name, int flags, ...)
         va_start(ap, flags);
         mode_t mode = (flags & (O_CREAT | O_TMPFILE)) ? va_arg(ap, mode_t) : 0;
         va_end(ap);
-        if (before_open(dirfd, name, flags) < 0)
+        if (before_open(dirfd, name, &flags) < 0)
                 return -1;
         return real(dirfd, name, flags, mode);
 }
@@ -182,10 +188,14 @@ long syscall(long number, ...)
         for (int i = 0; i < 6; i++)
                 a[i] = va_arg(ap, long);
         va_end(ap);
+        struct open_how how;
         if (number == SYS_openat2) {
-                const struct open_how *how = (const struct open_how *) a[2];
-                if (before_open((int) a[0], (const char *) a[1], (int) how->flags) < 0)
+                how = *(const struct open_how *) a[2];
+                int flags = (int) how.flags;
+                if (before_open((int) a[0], (const char *) a[1], &flags) < 0)
                         return -1;
+                how.flags = (unsigned) flags;
+                a[2] = (long) &how;
         }
         return real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
