@@ -15,10 +15,15 @@
 static int add_diagnostic(struct claim_sources *s, const char *format, ...) _printf_(2, 3);
 static int add_diagnostic(struct claim_sources *s, const char *format, ...)
 {
-        char (*grown)[CLAIM_DIAGNOSTIC_MAX] = realloc(s->diagnostics, (s->n_diagnostics + 1) * sizeof(*grown));
-        if (!grown)
+        if (!s->diagnostics && !(s->diagnostics = calloc(CLAIM_DIAGNOSTICS_MAX, sizeof(*s->diagnostics))))
                 return -ENOMEM;
-        s->diagnostics = grown;
+        if (s->n_diagnostics == CLAIM_DIAGNOSTICS_MAX) {
+                /* A hostile line of a million bad entries: the last slot counts what is not shown. */
+                snprintf(s->diagnostics[CLAIM_DIAGNOSTICS_MAX - 1], CLAIM_DIAGNOSTIC_MAX,
+                         "%zu more problems with the kernel command line or the config are not shown",
+                         ++s->n_diagnostics_hidden + 1);
+                return 0;
+        }
         va_list ap;
         va_start(ap, format);
         vsnprintf(s->diagnostics[s->n_diagnostics++], CLAIM_DIAGNOSTIC_MAX, format, ap);
@@ -28,10 +33,15 @@ static int add_diagnostic(struct claim_sources *s, const char *format, ...)
 
 static struct claim_request *new_request(struct claim_sources *s)
 {
-        struct claim_request *grown = realloc(s->requests, (s->n_requests + 1) * sizeof(*grown));
-        if (!grown)
-                return NULL;
-        s->requests = grown;
+        /* Doubling whenever the count reaches a power of two: no copy of the array per entry of
+         * a huge list (the count only grows, or restarts from 0). */
+        size_t n = s->n_requests;
+        if ((n & (n - 1)) == 0) {
+                struct claim_request *grown = reallocarray(s->requests, n ? n * 2 : 1, sizeof(*grown));
+                if (!grown)
+                        return NULL;
+                s->requests = grown;
+        }
         struct claim_request *req = &s->requests[s->n_requests++];
         *req = (struct claim_request) {};
         return req;
