@@ -103,7 +103,7 @@ int machine_detect(const struct rootdir *root, const char *config_path, const ch
                 log_error("cannot read the PCI devices (/sys/bus/pci/devices): %s", strerror(-r));
                 goto fail;
         }
-        pci_host_warn_unreadable(m.pci);
+        pci_host_log_problems(m.pci);
         r = read_framebuffers(root, &m);
         if (r < 0)
                 goto fail;

@@ -170,7 +170,7 @@ int command_list(const struct initbind_options *opts)
                 return 1;
         }
 
-        pci_host_warn_unreadable(host);
+        pci_host_log_problems(host);
         _cleanup_pci_names_ struct pci_names *names = pci_names_new(opts->pci_ids_path);
         if (opts->json)
                 print_json(host, names);

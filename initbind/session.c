@@ -3,6 +3,7 @@
 
 #include "boot_view.h"
 #include "claim_exec.h"
+#include "kernel_info.h"
 #include "log.h"
 #include "rootdir.h"
 
@@ -19,7 +20,8 @@ int session_open(struct session *s, const struct initbind_options *opts)
 
         r = claim_sources_read(opts->root, opts->config_path, s->loader, &s->sources);
         if (r < 0) {
-                log_error("cannot read the kernel command line: %s", strerror(-r));
+                /* Without the line there is no telling whether initbind=off is on it. */
+                log_error("cannot read %s: %s; nothing is claimed", KERNEL_CMDLINE_PATH, strerror(-r));
                 return r;
         }
         if (s->sources.disabled)
@@ -30,7 +32,7 @@ int session_open(struct session *s, const struct initbind_options *opts)
                 log_error("cannot read PCI devices: %s", strerror(-r));
                 return r;
         }
-        pci_host_warn_unreadable(s->host);
+        pci_host_log_problems(s->host);
         if (opts->next_boot && s->loader) {
                 size_t n = pci_host_forget_module_drivers(s->loader, s->host);
                 log_debug("planning for the next boot: %zu function%s bound to a loadable module taken as unbound", n,

@@ -64,10 +64,20 @@ static void refresh(const struct rootdir *root, struct pci_function *f)
                 log_warning("%s: cannot read its driver back: %s", f->name, strerror(-r));
 }
 
-/* Take back an override that did not lead to vfio-pci, and let the host driver have the device. */
+/*
+ * Take back an override that did not lead to vfio-pci, and let the host driver have the device.
+ * Only what is there is taken back: a failed write changed nothing, and a function that is gone
+ * has nothing left to restore; an override that cannot be read is cleared, to be sure.
+ */
 static void roll_back(const struct rootdir *root, struct pci_function *f, bool was_unbound)
 {
-        int r = write_override(root, f, NULL);
+        int r = pci_function_refresh_binding(root, f);
+        if (r == -ENOENT) {
+                log_warning("%s is gone (removed from the system): nothing to take back", f->name);
+                return;
+        }
+        if (r < 0 || streq(f->driver_override, VFIO_PCI_DRIVER))
+                r = write_override(root, f, NULL);
         if (r < 0)
                 log_error("%s: cannot clear driver_override again: %s; it stays reserved for vfio-pci until reboot",
                           f->name, strerror(-r));
@@ -212,6 +222,9 @@ static void verify(const struct rootdir *root, struct pci_host *host, const stru
 /*
  * A group where one claim failed cannot be used as planned: give back the rest of it too, as the
  * planner leaves alone a group it cannot complete, unless allow=partial-group said otherwise.
+ * Run before vfio-pci loads (an override that could not be written: the rest of the group is
+ * taken back before it ever binds) and after the binding is verified (then bound ones are
+ * released).
  */
 static void release_incomplete_groups(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
                                       struct claim_report *report)
@@ -225,11 +238,14 @@ static void release_incomplete_groups(const struct rootdir *root, struct pci_hos
                         const struct plan_entry *e = &plan->entries[j];
                         struct pci_function *f = &host->functions[e->function];
                         if (f->iommu_group != group || e->action != PLAN_CLAIM ||
-                            report->outcomes[j] != CLAIM_OUTCOME_BOUND)
+                            (report->outcomes[j] != CLAIM_OUTCOME_BOUND && report->outcomes[j] != CLAIM_OUTCOME_PENDING))
                                 continue;
                         log_error("%s given back: %s in its IOMMU group %d was not claimed", f->name,
                                   host->functions[failed->function].name, group);
-                        (void) claim_release_function(root, f);
+                        if (report->outcomes[j] == CLAIM_OUTCOME_BOUND)
+                                (void) claim_release_function(root, f);
+                        else
+                                roll_back(root, f, e->unbind_first);
                         report->outcomes[j] = CLAIM_OUTCOME_FAILED;
                 }
         }
@@ -272,6 +288,7 @@ int claim_plan_execute(const struct rootdir *root, struct pci_host *host, const 
         claim_overrides(root, host, plan, &report);
         protect_host_devices(root, host, plan, ops, &report);
         unbind_allowed(root, host, plan, &report);
+        release_incomplete_groups(root, host, plan, &report);
 
         if (plan->needs_vfio) {
                 int r = ops->load_vfio ? ops->load_vfio(ops->userdata) : -EOPNOTSUPP;

@@ -259,6 +259,9 @@ static int complete_group(struct planner *p, const struct iommu_group *g)
         unsigned companion_allow = allow & (CONFIG_ALLOW_UNBIND | CONFIG_ALLOW_PARTIAL_GROUP);
         ssize_t blocker = -1;
         char blocker_reason[CLAIM_MESSAGE_MAX] = "";
+        if (g->unread_member[0])
+                snprintf(blocker_reason, sizeof(blocker_reason), "%s, in the group, could not be read as a member", g->unread_member);
+        bool blocked = g->unread_member[0] != '\0';
 
         for (size_t m = 0; m < g->n_members; m++) {
                 size_t i = g->members[m];
@@ -268,7 +271,8 @@ static int complete_group(struct planner *p, const struct iommu_group *g)
                 if (c->state == CANDIDATE_TARGET || harmless_bridge(f))
                         continue;
                 if (c->state == CANDIDATE_EXCLUDED) {
-                        if (blocker < 0) {
+                        if (!blocked) {
+                                blocked = true;
                                 blocker = (ssize_t) i;
                                 snprintf(blocker_reason, sizeof(blocker_reason), "%s is not claimed", f->name);
                         }
@@ -280,7 +284,8 @@ static int complete_group(struct planner *p, const struct iommu_group *g)
                         ? (snprintf(reason, sizeof(reason), "it is a bridge bound to %s", f->driver), reason)
                         : exclusion_reason(p, i, companion_allow, 0, &unbind, reason, sizeof(reason));
                 if (why) {
-                        if (blocker < 0) {
+                        if (!blocked) {
+                                blocked = true;
                                 blocker = (ssize_t) i;
                                 snprintf(blocker_reason, sizeof(blocker_reason), "%s cannot join: %s", f->name, why);
                         }
@@ -295,7 +300,7 @@ static int complete_group(struct planner *p, const struct iommu_group *g)
                 snprintf(c->why, sizeof(c->why), "completes IOMMU group %d of %s", g->number, fn(p, first_target)->name);
         }
 
-        if (blocker < 0)
+        if (!blocked)
                 return add_group(p, g->number, true, -1, "IOMMU group %d will be usable", g->number);
 
         if (allow & CONFIG_ALLOW_PARTIAL_GROUP)

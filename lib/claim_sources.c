@@ -10,14 +10,20 @@
 #include "module_loader.h"
 #include "macro.h"
 #include "rootdir.h"
+#include "shown_text.h"
 
 static int add_diagnostic(struct claim_sources *s, const char *format, ...) _printf_(2, 3);
 static int add_diagnostic(struct claim_sources *s, const char *format, ...)
 {
-        char (*grown)[CLAIM_DIAGNOSTIC_MAX] = realloc(s->diagnostics, (s->n_diagnostics + 1) * sizeof(*grown));
-        if (!grown)
+        if (!s->diagnostics && !(s->diagnostics = calloc(CLAIM_DIAGNOSTICS_MAX, sizeof(*s->diagnostics))))
                 return -ENOMEM;
-        s->diagnostics = grown;
+        if (s->n_diagnostics == CLAIM_DIAGNOSTICS_MAX) {
+                /* A hostile line of a million bad entries: the last slot counts what is not shown. */
+                snprintf(s->diagnostics[CLAIM_DIAGNOSTICS_MAX - 1], CLAIM_DIAGNOSTIC_MAX,
+                         "%zu more problems with the kernel command line or the config are not shown",
+                         ++s->n_diagnostics_hidden + 1);
+                return 0;
+        }
         va_list ap;
         va_start(ap, format);
         vsnprintf(s->diagnostics[s->n_diagnostics++], CLAIM_DIAGNOSTIC_MAX, format, ap);
@@ -27,10 +33,15 @@ static int add_diagnostic(struct claim_sources *s, const char *format, ...)
 
 static struct claim_request *new_request(struct claim_sources *s)
 {
-        struct claim_request *grown = realloc(s->requests, (s->n_requests + 1) * sizeof(*grown));
-        if (!grown)
-                return NULL;
-        s->requests = grown;
+        /* Doubling whenever the count reaches a power of two: no copy of the array per entry of
+         * a huge list (the count only grows, or restarts from 0). */
+        size_t n = s->n_requests;
+        if ((n & (n - 1)) == 0) {
+                struct claim_request *grown = reallocarray(s->requests, n ? n * 2 : 1, sizeof(*grown));
+                if (!grown)
+                        return NULL;
+                s->requests = grown;
+        }
         struct claim_request *req = &s->requests[s->n_requests++];
         *req = (struct claim_request) {};
         return req;
@@ -79,9 +90,11 @@ static int add_id_entry(struct claim_sources *s, const char *entry, size_t offse
         struct vfio_id id;
         size_t pos = 0;
         const char *expected = NULL;
+        char shown[SHOWN_TEXT_SIZE];
         if (vfio_id_parse_full(entry, &id, &pos, &expected) < 0)
-                return add_diagnostic(s, "%s: entry '%s' at column %zu: expected %s; skipped, as the kernel skips it",
-                                      origin, entry, offset + pos + 1, expected ? expected : "an ID spec vvvv:dddd");
+                return add_diagnostic(s, "%s: entry %s at column %zu: expected %s; skipped, as the kernel skips it",
+                                      origin, shown_text(shown, entry, strlen(entry)), offset + pos + 1,
+                                      expected ? expected : "an ID spec vvvv:dddd");
         struct claim_request *req = new_request(s);
         if (!req)
                 return -ENOMEM;
@@ -97,9 +110,11 @@ static int add_address_entry(struct claim_sources *s, const char *entry, size_t 
         struct pci_address a;
         size_t pos = 0;
         const char *expected = NULL;
+        char shown[SHOWN_TEXT_SIZE];
         if (pci_address_parse_full(entry, &a, &pos, &expected) < 0)
-                return add_diagnostic(s, "%s: entry '%s' at column %zu: expected %s; skipped", origin, entry,
-                                      offset + pos + 1, expected ? expected : "a PCI address");
+                return add_diagnostic(s, "%s: entry %s at column %zu: expected %s; skipped", origin,
+                                      shown_text(shown, entry, strlen(entry)), offset + pos + 1,
+                                      expected ? expected : "a PCI address");
         return claim_sources_add_address(s, CLAIM_REQUEST_CMDLINE, &a, 0, origin);
 }
 
@@ -125,22 +140,74 @@ static char *last_ids_option(const char *options)
 
 static char *modprobe_d_ids(struct module_loader *ml);
 
+/*
+ * The line the kernel handed over is one line of text: a NUL byte or a line break before its
+ * end (a broken or hostile file under --root, never the kernel's own) cuts it there, and what
+ * follows is reported, not read.
+ */
+static int cut_cmdline(struct claim_sources *s, char *text, size_t size)
+{
+        size_t nul = strlen(text);        /* the first NUL byte, or size when there is none */
+        size_t len = strcspn(text, "\n"); /* the first line break, or that NUL */
+        if (len == nul && nul < size)
+                return add_diagnostic(s, "%s: a NUL byte at column %zu; the %zu bytes from there on are ignored",
+                                      KERNEL_CMDLINE_PATH, len + 1, size - len);
+        text[len] = '\0';
+        if (len + 1 < size) /* more than the final line break */
+                return add_diagnostic(s, "%s: the line ends at column %zu, but %zu more bytes follow; they are ignored",
+                                      KERNEL_CMDLINE_PATH, len + 1, size - len - 1);
+        return 0;
+}
+
+/* Which of a repeated parameter counts, said aloud: a second initbind.claim= does not add to the first. */
+static int note_repeated(struct claim_sources *s, const struct kcmdline *k, const char *name)
+{
+        size_t n = kcmdline_count(k, name);
+        if (n < 2)
+                return 0;
+        return add_diagnostic(s, "%s: %s= appears %zu times; only the last one is used, as the kernel does for module parameters",
+                              KERNEL_CMDLINE_PATH, name, n);
+}
+
 static int read_cmdline(const struct rootdir *root, struct claim_sources *s, struct module_loader *ml)
 {
         _cleanup_free_ char *line = NULL;
-        int r = kernel_cmdline(root, &line);
+        size_t size = 0;
+        int r = rootdir_read_file(root, KERNEL_CMDLINE_PATH, &line, &size);
         if (r < 0)
                 return r;
-        _cleanup_kcmdline_ struct kcmdline *k = NULL;
-        r = kcmdline_parse(line, KCMDLINE_PARSE_LENIENT, &k, NULL);
+        r = cut_cmdline(s, line, size);
         if (r < 0)
                 return r;
 
+        /* An unterminated quote makes the kernel read the rest of the line as one parameter's
+         * value: read it that way too, and say so, as it swallows every parameter after it. */
+        _cleanup_kcmdline_ struct kcmdline *k = NULL;
+        size_t quote = 0;
+        if (kcmdline_parse(line, 0, &k, &quote) == -EINVAL &&
+            (r = add_diagnostic(s, "%s: the double quote at column %zu is never closed; the kernel reads everything after it as part of one parameter",
+                                KERNEL_CMDLINE_PATH, quote + 1)) < 0)
+                return r;
+        if (!k && (r = kcmdline_parse(line, KCMDLINE_PARSE_LENIENT, &k, NULL)) < 0)
+                return r;
+
         const char *value = NULL;
-        if (kcmdline_get(k, "initbind", &value) >= 0 && value && (streq(value, "off") || streq(value, "0"))) {
-                s->disabled = true;
-                return 0;
+        if (kcmdline_get(k, "initbind", &value) >= 0) {
+                if (value && (streq(value, "off") || streq(value, "0"))) {
+                        s->disabled = true;
+                        return 0;
+                }
+                /* A mistyped initbind=off at the boot menu must not pass unnoticed: it claims. */
+                char shown[SHOWN_TEXT_SIZE];
+                if (!value || !(streq(value, "on") || streq(value, "1")))
+                        r = add_diagnostic(s, "%s: initbind%s%s: expected initbind=off or initbind=0 (to disable it), or on or 1; ignored",
+                                           KERNEL_CMDLINE_PATH, value ? "=" : "",
+                                           value ? shown_text(shown, value, strlen(value)) : "");
+                if (r < 0)
+                        return r;
         }
+        if ((r = note_repeated(s, k, "initbind.claim")) < 0 || (r = note_repeated(s, k, "vfio-pci.ids")) < 0)
+                return r;
         if (kcmdline_get(k, "initbind.claim", &value) >= 0 && value &&
             (r = for_each_entry(s, value, "initbind.claim=", add_address_entry)) < 0)
                 return r;

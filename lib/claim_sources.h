@@ -16,6 +16,8 @@ struct rootdir;
 struct module_loader;
 
 #define CLAIM_DIAGNOSTIC_MAX 320
+/* The problems kept one by one; the last of them then counts the rest. */
+#define CLAIM_DIAGNOSTICS_MAX 64
 
 struct claim_sources {
         bool disabled;                 /* initbind=off on the kernel command line */
@@ -25,6 +27,7 @@ struct claim_sources {
         size_t n_requests;
         char (*diagnostics)[CLAIM_DIAGNOSTIC_MAX]; /* every problem, as a full sentence */
         size_t n_diagnostics;
+        size_t n_diagnostics_hidden;   /* beyond CLAIM_DIAGNOSTICS_MAX */
 };
 
 /*

@@ -194,13 +194,19 @@ static int next_arg(const char *args, struct kcmdline_token *ret, size_t *ret_le
         return 0;
 }
 
+/* Room for N tokens, grown by doubling: a line of 200000 parameters (a hostile /proc/cmdline
+ * under --root) must not cost a copy of the array per token. */
 static int tokens_reserve(struct kcmdline *k, size_t n)
 {
-        struct kcmdline_token *t = reallocarray(k->tokens, n ? n : 1, sizeof(*t));
+        if (n <= k->n_allocated)
+                return 0;
+        size_t want = k->n_allocated * 2 > n ? k->n_allocated * 2 : n < 8 ? 8 : n;
+        struct kcmdline_token *t = reallocarray(k->tokens, want, sizeof(*t));
 
         if (!t)
                 return -ENOMEM;
         k->tokens = t;
+        k->n_allocated = want;
         return 0;
 }
 

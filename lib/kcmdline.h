@@ -50,6 +50,7 @@ struct kcmdline_token {
 struct kcmdline {
         struct kcmdline_token *tokens;
         size_t n_tokens;
+        size_t n_allocated; /* room in tokens */
         char *trailing; /* whitespace after the last token, e.g. the "\n" of /proc/cmdline */
 };
 

@@ -25,7 +25,7 @@ int kernel_release(const struct rootdir *root, char **ret)
 
 int kernel_cmdline(const struct rootdir *root, char **ret)
 {
-        return read_one_line(root, "/proc/cmdline", ret);
+        return read_one_line(root, KERNEL_CMDLINE_PATH, ret);
 }
 
 /* Does a symbol table (System.map or kallsyms: "address type name [module]") name SYMBOL? */

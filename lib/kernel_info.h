@@ -14,6 +14,8 @@ struct rootdir;
 
 /* The running kernel's release ("6.1.0-26-amd64"), from /proc/sys/kernel/osrelease. */
 int kernel_release(const struct rootdir *root, char **ret);
+#define KERNEL_CMDLINE_PATH "/proc/cmdline"
+
 /* The running command line from /proc/cmdline, without its trailing newline. */
 int kernel_cmdline(const struct rootdir *root, char **ret);
 

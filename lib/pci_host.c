@@ -2,6 +2,7 @@
 #include "pci_host.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 
@@ -12,6 +13,7 @@
 #include "macro.h"
 #include "pci_class.h"
 #include "rootdir.h"
+#include "shown_text.h"
 
 #define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
 
@@ -42,12 +44,48 @@ static int parse_id_pair(const char *value, uint16_t *ret_a, uint16_t *ret_b)
         return parse_hex_u16(colon + 1, colon + 1 + strlen(colon + 1), ret_b);
 }
 
-/* uevent carries driver, IDs, class and modalias in one read. */
-static int parse_uevent(char *text, struct pci_function *f)
+static void add_problem(struct pci_host *host, const char *format, ...) _printf_(2, 3);
+static void add_problem(struct pci_host *host, const char *format, ...)
+{
+        if (host->n_problems++ >= PCI_HOST_PROBLEMS_MAX)
+                return;
+        if (!host->problems && !(host->problems = calloc(PCI_HOST_PROBLEMS_MAX, sizeof(*host->problems))))
+                return; /* out of memory: the count still says how many there were */
+        va_list ap;
+        va_start(ap, format);
+        vsnprintf(host->problems[host->n_problems - 1], PCI_HOST_PROBLEM_SIZE, format, ap);
+        va_end(ap);
+}
+
+#define attr_problem(host, name, attr, format, ...) \
+        add_problem(host, SYSFS_PCI_DEVICES "/%s/%s: " format, name, attr, __VA_ARGS__)
+
+/* Why a read failed, as the rest of a sentence "cannot read it: ...". */
+static const char *read_error(int r)
+{
+        switch (r) {
+        case -EFBIG: return "longer than the kernel ever makes it";
+        case -EBADMSG: return "a NUL byte in it";
+        default: return strerror(-r);
+        }
+}
+
+/* uevent carries driver, IDs, class and modalias in one read: "KEY=VALUE" lines. */
+static int parse_uevent(struct pci_host *host, char *text, size_t size, struct pci_function *f)
 {
         bool have_id = false, have_class = false;
+        char shown[SHOWN_TEXT_SIZE];
 
-        for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (strlen(text) != size) {
+                attr_problem(host, f->name, "uevent", "a NUL byte at byte %zu; left alone", strlen(text) + 1);
+                return -EBADMSG;
+        }
+        unsigned number = 0;
+        for (char *line = text, *next; line; line = next) {
+                number++;
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
                 char *eq = strchr(line, '=');
                 if (!eq)
                         continue;
@@ -56,29 +94,74 @@ static int parse_uevent(char *text, struct pci_function *f)
 
                 if (streq(key, "DRIVER"))
                         snprintf(f->driver, sizeof(f->driver), "%s", value);
-                else if (streq(key, "PCI_ID"))
+                else if (streq(key, "PCI_ID")) {
                         have_id = parse_id_pair(value, &f->ids.vendor, &f->ids.device) == 0;
-                else if (streq(key, "PCI_SUBSYS_ID"))
-                        (void) parse_id_pair(value, &f->ids.subvendor, &f->ids.subdevice);
-                else if (streq(key, "PCI_CLASS")) {
+                        if (!have_id)
+                                attr_problem(host, f->name, "uevent", "line %u: expected PCI_ID=vvvv:dddd (4 hex digits each), got %s",
+                                             number, shown_text(shown, value, strlen(value)));
+                } else if (streq(key, "PCI_SUBSYS_ID")) {
+                        if (parse_id_pair(value, &f->ids.subvendor, &f->ids.subdevice) < 0)
+                                attr_problem(host, f->name, "uevent", "line %u: expected PCI_SUBSYS_ID=vvvv:dddd (4 hex digits each), got %s",
+                                             number, shown_text(shown, value, strlen(value)));
+                } else if (streq(key, "PCI_CLASS")) {
                         char *end;
                         errno = 0;
                         unsigned long c = strtoul(value, &end, 16);
                         have_class = errno == 0 && end != value && *end == '\0' && c <= 0xffffff;
                         if (have_class)
                                 f->ids.class_code = (uint32_t) c;
+                        else
+                                attr_problem(host, f->name, "uevent", "line %u: expected PCI_CLASS=cccccc (up to 6 hex digits), got %s",
+                                             number, shown_text(shown, value, strlen(value)));
                 } else if (streq(key, "MODALIAS"))
                         snprintf(f->modalias, sizeof(f->modalias), "%s", value);
         }
-        return have_id && have_class ? 0 : -EBADMSG;
+        if (!have_id || !have_class) {
+                attr_problem(host, f->name, "uevent", "no valid %s line: nothing to identify the function by; left alone",
+                             !have_id ? "PCI_ID" : "PCI_CLASS");
+                return -EBADMSG;
+        }
+        return 0;
 }
 
-static void read_driver_override(int dirfd, struct pci_function *f)
+/* 0, or -errno with the override taken as not set (the problem noted when HOST is non-NULL). */
+static int read_driver_override(struct pci_host *host, int dirfd, struct pci_function *f)
 {
         char buf[PCI_DRIVER_NAME_MAX];
-        if (read_attr_at(dirfd, "driver_override", buf, sizeof(buf)) < 0 || streq(buf, "(null)"))
+        int r = read_attr_at(dirfd, "driver_override", buf, sizeof(buf));
+        if (r < 0 && r != -ENOENT && host)
+                attr_problem(host, f->name, "driver_override", "cannot read it: %s; taken as not set", read_error(r));
+        if (r < 0 || streq(buf, "(null)"))
                 buf[0] = '\0';
         memcpy(f->driver_override, buf, sizeof(buf));
+        return r < 0 ? r : 0;
+}
+
+/*
+ * An attribute holding one decimal number from MIN to MAX, as the kernel prints it. 1 and the
+ * value in *ret when it does, 0 when the file does not exist, -1 (a problem noted) otherwise.
+ */
+static int read_number_attr(struct pci_host *host, int dirfd, const char *name, const char *attr, long min, long max,
+                            long *ret)
+{
+        char buf[32], shown[SHOWN_TEXT_SIZE];
+        int r = read_attr_at(dirfd, attr, buf, sizeof(buf));
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0) {
+                attr_problem(host, name, attr, "cannot read it: %s", read_error(r));
+                return -1;
+        }
+        char *end;
+        errno = 0;
+        long value = strtol(buf, &end, 10);
+        if (errno != 0 || end == buf || *end != '\0' || value < min || value > max) {
+                attr_problem(host, name, attr, "expected a number from %ld to %ld, got %s", min, max,
+                             shown_text(shown, buf, (size_t) r));
+                return -1;
+        }
+        *ret = value;
+        return 1;
 }
 
 int pci_function_refresh_binding(const struct rootdir *root, struct pci_function *f)
@@ -94,76 +177,104 @@ int pci_function_refresh_binding(const struct rootdir *root, struct pci_function
         if (r < 0 && r != -ENOENT)
                 return r;
         snprintf(f->driver, sizeof(f->driver), "%s", driver ? driver : "");
-        read_driver_override(dirfd, f);
-        return 0;
+        /* A function without the file has no override to read; an unreadable one is not "unset". */
+        r = read_driver_override(NULL, dirfd, f);
+        return r == -ENOENT ? 0 : r;
 }
 
-static int read_config_header(int dirfd, struct pci_function *f)
+static void read_config_header(struct pci_host *host, int dirfd, struct pci_function *f)
 {
         /* The standard header and the capability area after it (256 bytes as root, 64 otherwise);
          * reading config of a runtime-suspended GPU wakes it, so this is never done on the boot path. */
         _cleanup_close_ int fd = openat(dirfd, "config", O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
+        if (fd < 0) {
+                if (errno != ENOENT)
+                        attr_problem(host, f->name, "config", "cannot read it: %s", strerror(errno));
+                return;
+        }
         uint8_t header[256];
         ssize_t n = pread(fd, header, sizeof(header), 0);
-        if (n < 0)
-                return -errno;
-        if (n < 0x10)
-                return -EBADMSG;
+        if (n < 0x10) {
+                if (n < 0)
+                        attr_problem(host, f->name, "config", "cannot read it: %s", strerror(errno));
+                else
+                        attr_problem(host, f->name, "config", "%zd bytes long, expected at least 16 (a PCI header)", n);
+                return;
+        }
         f->revision = header[0x08];
         f->header = (enum pci_header_kind) (header[0x0e] & 0x7f);
         f->pcie_type = pci_config_pcie_type(header, (size_t) n);
-        return 0;
+}
+
+static void read_iommu_group(struct pci_host *host, int dirfd, struct pci_function *f)
+{
+        _cleanup_free_ char *group = NULL;
+        int r = readlink_basename_at(dirfd, "iommu_group", &group);
+        if (r == -ENOENT)
+                return; /* no IOMMU, or a device it does not translate */
+        if (r < 0) {
+                attr_problem(host, f->name, "iommu_group", "cannot read the link: %s; taken as no group", read_error(r));
+                return;
+        }
+        char *end, shown[SHOWN_TEXT_SIZE];
+        errno = 0;
+        long number = strtol(group, &end, 10);
+        if (errno == 0 && *end == '\0' && end != group && number >= 0 && number <= INT32_MAX)
+                f->iommu_group = (int) number;
+        else
+                attr_problem(host, f->name, "iommu_group", "the link ends in %s, not in a group number; taken as no group",
+                             shown_text(shown, group, strlen(group)));
 }
 
 /*
- * The boot path reads, per function, uevent (one read: a sysfs attribute is at most a page) and
- * the iommu_group link, and tries sriov_totalvfs, which only SR-IOV physical functions have.
- * That is 7 system calls with the directory's open and close; everything else is read only for
- * the callers that ask for it (bench/run.sh counts them).
+ * The boot path reads, per function, uevent and the iommu_group link, and tries sriov_totalvfs,
+ * which only SR-IOV physical functions have; everything else is read only for the callers that
+ * ask for it (bench/run.sh counts the system calls).
  */
-static int read_function(const struct rootdir *root, const char *name, unsigned flags, struct pci_function *f)
+static int read_function(const struct rootdir *root, struct pci_host *host, const char *name, unsigned flags,
+                         struct pci_function *f)
 {
         char path[sizeof(SYSFS_PCI_DEVICES) + 256];
         snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", name);
         _cleanup_close_ int dirfd = rootdir_open_dir(root, path);
-        if (dirfd < 0)
+        if (dirfd < 0) {
+                add_problem(host, "%s: cannot open it: %s (removed while it was read?); left alone", path, strerror(-dirfd));
                 return dirfd;
-
-        char uevent[SYSFS_ATTR_MAX + 1];
-        int r = read_attr_at(dirfd, "uevent", uevent, sizeof(uevent));
-        if (r < 0)
-                return r;
-        r = parse_uevent(uevent, f);
-        if (r < 0)
-                return r;
-
-        _cleanup_free_ char *group = NULL;
-        if (readlink_basename_at(dirfd, "iommu_group", &group) >= 0) {
-                char *end;
-                long number = strtol(group, &end, 10);
-                if (*end == '\0' && end != group && number >= 0 && number <= INT32_MAX)
-                        f->iommu_group = (int) number;
         }
 
+        _cleanup_free_ char *uevent = NULL;
+        size_t size = 0;
+        int r = read_full_at(dirfd, "uevent", &uevent, &size);
+        if (r < 0) {
+                attr_problem(host, name, "uevent", "cannot read it: %s; left alone", read_error(r));
+                return r;
+        }
+        r = parse_uevent(host, uevent, size, f);
+        if (r < 0)
+                return r;
+
+        read_iommu_group(host, dirfd, f);
         if (flags & PCI_SCAN_OVERRIDES)
-                read_driver_override(dirfd, f);
+                (void) read_driver_override(host, dirfd, f);
 
         long value;
-        if (pci_class_is_vga(f->ids.class_code) && read_attr_int_at(dirfd, "boot_vga", &value) >= 0)
-                f->boot_vga = value ? TRISTATE_YES : TRISTATE_NO;
+        if (pci_class_is_vga(f->ids.class_code)) {
+                r = read_number_attr(host, dirfd, name, "boot_vga", 0, 1, &value);
+                if (r > 0)
+                        f->boot_vga = value ? TRISTATE_YES : TRISTATE_NO;
+                f->boot_vga_unreadable = r < 0;
+        }
         /* Counts the kernel prints as unsigned: a value that does not fit an int is malformed. */
-        if (read_attr_int_at(dirfd, "sriov_totalvfs", &value) >= 0 && value > 0 && value <= INT32_MAX) {
+        if (read_number_attr(host, dirfd, name, "sriov_totalvfs", 0, INT32_MAX, &value) > 0 && value > 0) {
                 f->sriov_totalvfs = (int) value;
-                if (read_attr_int_at(dirfd, "sriov_numvfs", &value) >= 0 && value >= 0 && value <= INT32_MAX)
+                if (read_number_attr(host, dirfd, name, "sriov_numvfs", 0, INT32_MAX, &value) > 0)
                         f->sriov_numvfs = (int) value;
         }
 
         if (flags & PCI_SCAN_DETAILS) {
-                (void) read_config_header(dirfd, f);
-                /* NUMA_NO_NODE is -1; anything else negative or absurd is not a node either. */
-                if (read_attr_int_at(dirfd, "numa_node", &value) >= 0 && value >= 0 && value < 1024)
+                read_config_header(host, dirfd, f);
+                /* NUMA_NO_NODE is -1; a node is below MAX_NUMNODES (1024 on x86-64). */
+                if (read_number_attr(host, dirfd, name, "numa_node", -1, 1023, &value) > 0 && value >= 0)
                         f->numa_node = (int) value;
         }
         return 0;
@@ -235,6 +346,12 @@ static void link_parents(struct pci_host *host)
         }
 }
 
+static int compare_groups(const void *a, const void *b)
+{
+        int x = ((const struct iommu_group *) a)->number, y = ((const struct iommu_group *) b)->number;
+        return (x > y) - (x < y);
+}
+
 struct group_member {
         int group;
         size_t index;
@@ -286,10 +403,44 @@ static int build_groups(struct pci_host *host)
         return 0;
 }
 
-static int compare_groups(const void *a, const void *b)
+/*
+ * The kernel's own list of each group's members: a function in it that the scan could not read
+ * (or read without its iommu_group link) would be left on its host driver by a claim of the rest,
+ * and the group would not be usable; worse, it may be the one that matters. Mark the group.
+ */
+static void check_group_members(const struct rootdir *root, struct pci_host *host)
 {
-        int x = ((const struct iommu_group *) a)->number, y = ((const struct iommu_group *) b)->number;
-        return (x > y) - (x < y);
+        for (size_t i = 0; i < host->n_groups; i++) {
+                struct iommu_group *g = &host->groups[i];
+                char path[64];
+                snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/devices", g->number);
+                _cleanup_close_ int fd = rootdir_open_dir(root, path);
+                if (fd < 0)
+                        continue; /* a tree without the kernel's list: the links are all there is */
+                DIR *d = opendir_at(fd);
+                if (!d)
+                        continue;
+                for (struct dirent *de; (de = readdir(d));) {
+                        struct pci_address a;
+                        if (pci_address_parse(de->d_name, &a, NULL) < 0)
+                                continue;
+                        const struct pci_function *f = pci_host_find(host, &a);
+                        if (f && f->iommu_group == g->number)
+                                continue;
+                        if (!g->unread_member[0])
+                                snprintf(g->unread_member, sizeof(g->unread_member), "%s", de->d_name);
+                        char why[64];
+                        if (!f)
+                                snprintf(why, sizeof(why), "it could not be read");
+                        else if (f->iommu_group < 0)
+                                snprintf(why, sizeof(why), "its own iommu_group link is missing or unreadable");
+                        else
+                                snprintf(why, sizeof(why), "its own iommu_group link names group %d", f->iommu_group);
+                        add_problem(host, "%s lists %s, but %s: nothing in IOMMU group %d is claimed", path, de->d_name,
+                                    why, g->number);
+                }
+                closedir(d);
+        }
 }
 
 static void mark_framebuffer_owners(const struct rootdir *root, struct pci_host *host)
@@ -373,14 +524,10 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
                 };
                 pci_address_format(&address, f->name);
 
-                int rf = read_function(root, de->d_name, flags, f);
-                if (rf < 0) {
-                        /* Vanished mid-scan or unreadable: not a function we can act on, but the
-                         * caller says so, so that nothing is skipped silently. */
-                        if (host->n_unreadable++ == 0) {
-                                snprintf(host->first_unreadable, sizeof(host->first_unreadable), "%s", de->d_name);
-                                host->first_unreadable_error = rf;
-                        }
+                if (read_function(root, host, de->d_name, flags, f) < 0) {
+                        /* Vanished mid-scan or unreadable: not a function we can act on; the
+                         * problem it added says so, so that nothing is skipped silently. */
+                        host->n_unreadable++;
                         continue;
                 }
 
@@ -405,6 +552,7 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
         r = build_groups(host);
         if (r < 0)
                 return r;
+        check_group_members(root, host);
         mark_framebuffer_owners(root, host);
         r = detect_iommu(root, host);
         if (r < 0)
@@ -424,6 +572,7 @@ struct pci_host *pci_host_free(struct pci_host *host)
                 free(host->groups[i].members);
         free(host->functions);
         free(host->groups);
+        free(host->problems);
         free(host);
         return NULL;
 }
@@ -454,13 +603,17 @@ bool pci_function_is_bridge(const struct pci_function *f)
 
 bool pci_function_is_console_gpu(const struct pci_function *f)
 {
-        return f->boot_vga == TRISTATE_YES || f->owns_framebuffer;
+        return f->boot_vga == TRISTATE_YES || f->owns_framebuffer || f->boot_vga_unreadable;
 }
 
-void pci_host_warn_unreadable(const struct pci_host *host)
+void pci_host_log_problems(const struct pci_host *host)
 {
+        size_t shown = !host->problems ? 0 : host->n_problems < PCI_HOST_PROBLEMS_MAX ? host->n_problems : PCI_HOST_PROBLEMS_MAX;
+        for (size_t i = 0; i < shown; i++)
+                log_warning("%s", host->problems[i]);
+        if (host->n_problems > shown)
+                log_warning("%zu more problems with PCI functions in sysfs not shown", host->n_problems - shown);
         if (host->n_unreadable)
-                log_warning("%zu PCI function%s could not be read and %s left alone (first: %s: %s)", host->n_unreadable,
-                            host->n_unreadable == 1 ? "" : "s", host->n_unreadable == 1 ? "is" : "are",
-                            host->first_unreadable, strerror(-host->first_unreadable_error));
+                log_warning("%zu PCI function%s could not be read and %s left alone", host->n_unreadable,
+                            host->n_unreadable == 1 ? "" : "s", host->n_unreadable == 1 ? "is" : "are");
 }

@@ -25,6 +25,10 @@ enum pci_header_kind {
         PCI_HEADER_CARDBUS = 2,
 };
 
+/* A hostile sysfs could have thousands of bad files: the log names the first ones. */
+#define PCI_HOST_PROBLEMS_MAX 32
+#define PCI_HOST_PROBLEM_SIZE 400
+
 enum tristate { TRISTATE_UNKNOWN = -1, TRISTATE_NO = 0, TRISTATE_YES = 1 };
 
 struct pci_function {
@@ -35,6 +39,7 @@ struct pci_function {
         enum pci_header_kind header;
         enum pcie_type pcie_type;       /* UNKNOWN when config was not read (boot path) */
         enum tristate boot_vga;         /* UNKNOWN for non-VGA classes: the file does not exist */
+        bool boot_vga_unreadable;       /* a VGA function's boot_vga could not be read or parsed */
         bool owns_framebuffer;          /* a firmware framebuffer lies inside one of its BARs */
         int iommu_group;                /* -1: none (IOMMU off, or the device is not translated) */
         char driver[PCI_DRIVER_NAME_MAX];          /* "" when unbound */
@@ -52,6 +57,9 @@ struct iommu_group {
         int number;
         size_t n_members;
         size_t *members; /* indices into pci_host.functions, in address order */
+        /* A function the kernel lists in the group (/sys/kernel/iommu_groups/N/devices) that the
+         * scan could not read as a member: "" when none. Nothing in such a group is claimable. */
+        char unread_member[PCI_ADDRESS_STRING_MAX + 8];
 };
 
 struct pci_host {
@@ -62,8 +70,10 @@ struct pci_host {
         bool iommu_active;              /* /sys/class/iommu has an entry, or any group exists */
         bool has_dmar, has_ivrs;        /* ACPI tables: Intel VT-d, AMD-Vi */
         size_t n_unreadable;            /* functions listed in sysfs whose files could not be read */
-        char first_unreadable[PCI_ADDRESS_STRING_MAX + 8];
-        int first_unreadable_error;     /* -errno */
+        /* What was missing, unreadable or malformed, each naming the file and what it held
+         * (at most PCI_HOST_PROBLEMS_MAX, n_problems counts them all). */
+        char (*problems)[PCI_HOST_PROBLEM_SIZE];
+        size_t n_problems;
 };
 
 enum pci_scan_flags {
@@ -79,7 +89,9 @@ enum pci_scan_flags {
  * Read every PCI function. A function whose files are missing or malformed is still listed with
  * what could be read (and -1/"" for the rest); a function that vanished mid-scan, or whose uevent
  * is unreadable or lacks a valid PCI_ID and PCI_CLASS (nothing to identify it by), is skipped.
- * Fails only when /sys/bus/pci/devices itself cannot be read.
+ * Each is a problem in host->problems (a missing file the kernel leaves out on purpose, such as
+ * iommu_group with the IOMMU off, is not). Fails only when /sys/bus/pci/devices itself cannot be
+ * read.
  */
 int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **ret);
 struct pci_host *pci_host_free(struct pci_host *host);
@@ -97,12 +109,15 @@ static inline size_t pci_host_index(const struct pci_host *host, const struct pc
         return (size_t) (f - host->functions);
 }
 
-/* Log a warning naming the functions the scan could not read, if any. */
-void pci_host_warn_unreadable(const struct pci_host *host);
+/* Log a warning for each problem the scan found, if any. */
+void pci_host_log_problems(const struct pci_host *host);
 
-/* Re-read driver and driver_override of one function (after writes, binds, unbinds). */
+/* Re-read driver and driver_override of one function (after writes, binds, unbinds): -errno
+ * when either cannot be read (-ENOENT: the function is gone). */
 int pci_function_refresh_binding(const struct rootdir *root, struct pci_function *f);
 
 /* Class helpers */
 bool pci_function_is_bridge(const struct pci_function *f);
+/* Boot VGA, the firmware framebuffer's owner, or a VGA function whose boot_vga is unreadable:
+ * when in doubt, the host's display is what is kept. */
 bool pci_function_is_console_gpu(const struct pci_function *f);

@@ -1,14 +1,15 @@
 #!/bin/sh
 # Install what building and testing initbind needs on Debian 12, by package name.
-# Arch:   pacman -S --needed base-devel cmake pkgconf kmod util-linux-libs pciutils cmocka zlib hwdata
+# Arch:   pacman -S --needed base-devel cmake pkgconf kmod util-linux-libs pciutils cmocka zlib hwdata clang compiler-rt
 # Fedora: dnf install gcc make cmake pkgconf-pkg-config kmod-devel libblkid-devel pciutils-devel \
-#             libcmocka-devel zlib-devel hwdata
+#             libcmocka-devel zlib-devel hwdata clang compiler-rt
 set -eu
 
-# musl-tools: the INITBIND_MUSL build of initbind-static (docs/building-static.md);
+# clang and its runtimes (libFuzzer, the sanitizers; Debian 12 ships them apart from clang) build
+# the fuzz targets that tools/run-fuzz.sh runs. musl-tools: the INITBIND_MUSL build of initbind-static (docs/building-static.md);
 # strace, zstd: bench/run.sh (docs/performance.md).
 packages="build-essential cmake pkg-config libkmod-dev libblkid-dev libpci-dev libcmocka-dev zlib1g-dev
-pci.ids kmod zsh musl-tools linux-libc-dev strace zstd"
+pci.ids kmod clang libclang-rt-14-dev zsh musl-tools linux-libc-dev strace zstd"
 # Building the packages (tools/package-tests.sh): debhelper and lintian for the .deb, Debian's rpm
 # for rpmbuild, and what the static libkmod build inside each package needs.
 packages="$packages debhelper dpkg-dev lintian rpm autoconf automake libtool liblzma-dev libzstd-dev xz-utils"

@@ -20,22 +20,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/initbind-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-# clang with its libFuzzer and sanitizer runtimes (Debian ships the runtimes separately).
-have_libfuzzer() {
-        command -v clang >/dev/null 2>&1 &&
-                printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' |
-                clang -x c -fsanitize=fuzzer,address,undefined -o "$work/probe" - >/dev/null 2>&1
-}
-if ! have_libfuzzer; then
-        version=$(clang -dumpversion 2>/dev/null | cut -d. -f1)
-        packages="clang libclang-rt-${version:-14}-dev"
-        if [ "$(id -u)" != 0 ]; then
-                echo "run-fuzz.sh: clang with libFuzzer is missing; as root: apt-get install $packages" >&2
-                exit 2
-        fi
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $packages >/dev/null ||
-                { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $packages >/dev/null; }
-        have_libfuzzer || { echo "run-fuzz.sh: clang cannot build a libFuzzer program" >&2; exit 2; }
+# clang with its libFuzzer and sanitizer runtimes: tools/install-deps.sh installs them.
+if ! command -v clang >/dev/null 2>&1 ||
+   ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' |
+     clang -x c -fsanitize=fuzzer,address,undefined -o "$work/probe" - >/dev/null 2>&1; then
+        echo "run-fuzz.sh: clang cannot build a libFuzzer program; run tools/install-deps.sh (as root)" >&2
+        exit 2
 fi
 
 if ! grep -q 'add_subdirectory(fuzz)' CMakeLists.txt; then

@@ -2,8 +2,9 @@
 # The whole test suite: unit tests (cmocka) and black-box tests of the real binaries on fixture
 # machines, once in a normal build and once under AddressSanitizer and UBSan; then real boots of
 # Debian's kernel in QEMU with initramfs images from the real mkinitramfs (needs root, downloads
-# the kernel package once into /var/cache/initbind-tests). In between, the packages are built and
-# checked (tools/package-tests.sh).
+# the kernel package once into /var/cache/initbind-tests). In between, every libFuzzer target
+# replays its corpus and searches for 20 s (tools/run-fuzz.sh; give it more time for a deeper
+# search), and the packages are built and checked (tools/package-tests.sh).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -19,6 +20,8 @@ cmake -S . -B build-asan -DINITBIND_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/n
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+tools/run-fuzz.sh 20
 
 # The .deb (with lintian), the RPM and the Arch PKGBUILD, built from copies of the tree.
 tools/package-tests.sh

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run one black-box case of the real binaries against a copy of a fixture machine.
 #
-#   run-case.sh CASE_DIR BIN_DIR
+#   run-case.sh CASE_DIR BIN_DIR [FAULT_SHIM]
 #
 # A case is a folder:
 #   fixture          name of the machine under tests/fixtures/ (copied, so writes are safe)
@@ -14,6 +14,9 @@
 #   expected.err     optional: the exact standard error (default: not compared)
 #   expected.status  optional: the exit status (default 0)
 #   expected.kmsg    optional: the exact kernel log written to the machine's dev/kmsg
+#   faults           optional: rules for the sysfs fault shim (tests/faults/sysfs-faults.c), one per
+#                    line, "@ROOT@" for the machine's path: attributes that cannot be read or written,
+#                    devices that disappear while initbind reads them
 #   expected.files   optional: lines "PATH CONTENT" checked in the machine after the run
 #                    (CONTENT "-" means the file must not exist; \n written as-is is the newline)
 # "@ROOT@" in expected output stands for the machine's path, "@TESTS@" in args for tests/.
@@ -40,8 +43,15 @@ fi
 read -r program arguments < "$case_dir/args"
 arguments=$(printf '%s' "$arguments" | sed "s|@TESTS@|$tests_dir|g")
 status=0
-# shellcheck disable=SC2086 # the case's arguments are split as a shell would
-"$bin_dir/$program" --root "$root" $arguments > "$work/out" 2> "$work/err" || status=$?
+if [ -f "$case_dir/faults" ]; then
+        # The sanitizer runtime wants to be loaded first; the shim must be, to intercept anything.
+        LD_PRELOAD=$3 INITBIND_FAULTS=$(sed "s|@ROOT@|$root|g" "$case_dir/faults" | tr '\n' ';') \
+        ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+        "$bin_dir/$program" --root "$root" $arguments > "$work/out" 2> "$work/err" || status=$?
+else
+        # shellcheck disable=SC2086 # the case's arguments are split as a shell would
+        "$bin_dir/$program" --root "$root" $arguments > "$work/out" 2> "$work/err" || status=$?
+fi
 
 failed=0
 expect_status=0

@@ -1,0 +1,2 @@
+# An empty file: no parameters, nothing to claim, nothing wrong.
+: > proc/cmdline
