@@ -313,7 +313,7 @@ static int skip_dollar_paren(struct parser *p)
 {
         size_t open = p->i, depth = 0;
 
-        p->i++; /* at '(' */
+        p->i++; /* from '$' to '(' */
         for (;;) {
                 char c = p->t[p->i];
 
@@ -386,7 +386,7 @@ static int read_dollar(struct parser *p, struct valbuf *b, enum sh_quote q, size
                 return expand_var(p, b, t + start + 1, n);
         }
         if (c == '(') {
-                p->i = start + 1;
+                p->i = start;
                 int r = skip_dollar_paren(p);
                 if (r < 0)
                         return r;
@@ -434,6 +434,11 @@ static int read_double_quoted(struct parser *p, struct valbuf *b, size_t *ret_ba
                 } else {
                         r = valbuf_push(b, c, (struct sh_origin){ p->file, k, k + 1, SH_QUOTE_DOUBLE });
                         p->i++;
+                }
+                if (r == -EINVAL && p->err) {
+                        /* most often the quote was never closed and swallowed what follows */
+                        _cleanup_free_ char *inner = sh_error_format(p->err);
+                        return FAIL(p, open, "unterminated double quote? inside it: %s", inner ? inner : "?");
                 }
                 if (r < 0)
                         return r;
