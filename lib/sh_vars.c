@@ -205,6 +205,12 @@ static bool ends_word(char c)
         return c == '\0' || c == '\n' || is_blank(c) || strchr(";&|()<>", c);
 }
 
+/* Where a command ends: an operator or newline, or a comment starting where a word would. */
+static bool at_command_end(const struct parser *p)
+{
+        return ends_word(p->t[p->i]) || p->t[p->i] == '#';
+}
+
 static struct sh_var *var_find(const struct sh_env *env, const char *name, size_t len)
 {
         for (size_t k = 0; k < env->n_vars; k++)
@@ -630,7 +636,7 @@ static int command_args(struct parser *p, const char *command, size_t command_st
                 size_t name_len;
 
                 skip_blanks(p);
-                if (ends_word(p->t[p->i]))
+                if (at_command_end(p))
                         return 0;
                 name_len = assignment_name_len(p->t + p->i);
                 if ((export_like || local) && name_len > 0) {
@@ -697,7 +703,7 @@ static int parse_command(struct parser *p)
                         goto out;
         }
         skip_blanks(p);
-        if (ends_word(p->t[p->i])) {
+        if (at_command_end(p)) {
                 r = apply_pending(p, a, n, true);
                 goto out;
         }

@@ -102,12 +102,19 @@ static int edit_script(const struct lines *a, const struct lines *b, struct op *
         return 0;
 }
 
-static int emit_line(FILE *f, char kind, const struct line *l)
+static void emit_line(FILE *f, char kind, const struct line *l)
 {
         fprintf(f, "%c%.*s\n", kind, (int) l->len, l->start);
         if (!l->newline)
                 fputs("\\ No newline at end of file\n", f);
-        return 0;
+}
+
+static void emit_range(FILE *f, size_t start, size_t len)
+{
+        if (len == 1)
+                fprintf(f, "%zu", start + 1);
+        else
+                fprintf(f, "%zu,%zu", len ? start + 1 : start, len);
 }
 
 static void emit_hunk(FILE *f, const struct lines *a, const struct lines *b, const struct op *ops, size_t from,
@@ -119,9 +126,12 @@ static void emit_hunk(FILE *f, const struct lines *a, const struct lines *b, con
                 a_len += ops[k].kind != '+';
                 b_len += ops[k].kind != '-';
         }
-        /* diff -u numbers an empty range by the line before it */
-        fprintf(f, "@@ -%zu,%zu +%zu,%zu @@\n", a_len ? a_start + 1 : a_start, a_len, b_len ? b_start + 1 : b_start,
-                b_len);
+        /* as GNU diff -u: an empty range is numbered by the line before it, ",1" is left out */
+        fputs("@@ -", f);
+        emit_range(f, a_start, a_len);
+        fputs(" +", f);
+        emit_range(f, b_start, b_len);
+        fputs(" @@\n", f);
         for (size_t k = from; k < to; k++)
                 emit_line(f, ops[k].kind, ops[k].kind == '+' ? &b->v[ops[k].b] : &a->v[ops[k].a]);
 }

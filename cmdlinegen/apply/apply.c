@@ -545,6 +545,15 @@ static int restore_file(const struct rootdir *root, const struct apply_file *f)
         return atomic_file_write_at(dfd, name, f->old_contents, strlen(f->old_contents), 0644);
 }
 
+/* Whether PATH below the root holds exactly CONTENTS (NULL: is missing). */
+static bool file_is(const struct rootdir *root, const char *path, const char *contents)
+{
+        _cleanup_free_ char *current = NULL;
+        int r = read_root_file(root, path, &current);
+
+        return r == -ENOENT ? contents == NULL : r >= 0 && streq_ptr(current, contents);
+}
+
 static int write_file(const struct rootdir *root, struct apply_file *f, const char *stamp)
 {
         _cleanup_close_ int dfd = -1;
@@ -624,8 +633,12 @@ int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_e
                         if (asprintf(ret_error, "%s: %s%s", p->files[done].path, strerror(-r),
                                      r == -ESTALE ? " (changed since the plan was made)" : "") < 0)
                                 *ret_error = NULL;
-                        /* a file whose write failed is untouched (atomic): restore only the ones before */
-                        rollback(root, p, done, log);
+                        /* this one too when it got replaced (its directory's fsync comes after the
+                         * rename); never when it is not ours (-ESTALE) or was never touched */
+                        if (r != -ESTALE && file_is(root, p->files[done].path, p->files[done].new_contents))
+                                rollback(root, p, done + 1, log);
+                        else
+                                rollback(root, p, done, log);
                         return r;
                 }
                 if (log)
@@ -634,11 +647,10 @@ int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_e
                                 p->files[done].backup_path ? p->files[done].backup_path : "");
         }
 
-        if (!regenerate || !p->regenerate_argv || p->n_files == 0)
-                return 0;
-        if (!rootdir_is_host(root)) {
-                if (log)
-                        fprintf(log, "not regenerating under --root %s\n", p->root);
+        /* the plan leaves regenerate_argv NULL under --root: the system's tools run inside it */
+        if (!regenerate || !p->regenerate_argv || p->n_files == 0) {
+                if (log && p->regenerate_note)
+                        fprintf(log, "%s\n", p->regenerate_note);
                 return 0;
         }
         r = run_command(p->regenerate_argv, log);

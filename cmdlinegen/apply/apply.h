@@ -78,9 +78,9 @@ struct apply_plan {
         char *new_cmdline;
         char **added; /* parameters this plan adds (recorded in the state file) */
         size_t n_added;
-        char **regenerate_argv; /* NULL-terminated; NULL when nothing needs running */
+        char **regenerate_argv; /* NULL-terminated; NULL when nothing runs (always under --root) */
         char *regenerate_note;  /* why nothing runs, or what runs, for the report */
-        char *verify_path;      /* file read back after regenerating (grub.cfg) */
+        char *verify_path;      /* file below the root read back after regenerating (grub.cfg) */
         char **verify_params;   /* parameters the default entry must then carry */
         size_t n_verify_params;
         char **verify_absent;   /* parameters it must no longer carry */

@@ -374,12 +374,16 @@ static int plan_regenerate(const struct grub_files *g, const struct sh_env *env,
                 return r;
 
         if (p->regenerate_argv && !rootdir_is_host(root)) {
-                /* a mounted system or an image: its tools must run inside it */
+                /* a mounted system or an image: its tools must run inside it, not on this host */
                 if (asprintf(&note, "--root %s: grub.cfg is not regenerated; run \"%s\" inside that system", p->root,
                              p->regenerate_argv[0]) < 0)
                         return -ENOMEM;
                 free(p->regenerate_note);
                 p->regenerate_note = TAKE_PTR(note);
+                for (size_t i = 0; p->regenerate_argv[i]; i++)
+                        free(p->regenerate_argv[i]);
+                free(p->regenerate_argv);
+                p->regenerate_argv = NULL;
         }
         return 0;
 }

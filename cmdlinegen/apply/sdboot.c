@@ -250,6 +250,22 @@ static int edit_cmdline_file(const struct apply_ctx *c, const char *text, char *
         return r;
 }
 
+static void drop_empty_options(char *text)
+{
+        char *l = text;
+
+        while (*l) {
+                char *next = strchrnul(l, '\n');
+                size_t len = (size_t) (next - l);
+                if (*next)
+                        next++;
+                if (startswith(l, "options") && strspn(l + 7, " \t") == len - 7)
+                        memmove(l, next, strlen(next) + 1);
+                else
+                        l = next;
+        }
+}
+
 /* An entry with C's change made to its options; an entry without "options" gets one line. */
 static int edit_entry(const struct apply_ctx *c, const char *label, const char *text, char **ret_new_text,
                       char **ret_new_line, char **ret_error)
@@ -271,9 +287,9 @@ static int edit_entry(const struct apply_ctx *c, const char *label, const char *
         if (r < 0)
                 return r;
         r = edit_value(c, label, text, opt.line, opt.o, opt.append_at, &result, &new_line, ret_error);
-        /* an "options" line we added and left empty goes again */
-        if (r >= 0 && prepared && streq(new_line, opt.line))
-                result[strlen(result) - strlen("options \n")] = '\0';
+        /* "options" lines left empty (the one added above, or one --remove emptied) go */
+        if (r >= 0 && new_line[strspn(new_line, " \t")] == '\0')
+                drop_empty_options(result);
         free(opt.line);
         free(opt.o);
         if (r < 0)
