@@ -1,12 +1,15 @@
 #!/bin/sh
 # Install what building and testing initbind needs on Debian 12, by package name.
+# grub-common (grub-mkconfig) and systemd (kernel-install) are for the tests of cmdlinegen --apply;
+# installing them changes no boot loader.
 # Arch:   pacman -S --needed base-devel cmake pkgconf kmod util-linux-libs pciutils cmocka zlib hwdata
 # Fedora: dnf install gcc make cmake pkgconf-pkg-config kmod-devel libblkid-devel pciutils-devel \
 #             libcmocka-devel zlib-devel hwdata
 set -eu
 
 packages="build-essential cmake pkg-config libkmod-dev libblkid-dev libpci-dev libcmocka-dev zlib1g-dev
-pci.ids kmod"
+pci.ids kmod
+grub-common systemd"
 
 missing=""
 for p in $packages; do

@@ -609,10 +609,11 @@ static void rollback(const struct rootdir *root, const struct apply_plan *p, siz
 {
         for (size_t i = n; i-- > 0;) {
                 int r = restore_file(root, &p->files[i]);
-                if (log)
-                        fprintf(log, r < 0 ? "could not restore %s: %s (backup: %s)\n" : "restored %s%s%s\n",
-                                p->files[i].path, r < 0 ? strerror(-r) : "",
+                if (log && r < 0)
+                        fprintf(log, "could not restore %s: %s (backup: %s)\n", p->files[i].path, strerror(-r),
                                 p->files[i].backup_path ? p->files[i].backup_path : "none");
+                else if (log)
+                        fprintf(log, "restored %s\n", p->files[i].path);
         }
 }
 
