@@ -121,6 +121,11 @@ static int plan_delete(const struct sh_origin *o, size_t from, size_t to, const 
         for (size_t k = from; k < to;) {
                 size_t end = k + 1;
 
+                /* the space GRUB puts between two variables stays; it is whitespace to the kernel */
+                if (o[k].file == VALUE_ORIGIN_SYNTHETIC) {
+                        k++;
+                        continue;
+                }
                 r = check_editable(src, &o[k], ret_error);
                 if (r < 0)
                         return r;

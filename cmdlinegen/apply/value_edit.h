@@ -12,8 +12,7 @@
  * left as they were, and only the changed parameters move.
  *
  * An edit that cannot be put into a file without changing something else is refused with the
- * place that stops it: bytes that reach the line through a reference used elsewhere too, bytes
- * that no file holds (the space GRUB puts between two variables).
+ * place that stops it: bytes that reach the line through a reference used elsewhere too.
  */
 #pragma once
 
@@ -22,7 +21,10 @@
 
 #include "sh_vars.h"
 
-/* sh_origin.file of a byte no file holds (a separator the reader of the files adds itself). */
+/*
+ * sh_origin.file of a byte no file holds (the space the reader of the files puts between two
+ * values). It is whitespace: a deletion leaves it, an insertion goes next to it.
+ */
 #define VALUE_ORIGIN_SYNTHETIC ((unsigned) -1)
 
 enum value_syntax {

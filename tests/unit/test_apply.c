@@ -5,6 +5,7 @@
  * regeneration and at the read-back: every file is then back to its old contents.
  */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -277,6 +278,44 @@ static void test_execute_rolls_back_on_regeneration(void **state)
         apply_plan_free(p);
 }
 
+static void test_grub_fedora_bls(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "intel_iommu=on" };
+        char *argv_true[] = { strdup("true"), NULL }, *error = NULL;
+        struct apply_plan *p;
+
+        tree_write(root, "etc/default/grub", "GRUB_CMDLINE_LINUX=\"rhgb quiet\"\nGRUB_ENABLE_BLSCFG=true\n");
+        tree_write(root, "usr/sbin/grub2-mkconfig", "#!/bin/sh\n# --update-bls-cmdline\n");
+        tree_write(root, "usr/sbin/grubby", "#!/bin/sh\n");
+        _cleanup_free_ char *mk = tree_path(root, "usr/sbin/grub2-mkconfig"), *gb = tree_path(root, "usr/sbin/grubby");
+        assert_int_equal(chmod(mk, 0755), 0);
+        assert_int_equal(chmod(gb, 0755), 0);
+
+        p = plan(root, BOOTLOADER_GRUB, add, 1, false);
+        assert_non_null(strstr(p->regenerate_note, "run \"grub2-mkconfig -o /boot/grub2/grub.cfg --update-bls-cmdline\""));
+        assert_string_equal(p->verify_path, "/boot/loader/entries");
+        apply_plan_free(p);
+
+        /* a grub2-mkconfig from before RHEL 9.3 / Fedora 39: grubby */
+        tree_write(root, "usr/sbin/grub2-mkconfig", "#!/bin/sh\n");
+        assert_int_equal(chmod(mk, 0755), 0);
+        p = plan(root, BOOTLOADER_GRUB, add, 1, false);
+        assert_non_null(strstr(p->regenerate_note, "run \"grubby --update-kernel=ALL --args=intel_iommu=on\""));
+
+        /* the read-back looks at every entry */
+        tree_write(root, "boot/loader/entries/a.conf", "title a\noptions root=UUID=1 rhgb quiet\noptions intel_iommu=on\n");
+        tree_write(root, "boot/loader/entries/b.conf", "title b\noptions root=UUID=1 rhgb quiet\n");
+        p->regenerate_argv = malloc(sizeof(argv_true));
+        memcpy(p->regenerate_argv, argv_true, sizeof(argv_true));
+        assert_int_equal(apply_execute(p, true, NULL, &error), -EBADMSG);
+        assert_non_null(strstr(error, "/boot/loader/entries/b.conf lacks intel_iommu=on"));
+        free(error);
+        tree_write(root, "boot/loader/entries/b.conf", "title b\noptions root=UUID=1 intel_iommu=on\n");
+        assert_int_equal(apply_execute(p, true, NULL, &error), 0);
+        apply_plan_free(p);
+}
+
 static void test_execute_refuses_changed_file(void **state)
 {
         const char *root = *state;
@@ -379,6 +418,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_execute_fails_at_each_call, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_execute_rolls_back_on_regeneration, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_execute_refuses_changed_file, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_grub_fedora_bls, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot_no_esp, tree_setup, tree_teardown),
                 cmocka_unit_test(test_value_edit_quoting),
