@@ -17,7 +17,11 @@ struct units {
         size_t n;
 };
 
-/* Cut S into units: each token with the whitespace before it, then the trailing whitespace. */
+/*
+ * Cut S into units: each token, and each run of whitespace between them, on its own. A token whose
+ * separator changed (the model gives the new first token the line's leading whitespace) is then
+ * still the same unit, so its bytes stay where they are.
+ */
 static int split_units(const char *s, struct units *ret)
 {
         _cleanup_kcmdline_ struct kcmdline *k = NULL;
@@ -26,14 +30,16 @@ static int split_units(const char *s, struct units *ret)
 
         if (r < 0)
                 return r;
-        ret->v = calloc(k->n_tokens + 1, sizeof(*ret->v));
+        ret->v = calloc(2 * k->n_tokens + 1, sizeof(*ret->v));
         if (!ret->v)
                 return -ENOMEM;
         ret->n = 0;
         for (size_t i = 0; i < k->n_tokens; i++) {
-                size_t len = strlen(k->tokens[i].separator) + strlen(k->tokens[i].original);
-                ret->v[ret->n++] = (struct unit){ pos, len };
-                pos += len;
+                size_t sep = strlen(k->tokens[i].separator), len = strlen(k->tokens[i].original);
+                if (sep > 0)
+                        ret->v[ret->n++] = (struct unit){ pos, sep };
+                ret->v[ret->n++] = (struct unit){ pos + sep, len };
+                pos += sep + len;
         }
         if (k->trailing && *k->trailing)
                 ret->v[ret->n++] = (struct unit){ pos, strlen(k->trailing) };

@@ -4,9 +4,9 @@
  *
  * The old line is known byte by byte with the place each byte was written (struct sh_origin, also
  * used for loader entries, where nothing is quoted). The new line comes from the kcmdline model,
- * which keeps untouched parameters byte for byte. Both lines are cut into units (one parameter
- * with the whitespace before it); a longest-common-subsequence walk finds the units to delete and
- * to insert. A deleted unit is cut out of the file where its bytes were written; an inserted one is
+ * which keeps untouched parameters byte for byte. Both lines are cut into units (each parameter,
+ * each run of whitespace); a longest-common-subsequence walk finds the units to delete and to
+ * insert. A deleted unit is cut out of the file where its bytes were written; an inserted one is
  * written, quoted for its context, next to its neighbour, or at the append point when it comes at
  * the end. So comments, other variables, the quoting style, line continuations and references are
  * left as they were, and only the changed parameters move.
