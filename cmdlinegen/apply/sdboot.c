@@ -244,7 +244,11 @@ static int edit_cmdline_file(const struct apply_ctx *c, const char *text, char *
                 o[k] = (struct sh_origin){ 0, k, k + 1, SH_QUOTE_NONE };
         while (end > 0 && strchr(" \t\n", text[end - 1]))
                 end--;
-        r = edit_value(c, KERNEL_CMDLINE, text, text, o, end, ret_new_text, ret_new_line, ret_error);
+        /* the value ends where its last parameter does: the final newline stays after what is added */
+        _cleanup_free_ char *line = strndup(text, end);
+        if (!line)
+                return -ENOMEM;
+        r = edit_value(c, KERNEL_CMDLINE, text, line, o, end, ret_new_text, ret_new_line, ret_error);
         if (r >= 0 && !(*ret_old_line = strdup(text)))
                 return -ENOMEM;
         return r;

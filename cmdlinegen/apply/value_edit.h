@@ -32,7 +32,7 @@ enum value_syntax {
         VALUE_SYNTAX_RAW, /* loader entry "options" lines: text goes in as it is */
 };
 
-/* Where parameters appended at the end of the line go. */
+/* Where parameters appended at the end of the line go: right after the line's last byte. */
 struct value_append_point {
         unsigned file;
         size_t offset;
