@@ -275,6 +275,7 @@ static int edit_entry(const struct apply_ctx *c, const char *label, const char *
                       char **ret_new_line, char **ret_error)
 {
         _cleanup_free_ char *prepared = NULL, *result = NULL, *new_line = NULL;
+        const char *original = text;
         struct options opt = {};
         int r;
 
@@ -291,8 +292,14 @@ static int edit_entry(const struct apply_ctx *c, const char *label, const char *
         if (r < 0)
                 return r;
         r = edit_value(c, label, text, opt.line, opt.o, opt.append_at, &result, &new_line, ret_error);
-        /* "options" lines left empty (the one added above, or one --remove emptied) go */
-        if (r >= 0 && new_line[strspn(new_line, " \t")] == '\0')
+        if (r >= 0 && streq(new_line, opt.line)) {
+                /* nothing to change: the entry as it was, without the line prepared above */
+                free(result);
+                result = strdup(original);
+                if (!result)
+                        r = -ENOMEM;
+        } else if (r >= 0 && new_line[strspn(new_line, " \t")] == '\0')
+                /* "options" lines --remove left empty go */
                 drop_empty_options(result);
         free(opt.line);
         free(opt.o);

@@ -379,6 +379,23 @@ static void test_sdboot(void **state)
         assert_file(root, "etc/kernel/cmdline", "root=UUID=1 ro quiet\n");
 }
 
+/* XBOOTLDR: the entries on /boot next to an ESP on /efi are edited too. */
+static void test_sdboot_xbootldr(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "iommu=pt" };
+
+        tree_mkdir(root, "usr/lib/modules/6.1.0-18-amd64");
+        tree_mkdir(root, "efi/EFI/systemd");
+        tree_write(root, "etc/kernel/cmdline", "root=UUID=1 ro\n");
+        tree_write(root, "boot/loader/entries/m-6.1.0-18-amd64.conf", "title t\noptions root=UUID=1 ro\n");
+        struct apply_plan *p = plan(root, BOOTLOADER_SYSTEMD_BOOT, add, 1, false);
+        execute(p);
+        apply_plan_free(p);
+        assert_file(root, "etc/kernel/cmdline", "root=UUID=1 ro iommu=pt\n");
+        assert_file(root, "boot/loader/entries/m-6.1.0-18-amd64.conf", "title t\noptions root=UUID=1 ro iommu=pt\n");
+}
+
 static void test_sdboot_no_esp(void **state)
 {
         const struct apply_request req = { .root = *state, .bootloader = BOOTLOADER_SYSTEMD_BOOT };
@@ -421,6 +438,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_grub_fedora_bls, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot_no_esp, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_sdboot_xbootldr, tree_setup, tree_teardown),
                 cmocka_unit_test(test_value_edit_quoting),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
