@@ -198,6 +198,7 @@ static void ctx_done(struct apply_ctx *c)
         free(c->remove);
         free(c->remove_all);
         free(c->ours);
+        free(c->restore);
         free(c->state_old);
 }
 
@@ -226,11 +227,15 @@ static int load_state(struct apply_ctx *c, enum bootloader b, char **ret_error)
                 *space = '\0';
                 if (!streq(l, bootloader_to_string(b)))
                         continue;
-                struct kcmdline_param *g = realloc(c->ours, (c->n_ours + 1) * sizeof(*g));
+                /* "-PARAM": a value of the user's that an apply replaced; --remove puts it back */
+                bool replaced = space[1] == '-';
+                struct kcmdline_param **list = replaced ? &c->restore : &c->ours;
+                size_t *n = replaced ? &c->n_restore : &c->n_ours;
+                struct kcmdline_param *g = realloc(*list, (*n + 1) * sizeof(*g));
                 if (!g)
                         return -ENOMEM;
-                c->ours = g;
-                r = parse_param(c, space + 1, &c->ours[c->n_ours++], NULL);
+                *list = g;
+                r = parse_param(c, space + 1 + replaced, &g[(*n)++], NULL);
                 if (r < 0)
                         return r == -ENOMEM ? r : -EINVAL;
         }
@@ -263,6 +268,33 @@ static int ctx_init(struct apply_ctx *c, const struct apply_request *req, struct
         return load_state(c, b, ret_error);
 }
 
+/*
+ * After taking ours back: the user's values they had replaced, where the name is now free (the
+ * hugepage ones as their old block, when no hugepage parameter is left). A value the model
+ * refuses is left out rather than guessed at.
+ */
+static int restore_replaced(const struct apply_ctx *c, struct kcmdline *k)
+{
+        _cleanup_free_ struct kcmdline_param *put = calloc(c->n_restore + 1, sizeof(*put));
+        bool any_hugepage = false;
+        size_t n = 0;
+
+        if (!put)
+                return -ENOMEM;
+        for (size_t i = 0; i < c->n_restore; i++)
+                any_hugepage = any_hugepage || (kcmdline_is_hugepage_param(c->restore[i].name) &&
+                                                (kcmdline_contains(k, "hugepages") || kcmdline_contains(k, "hugepagesz") ||
+                                                 kcmdline_contains(k, "default_hugepagesz")));
+        for (size_t i = 0; i < c->n_restore; i++) {
+                bool hp = kcmdline_is_hugepage_param(c->restore[i].name);
+                if ((hp && any_hugepage) || (!hp && kcmdline_contains(k, c->restore[i].name)))
+                        continue;
+                put[n++] = c->restore[i];
+        }
+        int r = kcmdline_merge(k, put, n);
+        return r == -EINVAL ? 0 : r < 0 ? r : 0;
+}
+
 int cmdline_change(const struct apply_ctx *c, const char *old, char **ret_new, char **ret_error)
 {
         _cleanup_kcmdline_ struct kcmdline *k = NULL;
@@ -281,8 +313,12 @@ int cmdline_change(const struct apply_ctx *c, const char *old, char **ret_new, c
                 else
                         kcmdline_remove_value(k, c->remove[i].name, c->remove[i].value);
         }
-        if (c->req->remove_ours)
+        if (c->req->remove_ours) {
                 (void) kcmdline_unmerge(k, c->ours, c->n_ours);
+                r = restore_replaced(c, k);
+                if (r < 0)
+                        return r;
+        }
         r = kcmdline_merge(k, c->add, c->n_add);
         if (r == -EINVAL)
                 return asprintf(ret_error, "a parameter to add is not valid for the kernel command line "
@@ -348,11 +384,37 @@ static int param_string(const struct kcmdline_param *p, char **ret)
         return asprintf(ret, "%s%s%s", p->name, p->value ? "=" : "", p->value ? p->value : "") < 0 ? -ENOMEM : 0;
 }
 
+/* Whether an added parameter takes the place of TOK (same name; any hugepage one for the block). */
+static bool replaced_by(const struct apply_ctx *c, const struct kcmdline_token *tok)
+{
+        for (size_t i = 0; i < c->n_add; i++)
+                if (kcmdline_name_equal(c->add[i].name, tok->name) ||
+                    (kcmdline_is_hugepage_param(c->add[i].name) && kcmdline_is_hugepage_param(tok->name)))
+                        goto found;
+        return false;
+found:
+        /* a value an earlier apply of ours put there is not the user's */
+        for (size_t i = 0; i < c->n_ours; i++)
+                if (kcmdline_name_equal(c->ours[i].name, tok->name) && streq_ptr(c->ours[i].value, tok->value))
+                        return false;
+        return true;
+}
+
+/* Whether token T of K has an equal one before it: each replaced value is recorded once. */
+static bool already_listed(const struct kcmdline *k, size_t t)
+{
+        for (size_t i = 0; i < t; i++)
+                if (kcmdline_name_equal(k->tokens[i].name, k->tokens[t].name) &&
+                    streq_ptr(k->tokens[i].value, k->tokens[t].value) && k->tokens[i].has_value == k->tokens[t].has_value)
+                        return true;
+        return false;
+}
+
 int plan_record(struct apply_plan *p, const struct apply_ctx *c, const char *old_line, const char *new_line)
 {
         _cleanup_kcmdline_ struct kcmdline *ko = NULL, *kn = NULL;
         _cleanup_free_ char *state_new = NULL;
-        size_t size = 0;
+        size_t size = 0, entries = 0;
         FILE *f;
         int r;
 
@@ -366,8 +428,9 @@ int plan_record(struct apply_plan *p, const struct apply_ctx *c, const char *old
         f = open_memstream(&state_new, &size);
         if (!f)
                 return -ENOMEM;
-        fputs("# Kernel parameters cmdlinegen --apply added, one \"BOOTLOADER PARAMETER\" per line.\n"
-              "# cmdlinegen --remove takes back exactly these. Written by cmdlinegen; do not edit.\n", f);
+        fputs("# Kernel parameters cmdlinegen --apply added (\"BOOTLOADER PARAMETER\") and values of yours\n"
+              "# they replaced (\"BOOTLOADER -PARAMETER\"). cmdlinegen --remove takes back exactly the first\n"
+              "# and puts back the second. Written by cmdlinegen; do not edit.\n", f);
         /* other boot loaders' lines as they were */
         if (c->state_old) {
                 _cleanup_free_ char *copy = strdup(c->state_old);
@@ -376,9 +439,12 @@ int plan_record(struct apply_plan *p, const struct apply_ctx *c, const char *old
                         fclose(f);
                         return -ENOMEM;
                 }
+                const char *mine = bootloader_to_string(p->bootloader);
                 for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-                        if (*l != '#' && !startswith(l, bootloader_to_string(p->bootloader)))
+                        if (*l != '#' && !(startswith(l, mine) && l[strlen(mine)] == ' ')) {
+                                entries++;
                                 fprintf(f, "%s\n", l);
+                        }
         }
         /* ours from before that are still there, unless taken back */
         for (size_t i = 0; !c->req->remove_ours && i < c->n_ours; i++) {
@@ -387,7 +453,25 @@ int plan_record(struct apply_plan *p, const struct apply_ctx *c, const char *old
                         continue;
                 if (param_string(&c->ours[i], &s) < 0)
                         goto oom;
+                entries++;
                 fprintf(f, "%s %s\n", bootloader_to_string(p->bootloader), s);
+        }
+        /* the user's values this plan replaces, and those replaced before, unless taken back */
+        for (size_t i = 0; !c->req->remove_ours && i < c->n_restore; i++) {
+                _cleanup_free_ char *s = NULL;
+                if (param_string(&c->restore[i], &s) < 0)
+                        goto oom;
+                entries++;
+                fprintf(f, "%s -%s\n", bootloader_to_string(p->bootloader), s);
+        }
+        for (size_t t = 0; !c->req->remove_ours && t < ko->n_tokens; t++) {
+                const struct kcmdline_token *tok = &ko->tokens[t];
+                _cleanup_free_ char *s = NULL;
+                if (tok->after_dashdash || tok->is_dashdash || has_exact_token(kn, tok->name, tok->value) ||
+                    !replaced_by(c, tok) || already_listed(ko, t) || param_string(&(struct kcmdline_param){ tok->name, tok->value }, &s) < 0)
+                        continue;
+                entries++;
+                fprintf(f, "%s -%s\n", bootloader_to_string(p->bootloader), s);
         }
         /* what this plan adds: in the new line, not in the old one, not recorded already */
         for (size_t i = 0; i < c->n_add; i++) {
@@ -402,6 +486,7 @@ int plan_record(struct apply_plan *p, const struct apply_ctx *c, const char *old
                         continue;
                 if (strv_push(&p->added, &p->n_added, s) < 0)
                         goto oom;
+                entries++;
                 fprintf(f, "%s %s\n", bootloader_to_string(p->bootloader), s);
         }
         for (size_t i = 0; c->req->remove_ours && i < c->n_ours; i++) {
@@ -413,11 +498,8 @@ int plan_record(struct apply_plan *p, const struct apply_ctx *c, const char *old
                 return -ENOMEM;
         f = NULL;
 
-        /* only the header left: no state to keep */
-        const char *body = state_new;
-        for (int skip = 0; skip < 2 && body; skip++)
-                body = strchr(body, '\n') ? strchr(body, '\n') + 1 : NULL;
-        bool empty = !body || *body == '\0';
+        /* only the header: no state to keep */
+        bool empty = entries == 0;
         if (empty && !c->state_old)
                 return 0;
         return plan_add_file(p, APPLY_STATE_FILE, c->state_old, empty ? NULL : state_new);

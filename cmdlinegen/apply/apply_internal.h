@@ -18,6 +18,8 @@ struct apply_ctx {
         size_t n_remove;
         struct kcmdline_param *ours; /* what the state file says we added for this boot loader */
         size_t n_ours;
+        struct kcmdline_param *restore; /* values of the user's an apply replaced ("-PARAM" lines) */
+        size_t n_restore;
         char *state_old;             /* the state file's contents, NULL when missing */
         char **param_storage;        /* the strings the params above point into */
         size_t n_param_storage;
@@ -33,7 +35,7 @@ void strv_free(char **v, size_t n);
 
 /*
  * The new command line from OLD: the removals, then (with remove_ours) the state's parameters
- * taken back, then the additions merged. *ret_error for a line kcmdline refuses to edit.
+ * taken back and the values they had replaced put back, then the additions merged. *ret_error for a line kcmdline refuses to edit.
  */
 int cmdline_change(const struct apply_ctx *c, const char *old, char **ret_new, char **ret_error);
 

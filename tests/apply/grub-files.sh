@@ -121,9 +121,10 @@ expect_restored=
 new_root conflicts-in-linux
 sed -i 's/^GRUB_CMDLINE_LINUX=.*/GRUB_CMDLINE_LINUX="isolcpus=1 hugepagesz=2M hugepages=100 console=ttyS0"/' \
         "$root/etc/default/grub"
-expect_restored= check $add   # replaced values are edited where they are written
+expect_restored= check $add   # replaced values are edited where they are written, put back at the end
 expect_restored=
 grep -q '^GRUB_CMDLINE_LINUX="console=ttyS0"$' "$root/etc/default/grub" || fail "GRUB_CMDLINE_LINUX: $(grep ^GRUB_CMDLINE_LINUX= "$root/etc/default/grub")"
+[ "$(effective "$root")" = "console=ttyS0 quiet isolcpus=1 hugepagesz=2M hugepages=100" ] || fail "after remove: $(effective "$root")"
 
 new_root existing-dropins
 mkdir -p "$root/etc/default/grub.d"

@@ -105,8 +105,10 @@ static void test_grub_in_place(void **state)
                     "GRUB_CMDLINE_LINUX=\"default_hugepagesz=1G hugepagesz=1G hugepages=16 console=ttyS0\"\n");
         assert_file(root, "etc/default/grub.T.bak", grub_before);
         assert_file(root, "var/lib/initbind/cmdline-added",
-                    "# Kernel parameters cmdlinegen --apply added, one \"BOOTLOADER PARAMETER\" per line.\n"
-                    "# cmdlinegen --remove takes back exactly these. Written by cmdlinegen; do not edit.\n"
+                    "# Kernel parameters cmdlinegen --apply added (\"BOOTLOADER PARAMETER\") and values of yours\n"
+                    "# they replaced (\"BOOTLOADER -PARAMETER\"). cmdlinegen --remove takes back exactly the first\n"
+                    "# and puts back the second. Written by cmdlinegen; do not edit.\n"
+                    "grub -hugepagesz=2M\ngrub -hugepages=64\n"
                     "grub intel_iommu=on\ngrub iommu=pt\ngrub default_hugepagesz=1G\ngrub hugepagesz=1G\ngrub hugepages=16\n");
 
         /* applying again changes nothing */
@@ -114,7 +116,7 @@ static void test_grub_in_place(void **state)
         assert_int_equal(p->n_files, 0);
         apply_plan_free(p);
 
-        /* --remove takes back exactly those: the 2M pair the user had is not ours to restore */
+        /* --remove takes back exactly those and puts back the 2M pair they replaced (at the end) */
         p = plan(root, BOOTLOADER_GRUB, NULL, 0, true);
         execute(p);
         apply_plan_free(p);
@@ -122,7 +124,7 @@ static void test_grub_in_place(void **state)
                     "# keep me\n"
                     "GRUB_TIMEOUT=5\n"
                     "GRUB_CMDLINE_LINUX_DEFAULT='quiet \\\n"
-                    "  splash'   # trailing comment\n"
+                    "  splash hugepagesz=2M hugepages=64'   # trailing comment\n"
                     "GRUB_CMDLINE_LINUX=\"console=ttyS0\"\n");
         assert_file(root, "var/lib/initbind/cmdline-added", NULL);
 }
