@@ -656,6 +656,8 @@ static int write_file(const struct rootdir *root, struct apply_file *f, const ch
                 r = atomic_file_backup_at(dfd, name, stamp, &backup);
                 if (r < 0)
                         return r;
+                free(f->backup_path); /* from an earlier run of the same plan */
+                f->backup_path = NULL;
                 if (asprintf(&f->backup_path, "%.*s%s", (int) (name - f->path), f->path, backup) < 0)
                         return -ENOMEM;
         }

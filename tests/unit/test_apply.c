@@ -276,7 +276,8 @@ static void test_execute_rolls_back_on_regeneration(void **state)
                    "menuentry 'Debian GNU/Linux' {\n\tlinux\t/vmlinuz-6.1.0-18-amd64 root=UUID=1 ro "
                    "default_hugepagesz=1G hugepagesz=1G hugepages=16 quiet intel_iommu=on iommu=pt\n}\n");
         assert_int_equal(apply_execute(p, true, NULL, &error), 0);
-        assert_non_null(strstr(read_tree(root, "etc/default/grub"), "intel_iommu=on"));
+        _cleanup_free_ char *applied = read_tree(root, "etc/default/grub");
+        assert_non_null(strstr(applied, "intel_iommu=on"));
         apply_plan_free(p);
 }
 
