@@ -551,7 +551,7 @@ static size_t assignment_name_len(const char *s)
         return s[n] == '=' ? n : 0;
 }
 
-static bool word_is(const struct parser *p, const struct word *w, const struct valbuf *b, const char *s)
+static bool word_is(const struct word *w, const struct valbuf *b, const char *s)
 {
         return w->literal_unquoted && b->s && streq(b->s, s);
 }
@@ -622,7 +622,7 @@ static int poison(struct parser *p, size_t offset, const char *what)
 }
 
 /* The words of a command after its first word, up to the end of the command. */
-static int command_args(struct parser *p, const char *command, size_t command_start)
+static int command_args(struct parser *p, const char *command)
 {
         bool export_like = streq(command, "export") || streq(command, "readonly");
         bool unset = streq(command, "unset");
@@ -678,7 +678,6 @@ static int command_args(struct parser *p, const char *command, size_t command_st
                 if (r < 0)
                         return r;
         }
-        (void) command_start;
 }
 
 static int parse_command(struct parser *p)
@@ -729,22 +728,22 @@ static int parse_command(struct parser *p)
                         goto out;
                 }
         }
-        if (n == 0 && (word_is(p, &w, &b, "if") || word_is(p, &w, &b, "while") || word_is(p, &w, &b, "until") ||
-                       word_is(p, &w, &b, "{"))) {
+        if (n == 0 && (word_is(&w, &b, "if") || word_is(&w, &b, "while") || word_is(&w, &b, "until") ||
+                       word_is(&w, &b, "{"))) {
                 p->depth++;
-        } else if (n == 0 && (word_is(p, &w, &b, "fi") || word_is(p, &w, &b, "done") || word_is(p, &w, &b, "}"))) {
+        } else if (n == 0 && (word_is(&w, &b, "fi") || word_is(&w, &b, "done") || word_is(&w, &b, "}"))) {
                 if (p->depth > 0)
                         p->depth--;
-        } else if (n == 0 && word_is(p, &w, &b, "esac")) {
+        } else if (n == 0 && word_is(&w, &b, "esac")) {
                 if (p->depth > 0)
                         p->depth--;
                 if (p->case_depth > 0)
                         p->case_depth--;
-        } else if (n == 0 && (word_is(p, &w, &b, "then") || word_is(p, &w, &b, "else") ||
-                              word_is(p, &w, &b, "elif") || word_is(p, &w, &b, "do") || word_is(p, &w, &b, "!"))) {
+        } else if (n == 0 && (word_is(&w, &b, "then") || word_is(&w, &b, "else") ||
+                              word_is(&w, &b, "elif") || word_is(&w, &b, "do") || word_is(&w, &b, "!"))) {
                 /* the rest of the line is a command of its own */
-        } else if (n == 0 && (word_is(p, &w, &b, "case") || word_is(p, &w, &b, "for"))) {
-                bool is_for = word_is(p, &w, &b, "for");
+        } else if (n == 0 && (word_is(&w, &b, "case") || word_is(&w, &b, "for"))) {
+                bool is_for = word_is(&w, &b, "for");
                 p->depth++;
                 if (!is_for)
                         p->case_depth++;
@@ -756,13 +755,13 @@ static int parse_command(struct parser *p)
                         r = var_mark_unknown(p, p->t + p->i, len, p->i, "is a for loop variable");
                 }
                 if (r >= 0)
-                        r = command_args(p, "", start);
-        } else if (word_is(p, &w, &b, ".") || word_is(p, &w, &b, "source") || word_is(p, &w, &b, "eval")) {
-                r = poison(p, start, word_is(p, &w, &b, "eval") ? "eval" : "a sourced file");
+                        r = command_args(p, "");
+        } else if (word_is(&w, &b, ".") || word_is(&w, &b, "source") || word_is(&w, &b, "eval")) {
+                r = poison(p, start, word_is(&w, &b, "eval") ? "eval" : "a sourced file");
                 if (r >= 0)
-                        r = command_args(p, "", start);
+                        r = command_args(p, "");
         } else {
-                r = command_args(p, w.literal_unquoted ? word : "", start);
+                r = command_args(p, w.literal_unquoted ? word : "");
         }
         valbuf_done(&b);
 out:

@@ -359,15 +359,13 @@ static int plan_grubby(const struct apply_ctx *c, struct apply_plan *p)
         return r;
 }
 
-static int plan_regenerate(const struct grub_files *g, const struct sh_env *env, const struct apply_ctx *c,
-                           struct apply_plan *p)
+static int plan_regenerate(const struct sh_env *env, const struct apply_ctx *c, struct apply_plan *p)
 {
         const struct rootdir *root = c->root;
         const char *bls = NULL, *def = NULL;
         _cleanup_free_ char *script = NULL, *note = NULL;
         int r;
 
-        (void) g;
         if (sh_env_get(env, "GRUB_DEFAULT", &def, NULL, NULL, NULL) >= 0 && *def && !streq(def, "0")) {
                 r = plan_warn(p, "GRUB_DEFAULT=%s: the read-back checks the first menu entry, which may not be the default",
                               def);
@@ -519,7 +517,7 @@ int grub_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error)
         r = plan_record(p, c, p->old_cmdline, p->new_cmdline);
         if (r < 0)
                 goto out;
-        r = plan_regenerate(&g, after, c, p);
+        r = plan_regenerate(after, c, p);
 out:
         text_edits_done(&edits);
         grub_files_done(&g);

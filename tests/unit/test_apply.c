@@ -417,11 +417,9 @@ static void test_value_edit_quoting(void **state)
         const char *labels[] = { "f" }, *texts[] = { text };
         struct value_sources src = { labels, texts, 1, NULL, NULL };
         struct value_append_point ap = { 0, 5, SH_QUOTE_DOUBLE, true, false };
-        struct sh_origin o[] = { { 0, 0, 0, SH_QUOTE_NONE } };
         struct text_edits e = {};
         char *error = NULL, *out = NULL;
 
-        (void) o;
         assert_int_equal(value_edit_plan("", NULL, "iommu=pt", &ap, VALUE_SYNTAX_SH, &src, &e, &error), 0);
         assert_int_equal(text_edits_apply(&e, 0, text, &out), 0);
         assert_string_equal(out, "A=\"$B\"\"iommu=pt\"");
