@@ -904,16 +904,6 @@ const struct sh_assignment *sh_env_last_assignment(const struct sh_env *env, con
         return NULL;
 }
 
-unsigned sh_env_n_files(const struct sh_env *env)
-{
-        return (unsigned) env->n_files;
-}
-
-const char *sh_env_file_label(const struct sh_env *env, unsigned file)
-{
-        return file < env->n_files ? env->labels[file] : "?";
-}
-
 int sh_quote_text(const char *text, enum sh_quote context, char **ret)
 {
         size_t n = strlen(text);

@@ -94,11 +94,7 @@ int sh_env_get(const struct sh_env *env, const char *name, const char **ret_valu
 #define SH_ANY_FILE ((unsigned) -1)
 const struct sh_assignment *sh_env_last_assignment(const struct sh_env *env, const char *name, unsigned file);
 
-/* How many files were run: the next one gets this number. */
-unsigned sh_env_n_files(const struct sh_env *env);
 
-/* The label of file number FILE. */
-const char *sh_env_file_label(const struct sh_env *env, unsigned file);
 
 /* TEXT quoted for a context: inside "...", inside '...', or unquoted (then wrapped in "..."). */
 int sh_quote_text(const char *text, enum sh_quote context, char **ret);

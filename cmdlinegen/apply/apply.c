@@ -30,7 +30,7 @@ const char *bootloader_to_string(enum bootloader b)
         return b == BOOTLOADER_GRUB ? "grub" : b == BOOTLOADER_SYSTEMD_BOOT ? "systemd-boot" : "auto";
 }
 
-int strv_push(char ***v, size_t *n, const char *s)
+int apply_strv_push(char ***v, size_t *n, const char *s)
 {
         char **g = realloc(*v, (*n + 2) * sizeof(*g));
 
@@ -44,7 +44,7 @@ int strv_push(char ***v, size_t *n, const char *s)
         return 0;
 }
 
-void strv_free(char **v, size_t n)
+void apply_strv_free(char **v, size_t n)
 {
         for (size_t i = 0; v && i < n; i++)
                 free(v[i]);
@@ -72,11 +72,11 @@ struct apply_plan *apply_plan_free(struct apply_plan *p)
                 free(p->files[i].backup_path);
         }
         free(p->files);
-        strv_free(p->warnings, p->n_warnings);
-        strv_free(p->added, p->n_added);
-        strv_free(p->regenerate_argv, strv_length(p->regenerate_argv));
-        strv_free(p->verify_params, p->n_verify_params);
-        strv_free(p->verify_absent, p->n_verify_absent);
+        apply_strv_free(p->warnings, p->n_warnings);
+        apply_strv_free(p->added, p->n_added);
+        apply_strv_free(p->regenerate_argv, strv_length(p->regenerate_argv));
+        apply_strv_free(p->verify_params, p->n_verify_params);
+        apply_strv_free(p->verify_absent, p->n_verify_absent);
         free(p->regenerate_note);
         free(p->verify_path);
         free(p->old_cmdline);
@@ -87,7 +87,7 @@ struct apply_plan *apply_plan_free(struct apply_plan *p)
         return NULL;
 }
 
-int plan_add_file(struct apply_plan *p, const char *path, const char *old, const char *new)
+int apply_plan_add_file(struct apply_plan *p, const char *path, const char *old, const char *new)
 {
         struct apply_file f = {};
         _cleanup_free_ char *a = NULL, *b = NULL;
@@ -116,7 +116,7 @@ int plan_add_file(struct apply_plan *p, const char *path, const char *old, const
         return 0;
 }
 
-int plan_warn(struct apply_plan *p, const char *format, ...)
+int apply_plan_warn(struct apply_plan *p, const char *format, ...)
 {
         _cleanup_free_ char *s = NULL;
         va_list ap;
@@ -127,10 +127,10 @@ int plan_warn(struct apply_plan *p, const char *format, ...)
         va_end(ap);
         if (n < 0)
                 return -ENOMEM;
-        return strv_push(&p->warnings, &p->n_warnings, s);
+        return apply_strv_push(&p->warnings, &p->n_warnings, s);
 }
 
-int plan_set_regenerate(struct apply_plan *p, const char *note, ...)
+int apply_plan_set_regenerate(struct apply_plan *p, const char *note, ...)
 {
         size_t n = 0;
         va_list ap;
@@ -142,12 +142,12 @@ int plan_set_regenerate(struct apply_plan *p, const char *note, ...)
                 return -ENOMEM;
         va_start(ap, note);
         for (const char *a = va_arg(ap, const char *); a && r >= 0; a = va_arg(ap, const char *))
-                r = strv_push(&p->regenerate_argv, &n, a);
+                r = apply_strv_push(&p->regenerate_argv, &n, a);
         va_end(ap);
         return r;
 }
 
-int read_root_file(const struct rootdir *root, const char *path, char **ret)
+int apply_read_file(const struct rootdir *root, const char *path, char **ret)
 {
         size_t size;
         int r = rootdir_read_file(root, path, ret, &size);
@@ -160,7 +160,7 @@ int read_root_file(const struct rootdir *root, const char *path, char **ret)
         return r;
 }
 
-bool root_has_program(const struct rootdir *root, const char *path)
+bool apply_has_program(const struct rootdir *root, const char *path)
 {
         _cleanup_close_ int fd = rootdir_open(root, path, O_PATH | O_CLOEXEC, 0);
         struct stat st;
@@ -193,7 +193,7 @@ static int parse_param(struct apply_ctx *c, const char *s, struct kcmdline_param
 
 static void ctx_done(struct apply_ctx *c)
 {
-        strv_free(c->param_storage, c->n_param_storage);
+        apply_strv_free(c->param_storage, c->n_param_storage);
         free(c->add);
         free(c->remove);
         free(c->remove_all);
@@ -205,7 +205,7 @@ static void ctx_done(struct apply_ctx *c)
 /* State file lines: "BOOTLOADER PARAM". Comments and blank lines are skipped. */
 static int load_state(struct apply_ctx *c, enum bootloader b, char **ret_error)
 {
-        int r = read_root_file(c->root, APPLY_STATE_FILE, &c->state_old);
+        int r = apply_read_file(c->root, APPLY_STATE_FILE, &c->state_old);
         unsigned line = 0;
 
         if (r == -ENOENT)
@@ -295,7 +295,7 @@ static int restore_replaced(const struct apply_ctx *c, struct kcmdline *k)
         return r == -EINVAL ? 0 : r < 0 ? r : 0;
 }
 
-int cmdline_change(const struct apply_ctx *c, const char *old, char **ret_new, char **ret_error)
+int apply_line_change(const struct apply_ctx *c, const char *old, char **ret_new, char **ret_error)
 {
         _cleanup_kcmdline_ struct kcmdline *k = NULL;
         size_t pos = 0;
@@ -328,7 +328,7 @@ int cmdline_change(const struct apply_ctx *c, const char *old, char **ret_new, c
         return kcmdline_format(k, ret_new);
 }
 
-bool kcmdline_uses(const struct kcmdline *k, const char *name, const char *value)
+bool apply_line_uses(const struct kcmdline *k, const char *name, const char *value)
 {
         const char *v = NULL;
 
@@ -360,14 +360,14 @@ static bool has_exact_token(const struct kcmdline *k, const char *name, const ch
         return found;
 }
 
-bool cmdline_satisfies(const struct apply_ctx *c, const char *line)
+bool apply_line_satisfies(const struct apply_ctx *c, const char *line)
 {
         _cleanup_kcmdline_ struct kcmdline *k = NULL;
 
         if (kcmdline_parse(line, KCMDLINE_PARSE_LENIENT, &k, NULL) < 0)
                 return false;
         for (size_t i = 0; i < c->n_add; i++)
-                if (!kcmdline_uses(k, c->add[i].name, c->add[i].value))
+                if (!apply_line_uses(k, c->add[i].name, c->add[i].value))
                         return false;
         for (size_t i = 0; i < c->n_remove; i++)
                 if (c->remove_all[i] ? kcmdline_contains(k, c->remove[i].name)
@@ -410,7 +410,7 @@ static bool already_listed(const struct kcmdline *k, size_t t)
         return false;
 }
 
-int plan_record(struct apply_plan *p, const struct apply_ctx *c, const char *old_line, const char *new_line)
+int apply_plan_record(struct apply_plan *p, const struct apply_ctx *c, const char *old_line, const char *new_line)
 {
         _cleanup_kcmdline_ struct kcmdline *ko = NULL, *kn = NULL;
         _cleanup_free_ char *state_new = NULL;
@@ -477,21 +477,21 @@ int plan_record(struct apply_plan *p, const struct apply_ctx *c, const char *old
         for (size_t i = 0; i < c->n_add; i++) {
                 _cleanup_free_ char *s = NULL;
                 bool recorded = false;
-                if (param_string(&c->add[i], &s) < 0 || strv_push(&p->verify_params, &p->n_verify_params, s) < 0)
+                if (param_string(&c->add[i], &s) < 0 || apply_strv_push(&p->verify_params, &p->n_verify_params, s) < 0)
                         goto oom;
                 for (size_t j = 0; j < c->n_ours; j++)
                         recorded = recorded || (kcmdline_name_equal(c->ours[j].name, c->add[i].name) &&
                                                 streq_ptr(c->ours[j].value, c->add[i].value));
                 if (has_exact_token(ko, c->add[i].name, c->add[i].value) || recorded)
                         continue;
-                if (strv_push(&p->added, &p->n_added, s) < 0)
+                if (apply_strv_push(&p->added, &p->n_added, s) < 0)
                         goto oom;
                 entries++;
                 fprintf(f, "%s %s\n", bootloader_to_string(p->bootloader), s);
         }
         for (size_t i = 0; c->req->remove_ours && i < c->n_ours; i++) {
                 _cleanup_free_ char *s = NULL;
-                if (param_string(&c->ours[i], &s) < 0 || strv_push(&p->verify_absent, &p->n_verify_absent, s) < 0)
+                if (param_string(&c->ours[i], &s) < 0 || apply_strv_push(&p->verify_absent, &p->n_verify_absent, s) < 0)
                         goto oom;
         }
         if (fclose(f) != 0)
@@ -502,7 +502,7 @@ int plan_record(struct apply_plan *p, const struct apply_ctx *c, const char *old
         bool empty = entries == 0;
         if (empty && !c->state_old)
                 return 0;
-        return plan_add_file(p, APPLY_STATE_FILE, c->state_old, empty ? NULL : state_new);
+        return apply_plan_add_file(p, APPLY_STATE_FILE, c->state_old, empty ? NULL : state_new);
 oom:
         if (f)
                 fclose(f);
@@ -541,7 +541,7 @@ int apply_plan(const struct apply_request *req, struct apply_plan **ret, char **
 
         r = ctx_init(&c, req, root, p->bootloader, ret_error);
         if (r >= 0)
-                r = p->bootloader == BOOTLOADER_GRUB ? grub_plan(&c, p, ret_error) : sdboot_plan(&c, p, ret_error);
+                r = p->bootloader == BOOTLOADER_GRUB ? apply_grub_plan(&c, p, ret_error) : apply_sdboot_plan(&c, p, ret_error);
         ctx_done(&c);
         if (r < 0) {
                 if (!*ret_error && r == -ENOMEM)
@@ -631,7 +631,7 @@ static int restore_file(const struct rootdir *root, const struct apply_file *f)
 static bool file_is(const struct rootdir *root, const char *path, const char *contents)
 {
         _cleanup_free_ char *current = NULL;
-        int r = read_root_file(root, path, &current);
+        int r = apply_read_file(root, path, &current);
 
         return r == -ENOENT ? contents == NULL : r >= 0 && streq_ptr(current, contents);
 }
@@ -747,7 +747,7 @@ int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_e
                 return -ECHILD;
         }
         if (p->bootloader == BOOTLOADER_GRUB) {
-                r = grub_verify(p, root, ret_error);
+                r = apply_grub_verify(p, root, ret_error);
                 if (r < 0) {
                         rollback(root, p, p->n_files, log);
                         /* put the menu back as it was, from the restored files */

@@ -80,7 +80,7 @@ static bool reads_dropins(const struct rootdir *root)
 
         for (size_t i = 0; i < ELEMENTSOF(scripts); i++) {
                 _cleanup_free_ char *s = NULL;
-                if (read_root_file(root, scripts[i], &s) >= 0)
+                if (apply_read_file(root, scripts[i], &s) >= 0)
                         return strstr(s, "default/grub.d") != NULL;
         }
         /* no grub-mkconfig to ask (an image being prepared): the directory says it */
@@ -100,7 +100,7 @@ static int load_files(const struct rootdir *root, struct grub_files *g, char **r
         char *text = NULL;
         int r;
 
-        r = read_root_file(root, "/etc/default/grub", &text);
+        r = apply_read_file(root, "/etc/default/grub", &text);
         if (r == -ENOENT)
                 return asprintf(ret_error, "/etc/default/grub does not exist: GRUB is not configured on this system") < 0
                         ? -ENOMEM : r;
@@ -129,7 +129,7 @@ static int load_files(const struct rootdir *root, struct grub_files *g, char **r
                         if (len < 4 || !streq(de->d_name + len - 4, ".cfg") || de->d_name[0] == '.')
                                 continue;
                         have_ours = have_ours || streq(de->d_name, dropin_name);
-                        r = strv_push(&names, &n, de->d_name);
+                        r = apply_strv_push(&names, &n, de->d_name);
                         if (r < 0)
                                 break;
                 }
@@ -137,9 +137,9 @@ static int load_files(const struct rootdir *root, struct grub_files *g, char **r
         } else if (dfd != -ENOENT)
                 return asprintf(ret_error, DROPIN_DIR ": %s", strerror(-dfd)) < 0 ? -ENOMEM : dfd;
         if (r >= 0 && !have_ours)
-                r = strv_push(&names, &n, dropin_name);
+                r = apply_strv_push(&names, &n, dropin_name);
         if (r < 0) {
-                strv_free(names, n);
+                apply_strv_free(names, n);
                 return r;
         }
         qsort(names, n, sizeof(*names), cmp_names);
@@ -152,7 +152,7 @@ static int load_files(const struct rootdir *root, struct grub_files *g, char **r
                 }
                 if (streq(names[i], dropin_name))
                         g->target = g->n;
-                r = read_root_file(root, path, &text);
+                r = apply_read_file(root, path, &text);
                 if (r == -ENOENT && streq(names[i], dropin_name))
                         r = 0;
                 else if (r < 0) {
@@ -162,7 +162,7 @@ static int load_files(const struct rootdir *root, struct grub_files *g, char **r
                 }
                 r = files_add(g, path, text);
         }
-        strv_free(names, n);
+        apply_strv_free(names, n);
         return r;
 }
 
@@ -307,7 +307,7 @@ static int warn_later(const struct grub_files *g, const struct sh_env *env, stru
                 if (!a)
                         continue;
                 sh_position(g->v[i].text, a->name_start, &line, &column);
-                int r = plan_warn(p, "%s:%u:%u sets " VAR_DEFAULT " after %s, which it may override", g->v[i].path,
+                int r = apply_plan_warn(p, "%s:%u:%u sets " VAR_DEFAULT " after %s, which it may override", g->v[i].path,
                                   line, column, g->v[g->target].path);
                 if (r < 0)
                         return r;
@@ -355,7 +355,7 @@ static int plan_grubby(const struct apply_ctx *c, struct apply_plan *p)
                 return -ENOMEM;
         const char *argv[] = { "grubby", "--update-kernel=ALL", a1 ? a1 : a2, a1 ? a2 : NULL, NULL };
         for (size_t i = 0; argv[i] && r >= 0; i++)
-                r = strv_push(&p->regenerate_argv, &n, argv[i]);
+                r = apply_strv_push(&p->regenerate_argv, &n, argv[i]);
         return r;
 }
 
@@ -367,37 +367,37 @@ static int plan_regenerate(const struct sh_env *env, const struct apply_ctx *c, 
         int r;
 
         if (sh_env_get(env, "GRUB_DEFAULT", &def, NULL, NULL, NULL) >= 0 && *def && !streq(def, "0")) {
-                r = plan_warn(p, "GRUB_DEFAULT=%s: the read-back checks the first menu entry, which may not be the default",
+                r = apply_plan_warn(p, "GRUB_DEFAULT=%s: the read-back checks the first menu entry, which may not be the default",
                               def);
                 if (r < 0)
                         return r;
         }
-        if (root_has_program(root, "/usr/sbin/update-grub") || root_has_program(root, "/sbin/update-grub")) {
+        if (apply_has_program(root, "/usr/sbin/update-grub") || apply_has_program(root, "/sbin/update-grub")) {
                 p->verify_path = strdup("/boot/grub/grub.cfg");
-                r = plan_set_regenerate(p, NULL, "update-grub", NULL);
-        } else if (root_has_program(root, "/usr/sbin/grub2-mkconfig") || root_has_program(root, "/sbin/grub2-mkconfig")) {
+                r = apply_plan_set_regenerate(p, NULL, "update-grub", NULL);
+        } else if (apply_has_program(root, "/usr/sbin/grub2-mkconfig") || apply_has_program(root, "/sbin/grub2-mkconfig")) {
                 /* Fedora/RHEL: with BLS the options live in /boot/loader/entries (rhboot/grub2 PR 126) */
                 if (sh_env_get(env, "GRUB_ENABLE_BLSCFG", &bls, NULL, NULL, NULL) >= 0 && streq(bls, "true")) {
                         /* the entries carry the options: read back every one of them */
                         p->verify_path = strdup(BLS_ENTRIES);
-                        (void) read_root_file(root, "/usr/sbin/grub2-mkconfig", &script);
+                        (void) apply_read_file(root, "/usr/sbin/grub2-mkconfig", &script);
                         if (script && strstr(script, "--update-bls-cmdline"))
-                                r = plan_set_regenerate(p, NULL, "grub2-mkconfig", "-o", "/boot/grub2/grub.cfg",
+                                r = apply_plan_set_regenerate(p, NULL, "grub2-mkconfig", "-o", "/boot/grub2/grub.cfg",
                                                         "--update-bls-cmdline", NULL);
-                        else if (root_has_program(root, "/usr/sbin/grubby") || root_has_program(root, "/sbin/grubby"))
+                        else if (apply_has_program(root, "/usr/sbin/grubby") || apply_has_program(root, "/sbin/grubby"))
                                 r = plan_grubby(c, p);
                         else
-                                r = plan_set_regenerate(p, "no grub2-mkconfig --update-bls-cmdline and no grubby: "
+                                r = apply_plan_set_regenerate(p, "no grub2-mkconfig --update-bls-cmdline and no grubby: "
                                                         "change the options of " BLS_ENTRIES " yourself", NULL);
                 } else {
                         p->verify_path = strdup("/boot/grub2/grub.cfg");
-                        r = plan_set_regenerate(p, NULL, "grub2-mkconfig", "-o", "/boot/grub2/grub.cfg", NULL);
+                        r = apply_plan_set_regenerate(p, NULL, "grub2-mkconfig", "-o", "/boot/grub2/grub.cfg", NULL);
                 }
-        } else if (root_has_program(root, "/usr/sbin/grub-mkconfig") || root_has_program(root, "/usr/bin/grub-mkconfig")) {
+        } else if (apply_has_program(root, "/usr/sbin/grub-mkconfig") || apply_has_program(root, "/usr/bin/grub-mkconfig")) {
                 p->verify_path = strdup("/boot/grub/grub.cfg");
-                r = plan_set_regenerate(p, NULL, "grub-mkconfig", "-o", "/boot/grub/grub.cfg", NULL);
+                r = apply_plan_set_regenerate(p, NULL, "grub-mkconfig", "-o", "/boot/grub/grub.cfg", NULL);
         } else
-                r = plan_set_regenerate(p, "no update-grub or grub-mkconfig found: regenerate grub.cfg yourself", NULL);
+                r = apply_plan_set_regenerate(p, "no update-grub or grub-mkconfig found: regenerate grub.cfg yourself", NULL);
         if (r < 0)
                 return r;
 
@@ -424,7 +424,7 @@ static int plan_regenerate(const struct sh_env *env, const struct apply_ctx *c, 
         return 0;
 }
 
-int grub_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error)
+int apply_grub_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error)
 {
         struct grub_files g = {};
         _cleanup_sh_env_ struct sh_env *env = NULL, *after = NULL;
@@ -446,7 +446,7 @@ int grub_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error)
         r = combined_line(env, &old_line, &origins, ret_error);
         if (r < 0)
                 goto out;
-        r = cmdline_change(c, old_line, &new_line, ret_error);
+        r = apply_line_change(c, old_line, &new_line, ret_error);
         if (r < 0)
                 goto out;
 
@@ -491,7 +491,7 @@ int grub_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error)
         r = warn_later(&g, after, p);
         if (r < 0)
                 goto out;
-        if (!cmdline_satisfies(c, final_line)) {
+        if (!apply_line_satisfies(c, final_line)) {
                 r = asprintf(ret_error, "after the edit grub-mkconfig would still give the kernel '%s' (a later file "
                              "overrides " VAR_DEFAULT "?); nothing written", final_line) < 0 ? -ENOMEM : -EEXIST;
                 goto out;
@@ -508,13 +508,13 @@ int grub_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error)
                 /* our drop-in, once it adds nothing, goes away */
                 if (g.dropins && i == g.target && !file_contributes(after, (unsigned) i))
                         new_text = NULL;
-                r = plan_add_file(p, g.v[i].path, g.v[i].old, new_text);
+                r = apply_plan_add_file(p, g.v[i].path, g.v[i].old, new_text);
                 if (r < 0)
                         goto out;
         }
         if (p->n_files == 0)
                 goto out; /* already in place: nothing to record, nothing to run */
-        r = plan_record(p, c, p->old_cmdline, p->new_cmdline);
+        r = apply_plan_record(p, c, p->old_cmdline, p->new_cmdline);
         if (r < 0)
                 goto out;
         r = plan_regenerate(after, c, p);
@@ -567,7 +567,7 @@ static int check_line(const struct apply_plan *p, const char *where, const char 
                 char *eq = strchr(name, '=');
                 if (eq)
                         *eq = '\0';
-                if (kcmdline_uses(k, name, eq ? eq + 1 : NULL) != want)
+                if (apply_line_uses(k, name, eq ? eq + 1 : NULL) != want)
                         return asprintf(ret_error, "%s %s %s%s%s after regenerating: '%s'; every file is restored", where,
                                         want ? "lacks" : "still has", name, eq ? "=" : "", eq ? eq + 1 : "", line) < 0
                                 ? -ENOMEM : -EBADMSG;
@@ -614,7 +614,7 @@ static int verify_bls(const struct apply_plan *p, const struct rootdir *root, ch
         return r;
 }
 
-int grub_verify(const struct apply_plan *p, const struct rootdir *root, char **ret_error)
+int apply_grub_verify(const struct apply_plan *p, const struct rootdir *root, char **ret_error)
 {
         _cleanup_free_ char *cfg = NULL, *line = NULL, *where = NULL;
         int r;
@@ -623,7 +623,7 @@ int grub_verify(const struct apply_plan *p, const struct rootdir *root, char **r
                 return 0;
         if (streq(p->verify_path, BLS_ENTRIES))
                 return verify_bls(p, root, ret_error);
-        r = read_root_file(root, p->verify_path, &cfg);
+        r = apply_read_file(root, p->verify_path, &cfg);
         if (r >= 0)
                 r = first_entry_cmdline(cfg, &line);
         if (r < 0)

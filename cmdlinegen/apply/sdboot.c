@@ -102,7 +102,7 @@ static int load_entries(const struct rootdir *root, const char *dir, struct entr
                         r = -ENOMEM;
                         break;
                 }
-                r = read_root_file(root, e.path, &e.text);
+                r = apply_read_file(root, e.path, &e.text);
                 struct entry *g = r >= 0 ? realloc(ret->v, (ret->n + 1) * sizeof(*g)) : NULL;
                 if (r >= 0 && !g)
                         r = -ENOMEM;
@@ -139,7 +139,7 @@ static int installed_kernels(const struct rootdir *root, char ***ret, size_t *re
                                 continue;
                         for (size_t k = 0; k < *ret_n; k++)
                                 dup = dup || streq((*ret)[k], de->d_name);
-                        if (!dup && strv_push(ret, ret_n, de->d_name) < 0) {
+                        if (!dup && apply_strv_push(ret, ret_n, de->d_name) < 0) {
                                 closedir(d);
                                 return -ENOMEM;
                         }
@@ -219,7 +219,7 @@ static int edit_value(const struct apply_ctx *c, const char *label, const char *
         struct value_append_point ap = { .file = 0, .offset = append_at };
         int r;
 
-        r = cmdline_change(c, line, &new_line, ret_error);
+        r = apply_line_change(c, line, &new_line, ret_error);
         if (r >= 0)
                 r = value_edit_plan(line, origins, new_line, &ap, VALUE_SYNTAX_RAW, &src, &edits, ret_error);
         if (r >= 0)
@@ -328,7 +328,7 @@ static const struct entry *default_entry(const struct rootdir *root, const char 
 
         if (!sorted)
                 return NULL;
-        if (asprintf(&path, "%s/loader/loader.conf", esp) >= 0 && read_root_file(root, path, &conf) >= 0) {
+        if (asprintf(&path, "%s/loader/loader.conf", esp) >= 0 && apply_read_file(root, path, &conf) >= 0) {
                 for (const char *l = conf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
                         size_t vl;
                         const char *v = entry_value(l, "default", &vl);
@@ -370,7 +370,7 @@ static int warn_ukis(const struct rootdir *root, const char *dir, struct apply_p
         for (struct dirent *de; r >= 0 && (de = readdir(d));) {
                 size_t len = strlen(de->d_name);
                 if (len > 4 && streq(de->d_name + len - 4, ".efi"))
-                        r = plan_warn(p, "%s/%s is a unified kernel image: its command line is built into it and "
+                        r = apply_plan_warn(p, "%s/%s is a unified kernel image: its command line is built into it and "
                                       "the changes here do not reach it; rebuild it after this change "
                                       "(\"kernel-install add VERSION KERNEL\" reads " KERNEL_CMDLINE ", or ukify --cmdline)",
                                       path, de->d_name);
@@ -379,7 +379,7 @@ static int warn_ukis(const struct rootdir *root, const char *dir, struct apply_p
         return r;
 }
 
-int sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error)
+int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error)
 {
         struct boot_partitions bp = {};
         struct entries e = {};
@@ -404,7 +404,7 @@ int sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_erro
                 goto out;
 
         /* /etc/kernel/cmdline first: it is the line the plan reports and records */
-        r = read_root_file(c->root, KERNEL_CMDLINE, &cmdline_old);
+        r = apply_read_file(c->root, KERNEL_CMDLINE, &cmdline_old);
         if (r == -ENOENT) {
                 const struct entry *def = default_entry(c->root, bp.esp, &e, versions, n_versions);
                 struct options opt = {};
@@ -419,21 +419,21 @@ int sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_erro
                         goto out;
                 free(opt.o);
                 old_line = opt.line;
-                r = cmdline_change(c, old_line, &new_line, ret_error);
+                r = apply_line_change(c, old_line, &new_line, ret_error);
                 if (r < 0)
                         goto out;
                 if (asprintf(&cmdline_new, "%s\n", new_line) < 0) {
                         r = -ENOMEM;
                         goto out;
                 }
-                r = plan_warn(p, KERNEL_CMDLINE " is created from the options of %s", def->path);
+                r = apply_plan_warn(p, KERNEL_CMDLINE " is created from the options of %s", def->path);
         } else if (r >= 0)
                 r = edit_cmdline_file(c, cmdline_old, &cmdline_new, &old_line, &new_line, ret_error);
         else
                 r = asprintf(ret_error, KERNEL_CMDLINE ": %s", strerror(-r)) < 0 ? -ENOMEM : r;
         if (r < 0)
                 goto out;
-        r = plan_add_file(p, KERNEL_CMDLINE, cmdline_old, cmdline_new);
+        r = apply_plan_add_file(p, KERNEL_CMDLINE, cmdline_old, cmdline_new);
         if (r < 0)
                 goto out;
 
@@ -442,11 +442,11 @@ int sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_erro
                 if (e.v[i].uki || !entry_kernel(&e.v[i], versions, n_versions))
                         continue;
                 r = edit_entry(c, e.v[i].path, e.v[i].text, &text, &line, ret_error);
-                if (r >= 0 && !cmdline_satisfies(c, line))
+                if (r >= 0 && !apply_line_satisfies(c, line))
                         r = asprintf(ret_error, "%s: after the edit its options would be '%s'", e.v[i].path, line) < 0
                                 ? -ENOMEM : -EINVAL;
                 if (r >= 0)
-                        r = plan_add_file(p, e.v[i].path, e.v[i].text, text);
+                        r = apply_plan_add_file(p, e.v[i].path, e.v[i].text, text);
                 if (r < 0)
                         goto out;
         }
@@ -454,12 +454,12 @@ int sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_erro
         p->old_cmdline = TAKE_PTR(old_line);
         p->new_cmdline = TAKE_PTR(new_line);
         if (p->n_files > 0)
-                r = plan_record(p, c, p->old_cmdline, p->new_cmdline);
+                r = apply_plan_record(p, c, p->old_cmdline, p->new_cmdline);
         if (r >= 0)
-                r = plan_set_regenerate(p, "systemd-boot reads the loader entries as they are: nothing to regenerate; "
+                r = apply_plan_set_regenerate(p, "systemd-boot reads the loader entries as they are: nothing to regenerate; "
                                         "kernels installed later get " KERNEL_CMDLINE " from kernel-install", NULL);
 out:
-        strv_free(versions, n_versions);
+        apply_strv_free(versions, n_versions);
         entries_done(&e);
         boot_partitions_done(&bp);
         return r;
