@@ -105,6 +105,9 @@ void generation_done(struct generation *g)
         claim_plan_free(g->plan);
         kcmdline_free(g->proposed_line);
         findings_done(&g->line_findings);
+        free(g->next_boot_old);
+        free(g->next_boot_new);
+        free(g->next_boot_error);
         *g = (struct generation) {};
 }
 

@@ -17,6 +17,10 @@ struct generation {
         struct kcmdline *proposed_line; /* the running line with the proposal merged in */
         struct findings line_findings;   /* validation of proposed_line */
         struct readiness readiness;
+        /* What the boot loader's configuration gives the next boot, now and with the proposal
+         * (cmdlinegen/apply); NULL when no configuration was found, with error when it could not
+         * be read. Filled in by the caller. */
+        char *next_boot_old, *next_boot_new, *next_boot_error;
 };
 
 /* 0, or -errno after logging why (out of memory, a running line that cannot be edited). */

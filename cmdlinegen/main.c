@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "apply_command.h"
 #include "generate.h"
 #include "intent_flags.h"
 #include "log.h"
@@ -19,9 +20,10 @@ enum { EXIT_CLEAN = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
 static void help(void)
 {
         printf("Usage: cmdlinegen [OPTIONS] [verify]\n"
+               "       cmdlinegen [OPTIONS] --apply grub|systemd-boot [--dry-run] [--remove] [--rebuild-initramfs]\n"
                "\n"
                "Propose kernel parameters for giving PCI devices to virtual machines, each checked\n"
-               "against this machine and explained. Nothing is written.\n"
+               "against this machine and explained. Nothing is written without --apply.\n"
                "\n"
                "Commands:\n"
                "  (none)                 detect, propose, validate and report\n"
@@ -37,6 +39,11 @@ static void help(void)
                "                         repeat for guests that run together (replaces the file's)\n"
                "      --hugepage-size auto|2M|1G\n"
                "      --acs-override never|if-needed\n"
+               "      --apply LOADER     write the proposal into grub's or systemd-boot's configuration\n"
+               "                         (atomically, with a backup of each file), then regenerate\n"
+               "      --dry-run          with --apply: show the diff of every file, write nothing\n"
+               "      --remove           with --apply: take back exactly what earlier applies added\n"
+               "      --rebuild-initramfs  with --apply: then rebuild the initramfs with initbind's hook\n"
                "      --json             machine-readable output\n"
                "  -v, --verbose          log more\n"
                "  -q, --quiet            log only errors\n"
@@ -57,6 +64,10 @@ enum {
         ARG_GUEST_MEMORY,
         ARG_HUGEPAGE_SIZE,
         ARG_ACS_OVERRIDE,
+        ARG_APPLY,
+        ARG_DRY_RUN,
+        ARG_REMOVE,
+        ARG_REBUILD_INITRAMFS,
         ARG_JSON,
         ARG_VERSION,
 };
@@ -76,7 +87,8 @@ static const struct {
 
 struct arguments {
         const char *root, *config, *kernel;
-        bool json, verify;
+        bool json, verify, apply;
+        struct apply_options apply_options;
         struct intent_flags *flags;
 };
 
@@ -91,6 +103,10 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
                 { "guest-memory", required_argument, NULL, ARG_GUEST_MEMORY },
                 { "hugepage-size", required_argument, NULL, ARG_HUGEPAGE_SIZE },
                 { "acs-override", required_argument, NULL, ARG_ACS_OVERRIDE },
+                { "apply", required_argument, NULL, ARG_APPLY },
+                { "dry-run", no_argument, NULL, ARG_DRY_RUN },
+                { "remove", no_argument, NULL, ARG_REMOVE },
+                { "rebuild-initramfs", no_argument, NULL, ARG_REBUILD_INITRAMFS },
                 { "json", no_argument, NULL, ARG_JSON },
                 { "verbose", no_argument, NULL, 'v' },
                 { "quiet", no_argument, NULL, 'q' },
@@ -112,6 +128,16 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
                 case ARG_ROOT: a->root = optarg; break;
                 case ARG_CONFIG: a->config = optarg; break;
                 case ARG_KERNEL: a->kernel = optarg; break;
+                case ARG_APPLY:
+                        if (bootloader_from_string(optarg, &a->apply_options.bootloader) < 0) {
+                                log_error("--apply '%s': expected grub or systemd-boot", optarg);
+                                return -EINVAL;
+                        }
+                        a->apply = true;
+                        break;
+                case ARG_DRY_RUN: a->apply_options.dry_run = true; break;
+                case ARG_REMOVE: a->apply_options.remove = true; break;
+                case ARG_REBUILD_INITRAMFS: a->apply_options.rebuild_initramfs = true; break;
                 case ARG_JSON: a->json = true; break;
                 case 'v': level = LOG_LEVEL_DEBUG; break;
                 case 'q': level = LOG_LEVEL_ERR; break;
@@ -133,6 +159,17 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
                 log_error("unexpected argument '%s'", argv[optind]);
                 return -EINVAL;
         }
+        const struct apply_options *o = &a->apply_options;
+        if (!a->apply && (o->dry_run || o->remove || o->rebuild_initramfs)) {
+                log_error("%s works with --apply grub|systemd-boot only",
+                          o->dry_run ? "--dry-run" : o->remove ? "--remove" : "--rebuild-initramfs");
+                return -EINVAL;
+        }
+        if (a->apply && (a->verify || a->json)) {
+                log_error("--apply cannot be combined with %s", a->verify ? "verify" : "--json");
+                return -EINVAL;
+        }
+        a->apply_options.root_path = a->root;
         return 0;
 }
 
@@ -201,7 +238,14 @@ int main(int argc, char **argv)
         }
         if (a.verify)
                 status = verify_run(stdout, &g, a.json);
+        else if (a.apply)
+                status = apply_command(&g, &a.apply_options);
         else {
+                if (m.boot.bootloader != LOADER_UNKNOWN) {
+                        r = apply_preview(&g, a.root, &g.next_boot_old, &g.next_boot_new, &g.next_boot_error);
+                        if (r < 0 && !g.next_boot_error)
+                                g.next_boot_error = strdup(strerror(-r));
+                }
                 if (a.json)
                         report_json(stdout, &g);
                 else

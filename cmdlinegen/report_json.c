@@ -92,6 +92,9 @@ void report_json(FILE *out, const struct generation *g)
         (void) kcmdline_format(g->proposed_line, &proposed);
         json_kv_string(&w, "running_cmdline", g->ctx.machine->cmdline_text);
         json_kv_string(&w, "proposed_cmdline", proposed);
+        json_kv_string(&w, "next_boot_cmdline", g->next_boot_old);
+        json_kv_string(&w, "next_boot_proposed_cmdline", g->next_boot_new);
+        json_kv_string(&w, "next_boot_error", g->next_boot_error);
         json_kv_bool(&w, "problems", generation_has_problems(g));
         json_object_end(&w);
         json_finish(&w);

@@ -65,6 +65,29 @@ static void print_difference(FILE *out, const struct kcmdline *a, const struct k
         free(used);
 }
 
+/* The boot loader's side: what the next boot gets now, and with the proposal applied. */
+static void print_next_boot(FILE *out, const struct generation *g)
+{
+        const struct machine *m = g->ctx.machine;
+        if (m->boot.bootloader == LOADER_UNKNOWN)
+                return;
+        fprintf(out, "\nAgainst what %s gives the next boot:\n", loader_kind_to_string(m->boot.bootloader));
+        if (g->next_boot_error) {
+                fprintf(out, "  cannot tell: %s\n", g->next_boot_error);
+                return;
+        }
+        _cleanup_kcmdline_ struct kcmdline *before = NULL, *after = NULL;
+        if (kcmdline_parse(g->next_boot_old, KCMDLINE_PARSE_LENIENT, &before, NULL) < 0 ||
+            kcmdline_parse(g->next_boot_new, KCMDLINE_PARSE_LENIENT, &after, NULL) < 0)
+                return;
+        if (streq_ptr(g->next_boot_old, g->next_boot_new))
+                fprintf(out, "  no change\n");
+        else {
+                print_difference(out, before, after, '-');
+                print_difference(out, after, before, '+');
+        }
+}
+
 void report_text(FILE *out, const struct generation *g)
 {
         const struct machine *m = g->ctx.machine;
@@ -108,6 +131,7 @@ void report_text(FILE *out, const struct generation *g)
         }
         fprintf(out, "\nProposed command line (%zu of %d bytes):\n  %s\n", kcmdline_length(g->proposed_line), KCMDLINE_MAX_LEN,
                 proposed ? proposed : "");
+        print_next_boot(out, g);
 
         size_t problems = findings_count(&p->findings, FINDING_PROBLEM) + findings_count(&g->line_findings, FINDING_PROBLEM) +
                           readiness_count(&g->readiness, CHECK_FAIL);

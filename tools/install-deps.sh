@@ -1,5 +1,7 @@
 #!/bin/sh
 # Install what building and testing initbind needs on Debian 12, by package name.
+# grub-common (grub-mkconfig) and systemd (kernel-install) are for the tests of cmdlinegen --apply;
+# installing them changes no boot loader.
 # Arch:   pacman -S --needed base-devel cmake pkgconf kmod util-linux-libs pciutils cmocka zlib hwdata clang compiler-rt
 # Fedora: dnf install gcc make cmake pkgconf-pkg-config kmod-devel libblkid-devel pciutils-devel \
 #             libcmocka-devel zlib-devel hwdata clang compiler-rt
@@ -9,7 +11,7 @@ set -eu
 # the fuzz targets that tools/run-fuzz.sh runs. musl-tools: the INITBIND_MUSL build of initbind-static (docs/building-static.md);
 # strace, zstd: bench/run.sh (docs/performance.md).
 packages="build-essential cmake pkg-config libkmod-dev libblkid-dev libpci-dev libcmocka-dev zlib1g-dev
-pci.ids kmod clang libclang-rt-14-dev zsh musl-tools linux-libc-dev strace zstd"
+pci.ids kmod grub-common systemd clang libclang-rt-14-dev zsh musl-tools linux-libc-dev strace zstd"
 # Building the packages (tools/package-tests.sh): debhelper and lintian for the .deb, Debian's rpm
 # for rpmbuild, and what the static libkmod build inside each package needs.
 packages="$packages debhelper dpkg-dev lintian rpm autoconf automake libtool liblzma-dev libzstd-dev xz-utils"

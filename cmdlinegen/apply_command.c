@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "apply_command.h"
+
+#include <spawn.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include "log.h"
+#include "rootdir.h"
+
+extern char **environ;
+
+/* The proposal as the apply library takes it: "name=value" to add, "name=value" to take out. */
+struct param_lists {
+        char **add;
+        size_t n_add;
+        char **remove;
+        size_t n_remove;
+};
+
+static void param_lists_done(struct param_lists *l)
+{
+        for (size_t i = 0; i < l->n_add; i++)
+                free(l->add[i]);
+        for (size_t i = 0; i < l->n_remove; i++)
+                free(l->remove[i]);
+        free(l->add);
+        free(l->remove);
+}
+
+static char *param_text(const char *name, const char *value)
+{
+        return value ? strdup_printf("%s=%s", name, value) : strdup(name);
+}
+
+static int param_lists_from(const struct proposal *p, struct param_lists *ret)
+{
+        struct param_lists l = {
+                .add = calloc(p->n_params + 1, sizeof(char *)),
+                .remove = calloc(p->n_removals + 1, sizeof(char *)),
+        };
+        if (!l.add || !l.remove)
+                goto oom;
+        for (; l.n_add < p->n_params; l.n_add++)
+                if (!(l.add[l.n_add] = param_text(p->params[l.n_add].name, p->params[l.n_add].value)))
+                        goto oom;
+        for (; l.n_remove < p->n_removals; l.n_remove++)
+                if (!(l.remove[l.n_remove] = param_text(p->removals[l.n_remove].name, p->removals[l.n_remove].value)))
+                        goto oom;
+        *ret = l;
+        return 0;
+oom:
+        param_lists_done(&l);
+        return -ENOMEM;
+}
+
+static int plan_for(const struct generation *g, const char *root_path, enum bootloader bootloader, bool remove,
+                    struct apply_plan **ret, char **ret_error)
+{
+        struct param_lists l = {};
+        int r = param_lists_from(&g->proposal, &l);
+        if (r < 0)
+                return r;
+        struct apply_request req = {
+                .root = root_path,
+                .bootloader = bootloader,
+                .add = remove ? NULL : (const char *const *) l.add,
+                .n_add = remove ? 0 : l.n_add,
+                .remove = remove ? NULL : (const char *const *) l.remove,
+                .n_remove = remove ? 0 : l.n_remove,
+                .remove_ours = remove,
+        };
+        r = apply_plan(&req, ret, ret_error);
+        param_lists_done(&l);
+        return r;
+}
+
+int apply_preview(const struct generation *g, const char *root_path, char **ret_old, char **ret_new, char **ret_error)
+{
+        _cleanup_apply_plan_ struct apply_plan *plan = NULL;
+        int r = plan_for(g, root_path, BOOTLOADER_AUTO, false, &plan, ret_error);
+        if (r < 0)
+                return r;
+        *ret_old = TAKE_PTR(plan->old_cmdline);
+        *ret_new = TAKE_PTR(plan->new_cmdline);
+        return 0;
+}
+
+/* Run the initramfs generator's rebuild command ("update-initramfs -u"); 0 or -errno/-ECHILD. */
+static int rebuild_initramfs(enum initramfs_generator generator)
+{
+        static char *const update_initramfs[] = { "update-initramfs", "-u", NULL };
+        static char *const dracut[] = { "dracut", "-f", NULL };
+        static char *const mkinitcpio[] = { "mkinitcpio", "-P", NULL };
+        char *const *argv = generator == GENERATOR_INITRAMFS_TOOLS ? update_initramfs
+                            : generator == GENERATOR_DRACUT        ? dracut
+                            : generator == GENERATOR_MKINITCPIO    ? mkinitcpio
+                                                                   : NULL;
+        if (!argv) {
+                log_error("--rebuild-initramfs: no initramfs generator found (initramfs-tools, dracut, mkinitcpio)");
+                return -ENOENT;
+        }
+        log_notice("rebuilding the initramfs: %s %s", argv[0], argv[1]);
+        pid_t pid;
+        int r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+        if (r != 0) {
+                log_error("cannot run %s: %s", argv[0], strerror(r));
+                return -r;
+        }
+        int status;
+        if (waitpid(pid, &status, 0) < 0)
+                return -errno;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                log_error("%s %s failed (exit status %d): the boot loader configuration is changed, the initramfs is not",
+                          argv[0], argv[1], WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                return -ECHILD;
+        }
+        return 0;
+}
+
+int apply_command(const struct generation *g, const struct apply_options *opts)
+{
+        const struct machine *m = g->ctx.machine;
+        size_t problems = findings_count(&g->proposal.findings, FINDING_PROBLEM) + findings_count(&g->line_findings, FINDING_PROBLEM);
+        if (!opts->remove && problems) {
+                log_error("the proposal has %zu problem%s: run cmdlinegen without --apply to see %s; nothing was written",
+                          problems, problems == 1 ? "" : "s", problems == 1 ? "it" : "them");
+                return 1;
+        }
+
+        _cleanup_apply_plan_ struct apply_plan *plan = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r = plan_for(g, opts->root_path, opts->bootloader, opts->remove, &plan, &error);
+        if (r < 0) {
+                log_error("%s", error ? error : strerror(-r));
+                return r == -EINVAL || r == -ENOENT || r == -EEXIST ? 2 : 1;
+        }
+        apply_plan_print(plan, stdout);
+        if (opts->dry_run) {
+                printf("\nDry run: nothing was written.\n");
+                return 0;
+        }
+
+        /* Regeneration runs only on the running system: an image or fixture gets the files. */
+        bool regenerate = rootdir_is_host(m->root);
+        r = apply_execute(plan, regenerate, stderr, &error);
+        if (r < 0) {
+                log_error("%s; every file is back as it was", error ? error : strerror(-r));
+                return 1;
+        }
+        if (plan->n_files == 0)
+                printf("\nNothing to change: the configuration already has it.\n");
+        if (opts->rebuild_initramfs) {
+                if (!regenerate) {
+                        printf("--rebuild-initramfs: skipped below --root %s; run '%s' inside it\n", opts->root_path,
+                               initramfs_generator_rebuild_command(m->boot.generator) ?: "the generator");
+                        return 0;
+                }
+                if (rebuild_initramfs(m->boot.generator) < 0)
+                        return 1;
+        }
+        return 0;
+}

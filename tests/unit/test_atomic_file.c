@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Atomic replacement: every system call of atomic_file_write_at() made to fail in turn, and the
+ * process killed at each of them: the file is always the old one or the new one, never truncated
+ * or mixed, and a failure leaves no temporary file behind.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#include "atomic_file.h"
+#include "fileio.h"
+#include "test-tree.h"
+
+/* The injected table: call number fail_at (counting from 1 over all calls) fails or kills. */
+static struct {
+        int calls, fail_at;
+        bool kill; /* _exit() instead of failing: a crash or power cut at that point */
+        int error;
+} inject;
+
+static bool hit(void)
+{
+        if (++inject.calls != inject.fail_at)
+                return false;
+        if (inject.kill)
+                _exit(42);
+        errno = inject.error;
+        return true;
+}
+
+static int f_openat(int dirfd, const char *name, int flags, mode_t mode)
+{
+        return hit() ? -1 : openat(dirfd, name, flags, mode);
+}
+
+static ssize_t f_write(int fd, const void *buf, size_t count)
+{
+        if (hit())
+                return -1;
+        /* half of it first: a failure at the next call leaves a partly written temp file */
+        return write(fd, buf, count > 1 ? count / 2 : count);
+}
+
+static int f_fsync(int fd)
+{
+        return hit() ? -1 : fsync(fd);
+}
+
+static int f_renameat(int a, const char *b, int c, const char *d)
+{
+        return hit() ? -1 : renameat(a, b, c, d);
+}
+
+static const struct atomic_file_syscalls faulty = { f_openat, f_write, f_fsync, f_renameat };
+
+static const char old_text[] = "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n";
+static const char new_text[] = "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n";
+
+static void assert_old_or_new(const char *dir, bool *ret_is_new)
+{
+        _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+        _cleanup_free_ char *s = NULL;
+
+        assert_int_equal(read_full_at(dfd, "grub", &s, NULL), 0);
+        if (!streq(s, old_text) && !streq(s, new_text))
+                fail_msg("mixed or truncated file: '%s'", s);
+        *ret_is_new = streq(s, new_text);
+}
+
+static size_t count_entries(const char *dir)
+{
+        DIR *d = opendir(dir);
+        size_t n = 0;
+
+        assert_non_null(d);
+        for (struct dirent *de; (de = readdir(d));)
+                n += de->d_name[0] != '.' || (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."));
+        closedir(d);
+        return n;
+}
+
+static void test_each_call_fails(void **state)
+{
+        const char *root = *state;
+        _cleanup_free_ char *dir = tree_path(root, "etc/default");
+        int n_calls;
+
+        tree_write(root, "etc/default/grub", old_text);
+        /* a clean run counts the calls */
+        inject = (typeof(inject)){};
+        atomic_file_syscalls = &faulty;
+        {
+                _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+                assert_int_equal(atomic_file_write_at(dfd, "grub", old_text, strlen(old_text), 0644), 0);
+        }
+        n_calls = inject.calls;
+        assert_true(n_calls >= 5); /* open, writes, fsync, rename, fsync of the directory */
+
+        for (int k = 1; k <= n_calls; k++) {
+                static const int errors[] = { ENOSPC, EIO, EDQUOT };
+                _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+                bool is_new;
+                int r;
+
+                tree_write(root, "etc/default/grub", old_text);
+                inject = (typeof(inject)){ .fail_at = k, .error = errors[k % 3] };
+                r = atomic_file_write_at(dfd, "grub", new_text, strlen(new_text), 0644);
+                assert_old_or_new(dir, &is_new);
+                /* only a failing fsync of the directory comes after the rename */
+                if (r == 0)
+                        fail_msg("call %d failed and the write reported success", k);
+                assert_int_equal(r, -errors[k % 3]);
+                assert_true(is_new == (k == n_calls));
+                assert_int_equal(count_entries(dir), 1); /* no temporary file left */
+        }
+        atomic_file_syscalls = &atomic_file_real_syscalls;
+}
+
+static void test_killed_at_each_call(void **state)
+{
+        const char *root = *state;
+        _cleanup_free_ char *dir = tree_path(root, "etc/default");
+
+        for (int k = 1; k <= 8; k++) {
+                bool is_new;
+                int status;
+                pid_t pid;
+
+                tree_write(root, "etc/default/grub", old_text);
+                pid = fork();
+                assert_true(pid >= 0);
+                if (pid == 0) {
+                        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+                        inject = (typeof(inject)){ .fail_at = k, .kill = true };
+                        atomic_file_syscalls = &faulty;
+                        _exit(atomic_file_write_at(dfd, "grub", new_text, strlen(new_text), 0644) == 0 ? 0 : 1);
+                }
+                assert_int_equal(waitpid(pid, &status, 0), pid);
+                assert_true(WIFEXITED(status));
+                assert_old_or_new(dir, &is_new);
+                /* killed before the rename: old; after it (or not killed at all): new */
+                if (WEXITSTATUS(status) == 0)
+                        assert_true(is_new);
+        }
+}
+
+static void test_keeps_mode_and_backup(void **state)
+{
+        const char *root = *state;
+        _cleanup_free_ char *dir = tree_path(root, "etc/default"), *path = tree_path(root, "etc/default/grub");
+        _cleanup_free_ char *backup = NULL, *b = NULL;
+        _cleanup_close_ int dfd = -1;
+        struct stat st;
+
+        tree_write(root, "etc/default/grub", old_text);
+        assert_int_equal(chmod(path, 0600), 0);
+        dfd = open(dir, O_RDONLY | O_DIRECTORY);
+        assert_int_equal(atomic_file_backup_at(dfd, "grub", "20260101-000000", &backup), 0);
+        assert_string_equal(backup, "grub.20260101-000000.bak");
+        assert_int_equal(atomic_file_write_at(dfd, "grub", new_text, strlen(new_text), 0644), 0);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0600);
+        assert_int_equal(read_full_at(dfd, backup, &b, NULL), 0);
+        assert_string_equal(b, old_text);
+        assert_int_equal(atomic_file_backup_at(dfd, "missing", "x", &backup), -ENOENT);
+
+        assert_int_equal(atomic_file_remove_at(dfd, "grub"), 0);
+        assert_int_equal(atomic_file_remove_at(dfd, "grub"), 0);
+        assert_int_equal(count_entries(dir), 1); /* the backup */
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(test_each_call_fails, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_killed_at_each_call, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_keeps_mode_and_backup, tree_setup, tree_teardown),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
