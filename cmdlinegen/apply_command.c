@@ -75,6 +75,43 @@ static int plan_for(const struct generation *g, const char *root_path, enum boot
         return r;
 }
 
+/*
+ * Values the kernel ignores can sit in the boot loader's configuration without being on the
+ * running line (added since the last boot, or only in the normal entries): propose taking them
+ * out too. Returns 0, or -errno with *ret_error from reading the configuration.
+ */
+int apply_add_loader_removals(struct generation *g, const char *root_path, enum bootloader bootloader, char **ret_error)
+{
+        _cleanup_apply_plan_ struct apply_plan *plan = NULL;
+        int r = plan_for(g, root_path, bootloader, false, &plan, ret_error);
+        if (r < 0)
+                return r;
+        _cleanup_kcmdline_ struct kcmdline *line = NULL;
+        r = kcmdline_parse(plan->old_cmdline, KCMDLINE_PARSE_LENIENT, &line, NULL);
+        if (r < 0)
+                return r;
+        size_t before = g->proposal.n_removals;
+        propose_noop_removals(&g->ctx, line);
+        /* One removal per parameter and value: the running line may have named it already. */
+        for (size_t i = before; i < g->proposal.n_removals;) {
+                bool seen = false;
+                for (size_t j = 0; j < before && !seen; j++)
+                        seen = kcmdline_name_equal(g->proposal.removals[i].name, g->proposal.removals[j].name) &&
+                               streq_ptr(g->proposal.removals[i].value, g->proposal.removals[j].value);
+                if (!seen) {
+                        i++;
+                        continue;
+                }
+                free(g->proposal.removals[i].name);
+                free(g->proposal.removals[i].value);
+                free(g->proposal.removals[i].reason);
+                memmove(&g->proposal.removals[i], &g->proposal.removals[i + 1],
+                        (g->proposal.n_removals - i - 1) * sizeof(g->proposal.removals[i]));
+                g->proposal.n_removals--;
+        }
+        return proposal_failed(&g->proposal) ? -ENOMEM : 0;
+}
+
 int apply_preview(const struct generation *g, const char *root_path, char **ret_old, char **ret_new, char **ret_error)
 {
         _cleanup_apply_plan_ struct apply_plan *plan = NULL;
@@ -148,8 +185,6 @@ int apply_command(const struct generation *g, const struct apply_options *opts)
                 log_error("%s; every file is back as it was", error ? error : strerror(-r));
                 return 1;
         }
-        if (plan->n_files == 0)
-                printf("\nNothing to change: the configuration already has it.\n");
         if (opts->rebuild_initramfs) {
                 if (!regenerate) {
                         printf("--rebuild-initramfs: skipped below --root %s; run '%s' inside it\n", opts->root_path,

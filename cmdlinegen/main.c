@@ -238,11 +238,19 @@ int main(int argc, char **argv)
         }
         if (a.verify)
                 status = verify_run(stdout, &g, a.json);
-        else if (a.apply)
+        else if (a.apply) {
+                _cleanup_free_ char *error = NULL;
+                if (!a.apply_options.remove &&
+                    apply_add_loader_removals(&g, a.root, a.apply_options.bootloader, &error) == -ENOMEM) {
+                        status = EXIT_PROBLEMS;
+                        goto done;
+                }
                 status = apply_command(&g, &a.apply_options);
-        else {
+        } else {
                 if (m.boot.bootloader != LOADER_UNKNOWN) {
-                        r = apply_preview(&g, a.root, &g.next_boot_old, &g.next_boot_new, &g.next_boot_error);
+                        r = apply_add_loader_removals(&g, a.root, BOOTLOADER_AUTO, &g.next_boot_error);
+                        if (r >= 0)
+                                r = apply_preview(&g, a.root, &g.next_boot_old, &g.next_boot_new, &g.next_boot_error);
                         if (r < 0 && !g.next_boot_error)
                                 g.next_boot_error = strdup(strerror(-r));
                 }
@@ -252,6 +260,7 @@ int main(int argc, char **argv)
                         report_text(stdout, &g);
                 status = generation_has_problems(&g) ? EXIT_PROBLEMS : EXIT_CLEAN;
         }
+done:
         generation_done(&g);
 out:
         machine_done(&m);
