@@ -8,13 +8,14 @@
 
 # The word table of each program. Options that take an argument are listed in *_with_argument;
 # subcommands that take a PCI address in *_address_commands.
-_initbind_words_initbind=(--root --config --pci-ids --allow --strict --json --verbose -v --quiet -q --help -h --version)
+_initbind_words_initbind=(--root --config --pci-ids --allow --strict --next-boot --json --verbose -v --quiet -q --help -h --version)
 _initbind_with_argument_initbind=" --root --config --pci-ids --allow "
 _initbind_subcommands_initbind=(list boot plan status claim release hotplug)
 _initbind_address_commands_initbind=" claim release hotplug "
 
-_initbind_words_cmdlinegen=(--apply --remove --root --config --json --isolate-cores --guest-memory --verbose -v --quiet -q --help -h --version)
-_initbind_with_argument_cmdlinegen=" --apply --root --config --isolate-cores --guest-memory "
+_initbind_words_cmdlinegen=(--apply --dry-run --remove --rebuild-initramfs --root --config --kernel --json --isolate-cores
+	--isolate-cpus --guest-memory --hugepage-size --acs-override --verbose -v --quiet -q --help -h --version)
+_initbind_with_argument_cmdlinegen=" --apply --root --config --kernel --isolate-cores --isolate-cpus --guest-memory --hugepage-size --acs-override "
 _initbind_subcommands_cmdlinegen=(verify)
 _initbind_address_commands_cmdlinegen=" "
 
@@ -104,7 +105,15 @@ _initbind_complete() {
 	--config | --pci-ids) _initbind_reply_paths "$cur" -f; return 0 ;;
 	--allow) _initbind_reply_list "$cur" console storage unbind partial-group; return 0 ;;
 	--apply) mapfile -t COMPREPLY < <(compgen -W "grub systemd-boot" -- "$cur"); return 0 ;;
-	--isolate-cores | --guest-memory) return 0 ;; # a number, a size: nothing to offer
+	--hugepage-size) mapfile -t COMPREPLY < <(compgen -W "auto 2M 1G" -- "$cur"); return 0 ;;
+	--acs-override) mapfile -t COMPREPLY < <(compgen -W "never if-needed" -- "$cur"); return 0 ;;
+	--kernel)
+		local root
+		root=$(_initbind_root)
+		mapfile -t COMPREPLY < <(compgen -W "$(ls "${root%/}/lib/modules" 2>/dev/null)" -- "$cur")
+		return 0
+		;;
+	--isolate-cores | --isolate-cpus | --guest-memory) return 0 ;; # a number, a list, a size: nothing to offer
 	esac
 
 	# What is on the line before the cursor: the subcommand, and whether its address is there.

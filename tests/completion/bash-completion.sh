@@ -38,7 +38,7 @@ check() {
 check "initbind " "boot claim hotplug list plan release status"
 check "initbind st" "status"
 check "initbind --ro" "--root"
-check "initbind --root $machine -" "--allow --config --help --json --pci-ids --quiet --root --strict --verbose --version -h -q -v"
+check "initbind --root $machine -" "--allow --config --help --json --next-boot --pci-ids --quiet --root --strict --verbose --version -h -q -v"
 check "initbind --root $machine claim " "0000:00:00.0 0000:00:01.0 0000:00:01.1 0000:00:02.0 0000:00:02.1 0000:00:03.0 0000:00:04.0 0000:00:05.0 0000:00:1f.0 0000:00:1f.2 0000:00:1f.3"
 # Within an address only the piece after the last colon is replaced.
 check "initbind --root $machine claim 0000:00:0" "00.0 01.0 01.1 02.0 02.1 03.0 04.0 05.0"
@@ -55,8 +55,11 @@ check "cmdlinegen " "verify"
 check "cmdlinegen --apply " "grub systemd-boot"
 check "cmdlinegen --apply=sys" "systemd-boot"
 check "cmdlinegen --isolate-cores " ""
-check "cmdlinegen --isolate-cores 4 --re" "--remove"
-check "cmdlinegen --guest-memory 8G -" "--apply --config --guest-memory --help --isolate-cores --json --quiet --remove --root --verbose --version -h -q -v"
+check "cmdlinegen --isolate-cores 4 --re" "--rebuild-initramfs --remove"
+check "cmdlinegen --guest-memory 8G -" "--acs-override --apply --config --dry-run --guest-memory --help --hugepage-size --isolate-cores --isolate-cpus --json --kernel --quiet --rebuild-initramfs --remove --root --verbose --version -h -q -v"
+check "cmdlinegen --hugepage-size " "1G 2M auto"
+check "cmdlinegen --acs-override i" "if-needed"
+check "initbind plan --next" "--next-boot"
 
 # Registered for both programs.
 for program in initbind cmdlinegen; do
