@@ -185,6 +185,12 @@ int apply_command(const struct generation *g, const struct apply_options *opts)
                 log_error("%s; every file is back as it was", error ? error : strerror(-r));
                 return 1;
         }
+        if (!regenerate && plan->regenerate_argv && plan->n_files > 0) {
+                printf("Below --root %s nothing is run: regenerate inside that system (chroot) with:", opts->root_path);
+                for (size_t i = 0; plan->regenerate_argv[i]; i++)
+                        printf(" %s", plan->regenerate_argv[i]);
+                printf("\n");
+        }
         if (opts->rebuild_initramfs) {
                 if (!regenerate) {
                         printf("--rebuild-initramfs: skipped below --root %s; run '%s' inside it\n", opts->root_path,
