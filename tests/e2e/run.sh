@@ -133,7 +133,9 @@ echo "run.sh: kernel $KVER, build $BUILD, generators ${generators[*]}, scenarios
 # --- the root filesystem: static busybox and an init that reports and powers off ---------
 rootdir=$WORK/rootdir
 rm -rf "$rootdir" "$WORK/root.img"
-mkdir -p "$rootdir"/{bin,sbin,proc,sys,dev,run,tmp}
+mkdir -p "$rootdir"/{bin,sbin,proc,sys,dev,run,tmp,etc}
+# systemd's switch-root (dracut-systemd) refuses a root without os-release.
+printf '%s\n' 'NAME="initbind e2e root"' 'ID=initbind-e2e' > "$rootdir/etc/os-release"
 cp "$BUSYBOX" "$rootdir/bin/busybox"
 install -m 755 "$here/guest-init.sh" "$rootdir/sbin/init"
 truncate -s 16M "$WORK/root.img"
@@ -393,7 +395,8 @@ make_scenario_image() {
 boot() { # GENERATOR SCENARIO
     local gen=$1 s=$2 log=$WORK/logs/$1-$2.log t0 rc=0 append
     make_scenario_image "$gen" "$s"
-    append="console=ttyS0 panic=-1 rd.shell=0 root=LABEL=e2eroot ro"
+    # rd.*: a dracut image that fails reboots (QEMU then exits) rather than waiting for a shell.
+    append="console=ttyS0 panic=-1 rd.shell=0 rd.emergency=reboot root=LABEL=e2eroot ro"
     [ "$s" = 8 ] || append+=" intel_iommu=on"
     append+=" $(scenario_append "$s")"
     t0=$(date +%s)
