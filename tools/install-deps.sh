@@ -7,6 +7,9 @@ set -eu
 
 packages="build-essential cmake pkg-config libkmod-dev libblkid-dev libpci-dev libcmocka-dev zlib1g-dev
 pci.ids kmod"
+# The real boots of tests/e2e (QEMU, the generators, the guest's root filesystem).
+packages="$packages qemu-system-x86 busybox-static cpio e2fsprogs zstd binutils util-linux
+initramfs-tools dracut-core systemd udev"
 
 missing=""
 for p in $packages; do

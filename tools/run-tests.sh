@@ -1,8 +1,8 @@
 #!/bin/sh
 # The whole test suite: unit tests (cmocka) and black-box tests of the real binaries on fixture
 # machines, once in a normal build and once under AddressSanitizer and UBSan; then real boots of
-# Debian's kernel in QEMU with initramfs images from the real mkinitramfs (needs root, downloads
-# the kernel package once into /var/cache/initbind-tests).
+# Debian's kernel in QEMU with initramfs images from the real mkinitramfs and dracut and from the
+# mkinitcpio harness (needs root, downloads the kernel package once into /var/cache/initbind-tests).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -19,4 +19,4 @@ cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
-INITBIND_STATIC=$PWD/build/bin/initbind-static tests/e2e/run.sh --install-deps
+INITBIND_BUILD=$PWD/build tests/e2e/run.sh --install-deps
