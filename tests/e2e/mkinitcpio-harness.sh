@@ -26,7 +26,6 @@
 #   HOOKDIR a directory with install/ and hooks/ searched before the system's
 # Run it where /usr/lib/modules/KVER is the kernel's module tree (tests/e2e/private-system.sh).
 set -euo pipefail
-shopt -s extglob
 
 harness_dir=$(cd "$(dirname "$0")" && pwd)
 KERNELVERSION='' config='' output=''
@@ -40,7 +39,7 @@ while getopts 'k:c:g:D:' opt; do
         *) sed -n '2,27p' "$0" >&2; exit 2 ;;
     esac
 done
-[ -n "$KERNELVERSION" ] && [ -n "$config" ] && [ -n "$output" ] || { sed -n '25,27p' "$0" >&2; exit 2; }
+[ -n "$KERNELVERSION" ] && [ -n "$config" ] && [ -n "$output" ] || { sed -n '24,27p' "$0" >&2; exit 2; }
 moduledir=/lib/modules/$KERNELVERSION
 [ -f "$moduledir/modules.dep" ] || { echo "mkinitcpio-harness: no $moduledir/modules.dep" >&2; exit 1; }
 
