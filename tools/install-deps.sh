@@ -15,6 +15,9 @@ pci.ids kmod grub-common systemd clang libclang-rt-14-dev zsh musl-tools linux-l
 # Building the packages (tools/package-tests.sh): debhelper and lintian for the .deb, Debian's rpm
 # for rpmbuild, and what the static libkmod build inside each package needs.
 packages="$packages debhelper dpkg-dev lintian rpm autoconf automake libtool liblzma-dev libzstd-dev xz-utils"
+# The real boots of tests/e2e (QEMU, the generators, the guest's root filesystem).
+packages="$packages qemu-system-x86 busybox-static cpio e2fsprogs binutils util-linux
+initramfs-tools dracut-core udev"
 
 missing=""
 for p in $packages; do

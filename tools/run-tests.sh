@@ -1,10 +1,11 @@
 #!/bin/sh
 # The whole test suite: unit tests (cmocka) and black-box tests of the real binaries on fixture
 # machines, once in a normal build and once under AddressSanitizer and UBSan; then real boots of
-# Debian's kernel in QEMU with initramfs images from the real mkinitramfs (needs root, downloads
-# the kernel package once into /var/cache/initbind-tests). In between, every libFuzzer target
-# replays its corpus and searches for 20 s (tools/run-fuzz.sh; give it more time for a deeper
-# search), and the packages are built and checked (tools/package-tests.sh).
+# Debian's kernel in QEMU with initramfs images from the real mkinitramfs and dracut and from the
+# mkinitcpio harness (needs root, downloads the kernel package once into /var/cache/initbind-tests).
+# In between, every libFuzzer target replays its corpus and searches for 20 s (tools/run-fuzz.sh;
+# give it more time for a deeper search), and the packages are built and checked
+# (tools/package-tests.sh).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -26,4 +27,4 @@ tools/run-fuzz.sh 20
 # The .deb (with lintian), the RPM and the Arch PKGBUILD, built from copies of the tree.
 tools/package-tests.sh
 
-INITBIND_STATIC=$PWD/build/bin/initbind-static tests/e2e/run.sh --install-deps
+INITBIND_BUILD=$PWD/build tests/e2e/run.sh --install-deps

@@ -1,8 +1,8 @@
 #!/bin/busybox sh
 # shellcheck shell=dash
 # /sbin/init of the e2e root filesystem (tests/e2e/run.sh builds it with mkfs.ext4 -d).
-# The initramfs-tools image mounted this root and switched to it; /proc, /sys and /dev were
-# moved here by its /init. Prints what the host compares, one tagged line each, then powers
+# The initramfs (of any generator) mounted this root and switched to it; /proc, /sys and /dev
+# were usually moved here by its /init (mounted here otherwise). Prints what the host compares, one tagged line each, then powers
 # off:
 #   PCIDRV <address> <driver or none>
 #   IOMMUGRP <address> <group or none>
