@@ -18,8 +18,8 @@ debian_grub=$(ls "$cache"/grub2-common-*/usr/share/grub/default/grub 2>/dev/null
 if [ -z "$debian_grub" ]; then
         mkdir -p "$cache"
         if ! (cd "$tmp" && apt-get download grub2-common >/dev/null 2>&1); then
-                echo "SKIP: cannot download grub2-common (no Debian archive reachable)"
-                exit 77
+                echo "cannot run: cannot download grub2-common (no Debian archive reachable)"
+                exit 1
         fi
         deb=$(ls "$tmp"/grub2-common_*.deb)
         ver=$(dpkg-deb -f "$deb" Version)

@@ -10,9 +10,9 @@ set -eu
 driver=$(realpath "$1")
 here=$(dirname "$(realpath "$0")")
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root for a mount namespace"; exit 77; }
-command -v grub-mkconfig >/dev/null || { echo "SKIP: grub-mkconfig (grub-common) not installed"; exit 77; }
-unshare -m true 2>/dev/null || { echo "SKIP: cannot create a mount namespace"; exit 77; }
+[ "$(id -u)" = 0 ] || { echo "cannot run: needs root for a mount namespace"; exit 1; }
+command -v grub-mkconfig >/dev/null || { echo "cannot run: grub-mkconfig (grub-common) not installed"; exit 1; }
+unshare -m true 2>/dev/null || { echo "cannot run: cannot create a mount namespace"; exit 1; }
 
 # on the root file system: grub-probe must find a device for / and /boot (a tmpfs has none)
 tmp=$(mktemp -d /var/tmp/initbind-grub-mkconfig.XXXXXX)

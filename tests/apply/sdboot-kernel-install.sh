@@ -7,7 +7,7 @@
 # Usage: sdboot-kernel-install.sh APPLY_DRIVER
 set -eu
 driver=$1
-command -v kernel-install >/dev/null || { echo "SKIP: kernel-install (systemd) not installed"; exit 77; }
+command -v kernel-install >/dev/null || { echo "cannot run: kernel-install (systemd) not installed"; exit 1; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
