@@ -37,11 +37,11 @@ static size_t list_cores(const struct cpu_topology *t, struct core *cores)
  * domains from the top (a guest's cores sharing one cache), highest CPU numbers first, leaving the
  * low ones, where the boot CPU and most pinned host services live, to the host.
  */
-static int guest_node_for_sort;
-static int core_order(const void *a, const void *b)
+static int core_order(const void *a, const void *b, void *userdata)
 {
         const struct core *x = a, *y = b;
-        bool xn = x->node == guest_node_for_sort, yn = y->node == guest_node_for_sort;
+        int guest_node = *(const int *) userdata;
+        bool xn = x->node == guest_node, yn = y->node == guest_node;
         if (xn != yn)
                 return xn ? -1 : 1;
         if (x->node != y->node)
@@ -62,8 +62,7 @@ static int choose_cores(struct propose_context *ctx, unsigned wanted, struct cpu
         if (!cores)
                 return -ENOMEM;
         size_t n = list_cores(t, cores);
-        guest_node_for_sort = ctx->guest_node;
-        qsort(cores, n, sizeof(*cores), core_order);
+        qsort_r(cores, n, sizeof(*cores), core_order, &ctx->guest_node);
 
         /* Per node, how many cores the host still has; the boot CPU's core is never given away. */
         _cleanup_free_ unsigned *host_cores = calloc(t->n_nodes + 1, sizeof(unsigned));
