@@ -116,6 +116,12 @@ static int find_or_add_l3(struct cpu_topology *topo, const struct cpu_set *share
 /* The L3 is the cache index whose level is 3 (its position varies between CPUs). */
 static int read_l3(const struct rootdir *root, struct cpu_topology *topo, unsigned cpu)
 {
+        /* A CPU named by a domain already read shares that L3: the kernel lists every CPU of a
+         * cache in its shared_cpu_list, so one read per cache is enough (a big machine has 512
+         * CPUs and 8 L3s). */
+        for (size_t i = 0; i < topo->n_l3_domains; i++)
+                if (cpu_set_has(&topo->l3_domains[i], cpu))
+                        return (int) i;
         for (unsigned index = 0; index < 8; index++) {
                 char path[96];
                 snprintf(path, sizeof(path), SYSFS_CPU "/cpu%u/cache/index%u", cpu, index);

@@ -443,6 +443,14 @@ static void check_group_members(const struct rootdir *root, struct pci_host *hos
         }
 }
 
+static bool some_function_without_group(const struct pci_host *host)
+{
+        for (size_t i = 0; i < host->n_functions; i++)
+                if (host->functions[i].iommu_group < 0)
+                        return true;
+        return false;
+}
+
 static void mark_framebuffer_owners(const struct rootdir *root, struct pci_host *host)
 {
         _cleanup_free_ char *iomem = NULL;
@@ -552,7 +560,12 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
         r = build_groups(host);
         if (r < 0)
                 return r;
-        check_group_members(root, host);
+        /* A group can miss a member only when reading one failed (a problem), a function's
+         * iommu_group link is missing while the IOMMU is on, or a device appeared in the middle of
+         * the scan; otherwise the kernel's lists are not read again (4000 directories on a big
+         * machine). */
+        if (host->n_problems || host->n_unreadable || (host->n_groups && some_function_without_group(host)))
+                check_group_members(root, host);
         mark_framebuffer_owners(root, host);
         r = detect_iommu(root, host);
         if (r < 0)

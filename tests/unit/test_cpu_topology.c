@@ -292,7 +292,8 @@ static void test_missing_topology_files(void **state)
         assert_int_equal(c3->package_id, -1);
         assert_int_equal(c3->die_id, -1);
         assert_set(&c3->core_cpus, "3"); /* unknown siblings: its own core */
-        assert_int_equal(c3->l3, -1);
+        /* Its own cache files are gone, but the L3 another CPU read names it: that L3 is its. */
+        assert_true(c3->l3 >= 0 && cpu_set_has(&topo.l3_domains[c3->l3], 3));
         assert_int_equal(c3->node, 1);   /* the node's cpulist still names it */
 
         const struct cpu_info *c6 = &topo.cpus[6];
