@@ -21,6 +21,8 @@ const char *intent_origin(const struct propose_context *ctx, enum config_directi
         return buf;
 }
 
+static int read_plan_details(const struct machine *m, struct generation *g);
+
 static int plan_claims(const struct machine *m, const struct initbind_config *intent, struct generation *g)
 {
         if (intent->n_claims == 0)
@@ -40,7 +42,40 @@ static int plan_claims(const struct machine *m, const struct initbind_config *in
                 r = claim_plan_build(g->boot_view, &input, &g->plan);
         }
         claim_sources_done(&sources);
-        return r;
+        return r < 0 ? r : read_plan_details(m, g);
+}
+
+/* Read the details of one function and of the bridges above it, each once. */
+static void read_details_up(const struct machine *m, struct pci_host *view, size_t i, bool *done)
+{
+        for (ssize_t f = (ssize_t) i; f >= 0 && !done[f]; f = view->functions[f].parent) {
+                done[f] = true;
+                (void) pci_function_read_details(m->root, view, &view->functions[f]);
+        }
+}
+
+/*
+ * The scan left out config space and NUMA node (17 system calls a function instead of 11 on a
+ * big machine); what the proposal needs of them is for the functions the plan touches (the guest
+ * GPU's node, the PCI Express type of the bridges above a group the ACS analysis looks at).
+ */
+static int read_plan_details(const struct machine *m, struct generation *g)
+{
+        struct pci_host *view = g->boot_view;
+        _cleanup_free_ bool *done = calloc(view->n_functions ? view->n_functions : 1, sizeof(bool));
+        if (!done)
+                return -ENOMEM;
+        for (size_t i = 0; i < g->plan->n_entries; i++)
+                read_details_up(m, view, g->plan->entries[i].function, done);
+        for (size_t i = 0; i < g->plan->n_refusals; i++)
+                if (g->plan->refusals[i].function >= 0)
+                        read_details_up(m, view, (size_t) g->plan->refusals[i].function, done);
+        for (size_t i = 0; i < g->plan->n_groups; i++) {
+                const struct iommu_group *group = pci_host_group(view, g->plan->groups[i].number);
+                for (size_t j = 0; group && j < group->n_members; j++)
+                        read_details_up(m, view, group->members[j], done);
+        }
+        return 0;
 }
 
 /* The NUMA node of the first claimed function that has one: where guest CPUs and memory go. */

@@ -98,7 +98,7 @@ int machine_detect(const struct rootdir *root, const char *config_path, const ch
                 log_error("cannot read /proc/meminfo: %s", strerror(-r));
                 goto fail;
         }
-        r = pci_host_scan(root, PCI_SCAN_DETAILS, &m.pci);
+        r = pci_host_scan(root, PCI_SCAN_PARENTS, &m.pci); /* details: generate.c reads those it needs */
         if (r < 0) {
                 log_error("cannot read the PCI devices (/sys/bus/pci/devices): %s", strerror(-r));
                 goto fail;

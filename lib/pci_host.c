@@ -226,6 +226,15 @@ static void read_iommu_group(struct pci_host *host, int dirfd, struct pci_functi
                              shown_text(shown, group, strlen(group)));
 }
 
+static void read_details(struct pci_host *host, int dirfd, struct pci_function *f)
+{
+        long value;
+        read_config_header(host, dirfd, f);
+        /* NUMA_NO_NODE is -1; a node is below MAX_NUMNODES (1024 on x86-64). */
+        if (read_number_attr(host, dirfd, f->name, "numa_node", -1, 1023, &value) > 0 && value >= 0)
+                f->numa_node = (int) value;
+}
+
 /*
  * The boot path reads, per function, uevent and the iommu_group link, and tries sriov_totalvfs,
  * which only SR-IOV physical functions have; everything else is read only for the callers that
@@ -271,12 +280,19 @@ static int read_function(const struct rootdir *root, struct pci_host *host, cons
                         f->sriov_numvfs = (int) value;
         }
 
-        if (flags & PCI_SCAN_DETAILS) {
-                read_config_header(host, dirfd, f);
-                /* NUMA_NO_NODE is -1; a node is below MAX_NUMNODES (1024 on x86-64). */
-                if (read_number_attr(host, dirfd, name, "numa_node", -1, 1023, &value) > 0 && value >= 0)
-                        f->numa_node = (int) value;
-        }
+        if ((flags & PCI_SCAN_DETAILS) == PCI_SCAN_DETAILS)
+                read_details(host, dirfd, f);
+        return 0;
+}
+
+int pci_function_read_details(const struct rootdir *root, struct pci_host *host, struct pci_function *f)
+{
+        char path[sizeof(SYSFS_PCI_DEVICES) + PCI_ADDRESS_STRING_MAX + 1];
+        snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", f->name);
+        _cleanup_close_ int dirfd = rootdir_open_dir(root, path);
+        if (dirfd < 0)
+                return dirfd;
+        read_details(host, dirfd, f);
         return 0;
 }
 
@@ -540,7 +556,7 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
                 }
 
                 _cleanup_free_ char *target = NULL;
-                if ((flags & PCI_SCAN_DETAILS) && readlink_at(fd, de->d_name, &target) >= 0) {
+                if ((flags & PCI_SCAN_PARENTS) && readlink_at(fd, de->d_name, &target) >= 0) {
                         const char *p = target;
                         while (startswith(p, "../"))
                                 p += 3;
@@ -555,7 +571,7 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
         r = sort_functions(host);
         if (r < 0)
                 return r;
-        if (flags & PCI_SCAN_DETAILS)
+        if (flags & PCI_SCAN_PARENTS)
                 link_parents(host);
         r = build_groups(host);
         if (r < 0)

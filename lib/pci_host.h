@@ -77,9 +77,11 @@ struct pci_host {
 };
 
 enum pci_scan_flags {
-        /* Also read what only listings and cmdlinegen need: revision, header type, NUMA node, and
-         * the sysfs path that gives each function its parent bridge. */
-        PCI_SCAN_DETAILS = 1 << 0,
+        /* Also read the sysfs path that gives each function its parent bridge. */
+        PCI_SCAN_PARENTS = 1 << 2,
+        /* Also read what only listings need of every function: revision, header type, PCI Express
+         * type, NUMA node (pci_function_read_details() reads them for one), and the parents. */
+        PCI_SCAN_DETAILS = 1 << 0 | PCI_SCAN_PARENTS,
         /* Also read each driver_override (status, listings, runtime claims and releases). The boot
          * path does without: its plan depends on drivers and IDs, not on earlier overrides. */
         PCI_SCAN_OVERRIDES = 1 << 1,
@@ -111,6 +113,10 @@ static inline size_t pci_host_index(const struct pci_host *host, const struct pc
 
 /* Log a warning for each problem the scan found, if any. */
 void pci_host_log_problems(const struct pci_host *host);
+
+/* Read the details of one function (see PCI_SCAN_DETAILS) that a scan without them left out:
+ * what cmdlinegen needs of the few functions a claim touches. 0 or -errno (the function is gone). */
+int pci_function_read_details(const struct rootdir *root, struct pci_host *host, struct pci_function *f);
 
 /* Re-read driver and driver_override of one function (after writes, binds, unbinds): -errno
  * when either cannot be read (-ENOENT: the function is gone). */
