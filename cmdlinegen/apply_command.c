@@ -90,25 +90,7 @@ int apply_add_loader_removals(struct generation *g, const char *root_path, enum 
         r = kcmdline_parse(plan->old_cmdline, KCMDLINE_PARSE_LENIENT, &line, NULL);
         if (r < 0)
                 return r;
-        size_t before = g->proposal.n_removals;
-        propose_noop_removals(&g->ctx, line);
-        /* One removal per parameter and value: the running line may have named it already. */
-        for (size_t i = before; i < g->proposal.n_removals;) {
-                bool seen = false;
-                for (size_t j = 0; j < before && !seen; j++)
-                        seen = kcmdline_name_equal(g->proposal.removals[i].name, g->proposal.removals[j].name) &&
-                               streq_ptr(g->proposal.removals[i].value, g->proposal.removals[j].value);
-                if (!seen) {
-                        i++;
-                        continue;
-                }
-                free(g->proposal.removals[i].name);
-                free(g->proposal.removals[i].value);
-                free(g->proposal.removals[i].reason);
-                memmove(&g->proposal.removals[i], &g->proposal.removals[i + 1],
-                        (g->proposal.n_removals - i - 1) * sizeof(g->proposal.removals[i]));
-                g->proposal.n_removals--;
-        }
+        propose_noop_removals(&g->ctx, line); /* what the running line named already is not repeated */
         return proposal_failed(&g->proposal) ? -ENOMEM : 0;
 }
 

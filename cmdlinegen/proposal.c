@@ -4,12 +4,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static char *vformat(const char *format, va_list ap)
-{
-        char *s = NULL;
-        return vasprintf(&s, format, ap) < 0 ? NULL : s;
-}
-
 static char *strdup_or_null(const char *s, bool *failed)
 {
         if (!s)
@@ -20,22 +14,21 @@ static char *strdup_or_null(const char *s, bool *failed)
         return copy;
 }
 
-void proposal_add(struct proposal *p, enum proposal_topic topic, const char *name, const char *value,
-                  const char *reason_format, ...)
+/* Append one entry to *ARRAY (of *N); an allocation failure sets the proposal's sticky flag. */
+static void append(struct proposal *p, struct proposed_param **array, size_t *n, enum proposal_topic topic,
+                   const char *name, const char *value, const char *reason_format, va_list ap)
 {
-        struct proposed_param *params = reallocarray(p->params, p->n_params + 1, sizeof(*params));
-        if (!params) {
+        struct proposed_param *grown = reallocarray(*array, *n + 1, sizeof(**array));
+        if (!grown) {
                 p->out_of_memory = true;
                 return;
         }
-        p->params = params;
+        *array = grown;
 
-        va_list ap;
-        va_start(ap, reason_format);
-        char *reason = vformat(reason_format, ap);
-        va_end(ap);
-
-        bool failed = !reason;
+        char *reason = NULL;
+        bool failed = vasprintf(&reason, reason_format, ap) < 0;
+        if (failed)
+                reason = NULL;
         struct proposed_param param = {
                 .topic = topic,
                 .name = strdup_or_null(name, &failed),
@@ -49,37 +42,27 @@ void proposal_add(struct proposal *p, enum proposal_topic topic, const char *nam
                 p->out_of_memory = true;
                 return;
         }
-        p->params[p->n_params++] = param;
+        (*array)[(*n)++] = param;
+}
+
+void proposal_add(struct proposal *p, enum proposal_topic topic, const char *name, const char *value,
+                  const char *reason_format, ...)
+{
+        va_list ap;
+        va_start(ap, reason_format);
+        append(p, &p->params, &p->n_params, topic, name, value, reason_format, ap);
+        va_end(ap);
 }
 
 void proposal_remove(struct proposal *p, const char *name, const char *value, const char *reason_format, ...)
 {
-        struct proposed_removal *removals = reallocarray(p->removals, p->n_removals + 1, sizeof(*removals));
-        if (!removals) {
-                p->out_of_memory = true;
-                return;
-        }
-        p->removals = removals;
-
+        for (size_t i = 0; i < p->n_removals; i++)
+                if (kcmdline_name_equal(p->removals[i].name, name) && streq_ptr(p->removals[i].value, value))
+                        return;
         va_list ap;
         va_start(ap, reason_format);
-        char *reason = vformat(reason_format, ap);
+        append(p, &p->removals, &p->n_removals, 0, name, value, reason_format, ap);
         va_end(ap);
-
-        bool failed = !reason;
-        struct proposed_removal removal = {
-                .name = strdup_or_null(name, &failed),
-                .value = strdup_or_null(value, &failed),
-                .reason = reason,
-        };
-        if (failed) {
-                free(removal.name);
-                free(removal.value);
-                free(removal.reason);
-                p->out_of_memory = true;
-                return;
-        }
-        p->removals[p->n_removals++] = removal;
 }
 
 const struct proposed_param *proposal_find(const struct proposal *p, const char *name)
@@ -95,20 +78,20 @@ bool proposal_failed(const struct proposal *p)
         return p->out_of_memory || p->findings.out_of_memory;
 }
 
+static void params_free(struct proposed_param *params, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                free(params[i].name);
+                free(params[i].value);
+                free(params[i].reason);
+        }
+        free(params);
+}
+
 void proposal_done(struct proposal *p)
 {
-        for (size_t i = 0; i < p->n_params; i++) {
-                free(p->params[i].name);
-                free(p->params[i].value);
-                free(p->params[i].reason);
-        }
-        free(p->params);
-        for (size_t i = 0; i < p->n_removals; i++) {
-                free(p->removals[i].name);
-                free(p->removals[i].value);
-                free(p->removals[i].reason);
-        }
-        free(p->removals);
+        params_free(p->params, p->n_params);
+        params_free(p->removals, p->n_removals);
         findings_done(&p->findings);
         *p = (struct proposal) {};
 }

@@ -20,23 +20,18 @@ enum proposal_topic {
         _TOPIC_MAX,
 };
 
+/* A parameter to add, or (in removals) to take out with exactly this value. */
 struct proposed_param {
-        enum proposal_topic topic;
+        enum proposal_topic topic; /* unused for removals */
         char *name;
         char *value;  /* NULL for a bare flag */
         char *reason; /* one line, naming the fact it comes from */
 };
 
-struct proposed_removal {
-        char *name;
-        char *value;  /* the exact value to take out; NULL for a bare flag */
-        char *reason;
-};
-
 struct proposal {
         struct proposed_param *params;
         size_t n_params;
-        struct proposed_removal *removals;
+        struct proposed_param *removals;
         size_t n_removals;
         struct findings findings;
         bool out_of_memory; /* sticky, as in findings */
@@ -44,6 +39,7 @@ struct proposal {
 
 void proposal_add(struct proposal *p, enum proposal_topic topic, const char *name, const char *value,
                   const char *reason_format, ...) _printf_(5, 6);
+/* A removal of name=value already asked for is not added twice. */
 void proposal_remove(struct proposal *p, const char *name, const char *value, const char *reason_format, ...)
         _printf_(4, 5);
 const struct proposed_param *proposal_find(const struct proposal *p, const char *name);
