@@ -6,21 +6,11 @@
  */
 #include "propose.h"
 
+#include "hugepage_budget.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 
-#define GIB (UINT64_C(1) << 30)
-#define MIB (UINT64_C(1) << 20)
-
-/*
- * What the host keeps: max(2 GiB, 10 %) of the machine's memory; of one node's memory, where the
- * machine-wide rule already holds, max(256 MiB, 10 %) so the node's own allocations still work.
- */
-static uint64_t headroom_of(uint64_t total, uint64_t floor)
-{
-        uint64_t tenth = total / 10;
-        return tenth > floor ? tenth : floor;
-}
 
 static uint64_t choose_page_size(struct propose_context *ctx, bool *ok)
 {
@@ -63,8 +53,8 @@ static bool fits(struct propose_context *ctx, const char *subject, const char *w
         char have[32], want[32], keep[32], most[32];
         if (total == 0)
                 return true; /* unknown: nothing to check against, said elsewhere */
-        uint64_t headroom = headroom_of(total, *where ? 256 * MIB : 2 * GIB);
-        uint64_t room = total > headroom ? total - headroom : 0;
+        enum hugepage_scope scope = *where ? HUGEPAGE_SCOPE_NODE : HUGEPAGE_SCOPE_MACHINE;
+        uint64_t headroom = hugepage_headroom(total, scope), room = hugepage_room(total, scope);
         if (bytes <= room)
                 return true;
         format_size_human(total, have, sizeof(have));

@@ -5,9 +5,9 @@
 #include <stdio.h>
 
 #include "cpu_check.h"
+#include "hugepage_budget.h"
 #include "vfio_id.h"
 
-#define GIB (UINT64_C(1) << 30)
 
 /* Options each IOMMU parameter's parser recognizes (intel_iommu_setup(), parse_amd_iommu_options(),
  * iommu_setup() in arch/x86/kernel/pci-dma.c): anything else is logged as unknown or silently
@@ -151,7 +151,7 @@ static void check_cpu_param(const struct propose_context *ctx, const struct kcmd
 static bool size_valid(uint64_t size, void *userdata)
 {
         const struct machine *m = userdata;
-        return size == (UINT64_C(2) << 20) || (size == GIB && m->cpus.has_pdpe1gb);
+        return size == 2 * MIB || (size == GIB && m->cpus.has_pdpe1gb);
 }
 
 static void check_hugepages(const struct propose_context *ctx, const struct kcmdline *line, struct findings *f)
@@ -173,8 +173,7 @@ static void check_hugepages(const struct propose_context *ctx, const struct kcmd
         kcmdline_hugepages_done(&h);
         if (!bytes || !m->memory.mem_total)
                 return;
-        uint64_t headroom = m->memory.mem_total / 10 > 2 * GIB ? m->memory.mem_total / 10 : 2 * GIB;
-        if (bytes + headroom > m->memory.mem_total) {
+        if (bytes > hugepage_room(m->memory.mem_total, HUGEPAGE_SCOPE_MACHINE)) {
                 char want[32], have[32];
                 format_size(bytes, want, sizeof(want));
                 format_size_human(m->memory.mem_total, have, sizeof(have));
