@@ -107,6 +107,23 @@ static bool nodes_of_set(const struct cpu_topology *t, const struct cpu_set *s, 
         return *count > 0;
 }
 
+/* NAME=LIST when the target kernel is built with CONFIG_SYMBOL (it ignores it otherwise), else a note. */
+static void propose_if_kernel_has(struct propose_context *ctx, const char *name, const char *list, const char *symbol,
+                                  const char *benefit)
+{
+        const struct machine *m = ctx->machine;
+        enum tristate has = machine_kernel_has(m, symbol);
+        if (has == TRISTATE_YES) {
+                proposal_add(ctx->proposal, TOPIC_CPUS, name, list, "kernel %s has CONFIG_%s: %s", m->target_release, symbol,
+                             benefit);
+                return;
+        }
+        char subject[64];
+        snprintf(subject, sizeof(subject), "%s=", name);
+        findings_add(&ctx->proposal->findings, FINDING_NOTE, subject, NULL, "not proposed: kernel %s %s CONFIG_%s",
+                     m->target_release, has == TRISTATE_NO ? "is built without" : "has no config to show", symbol);
+}
+
 static void add_parameters(struct propose_context *ctx, const struct cpu_set *isolated, const char *source)
 {
         const struct machine *m = ctx->machine;
@@ -142,25 +159,8 @@ static void add_parameters(struct propose_context *ctx, const struct cpu_set *is
                      "%s: %u CPU%s%s, whole cores with their SMT siblings; the host keeps %s", source,
                      cpu_set_count(isolated), cpu_set_count(isolated) == 1 ? "" : "s", where, hk_list);
 
-        enum tristate nohz = machine_kernel_has(m, "NO_HZ_FULL");
-        if (nohz == TRISTATE_YES)
-                proposal_add(p, TOPIC_CPUS, "nohz_full", list,
-                             "kernel %s has CONFIG_NO_HZ_FULL: no timer tick on guest CPUs running one task",
-                             m->target_release);
-        else
-                findings_add(&p->findings, FINDING_NOTE, "nohz_full=", NULL,
-                             "not proposed: kernel %s %s CONFIG_NO_HZ_FULL", m->target_release,
-                             nohz == TRISTATE_NO ? "is built without" : "has no config to show");
-
-        enum tristate nocb = machine_kernel_has(m, "RCU_NOCB_CPU");
-        if (nocb == TRISTATE_YES)
-                proposal_add(p, TOPIC_CPUS, "rcu_nocbs", list,
-                             "kernel %s has CONFIG_RCU_NOCB_CPU: RCU callbacks run on the host's CPUs",
-                             m->target_release);
-        else
-                findings_add(&p->findings, FINDING_NOTE, "rcu_nocbs=", NULL,
-                             "not proposed: kernel %s %s CONFIG_RCU_NOCB_CPU", m->target_release,
-                             nocb == TRISTATE_NO ? "is built without" : "has no config to show");
+        propose_if_kernel_has(ctx, "nohz_full", list, "NO_HZ_FULL", "no timer tick on guest CPUs running one task");
+        propose_if_kernel_has(ctx, "rcu_nocbs", list, "RCU_NOCB_CPU", "RCU callbacks run on the host's CPUs");
 
         proposal_add(p, TOPIC_CPUS, "irqaffinity", hk_list,
                      "interrupts default to the host's CPUs, away from the guests'");
