@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "machine.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 
 #include "kernel_config.h"
@@ -31,10 +30,7 @@ static void parse_kernel_version(const char *release, unsigned *major, unsigned 
 static int read_config(const struct rootdir *root, const char *path, struct machine *m)
 {
         m->config_path = path ? path : INITBIND_CONFIG_PATH;
-        int fd = rootdir_open(root, m->config_path, O_RDONLY | O_CLOEXEC, 0);
-        int r = config_read_fd(fd, m->config_path, &m->config);
-        if (fd >= 0)
-                close(fd);
+        int r = config_read_path(root, m->config_path, &m->config);
         if (r < 0) {
                 log_error("cannot read %s: %s", m->config_path, strerror(-r));
                 return r;

@@ -261,10 +261,7 @@ int claim_requests_from_config(struct claim_sources *s, const struct initbind_co
 static int read_config(const struct rootdir *root, const char *config_path, struct claim_sources *s)
 {
         const char *path = config_path ? config_path : INITBIND_CONFIG_PATH;
-        int fd = rootdir_open(root, path, O_RDONLY, 0);
-        int r = config_read_fd(fd, path, &s->config);
-        if (fd >= 0)
-                close(fd);
+        int r = config_read_path(root, path, &s->config);
         if (r < 0)
                 return add_diagnostic(s, "%s: cannot read it: %s; no claims taken from it", path, strerror(-r));
         s->config_missing = r == CONFIG_MISSING;

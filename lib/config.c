@@ -4,12 +4,14 @@
 #include "config.h"
 
 #include <assert.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <strings.h>
 
 #include "cpu_list.h"
 #include "fileio.h"
+#include "rootdir.h"
 
 /* Quoted user text is cut to this many bytes, so a message stays one readable kmsg line. */
 #define QUOTE_MAX 48
@@ -1046,4 +1048,12 @@ char *config_diagnostic_format(const struct initbind_config *c, const struct con
         if (asprintf(&s, "%s:%u:%u: %s", c->file_name, d->line, d->column, d->message) < 0)
                 return NULL;
         return s;
+}
+
+int config_read_path(const struct rootdir *root, const char *path, struct initbind_config **ret)
+{
+        if (!path)
+                path = INITBIND_CONFIG_PATH;
+        _cleanup_close_ int fd = rootdir_open(root, path, O_RDONLY | O_CLOEXEC, 0);
+        return config_read_fd(fd, path, ret);
 }

@@ -192,6 +192,10 @@ int config_parse(const char *buf, size_t size, const char *file_name, struct ini
  */
 int config_read_fd(int fd, const char *file_name, struct initbind_config **ret);
 
+struct rootdir;
+/* config_read_fd() of PATH below ROOT (NULL: /etc/initbind.conf); same results. */
+int config_read_path(const struct rootdir *root, const char *path, struct initbind_config **ret);
+
 struct initbind_config *config_free(struct initbind_config *c);
 static inline void config_freep(struct initbind_config **c) { config_free(*c); }
 #define _cleanup_config_ _cleanup_(config_freep)
