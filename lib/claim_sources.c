@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "claim_sources.h"
 
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 
