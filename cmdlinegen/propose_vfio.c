@@ -76,11 +76,14 @@ static void propose_ids_and_addresses(struct propose_context *ctx)
         char ids[VFIO_PCI_IDS_MAX + 1] = "", addresses[2048] = "", shared_with[256] = "";
         size_t ids_len = 0, addresses_len = 0;
         bool too_long = false;
+        struct storage_uses *uses = storage_uses_read(ctx->machine);
+        if (!uses)
+                ctx->proposal->out_of_memory = true;
 
         for (size_t i = 0; i < plan->n_entries; i++) {
                 const struct plan_entry *e = &plan->entries[i];
                 const struct pci_function *f = &h->functions[e->function];
-                if (!is_claimed(e) || storage_guard_blocks(ctx->machine, f, e->origin, &ctx->proposal->findings))
+                if (!is_claimed(e) || storage_guard_blocks(uses, ctx->machine, f, e->origin, &ctx->proposal->findings))
                         continue;
                 const struct pci_function *host = host_function_with_id(ctx, f);
                 if (host) {
@@ -110,6 +113,7 @@ static void propose_ids_and_addresses(struct propose_context *ctx)
         if (addresses_len)
                 proposal_add(ctx->proposal, TOPIC_VFIO, "initbind.claim", addresses,
                              "by address: %s, and vfio-pci.ids would take it too", shared_with);
+        storage_uses_free(uses);
 }
 
 /*

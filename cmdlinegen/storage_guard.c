@@ -16,12 +16,12 @@ struct block_use {
         char what[128];  /* "/ is mounted from it", "it is active swap", "root=UUID=..." */
 };
 
-struct uses {
+struct storage_uses {
         struct block_use *items;
         size_t n;
 };
 
-static void add_use(struct uses *u, const char *device, const char *what)
+static void add_use(struct storage_uses *u, const char *device, const char *what)
 {
         struct block_use *items = reallocarray(u->items, u->n + 1, sizeof(*items));
         if (!items)
@@ -33,7 +33,7 @@ static void add_use(struct uses *u, const char *device, const char *what)
 }
 
 /* mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." */
-static void read_mounts(const struct rootdir *root, struct uses *u)
+static void read_mounts(const struct rootdir *root, struct storage_uses *u)
 {
         _cleanup_free_ char *text = NULL;
         if (rootdir_read_file(root, "/proc/self/mountinfo", &text, NULL) < 0)
@@ -49,7 +49,7 @@ static void read_mounts(const struct rootdir *root, struct uses *u)
 }
 
 /* /proc/swaps: a header line, then "FILENAME TYPE ..." per active swap area. */
-static void read_swaps(const struct rootdir *root, struct uses *u)
+static void read_swaps(const struct rootdir *root, struct storage_uses *u)
 {
         _cleanup_free_ char *text = NULL;
         if (rootdir_read_file(root, "/proc/swaps", &text, NULL) < 0)
@@ -69,7 +69,7 @@ static void read_swaps(const struct rootdir *root, struct uses *u)
  * root=: a device path or a tag. On the running system libblkid resolves tags as mount does;
  * below another root (an image, a fixture) its /dev/disk/by-* links do.
  */
-static void read_root_device(const struct machine *m, struct uses *u)
+static void read_root_device(const struct machine *m, struct storage_uses *u)
 {
         const char *value = NULL;
         if (kcmdline_get(m->cmdline, "root", &value) < 0 || !value)
@@ -148,25 +148,36 @@ static int open_block_device(const struct rootdir *root, const char *device)
         return rootdir_open_dir(root, path);
 }
 
-bool storage_guard_blocks(const struct machine *m, const struct pci_function *f, const char *origin,
-                          struct findings *findings)
+struct storage_uses *storage_uses_read(const struct machine *m)
 {
-        struct uses uses = {};
-        read_mounts(m->root, &uses);
-        read_swaps(m->root, &uses);
-        read_root_device(m, &uses);
+        struct storage_uses *u = calloc(1, sizeof(*u));
+        if (!u)
+                return NULL;
+        read_mounts(m->root, u);
+        read_swaps(m->root, u);
+        read_root_device(m, u);
+        return u;
+}
 
-        bool blocked = false;
-        for (size_t j = 0; j < uses.n && !blocked; j++) {
-                _cleanup_close_ int dir = open_block_device(m->root, uses.items[j].device);
+void storage_uses_free(struct storage_uses *u)
+{
+        if (u)
+                free(u->items);
+        free(u);
+}
+
+bool storage_guard_blocks(const struct storage_uses *uses, const struct machine *m, const struct pci_function *f,
+                          const char *origin, struct findings *findings)
+{
+        for (size_t j = 0; uses && j < uses->n; j++) {
+                _cleanup_close_ int dir = open_block_device(m->root, uses->items[j].device);
                 if (dir < 0 || !device_on_function(dir, f->name, 0))
                         continue;
                 char subject[CLAIM_ORIGIN_MAX + 32];
                 snprintf(subject, sizeof(subject), "claim %s (%s)", f->name, origin);
                 findings_add(findings, FINDING_PROBLEM, subject, "remove this claim: the host needs the device",
-                             "block device %s hangs off %s and %s", uses.items[j].device, f->name, uses.items[j].what);
-                blocked = true;
+                             "block device %s hangs off %s and %s", uses->items[j].device, f->name, uses->items[j].what);
+                return true;
         }
-        free(uses.items);
-        return blocked;
+        return false;
 }

@@ -11,6 +11,10 @@
 #include "findings.h"
 #include "machine.h"
 
-/* True, with a PROBLEM about the claim from ORIGIN, when F holds a block device in use. */
-bool storage_guard_blocks(const struct machine *m, const struct pci_function *f, const char *origin,
-                          struct findings *findings);
+/* The block devices in use (mounted, swap, root=), read once; NULL when out of memory. */
+struct storage_uses *storage_uses_read(const struct machine *m);
+void storage_uses_free(struct storage_uses *u);
+
+/* True, with a PROBLEM about the claim from ORIGIN, when F holds one of USES. */
+bool storage_guard_blocks(const struct storage_uses *uses, const struct machine *m, const struct pci_function *f,
+                          const char *origin, struct findings *findings);
