@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "kernel_config.h"
-#include "storage_guard.h"
+#include "block_uses.h"
 
 /* vfio-pci's ids parameter is a string of at most 1024 bytes with its NUL (module_param_string). */
 #define VFIO_PCI_IDS_MAX 1023
@@ -69,6 +69,23 @@ static int append(char *buf, size_t size, size_t *len, const char *item)
         return 0;
 }
 
+/*
+ * The last line of defence for the host's own disks: true, with a problem about the claim, when
+ * F carries a mounted filesystem, active swap or the root= device.
+ */
+static bool claim_hits_block_use(struct propose_context *ctx, const struct block_uses *uses, const struct pci_function *f,
+                                 const char *origin)
+{
+        const char *device, *what;
+        if (!block_uses_on_function(uses, ctx->machine->root, f->name, &device, &what))
+                return false;
+        char subject[CLAIM_ORIGIN_MAX + 32];
+        snprintf(subject, sizeof(subject), "claim %s (%s)", f->name, origin);
+        findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject, "remove this claim: the host needs the device",
+                     "block device %s hangs off %s and %s", device, f->name, what);
+        return true;
+}
+
 static void propose_ids_and_addresses(struct propose_context *ctx)
 {
         const struct claim_plan *plan = ctx->plan;
@@ -76,14 +93,14 @@ static void propose_ids_and_addresses(struct propose_context *ctx)
         char ids[VFIO_PCI_IDS_MAX + 1] = "", addresses[2048] = "", shared_with[256] = "";
         size_t ids_len = 0, addresses_len = 0;
         bool too_long = false;
-        struct storage_uses *uses = storage_uses_read(ctx->machine);
-        if (!uses)
+        _cleanup_block_uses_ struct block_uses *uses = NULL;
+        if (block_uses_read(ctx->machine->root, ctx->machine->cmdline, &uses) < 0)
                 ctx->proposal->out_of_memory = true;
 
         for (size_t i = 0; i < plan->n_entries; i++) {
                 const struct plan_entry *e = &plan->entries[i];
                 const struct pci_function *f = &h->functions[e->function];
-                if (!is_claimed(e) || storage_guard_blocks(uses, ctx->machine, f, e->origin, &ctx->proposal->findings))
+                if (!is_claimed(e) || claim_hits_block_use(ctx, uses, f, e->origin))
                         continue;
                 const struct pci_function *host = host_function_with_id(ctx, f);
                 if (host) {
@@ -113,7 +130,6 @@ static void propose_ids_and_addresses(struct propose_context *ctx)
         if (addresses_len)
                 proposal_add(ctx->proposal, TOPIC_VFIO, "initbind.claim", addresses,
                              "by address: %s, and vfio-pci.ids would take it too", shared_with);
-        storage_uses_free(uses);
 }
 
 /*

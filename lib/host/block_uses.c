@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "storage_guard.h"
+#include "block_uses.h"
 
 #include <blkid.h>
 #include <fcntl.h>
 #include <stdio.h>
 
 #include "fileio.h"
-#include "rootdir.h"
+#include "pci_address.h"
 
 /* Stacking is shallow in practice (dm on md on a partition); the bound stops a cycle in a fixture. */
 #define STACK_DEPTH_MAX 8
@@ -16,12 +16,12 @@ struct block_use {
         char what[128];  /* "/ is mounted from it", "it is active swap", "root=UUID=..." */
 };
 
-struct storage_uses {
+struct block_uses {
         struct block_use *items;
         size_t n;
 };
 
-static void add_use(struct storage_uses *u, const char *device, const char *what)
+static void add_use(struct block_uses *u, const char *device, const char *what)
 {
         struct block_use *items = reallocarray(u->items, u->n + 1, sizeof(*items));
         if (!items)
@@ -33,7 +33,7 @@ static void add_use(struct storage_uses *u, const char *device, const char *what
 }
 
 /* mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." */
-static void read_mounts(const struct rootdir *root, struct storage_uses *u)
+static void read_mounts(const struct rootdir *root, struct block_uses *u)
 {
         _cleanup_free_ char *text = NULL;
         if (rootdir_read_file(root, "/proc/self/mountinfo", &text, NULL) < 0)
@@ -49,7 +49,7 @@ static void read_mounts(const struct rootdir *root, struct storage_uses *u)
 }
 
 /* /proc/swaps: a header line, then "FILENAME TYPE ..." per active swap area. */
-static void read_swaps(const struct rootdir *root, struct storage_uses *u)
+static void read_swaps(const struct rootdir *root, struct block_uses *u)
 {
         _cleanup_free_ char *text = NULL;
         if (rootdir_read_file(root, "/proc/swaps", &text, NULL) < 0)
@@ -69,10 +69,10 @@ static void read_swaps(const struct rootdir *root, struct storage_uses *u)
  * root=: a device path or a tag. On the running system libblkid resolves tags as mount does;
  * below another root (an image, a fixture) its /dev/disk/by-* links do.
  */
-static void read_root_device(const struct machine *m, struct storage_uses *u)
+static void read_root_device(const struct rootdir *root, const struct kcmdline *cmdline, struct block_uses *u)
 {
         const char *value = NULL;
-        if (kcmdline_get(m->cmdline, "root", &value) < 0 || !value)
+        if (!cmdline || kcmdline_get(cmdline, "root", &value) < 0 || !value)
                 return;
         char what[128];
         snprintf(what, sizeof(what), "root=%s (the root filesystem) is on it", value);
@@ -80,7 +80,7 @@ static void read_root_device(const struct machine *m, struct storage_uses *u)
         _cleanup_free_ char *devname = NULL;
         if (startswith(value, "/dev/"))
                 devname = strdup(value);
-        else if (rootdir_is_host(m->root)) {
+        else if (rootdir_is_host(root)) {
                 blkid_cache cache = NULL;
                 devname = blkid_evaluate_tag(value, NULL, &cache);
                 blkid_put_cache(cache);
@@ -91,7 +91,7 @@ static void read_root_device(const struct machine *m, struct storage_uses *u)
                 for (size_t i = 0; i < ELEMENTSOF(links) && !devname; i++) {
                         if (!startswith(value, links[i].tag))
                                 continue;
-                        _cleanup_close_ int dir = rootdir_open_dir(m->root, links[i].dir);
+                        _cleanup_close_ int dir = rootdir_open_dir(root, links[i].dir);
                         if (dir >= 0)
                                 (void) readlink_at(dir, value + strlen(links[i].tag), &devname);
                 }
@@ -148,35 +148,35 @@ static int open_block_device(const struct rootdir *root, const char *device)
         return rootdir_open_dir(root, path);
 }
 
-struct storage_uses *storage_uses_read(const struct machine *m)
+int block_uses_read(const struct rootdir *root, const struct kcmdline *cmdline, struct block_uses **ret)
 {
-        struct storage_uses *u = calloc(1, sizeof(*u));
+        struct block_uses *u = calloc(1, sizeof(*u));
         if (!u)
-                return NULL;
-        read_mounts(m->root, u);
-        read_swaps(m->root, u);
-        read_root_device(m, u);
-        return u;
+                return -ENOMEM;
+        read_mounts(root, u);
+        read_swaps(root, u);
+        read_root_device(root, cmdline, u);
+        *ret = u;
+        return 0;
 }
 
-void storage_uses_free(struct storage_uses *u)
+struct block_uses *block_uses_free(struct block_uses *u)
 {
         if (u)
                 free(u->items);
         free(u);
+        return NULL;
 }
 
-bool storage_guard_blocks(const struct storage_uses *uses, const struct machine *m, const struct pci_function *f,
-                          const char *origin, struct findings *findings)
+bool block_uses_on_function(const struct block_uses *uses, const struct rootdir *root, const char *function,
+                            const char **ret_device, const char **ret_what)
 {
         for (size_t j = 0; uses && j < uses->n; j++) {
-                _cleanup_close_ int dir = open_block_device(m->root, uses->items[j].device);
-                if (dir < 0 || !device_on_function(dir, f->name, 0))
+                _cleanup_close_ int dir = open_block_device(root, uses->items[j].device);
+                if (dir < 0 || !device_on_function(dir, function, 0))
                         continue;
-                char subject[CLAIM_ORIGIN_MAX + 32];
-                snprintf(subject, sizeof(subject), "claim %s (%s)", f->name, origin);
-                findings_add(findings, FINDING_PROBLEM, subject, "remove this claim: the host needs the device",
-                             "block device %s hangs off %s and %s", uses->items[j].device, f->name, uses->items[j].what);
+                *ret_device = uses->items[j].device;
+                *ret_what = uses->items[j].what;
                 return true;
         }
         return false;
