@@ -130,8 +130,9 @@ static int rebuild_initramfs(enum initramfs_generator generator)
         if (waitpid(pid, &status, 0) < 0)
                 return -errno;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                log_error("%s %s failed (exit status %d): the boot loader configuration is changed, the initramfs is not",
-                          argv[0], argv[1], WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                log_error(
+                        "%s %s failed (exit status %d): the boot loader configuration is changed, the initramfs is not",
+                        argv[0], argv[1], WIFEXITED(status) ? WEXITSTATUS(status) : -1);
                 return -ECHILD;
         }
         return 0;
@@ -140,10 +141,12 @@ static int rebuild_initramfs(enum initramfs_generator generator)
 int apply_command(const struct generation *g, const struct apply_options *opts)
 {
         const struct machine *m = g->ctx.machine;
-        size_t problems = findings_count(&g->proposal.findings, FINDING_PROBLEM) + findings_count(&g->line_findings, FINDING_PROBLEM);
+        size_t problems = findings_count(&g->proposal.findings, FINDING_PROBLEM) +
+                          findings_count(&g->line_findings, FINDING_PROBLEM);
         if (!opts->remove && problems) {
-                log_error("the proposal has %zu problem%s: run cmdlinegen without --apply to see %s; nothing was written",
-                          problems, problems == 1 ? "" : "s", problems == 1 ? "it" : "them");
+                log_error(
+                        "the proposal has %zu problem%s: run cmdlinegen without --apply to see %s; nothing was written",
+                        problems, problems == 1 ? "" : "s", problems == 1 ? "it" : "them");
                 return 1;
         }
 

@@ -14,18 +14,19 @@
 #include "validate_line.h"
 
 struct apply_options {
-        const char *root_path;   /* as given to --root */
+        const char *root_path; /* as given to --root */
         enum bootloader bootloader;
-        bool remove;             /* --remove */
-        bool dry_run;            /* --dry-run: print the plan, write nothing */
-        bool rebuild_initramfs;  /* --rebuild-initramfs: after the files, the generator's rebuild */
+        bool remove;            /* --remove */
+        bool dry_run;           /* --dry-run: print the plan, write nothing */
+        bool rebuild_initramfs; /* --rebuild-initramfs: after the files, the generator's rebuild */
 };
 
 /* Returns the exit status (0, 1 problems or failure, 2 a configuration that cannot be read). */
 int apply_command(const struct generation *g, const struct apply_options *opts);
 
 /* Add removals for the values the kernel ignores on the boot loader's configured line. */
-int apply_add_loader_removals(struct generation *g, const char *root_path, enum bootloader bootloader, char **ret_error);
+int apply_add_loader_removals(struct generation *g, const char *root_path, enum bootloader bootloader,
+                              char **ret_error);
 
 /*
  * The command line of the boot loader's default entry before and after applying the proposal

@@ -18,7 +18,8 @@ static void check_siblings(const struct machine *m, const char *subject, const s
                         char fix[160];
                         snprintf(fix, sizeof(fix), "take all of CPUs %s or none of them", core_list ? core_list : "?");
                         findings_add(findings, FINDING_PROBLEM, subject, fix,
-                                     "CPU %d and CPU %d are SMT siblings (one core, %s): a guest on one shares the core's caches and execution units with the host on the other",
+                                     "CPU %d and CPU %d are SMT siblings (one core, %s): a guest on one shares the "
+                                     "core's caches and execution units with the host on the other",
                                      c, s, core_list ? core_list : "?");
                         return; /* one is enough to make the point; the fix covers the rest */
                 }
@@ -35,9 +36,9 @@ static void check_nodes_keep_cpus(const struct machine *m, const char *subject, 
                 const struct numa_node *node = &t->nodes[i];
                 if (cpu_set_is_empty(&node->cpus) || !cpu_set_is_subset(&node->cpus, set))
                         continue;
-                findings_add(findings, FINDING_WARNING, subject,
-                             "leave at least one core of every node to the host",
-                             "every CPU of NUMA node %d is taken from the host: the kernel's per-node work (memory reclaim, node-local interrupts) then runs remote",
+                findings_add(findings, FINDING_WARNING, subject, "leave at least one core of every node to the host",
+                             "every CPU of NUMA node %d is taken from the host: the kernel's per-node work (memory "
+                             "reclaim, node-local interrupts) then runs remote",
                              node->id);
         }
 }
@@ -66,7 +67,8 @@ int cpu_check_list_for(const struct machine *m, const char *subject, const char 
                 return -EINVAL;
         }
         if (!cpu_set_is_subset(&set, &t->possible)) {
-                findings_add(findings, FINDING_PROBLEM, subject, NULL, "names CPUs this machine cannot have (possible CPUs: %s)", possible);
+                findings_add(findings, FINDING_PROBLEM, subject, NULL,
+                             "names CPUs this machine cannot have (possible CPUs: %s)", possible);
                 return -EINVAL;
         }
 
@@ -82,7 +84,8 @@ int cpu_check_list_for(const struct machine *m, const char *subject, const char 
                         char fix[96];
                         snprintf(fix, sizeof(fix), "leave CPU %d (and its SMT siblings) to the host", t->boot_cpu);
                         findings_add(findings, FINDING_PROBLEM, subject, fix,
-                                     "CPU %d is the boot CPU: the kernel keeps housekeeping work on it regardless (nohz_full refuses it on x86)",
+                                     "CPU %d is the boot CPU: the kernel keeps housekeeping work on it regardless "
+                                     "(nohz_full refuses it on x86)",
                                      t->boot_cpu);
                         failed = true;
                 }
@@ -104,7 +107,7 @@ int cpu_check_list_for(const struct machine *m, const char *subject, const char 
                 return -EINVAL;
         if (ret) {
                 *ret = set;
-                set = (struct cpu_set) {};
+                set = (struct cpu_set){};
         }
         return 0;
 }

@@ -11,7 +11,7 @@
 #include "machine.h"
 
 enum cpu_list_use {
-        CPU_LIST_ISOLATED,    /* CPUs taken from the host: isolcpus=, nohz_full=, rcu_nocbs= */
+        CPU_LIST_ISOLATED,     /* CPUs taken from the host: isolcpus=, nohz_full=, rcu_nocbs= */
         CPU_LIST_HOUSEKEEPING, /* CPUs the host keeps: irqaffinity= */
 };
 

@@ -31,7 +31,7 @@ void findings_add(struct findings *f, enum finding_level level, const char *subj
         va_end(ap);
 
         struct finding *it = &f->items[f->n];
-        *it = (struct finding) {
+        *it = (struct finding){
                 .level = level,
                 .subject = strdup(subject),
                 .fact = r < 0 ? NULL : fact,
@@ -63,15 +63,18 @@ void findings_done(struct findings *f)
                 free(f->items[i].fix);
         }
         free(f->items);
-        *f = (struct findings) {};
+        *f = (struct findings){};
 }
 
 const char *finding_level_to_string(enum finding_level level)
 {
         switch (level) {
-        case FINDING_NOTE: return "note";
-        case FINDING_WARNING: return "warning";
-        case FINDING_PROBLEM: return "problem";
+        case FINDING_NOTE:
+                return "note";
+        case FINDING_WARNING:
+                return "warning";
+        case FINDING_PROBLEM:
+                return "problem";
         }
         return "?";
 }

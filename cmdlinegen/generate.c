@@ -85,7 +85,8 @@ static int guest_numa_node(const struct generation *g)
                 return -1;
         for (size_t i = 0; i < g->plan->n_entries; i++) {
                 const struct plan_entry *e = &g->plan->entries[i];
-                if ((e->action == PLAN_CLAIM || e->action == PLAN_ALREADY_CLAIMED) && g->boot_view->functions[e->function].numa_node >= 0)
+                if ((e->action == PLAN_CLAIM || e->action == PLAN_ALREADY_CLAIMED) &&
+                    g->boot_view->functions[e->function].numa_node >= 0)
                         return g->boot_view->functions[e->function].numa_node;
         }
         return -1;
@@ -94,13 +95,13 @@ static int guest_numa_node(const struct generation *g)
 int generation_run(const struct machine *m, const struct initbind_config *intent, struct generation *ret)
 {
         struct generation *g = ret;
-        *g = (struct generation) {};
+        *g = (struct generation){};
         int r = plan_claims(m, intent, g);
         if (r < 0) {
                 log_error("cannot plan the claims: %s", strerror(-r));
                 return r;
         }
-        g->ctx = (struct propose_context) {
+        g->ctx = (struct propose_context){
                 .machine = m,
                 .intent = intent,
                 .boot_view = g->boot_view,
@@ -122,7 +123,8 @@ int generation_run(const struct machine *m, const struct initbind_config *intent
 
         r = proposal_apply_to(&g->proposal, m->cmdline, &g->proposed_line);
         if (r == -EINVAL) {
-                log_error("the running command line has an unterminated quote: nothing can be added to it safely (/proc/cmdline: %s)",
+                log_error("the running command line has an unterminated quote: nothing can be added to it safely "
+                          "(/proc/cmdline: %s)",
                           m->cmdline_text);
                 return r;
         }
@@ -143,11 +145,11 @@ void generation_done(struct generation *g)
         free(g->next_boot_old);
         free(g->next_boot_new);
         free(g->next_boot_error);
-        *g = (struct generation) {};
+        *g = (struct generation){};
 }
 
 bool generation_has_problems(const struct generation *g)
 {
-        return findings_count(&g->proposal.findings, FINDING_PROBLEM) || findings_count(&g->line_findings, FINDING_PROBLEM) ||
-               readiness_count(&g->readiness, CHECK_FAIL);
+        return findings_count(&g->proposal.findings, FINDING_PROBLEM) ||
+               findings_count(&g->line_findings, FINDING_PROBLEM) || readiness_count(&g->readiness, CHECK_FAIL);
 }

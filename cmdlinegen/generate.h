@@ -15,7 +15,7 @@ struct generation {
         struct pci_host *boot_view;
         struct claim_plan *plan;
         struct kcmdline *proposed_line; /* the running line with the proposal merged in */
-        struct findings line_findings;   /* validation of proposed_line */
+        struct findings line_findings;  /* validation of proposed_line */
         struct readiness readiness;
         /* What the boot loader's configuration gives the next boot, now and with the proposal
          * (cmdlinegen/apply); NULL when no configuration was found, with error when it could not

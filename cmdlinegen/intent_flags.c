@@ -24,7 +24,7 @@ int intent_flags_add(struct intent_flags **flags, enum config_directive d, const
         if (!items)
                 return -ENOMEM;
         (*flags)->items = items;
-        items[(*flags)->n++] = (struct intent_flag) { d, option, value };
+        items[(*flags)->n++] = (struct intent_flag){ d, option, value };
         return 0;
 }
 
@@ -36,7 +36,8 @@ void intent_flags_free(struct intent_flags *flags)
 }
 
 /* Move what one parsed flag set from FROM into TO. */
-static int take_value(struct initbind_config *to, struct initbind_config *from, enum config_directive d, bool *guest_memory_replaced)
+static int take_value(struct initbind_config *to, struct initbind_config *from, enum config_directive d,
+                      bool *guest_memory_replaced)
 {
         switch (d) {
         case CONFIG_DIRECTIVE_ISOLATE_CORES:
@@ -52,7 +53,9 @@ static int take_value(struct initbind_config *to, struct initbind_config *from, 
                 to->isolate_cores = 0;
                 to->directive_line[CONFIG_DIRECTIVE_ISOLATE_CORES] = 0;
                 break;
-        case CONFIG_DIRECTIVE_ISOLCPUS_FLAGS: to->isolcpus_flags = from->isolcpus_flags; break;
+        case CONFIG_DIRECTIVE_ISOLCPUS_FLAGS:
+                to->isolcpus_flags = from->isolcpus_flags;
+                break;
         case CONFIG_DIRECTIVE_GUEST_MEMORY: {
                 if (!*guest_memory_replaced) {
                         to->n_guest_memory = 0;
@@ -67,14 +70,29 @@ static int take_value(struct initbind_config *to, struct initbind_config *from, 
                 to->n_guest_memory++;
                 break;
         }
-        case CONFIG_DIRECTIVE_HUGEPAGE_SIZE: to->hugepage_size = from->hugepage_size; break;
-        case CONFIG_DIRECTIVE_ACS_OVERRIDE: to->acs_override = from->acs_override; break;
-        case CONFIG_DIRECTIVE_KVM_IGNORE_MSRS: to->kvm_ignore_msrs = from->kvm_ignore_msrs; break;
-        case CONFIG_DIRECTIVE_NESTED_VIRTUALIZATION: to->nested_virtualization = from->nested_virtualization; break;
-        case CONFIG_DIRECTIVE_TRANSPARENT_HUGEPAGE: to->transparent_hugepage = from->transparent_hugepage; break;
-        case CONFIG_DIRECTIVE_UNSAFE_INTERRUPTS: to->unsafe_interrupts = from->unsafe_interrupts; break;
-        case CONFIG_DIRECTIVE_FRAMEBUFFER: to->framebuffer = from->framebuffer; break;
-        default: return -EINVAL; /* claim/keep are not flags */
+        case CONFIG_DIRECTIVE_HUGEPAGE_SIZE:
+                to->hugepage_size = from->hugepage_size;
+                break;
+        case CONFIG_DIRECTIVE_ACS_OVERRIDE:
+                to->acs_override = from->acs_override;
+                break;
+        case CONFIG_DIRECTIVE_KVM_IGNORE_MSRS:
+                to->kvm_ignore_msrs = from->kvm_ignore_msrs;
+                break;
+        case CONFIG_DIRECTIVE_NESTED_VIRTUALIZATION:
+                to->nested_virtualization = from->nested_virtualization;
+                break;
+        case CONFIG_DIRECTIVE_TRANSPARENT_HUGEPAGE:
+                to->transparent_hugepage = from->transparent_hugepage;
+                break;
+        case CONFIG_DIRECTIVE_UNSAFE_INTERRUPTS:
+                to->unsafe_interrupts = from->unsafe_interrupts;
+                break;
+        case CONFIG_DIRECTIVE_FRAMEBUFFER:
+                to->framebuffer = from->framebuffer;
+                break;
+        default:
+                return -EINVAL; /* claim/keep are not flags */
         }
         to->directive_line[d] = 0; /* "the command line" in explanations */
         return 0;

@@ -44,7 +44,8 @@ static int read_kernel(const struct rootdir *root, const char *target_release, s
         int r = kernel_release(root, &m->running_release);
         if (r < 0 && !target_release) {
                 log_error("cannot read the running kernel's release (/proc/sys/kernel/osrelease): %s; "
-                          "name the target kernel with --kernel", strerror(-r));
+                          "name the target kernel with --kernel",
+                          strerror(-r));
                 return r;
         }
         m->target_release = strdup(target_release ? target_release : m->running_release);
@@ -75,8 +76,7 @@ static int read_framebuffers(const struct rootdir *root, struct machine *m)
         return r < 0 ? r : 0;
 }
 
-int machine_detect(const struct rootdir *root, const char *config_path, const char *target_release,
-                   struct machine *ret)
+int machine_detect(const struct rootdir *root, const char *config_path, const char *target_release, struct machine *ret)
 {
         struct machine m = { .root = root };
         int r;
@@ -130,7 +130,7 @@ void machine_done(struct machine *m)
                 kernel_config_free(m->kernel_config);
         free(m->cmdline_text);
         kcmdline_free(m->cmdline);
-        *m = (struct machine) {};
+        *m = (struct machine){};
 }
 
 enum tristate machine_kernel_has(const struct machine *m, const char *name)

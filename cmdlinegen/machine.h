@@ -33,14 +33,14 @@ struct machine {
         bool has_kvm_device;
 
         char *running_release;
-        char *target_release;        /* what the parameters are for (--kernel), default running */
+        char *target_release; /* what the parameters are for (--kernel), default running */
         bool target_is_running;
         unsigned kernel_major, kernel_minor; /* of the target; 0.0 when unparsable */
         struct kernel_config *kernel_config; /* of the target; NULL when not found */
         enum tristate acs_patch;             /* the target carries pcie_acs_override= */
 
-        char *cmdline_text;           /* /proc/cmdline without its newline */
-        struct kcmdline *cmdline;     /* parsed leniently, as the kernel did */
+        char *cmdline_text;       /* /proc/cmdline without its newline */
+        struct kcmdline *cmdline; /* parsed leniently, as the kernel did */
 
         struct boot_chain boot;
 };

@@ -94,40 +94,45 @@ struct arguments {
 
 static int parse_arguments(int argc, char **argv, struct arguments *a)
 {
-        static const struct option options[] = {
-                { "root", required_argument, NULL, ARG_ROOT },
-                { "config", required_argument, NULL, ARG_CONFIG },
-                { "kernel", required_argument, NULL, ARG_KERNEL },
-                { "isolate-cores", required_argument, NULL, ARG_ISOLATE_CORES },
-                { "isolate-cpus", required_argument, NULL, ARG_ISOLATE_CPUS },
-                { "guest-memory", required_argument, NULL, ARG_GUEST_MEMORY },
-                { "hugepage-size", required_argument, NULL, ARG_HUGEPAGE_SIZE },
-                { "acs-override", required_argument, NULL, ARG_ACS_OVERRIDE },
-                { "apply", required_argument, NULL, ARG_APPLY },
-                { "dry-run", no_argument, NULL, ARG_DRY_RUN },
-                { "remove", no_argument, NULL, ARG_REMOVE },
-                { "rebuild-initramfs", no_argument, NULL, ARG_REBUILD_INITRAMFS },
-                { "json", no_argument, NULL, ARG_JSON },
-                { "verbose", no_argument, NULL, 'v' },
-                { "quiet", no_argument, NULL, 'q' },
-                { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, ARG_VERSION },
-                {}
-        };
+        static const struct option options[] = { { "root", required_argument, NULL, ARG_ROOT },
+                                                 { "config", required_argument, NULL, ARG_CONFIG },
+                                                 { "kernel", required_argument, NULL, ARG_KERNEL },
+                                                 { "isolate-cores", required_argument, NULL, ARG_ISOLATE_CORES },
+                                                 { "isolate-cpus", required_argument, NULL, ARG_ISOLATE_CPUS },
+                                                 { "guest-memory", required_argument, NULL, ARG_GUEST_MEMORY },
+                                                 { "hugepage-size", required_argument, NULL, ARG_HUGEPAGE_SIZE },
+                                                 { "acs-override", required_argument, NULL, ARG_ACS_OVERRIDE },
+                                                 { "apply", required_argument, NULL, ARG_APPLY },
+                                                 { "dry-run", no_argument, NULL, ARG_DRY_RUN },
+                                                 { "remove", no_argument, NULL, ARG_REMOVE },
+                                                 { "rebuild-initramfs", no_argument, NULL, ARG_REBUILD_INITRAMFS },
+                                                 { "json", no_argument, NULL, ARG_JSON },
+                                                 { "verbose", no_argument, NULL, 'v' },
+                                                 { "quiet", no_argument, NULL, 'q' },
+                                                 { "help", no_argument, NULL, 'h' },
+                                                 { "version", no_argument, NULL, ARG_VERSION },
+                                                 {} };
         enum log_level level = LOG_LEVEL_WARNING;
         for (int c; (c = getopt_long(argc, argv, "vqh", options, NULL)) >= 0;) {
                 size_t i;
                 for (i = 0; i < ELEMENTSOF(intent_options) && intent_options[i].arg != c; i++)
                         ;
                 if (i < ELEMENTSOF(intent_options)) {
-                        if (intent_flags_add(&a->flags, intent_options[i].directive, intent_options[i].option, optarg) < 0)
+                        if (intent_flags_add(&a->flags, intent_options[i].directive, intent_options[i].option, optarg) <
+                            0)
                                 return -ENOMEM;
                         continue;
                 }
                 switch (c) {
-                case ARG_ROOT: a->root = optarg; break;
-                case ARG_CONFIG: a->config = optarg; break;
-                case ARG_KERNEL: a->kernel = optarg; break;
+                case ARG_ROOT:
+                        a->root = optarg;
+                        break;
+                case ARG_CONFIG:
+                        a->config = optarg;
+                        break;
+                case ARG_KERNEL:
+                        a->kernel = optarg;
+                        break;
                 case ARG_APPLY:
                         if (bootloader_from_string(optarg, &a->apply_options.bootloader) < 0) {
                                 log_error("--apply '%s': expected grub or systemd-boot", optarg);
@@ -135,21 +140,39 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
                         }
                         a->apply = true;
                         break;
-                case ARG_DRY_RUN: a->apply_options.dry_run = true; break;
-                case ARG_REMOVE: a->apply_options.remove = true; break;
-                case ARG_REBUILD_INITRAMFS: a->apply_options.rebuild_initramfs = true; break;
-                case ARG_JSON: a->json = true; break;
-                case 'v': level = LOG_LEVEL_DEBUG; break;
-                case 'q': level = LOG_LEVEL_ERR; break;
-                case 'h': help(); exit(EXIT_CLEAN);
-                case ARG_VERSION: printf("cmdlinegen %s\n", INITBIND_VERSION); exit(EXIT_CLEAN);
-                default: return -EINVAL;
+                case ARG_DRY_RUN:
+                        a->apply_options.dry_run = true;
+                        break;
+                case ARG_REMOVE:
+                        a->apply_options.remove = true;
+                        break;
+                case ARG_REBUILD_INITRAMFS:
+                        a->apply_options.rebuild_initramfs = true;
+                        break;
+                case ARG_JSON:
+                        a->json = true;
+                        break;
+                case 'v':
+                        level = LOG_LEVEL_DEBUG;
+                        break;
+                case 'q':
+                        level = LOG_LEVEL_ERR;
+                        break;
+                case 'h':
+                        help();
+                        exit(EXIT_CLEAN);
+                case ARG_VERSION:
+                        printf("cmdlinegen %s\n", INITBIND_VERSION);
+                        exit(EXIT_CLEAN);
+                default:
+                        return -EINVAL;
                 }
         }
         log_setup("cmdlinegen", level);
         if (optind < argc) {
                 if (!streq(argv[optind], "verify")) {
-                        log_error("unknown command '%s'; the only command is 'verify' (try 'cmdlinegen --help')", argv[optind]);
+                        log_error("unknown command '%s'; the only command is 'verify' (try 'cmdlinegen --help')",
+                                  argv[optind]);
                         return -EINVAL;
                 }
                 a->verify = true;
@@ -161,8 +184,9 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
         }
         const struct apply_options *o = &a->apply_options;
         if (!a->apply && (o->dry_run || o->remove || o->rebuild_initramfs)) {
-                log_error("%s works with --apply grub|systemd-boot only",
-                          o->dry_run ? "--dry-run" : o->remove ? "--remove" : "--rebuild-initramfs");
+                log_error("%s works with --apply grub|systemd-boot only", o->dry_run  ? "--dry-run"
+                                                                          : o->remove ? "--remove"
+                                                                                      : "--rebuild-initramfs");
                 return -EINVAL;
         }
         if (a->apply && (a->verify || a->json)) {

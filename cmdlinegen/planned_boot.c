@@ -20,7 +20,8 @@ int planned_boot_new(const struct machine *m, struct pci_host **ret)
         _cleanup_module_loader_ struct module_loader *ml = NULL;
         int r = module_loader_new(m->root, m->target_release, &ml);
         if (r < 0)
-                log_warning("cannot read the module index of kernel %s (%s): planning as if every bound driver were built in",
+                log_warning("cannot read the module index of kernel %s (%s): planning as if every bound driver were "
+                            "built in",
                             m->target_release, strerror(-r));
         else
                 pci_host_forget_module_drivers(ml, view);

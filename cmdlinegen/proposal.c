@@ -73,10 +73,7 @@ const struct proposed_param *proposal_find(const struct proposal *p, const char 
         return NULL;
 }
 
-bool proposal_failed(const struct proposal *p)
-{
-        return p->out_of_memory || p->findings.out_of_memory;
-}
+bool proposal_failed(const struct proposal *p) { return p->out_of_memory || p->findings.out_of_memory; }
 
 static void params_free(struct proposed_param *params, size_t n)
 {
@@ -93,18 +90,14 @@ void proposal_done(struct proposal *p)
         params_free(p->params, p->n_params);
         params_free(p->removals, p->n_removals);
         findings_done(&p->findings);
-        *p = (struct proposal) {};
+        *p = (struct proposal){};
 }
 
 const char *proposal_topic_to_string(enum proposal_topic t)
 {
         static const char *const names[_TOPIC_MAX] = {
-                [TOPIC_IOMMU] = "iommu",
-                [TOPIC_CPUS] = "cpus",
-                [TOPIC_HUGEPAGES] = "hugepages",
-                [TOPIC_VFIO] = "vfio",
-                [TOPIC_KVM] = "kvm",
-                [TOPIC_MEMORY] = "memory",
+                [TOPIC_IOMMU] = "iommu", [TOPIC_CPUS] = "cpus", [TOPIC_HUGEPAGES] = "hugepages",
+                [TOPIC_VFIO] = "vfio",   [TOPIC_KVM] = "kvm",   [TOPIC_MEMORY] = "memory",
         };
         return t < _TOPIC_MAX ? names[t] : "?";
 }
@@ -115,7 +108,7 @@ int proposal_params(const struct proposal *p, struct kcmdline_param **ret)
         if (!params)
                 return -ENOMEM;
         for (size_t i = 0; i < p->n_params; i++)
-                params[i] = (struct kcmdline_param) { p->params[i].name, p->params[i].value };
+                params[i] = (struct kcmdline_param){ p->params[i].name, p->params[i].value };
         *ret = params;
         return 0;
 }

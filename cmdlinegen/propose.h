@@ -17,7 +17,7 @@ struct propose_context {
          * sees it (only built-in drivers bound). NULL when the config claims nothing. */
         const struct pci_host *boot_view;
         const struct claim_plan *plan;
-        int guest_node; /* NUMA node of the first claimed function with one, else -1 */
+        int guest_node;      /* NUMA node of the first claimed function with one, else -1 */
         int acs_split_group; /* the IOMMU group pcie_acs_override= is proposed for, else -1 */
         struct proposal *proposal;
 };

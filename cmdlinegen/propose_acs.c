@@ -47,32 +47,38 @@ static void acs_for_group(struct propose_context *ctx, const struct plan_group *
 
         char subject[96], shares[160];
         snprintf(subject, sizeof(subject), "IOMMU group %d", g->number);
-        snprintf(shares, sizeof(shares), "%s shares IOMMU group %d with %s, which stays with the host", claimed->name, g->number,
-                 blocker ? blocker->name : "a device");
+        snprintf(shares, sizeof(shares), "%s shares IOMMU group %d with %s, which stays with the host", claimed->name,
+                 g->number, blocker ? blocker->name : "a device");
         const struct pci_function *bridge = conventional_bridge_above(h, claimed);
         if (bridge) {
                 findings_add(findings, FINDING_PROBLEM, subject, "put the card in a PCIe slot with a group of its own",
-                             "%s; it sits behind the conventional PCI bridge %s, which shares one IOMMU group with everything behind it: no ACS override can split that",
+                             "%s; it sits behind the conventional PCI bridge %s, which shares one IOMMU group with "
+                             "everything behind it: no ACS override can split that",
                              shares, bridge->name);
                 return;
         }
         if (ctx->intent->acs_override != CONFIG_ACS_OVERRIDE_IF_NEEDED) {
                 findings_add(findings, FINDING_PROBLEM, subject,
-                             "move the card to a slot with its own group, or accept the risk with 'acs-override if-needed' on a kernel with the ACS override patch",
+                             "move the card to a slot with its own group, or accept the risk with 'acs-override "
+                             "if-needed' on a kernel with the ACS override patch",
                              "%s", shares);
                 return;
         }
         if (m->acs_patch != TRISTATE_YES) {
-                findings_add(findings, FINDING_PROBLEM, subject, "move the card to a slot with its own group (often the one wired to the CPU)",
-                             "%s; kernel %s %s the ACS override patch (no pcie_acs_overrides symbol), so pcie_acs_override= would do nothing",
-                             shares, m->target_release, m->acs_patch == TRISTATE_NO ? "does not carry" : "cannot be shown to carry");
+                findings_add(findings, FINDING_PROBLEM, subject,
+                             "move the card to a slot with its own group (often the one wired to the CPU)",
+                             "%s; kernel %s %s the ACS override patch (no pcie_acs_overrides symbol), so "
+                             "pcie_acs_override= would do nothing",
+                             shares, m->target_release,
+                             m->acs_patch == TRISTATE_NO ? "does not carry" : "cannot be shown to carry");
                 return;
         }
 
         /* Claimed and blocker in one multifunction slot: the device itself must claim isolation
          * between its functions; otherwise the port above it must claim ACS. */
         const struct pci_function *target = claimed;
-        if (!(blocker && blocker->address.bus == claimed->address.bus && blocker->address.slot == claimed->address.slot) &&
+        if (!(blocker && blocker->address.bus == claimed->address.bus &&
+              blocker->address.slot == claimed->address.slot) &&
             claimed->parent >= 0)
                 target = &h->functions[claimed->parent];
         char value[32];
@@ -80,9 +86,12 @@ static void acs_for_group(struct propose_context *ctx, const struct plan_group *
         ctx->acs_split_group = g->number;
         proposal_add(ctx->proposal, TOPIC_VFIO, "pcie_acs_override", value,
                      "%s; kernel %s carries the ACS override patch; the narrow form names only %s (%s)", shares,
-                     m->target_release, target->name, target == claimed ? "the multifunction device" : "the port above the device");
+                     m->target_release, target->name,
+                     target == claimed ? "the multifunction device" : "the port above the device");
         findings_add(findings, FINDING_WARNING, "pcie_acs_override=", NULL,
-                     "the override tells the kernel that %s isolates its devices when the hardware does not say so: a guest's device may then reach the host's devices in group %d by peer-to-peer DMA. Use it only with guests you trust",
+                     "the override tells the kernel that %s isolates its devices when the hardware does not say so: a "
+                     "guest's device may then reach the host's devices in group %d by peer-to-peer DMA. Use it only "
+                     "with guests you trust",
                      target->name, g->number);
 }
 

@@ -27,7 +27,7 @@ static size_t list_cores(const struct cpu_topology *t, struct core *cores)
                 int first = cpu_set_next(&info->core_cpus, 0);
                 if (first >= 0 && first != c && cpu_set_has(&t->online, (unsigned) first))
                         continue;
-                cores[n++] = (struct core) { (unsigned) c, info->node, info->l3, &info->core_cpus };
+                cores[n++] = (struct core){ (unsigned) c, info->node, info->l3, &info->core_cpus };
         }
         return n;
 }
@@ -69,11 +69,13 @@ static int choose_cores(struct propose_context *ctx, unsigned wanted, struct cpu
         if (!host_cores)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++)
-                host_cores[cores[i].node >= 0 && (size_t) cores[i].node < t->n_nodes ? (size_t) cores[i].node : t->n_nodes]++;
+                host_cores[cores[i].node >= 0 && (size_t) cores[i].node < t->n_nodes ? (size_t) cores[i].node
+                                                                                     : t->n_nodes]++;
 
         unsigned taken = 0;
         for (size_t i = 0; i < n && taken < wanted; i++) {
-                size_t slot = cores[i].node >= 0 && (size_t) cores[i].node < t->n_nodes ? (size_t) cores[i].node : t->n_nodes;
+                size_t slot =
+                        cores[i].node >= 0 && (size_t) cores[i].node < t->n_nodes ? (size_t) cores[i].node : t->n_nodes;
                 if (cpu_set_has(cores[i].cpus, (unsigned) t->boot_cpu) || host_cores[slot] <= 1)
                         continue;
                 cpu_set_union(isolated, cores[i].cpus);
@@ -87,7 +89,8 @@ static int choose_cores(struct propose_context *ctx, unsigned wanted, struct cpu
                 else
                         snprintf(fix, sizeof(fix), "this machine has no core to spare for guests");
                 findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject, fix,
-                             "the machine has %zu online cores; the host keeps the boot CPU's core and one core on each NUMA node, which leaves %u for guests",
+                             "the machine has %zu online cores; the host keeps the boot CPU's core and one core on "
+                             "each NUMA node, which leaves %u for guests",
                              n, taken);
                 return -ERANGE;
         }
@@ -114,8 +117,8 @@ static void propose_if_kernel_has(struct propose_context *ctx, const char *name,
         const struct machine *m = ctx->machine;
         enum tristate has = machine_kernel_has(m, symbol);
         if (has == TRISTATE_YES) {
-                proposal_add(ctx->proposal, TOPIC_CPUS, name, list, "kernel %s has CONFIG_%s: %s", m->target_release, symbol,
-                             benefit);
+                proposal_add(ctx->proposal, TOPIC_CPUS, name, list, "kernel %s has CONFIG_%s: %s", m->target_release,
+                             symbol, benefit);
                 return;
         }
         char subject[64];
@@ -153,7 +156,8 @@ static void add_parameters(struct propose_context *ctx, const struct cpu_set *is
                          node == ctx->guest_node ? " (the guest GPU's)" : "");
         else if (n_nodes > 1)
                 findings_add(&p->findings, FINDING_WARNING, "isolcpus=", NULL,
-                             "the guest CPUs %s span %d NUMA nodes (the host keeps a core on each): a guest using all of them reaches memory across nodes",
+                             "the guest CPUs %s span %d NUMA nodes (the host keeps a core on each): a guest using all "
+                             "of them reaches memory across nodes",
                              list, n_nodes);
         proposal_add(p, TOPIC_CPUS, "isolcpus", value,
                      "%s: %u CPU%s%s, whole cores with their SMT siblings; the host keeps %s", source,
@@ -180,7 +184,8 @@ void propose_cpu_isolation(struct propose_context *ctx)
                 }
                 if (choose_cores(ctx, c->isolate_cores, &isolated) < 0)
                         return;
-                snprintf(source, sizeof(source), "%u core%s for guests (%s)", c->isolate_cores, c->isolate_cores == 1 ? "" : "s",
+                snprintf(source, sizeof(source), "%u core%s for guests (%s)", c->isolate_cores,
+                         c->isolate_cores == 1 ? "" : "s",
                          intent_origin(ctx, CONFIG_DIRECTIVE_ISOLATE_CORES, origin, sizeof(origin)));
         } else if (c->isolate_cpus) {
                 intent_origin(ctx, CONFIG_DIRECTIVE_ISOLATE_CPUS, origin, sizeof(origin));

@@ -11,7 +11,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-
 static uint64_t choose_page_size(struct propose_context *ctx, bool *ok)
 {
         const struct machine *m = ctx->machine;
@@ -25,9 +24,9 @@ static uint64_t choose_page_size(struct propose_context *ctx, bool *ok)
                         char subject[128];
                         snprintf(subject, sizeof(subject), "hugepage-size 1G (%s)",
                                  intent_origin(ctx, CONFIG_DIRECTIVE_HUGEPAGE_SIZE, origin, sizeof(origin)));
-                        findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject,
-                                     "use hugepage-size 2M or auto",
-                                     "the CPU (%s) has no pdpe1gb flag in /proc/cpuinfo: the kernel rejects hugepagesz=1G on it",
+                        findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject, "use hugepage-size 2M or auto",
+                                     "the CPU (%s) has no pdpe1gb flag in /proc/cpuinfo: the kernel rejects "
+                                     "hugepagesz=1G on it",
                                      m->cpus.model_name[0] ? m->cpus.model_name : "unknown model");
                         *ok = false;
                 }
@@ -66,9 +65,10 @@ static bool fits(struct propose_context *ctx, const char *subject, const char *w
                 snprintf(fix, sizeof(fix), "reserve at most %s%s", most, where);
         else
                 snprintf(fix, sizeof(fix), "reserve no hugepages%s: all of its memory is the host's headroom", where);
-        findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject, fix,
-                     "%s of hugepages%s leave the host less than %s of its %s: the host would run out of memory at boot",
-                     want, where, keep, have);
+        findings_add(
+                &ctx->proposal->findings, FINDING_PROBLEM, subject, fix,
+                "%s of hugepages%s leave the host less than %s of its %s: the host would run out of memory at boot",
+                want, where, keep, have);
         return false;
 }
 
@@ -91,8 +91,10 @@ void propose_hugepages(struct propose_context *ctx)
         for (size_t i = 0; i < c->n_guest_memory; i++)
                 with_node += c->guest_memory[i].node >= 0;
         if (with_node && with_node != c->n_guest_memory) {
-                findings_add(&ctx->proposal->findings, FINDING_PROBLEM, "guest-memory", "give node= on every guest-memory line, or on none",
-                             "some guest-memory lines name a NUMA node and some do not: the kernel reserves pages either per node or from all nodes, not both");
+                findings_add(&ctx->proposal->findings, FINDING_PROBLEM, "guest-memory",
+                             "give node= on every guest-memory line, or on none",
+                             "some guest-memory lines name a NUMA node and some do not: the kernel reserves pages "
+                             "either per node or from all nodes, not both");
                 return;
         }
 
@@ -112,8 +114,10 @@ void propose_hugepages(struct propose_context *ctx)
                 snprintf(count, sizeof(count), "%" PRIu64, (total + page - 1) / page);
         } else {
                 if (!machine_kernel_at_least(m, 5, 16)) {
-                        findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject, "drop node= (or boot a kernel from 5.16 on)",
-                                     "kernel %s is older than 5.16, which added per-node hugepages= (node:count)", m->target_release);
+                        findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject,
+                                     "drop node= (or boot a kernel from 5.16 on)",
+                                     "kernel %s is older than 5.16, which added per-node hugepages= (node:count)",
+                                     m->target_release);
                         return;
                 }
                 /* Sum per node, in node order. */
@@ -130,14 +134,15 @@ void propose_hugepages(struct propose_context *ctx)
                         char where[48];
                         snprintf(where, sizeof(where), " on node %d", node);
                         if (!node_exists(&m->cpus, node, &node_total)) {
-                                findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject, "name a node listed in /sys/devices/system/node",
+                                findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject,
+                                             "name a node listed in /sys/devices/system/node",
                                              "the machine has no NUMA node %d (it has %zu)", node, m->cpus.n_nodes);
                                 return;
                         }
                         if (!fits(ctx, subject, where, bytes, node_total))
                                 return;
-                        len += (size_t) snprintf(count + len, sizeof(count) - len, "%s%d:%" PRIu64, len ? "," : "", node,
-                                                 (bytes + page - 1) / page);
+                        len += (size_t) snprintf(count + len, sizeof(count) - len, "%s%d:%" PRIu64, len ? "," : "",
+                                                 node, (bytes + page - 1) / page);
                         if (len >= sizeof(count))
                                 return; /* cannot happen with the node bound above; never emit a cut value */
                 }
@@ -150,7 +155,9 @@ void propose_hugepages(struct propose_context *ctx)
                      "guests map hugetlbfs of the default size without naming one");
         proposal_add(ctx->proposal, TOPIC_HUGEPAGES, "hugepagesz", size_text,
                      page == GIB ? "the CPU has pdpe1gb: 1 GiB pages, fewest TLB misses" : "2 MiB pages%s",
-                     page == GIB ? "" : (m->cpus.has_pdpe1gb ? " as configured" : ": the CPU has no pdpe1gb for 1 GiB pages"));
+                     page == GIB
+                             ? ""
+                             : (m->cpus.has_pdpe1gb ? " as configured" : ": the CPU has no pdpe1gb for 1 GiB pages"));
         proposal_add(ctx->proposal, TOPIC_HUGEPAGES, "hugepages", count,
                      "%s of guest memory%s, reserved at boot while memory is still unfragmented", total_text,
                      with_node ? " on the guests' NUMA nodes" : "");

@@ -38,12 +38,15 @@ static void propose_intel(struct propose_context *ctx)
                 return;
         if (claims_intel_integrated_gpu(ctx))
                 proposal_add(ctx->proposal, TOPIC_IOMMU, "intel_iommu", "on",
-                             "the firmware has a DMAR table and the integrated Intel GPU is claimed: kernel %s leaves integrated GPUs outside the IOMMU by default",
+                             "the firmware has a DMAR table and the integrated Intel GPU is claimed: kernel %s leaves "
+                             "integrated GPUs outside the IOMMU by default",
                              m->target_release);
         else
                 proposal_add(ctx->proposal, TOPIC_IOMMU, "intel_iommu", "on",
-                             "the firmware has a DMAR table (Intel VT-d) and kernel %s does not turn the IOMMU on by default%s",
-                             m->target_release, m->kernel_config ? "" : " as far as can be told (its config was not found)");
+                             "the firmware has a DMAR table (Intel VT-d) and kernel %s does not turn the IOMMU on by "
+                             "default%s",
+                             m->target_release,
+                             m->kernel_config ? "" : " as far as can be told (its config was not found)");
 }
 
 void propose_iommu(struct propose_context *ctx)
@@ -60,9 +63,11 @@ void propose_iommu(struct propose_context *ctx)
                              m->cpus.vendor == CPU_VENDOR_AMD
                                      ? "turn on \"IOMMU\" / \"AMD-Vi\" (and SVM) in the firmware setup"
                                      : "turn on \"VT-d\" (and VT-x) in the firmware setup",
-                             "the firmware has neither a DMAR (Intel VT-d) nor an IVRS (AMD-Vi) ACPI table: the IOMMU is off in the firmware, and no kernel parameter can turn it on");
+                             "the firmware has neither a DMAR (Intel VT-d) nor an IVRS (AMD-Vi) ACPI table: the IOMMU "
+                             "is off in the firmware, and no kernel parameter can turn it on");
                 return;
         }
         proposal_add(p, TOPIC_IOMMU, "iommu", "pt",
-                     "host devices keep identity-mapped DMA (no translation cost); devices given to guests are translated all the same");
+                     "host devices keep identity-mapped DMA (no translation cost); devices given to guests are "
+                     "translated all the same");
 }

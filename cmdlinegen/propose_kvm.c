@@ -15,12 +15,15 @@ static void propose_nested(struct propose_context *ctx)
         char origin[96], name[32];
         intent_origin(ctx, CONFIG_DIRECTIVE_NESTED_VIRTUALIZATION, origin, sizeof(origin));
         if (!module) {
-                findings_add(&ctx->proposal->findings, on ? FINDING_PROBLEM : FINDING_NOTE, "nested-virtualization", NULL,
-                             "the CPU has neither vmx nor svm in /proc/cpuinfo (%s): there is no KVM module to set it for", origin);
+                findings_add(
+                        &ctx->proposal->findings, on ? FINDING_PROBLEM : FINDING_NOTE, "nested-virtualization", NULL,
+                        "the CPU has neither vmx nor svm in /proc/cpuinfo (%s): there is no KVM module to set it for",
+                        origin);
                 return;
         }
         snprintf(name, sizeof(name), "%s.nested", module);
-        proposal_add(ctx->proposal, TOPIC_KVM, name, on ? "1" : "0", "nested-virtualization %s (%s)", on ? "yes" : "no", origin);
+        proposal_add(ctx->proposal, TOPIC_KVM, name, on ? "1" : "0", "nested-virtualization %s (%s)", on ? "yes" : "no",
+                     origin);
 }
 
 static void propose_unsafe_interrupts(struct propose_context *ctx)
@@ -34,14 +37,18 @@ static void propose_unsafe_interrupts(struct propose_context *ctx)
                 return;
         }
         if (m->interrupt_remapping == TRISTATE_UNKNOWN) {
-                findings_add(&ctx->proposal->findings, FINDING_NOTE, "unsafe-interrupts if-needed", NULL,
-                             "not proposed: /proc/interrupts could not be read to tell whether interrupt remapping is on");
+                findings_add(
+                        &ctx->proposal->findings, FINDING_NOTE, "unsafe-interrupts if-needed", NULL,
+                        "not proposed: /proc/interrupts could not be read to tell whether interrupt remapping is on");
                 return;
         }
-        proposal_add(ctx->proposal, TOPIC_KVM, "vfio_iommu_type1.allow_unsafe_interrupts", "1",
-                     "the IOMMU does not remap interrupts (no IR- interrupt chips in /proc/interrupts) and %s allows it", origin);
+        proposal_add(
+                ctx->proposal, TOPIC_KVM, "vfio_iommu_type1.allow_unsafe_interrupts", "1",
+                "the IOMMU does not remap interrupts (no IR- interrupt chips in /proc/interrupts) and %s allows it",
+                origin);
         findings_add(&ctx->proposal->findings, FINDING_WARNING, "vfio_iommu_type1.allow_unsafe_interrupts=1", NULL,
-                     "without interrupt remapping a guest's device can send arbitrary MSIs, i.e. inject interrupts into the host: give such devices only to trusted guests");
+                     "without interrupt remapping a guest's device can send arbitrary MSIs, i.e. inject interrupts "
+                     "into the host: give such devices only to trusted guests");
 }
 
 void propose_kvm_options(struct propose_context *ctx)
@@ -57,7 +64,9 @@ void propose_kvm_options(struct propose_context *ctx)
                 propose_nested(ctx);
 
         static const char *const thp[] = {
-                [CONFIG_THP_NEVER] = "never", [CONFIG_THP_MADVISE] = "madvise", [CONFIG_THP_ALWAYS] = "always",
+                [CONFIG_THP_NEVER] = "never",
+                [CONFIG_THP_MADVISE] = "madvise",
+                [CONFIG_THP_ALWAYS] = "always",
         };
         if (c->transparent_hugepage == CONFIG_THP_NEVER || c->transparent_hugepage == CONFIG_THP_MADVISE ||
             c->transparent_hugepage == CONFIG_THP_ALWAYS)

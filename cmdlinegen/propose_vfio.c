@@ -46,8 +46,9 @@ static void report_plan(struct propose_context *ctx)
                 snprintf(subject, sizeof(subject), "claim (%s)", r->origin);
                 bool solved = r->function >= 0 && ctx->acs_split_group >= 0 &&
                               h->functions[r->function].iommu_group == ctx->acs_split_group;
-                findings_add(&ctx->proposal->findings, r->is_error && !solved ? FINDING_PROBLEM : FINDING_NOTE, subject, NULL,
-                             "%s%s", r->message, solved ? "; with the proposed pcie_acs_override= the group splits at the next boot" : "");
+                findings_add(&ctx->proposal->findings, r->is_error && !solved ? FINDING_PROBLEM : FINDING_NOTE, subject,
+                             NULL, "%s%s", r->message,
+                             solved ? "; with the proposed pcie_acs_override= the group splits at the next boot" : "");
         }
         for (size_t i = 0; i < plan->n_entries; i++) {
                 const struct plan_entry *e = &plan->entries[i];
@@ -73,8 +74,8 @@ static int append(char *buf, size_t size, size_t *len, const char *item)
  * The last line of defence for the host's own disks: true, with a problem about the claim, when
  * F carries a mounted filesystem, active swap or the root= device.
  */
-static bool claim_hits_block_use(struct propose_context *ctx, const struct block_uses *uses, const struct pci_function *f,
-                                 const char *origin)
+static bool claim_hits_block_use(struct propose_context *ctx, const struct block_uses *uses,
+                                 const struct pci_function *f, const char *origin)
 {
         const char *device, *what;
         if (!block_uses_on_function(uses, ctx->machine->root, f->name, &device, &what))
@@ -105,15 +106,17 @@ static void propose_ids_and_addresses(struct propose_context *ctx)
                 const struct pci_function *host = host_function_with_id(ctx, f);
                 if (host) {
                         if (!shared_with[0])
-                                snprintf(shared_with, sizeof(shared_with), "%04x:%04x is also %s, which stays on the host",
-                                         f->ids.vendor, f->ids.device, host->name);
+                                snprintf(shared_with, sizeof(shared_with),
+                                         "%04x:%04x is also %s, which stays on the host", f->ids.vendor, f->ids.device,
+                                         host->name);
                         too_long |= append(addresses, sizeof(addresses), &addresses_len, f->name) < 0;
                         continue;
                 }
                 /* Every function with this ID is claimed: an ID entry, once. */
                 bool listed = false;
                 for (size_t j = 0; j < i; j++)
-                        listed |= is_claimed(&plan->entries[j]) && same_device_id(&h->functions[plan->entries[j].function], f);
+                        listed |= is_claimed(&plan->entries[j]) &&
+                                  same_device_id(&h->functions[plan->entries[j].function], f);
                 if (listed)
                         continue;
                 char id[16];
@@ -122,11 +125,15 @@ static void propose_ids_and_addresses(struct propose_context *ctx)
                         too_long |= append(addresses, sizeof(addresses), &addresses_len, f->name) < 0;
         }
         if (too_long)
-                findings_add(&ctx->proposal->findings, FINDING_PROBLEM, "vfio-pci.ids", "claim fewer devices on the command line; initbind.conf claims them all the same",
-                             "the claimed devices do not fit in vfio-pci.ids (at most %d characters) and initbind.claim=", VFIO_PCI_IDS_MAX);
+                findings_add(
+                        &ctx->proposal->findings, FINDING_PROBLEM, "vfio-pci.ids",
+                        "claim fewer devices on the command line; initbind.conf claims them all the same",
+                        "the claimed devices do not fit in vfio-pci.ids (at most %d characters) and initbind.claim=",
+                        VFIO_PCI_IDS_MAX);
         if (ids_len)
                 proposal_add(ctx->proposal, TOPIC_VFIO, "vfio-pci.ids", ids,
-                             "no device left to the host has these IDs, so vfio-pci may take them by ID, even from an initramfs without initbind");
+                             "no device left to the host has these IDs, so vfio-pci may take them by ID, even from an "
+                             "initramfs without initbind");
         if (addresses_len)
                 proposal_add(ctx->proposal, TOPIC_VFIO, "initbind.claim", addresses,
                              "by address: %s, and vfio-pci.ids would take it too", shared_with);
@@ -159,13 +166,13 @@ static void propose_framebuffer(struct propose_context *ctx, const struct pci_fu
                 name = "video";
                 value = "efifb:off";
         }
-        proposal_add(ctx->proposal, TOPIC_VFIO, name, value,
-                     "the console GPU %s is claimed: %s", console->name,
-                     evidence ? (streq(evidence, "BOOTFB") ? "the firmware framebuffer is a simple-framebuffer (BOOTFB in /proc/iomem)"
-                                                           : "the firmware framebuffer driver must let go of it")
-                              : streq(name, "initcall_blacklist")
-                                        ? "the kernel's config has CONFIG_SYSFB_SIMPLEFB: simpledrm/simplefb hold the framebuffer"
-                                        : "efifb holds the firmware framebuffer on this kernel (no CONFIG_SYSFB_SIMPLEFB)");
+        proposal_add(ctx->proposal, TOPIC_VFIO, name, value, "the console GPU %s is claimed: %s", console->name,
+                     evidence ? (streq(evidence, "BOOTFB")
+                                         ? "the firmware framebuffer is a simple-framebuffer (BOOTFB in /proc/iomem)"
+                                         : "the firmware framebuffer driver must let go of it")
+                     : streq(name, "initcall_blacklist")
+                             ? "the kernel's config has CONFIG_SYSFB_SIMPLEFB: simpledrm/simplefb hold the framebuffer"
+                             : "efifb holds the firmware framebuffer on this kernel (no CONFIG_SYSFB_SIMPLEFB)");
 }
 
 void propose_vfio(struct propose_context *ctx)
@@ -179,8 +186,9 @@ void propose_vfio(struct propose_context *ctx)
         if (claim_plan_count(ctx->plan, PLAN_CLAIM) + claim_plan_count(ctx->plan, PLAN_ALREADY_CLAIMED) == 0)
                 return;
         if (m->boot.generator == GENERATOR_DRACUT)
-                proposal_add(ctx->proposal, TOPIC_VFIO, "rd.driver.pre", "vfio-pci",
-                             "this system's initramfs is built by dracut, which loads rd.driver.pre modules before udev");
+                proposal_add(
+                        ctx->proposal, TOPIC_VFIO, "rd.driver.pre", "vfio-pci",
+                        "this system's initramfs is built by dracut, which loads rd.driver.pre modules before udev");
 
         for (size_t i = 0; i < ctx->plan->n_entries; i++) {
                 const struct plan_entry *e = &ctx->plan->entries[i];

@@ -26,9 +26,11 @@ static void check_cpu(const struct machine *m, struct readiness *r)
         if (t->has_vmx || t->has_svm)
                 add(r, "virtualization", CHECK_OK, "the CPU has %s", t->has_vmx ? "vmx (Intel VT-x)" : "svm (AMD-V)");
         else if (t->has_hypervisor)
-                add(r, "virtualization", CHECK_FAIL, "no vmx/svm flag: this is itself a virtual machine without nested virtualisation");
+                add(r, "virtualization", CHECK_FAIL,
+                    "no vmx/svm flag: this is itself a virtual machine without nested virtualisation");
         else
-                add(r, "virtualization", CHECK_FAIL, "no vmx/svm flag in /proc/cpuinfo: turn on %s in the firmware setup",
+                add(r, "virtualization", CHECK_FAIL,
+                    "no vmx/svm flag in /proc/cpuinfo: turn on %s in the firmware setup",
                     t->vendor == CPU_VENDOR_AMD ? "SVM" : "VT-x");
         if (m->has_kvm_device)
                 add(r, "/dev/kvm", CHECK_OK, "present");
@@ -40,9 +42,11 @@ static void check_iommu(const struct machine *m, bool intel_on_proposed, struct 
 {
         const struct pci_host *h = m->pci;
         if (h->has_dmar || h->has_ivrs)
-                add(r, "IOMMU tables", CHECK_OK, "the firmware has %s", h->has_dmar ? "a DMAR table (Intel VT-d)" : "an IVRS table (AMD-Vi)");
+                add(r, "IOMMU tables", CHECK_OK, "the firmware has %s",
+                    h->has_dmar ? "a DMAR table (Intel VT-d)" : "an IVRS table (AMD-Vi)");
         else
-                add(r, "IOMMU tables", CHECK_FAIL, "no DMAR or IVRS ACPI table: VT-d/AMD-Vi is off in the firmware setup");
+                add(r, "IOMMU tables", CHECK_FAIL,
+                    "no DMAR or IVRS ACPI table: VT-d/AMD-Vi is off in the firmware setup");
 
         if (h->iommu_active)
                 add(r, "IOMMU", CHECK_OK, "active: %zu IOMMU groups", h->n_groups);
@@ -53,16 +57,22 @@ static void check_iommu(const struct machine *m, bool intel_on_proposed, struct 
                 add(r, "IOMMU", CHECK_FAIL, "not active: no IOMMU groups");
 
         switch (m->interrupt_remapping) {
-        case TRISTATE_YES: add(r, "interrupt remapping", CHECK_OK, "on (IR- interrupt chips in /proc/interrupts)"); break;
+        case TRISTATE_YES:
+                add(r, "interrupt remapping", CHECK_OK, "on (IR- interrupt chips in /proc/interrupts)");
+                break;
         case TRISTATE_NO:
                 add(r, "interrupt remapping", CHECK_WARN,
-                    "off: vfio refuses devices unless vfio_iommu_type1.allow_unsafe_interrupts=1 (see unsafe-interrupts in initbind.conf(5))");
+                    "off: vfio refuses devices unless vfio_iommu_type1.allow_unsafe_interrupts=1 (see "
+                    "unsafe-interrupts in initbind.conf(5))");
                 break;
-        default: add(r, "interrupt remapping", CHECK_WARN, "unknown: /proc/interrupts could not be read"); break;
+        default:
+                add(r, "interrupt remapping", CHECK_WARN, "unknown: /proc/interrupts could not be read");
+                break;
         }
 }
 
-static void check_kernel_option(const struct machine *m, struct readiness *r, const char *symbol, const char *why, bool fail)
+static void check_kernel_option(const struct machine *m, struct readiness *r, const char *symbol, const char *why,
+                                bool fail)
 {
         if (!m->kernel_config)
                 return;
@@ -77,8 +87,9 @@ static void check_kernel(const struct propose_context *ctx, struct readiness *r)
 {
         const struct machine *m = ctx->machine;
         if (!m->kernel_config) {
-                add(r, "kernel config", CHECK_WARN, "not found for kernel %s (/boot/config-%s)%s: options cannot be checked",
-                    m->target_release, m->target_release, m->target_is_running ? " nor /proc/config.gz" : "");
+                add(r, "kernel config", CHECK_WARN,
+                    "not found for kernel %s (/boot/config-%s)%s: options cannot be checked", m->target_release,
+                    m->target_release, m->target_is_running ? " nor /proc/config.gz" : "");
                 return;
         }
         add(r, "kernel config", CHECK_OK, "%s", kernel_config_source(m->kernel_config));
@@ -96,20 +107,26 @@ static void check_boot_chain(const struct machine *m, struct readiness *r)
         if (b->generator == GENERATOR_UNKNOWN)
                 add(r, "initramfs", CHECK_WARN, "no initramfs-tools, dracut or mkinitcpio configuration found");
         else if (b->hook_installed)
-                add(r, "initramfs", CHECK_OK, "%s, with initbind's hook (%s); rebuild with '%s' after changing the config",
-                    initramfs_generator_to_string(b->generator), b->hook_path, initramfs_generator_rebuild_command(b->generator));
+                add(r, "initramfs", CHECK_OK,
+                    "%s, with initbind's hook (%s); rebuild with '%s' after changing the config",
+                    initramfs_generator_to_string(b->generator), b->hook_path,
+                    initramfs_generator_rebuild_command(b->generator));
         else
-                add(r, "initramfs", CHECK_FAIL, "%s, without initbind's hook (%s missing): the claims cannot happen before the GPU driver loads",
+                add(r, "initramfs", CHECK_FAIL,
+                    "%s, without initbind's hook (%s missing): the claims cannot happen before the GPU driver loads",
                     initramfs_generator_to_string(b->generator), b->hook_path);
         if (b->bootloader == LOADER_UNKNOWN)
-                add(r, "boot loader", CHECK_WARN, "neither GRUB (/etc/default/grub) nor systemd-boot (loader/loader.conf) found: apply the parameters by hand");
+                add(r, "boot loader", CHECK_WARN,
+                    "neither GRUB (/etc/default/grub) nor systemd-boot (loader/loader.conf) found: apply the "
+                    "parameters by hand");
         else
-                add(r, "boot loader", CHECK_OK, "%s (%s)", loader_kind_to_string(b->bootloader), b->bootloader_evidence);
+                add(r, "boot loader", CHECK_OK, "%s (%s)", loader_kind_to_string(b->bootloader),
+                    b->bootloader_evidence);
 }
 
 void readiness_check(const struct propose_context *ctx, struct readiness *ret)
 {
-        *ret = (struct readiness) {};
+        *ret = (struct readiness){};
         check_cpu(ctx->machine, ret);
         check_iommu(ctx->machine, proposal_find(ctx->proposal, "intel_iommu") != NULL, ret);
         check_kernel(ctx, ret);
@@ -127,9 +144,12 @@ size_t readiness_count(const struct readiness *r, enum check_state state)
 const char *check_state_to_string(enum check_state s)
 {
         switch (s) {
-        case CHECK_OK: return "ok";
-        case CHECK_WARN: return "warn";
-        case CHECK_FAIL: return "FAIL";
+        case CHECK_OK:
+                return "ok";
+        case CHECK_WARN:
+                return "warn";
+        case CHECK_FAIL:
+                return "FAIL";
         }
         return "?";
 }

@@ -13,7 +13,7 @@
 enum check_state { CHECK_OK, CHECK_WARN, CHECK_FAIL };
 
 struct readiness_check {
-        const char *name;      /* "virtualization", "/dev/kvm", ... */
+        const char *name; /* "virtualization", "/dev/kvm", ... */
         enum check_state state;
         char detail[320];
 };

@@ -16,16 +16,20 @@ void report_machine_summary(FILE *out, const struct machine *m)
         unsigned cores = cpu_topology_count_cores(t), online = cpu_set_count(&t->online);
         fprintf(out, "Machine:\n");
         fprintf(out, "  CPU         %s (%s), %u CPUs online in %u cores, %zu NUMA node%s%s%s\n",
-                t->model_name[0] ? t->model_name : "unknown model", t->vendor_id[0] ? t->vendor_id : "unknown vendor", online,
-                cores, t->n_nodes, t->n_nodes == 1 ? "" : "s", online > cores ? ", SMT" : "", t->has_pdpe1gb ? ", pdpe1gb" : "");
+                t->model_name[0] ? t->model_name : "unknown model", t->vendor_id[0] ? t->vendor_id : "unknown vendor",
+                online, cores, t->n_nodes, t->n_nodes == 1 ? "" : "s", online > cores ? ", SMT" : "",
+                t->has_pdpe1gb ? ", pdpe1gb" : "");
         fprintf(out, "  memory      %s\n", m->memory.mem_total ? mem : "unknown");
         fprintf(out, "  IOMMU       %s, %s, %zu groups, interrupt remapping %s\n",
-                m->pci->has_dmar ? "Intel VT-d (DMAR)" : m->pci->has_ivrs ? "AMD-Vi (IVRS)" : "no DMAR/IVRS table",
+                m->pci->has_dmar   ? "Intel VT-d (DMAR)"
+                : m->pci->has_ivrs ? "AMD-Vi (IVRS)"
+                                   : "no DMAR/IVRS table",
                 m->pci->iommu_active ? "active" : "inactive", m->pci->n_groups,
                 tristate_word(m->interrupt_remapping, "on", "off"));
         fprintf(out, "  PCI         %zu functions\n", m->pci->n_functions);
         fprintf(out, "  kernel      %s%s, config %s, ACS override patch %s\n", m->target_release,
-                m->target_is_running ? " (running)" : "", m->kernel_config ? kernel_config_source(m->kernel_config) : "not found",
+                m->target_is_running ? " (running)" : "",
+                m->kernel_config ? kernel_config_source(m->kernel_config) : "not found",
                 tristate_word(m->acs_patch, "yes", "no"));
         fprintf(out, "  boot        initramfs %s, boot loader %s\n", initramfs_generator_to_string(m->boot.generator),
                 loader_kind_to_string(m->boot.bootloader));
@@ -118,8 +122,8 @@ void report_text(FILE *out, const struct generation *g)
 
         fprintf(out, "\nReadiness:\n");
         for (size_t i = 0; i < g->readiness.n; i++)
-                fprintf(out, "  %-4s %-19s %s\n", check_state_to_string(g->readiness.checks[i].state), g->readiness.checks[i].name,
-                        g->readiness.checks[i].detail);
+                fprintf(out, "  %-4s %-19s %s\n", check_state_to_string(g->readiness.checks[i].state),
+                        g->readiness.checks[i].name, g->readiness.checks[i].detail);
 
         fprintf(out, "\nAgainst the running command line (/proc/cmdline):\n");
         _cleanup_free_ char *proposed = NULL;
@@ -129,16 +133,20 @@ void report_text(FILE *out, const struct generation *g)
                 print_difference(out, m->cmdline, g->proposed_line, '-');
                 print_difference(out, g->proposed_line, m->cmdline, '+');
         }
-        fprintf(out, "\nProposed command line (%zu of %d bytes):\n  %s\n", kcmdline_length(g->proposed_line), KCMDLINE_MAX_LEN,
-                proposed ? proposed : "");
+        fprintf(out, "\nProposed command line (%zu of %d bytes):\n  %s\n", kcmdline_length(g->proposed_line),
+                KCMDLINE_MAX_LEN, proposed ? proposed : "");
         print_next_boot(out, g);
 
-        size_t problems = findings_count(&p->findings, FINDING_PROBLEM) + findings_count(&g->line_findings, FINDING_PROBLEM) +
+        size_t problems = findings_count(&p->findings, FINDING_PROBLEM) +
+                          findings_count(&g->line_findings, FINDING_PROBLEM) +
                           readiness_count(&g->readiness, CHECK_FAIL);
-        size_t warnings = findings_count(&p->findings, FINDING_WARNING) + findings_count(&g->line_findings, FINDING_WARNING) +
+        size_t warnings = findings_count(&p->findings, FINDING_WARNING) +
+                          findings_count(&g->line_findings, FINDING_WARNING) +
                           readiness_count(&g->readiness, CHECK_WARN);
-        fprintf(out, "\n%zu problem%s, %zu warning%s.", problems, problems == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+        fprintf(out, "\n%zu problem%s, %zu warning%s.", problems, problems == 1 ? "" : "s", warnings,
+                warnings == 1 ? "" : "s");
         if (m->boot.bootloader != LOADER_UNKNOWN)
-                fprintf(out, " Nothing was written; 'cmdlinegen --apply %s' writes it.", loader_kind_to_string(m->boot.bootloader));
+                fprintf(out, " Nothing was written; 'cmdlinegen --apply %s' writes it.",
+                        loader_kind_to_string(m->boot.bootloader));
         fprintf(out, "\n");
 }

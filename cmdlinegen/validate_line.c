@@ -8,15 +8,15 @@
 #include "hugepage_budget.h"
 #include "vfio_id.h"
 
-
 /* Options each IOMMU parameter's parser recognizes (intel_iommu_setup(), parse_amd_iommu_options(),
  * iommu_setup() in arch/x86/kernel/pci-dma.c): anything else is logged as unknown or silently
  * ignored. Debian adds intgpu_off to intel_iommu=. */
-static const char *const intel_iommu_options[] = { "on", "off", "igfx_off", "intgpu_off", "forcedac", "strict",
-                                                   "sp_off", "sm_on", "sm_off", "tboot_noforce", NULL };
-static const char *const amd_iommu_options[] = { "fullflush", "force_enable", "off", "force_isolation",
-                                                 "pgtbl_v1", "pgtbl_v2", "irtcachedis", "nohugepages",
-                                                 "v2_pgsizes_only", NULL };
+static const char *const intel_iommu_options[] = { "on",     "off",   "igfx_off", "intgpu_off",    "forcedac", "strict",
+                                                   "sp_off", "sm_on", "sm_off",   "tboot_noforce", NULL };
+static const char *const amd_iommu_options[] = {
+        "fullflush", "force_enable", "off",         "force_isolation", "pgtbl_v1",
+        "pgtbl_v2",  "irtcachedis",  "nohugepages", "v2_pgsizes_only", NULL
+};
 /* iommu= also takes the GART's options (gart_parse_options()), so only what people write
  * believing it turns the IOMMU on is named here, as known to be ignored. */
 static const char *const iommu_noops[] = { "on", "1", "yes", "true", "enable", NULL };
@@ -30,7 +30,8 @@ static bool word_in(const char *word, size_t len, const char *const *list)
 }
 
 /* The first comma-separated option of VALUE that is not in KNOWN (or that is in NOOPS), into BUF. */
-static bool ignored_option(const char *value, const char *const *known, const char *const *noops, char *buf, size_t size)
+static bool ignored_option(const char *value, const char *const *known, const char *const *noops, char *buf,
+                           size_t size)
 {
         for (const char *p = value ? value : ""; *p;) {
                 size_t len = strcspn(p, ",");
@@ -51,7 +52,8 @@ static const struct {
         const char *what_happens;
 } iommu_params[] = {
         { "intel_iommu", intel_iommu_options, NULL, "the kernel logs \"Unknown option\" and ignores it" },
-        { "amd_iommu", amd_iommu_options, NULL, "the kernel ignores it (there is no amd_iommu=on: AMD-Vi is on whenever the firmware has an IVRS table)" },
+        { "amd_iommu", amd_iommu_options, NULL,
+          "the kernel ignores it (there is no amd_iommu=on: AMD-Vi is on whenever the firmware has an IVRS table)" },
         { "iommu", NULL, iommu_noops, "the kernel ignores it silently (\"on\" and \"1\" are not options of iommu=)" },
 };
 
@@ -66,10 +68,12 @@ void propose_noop_removals(struct propose_context *ctx, const struct kcmdline *l
                 }
                 for (size_t j = 0; j < n; j++) {
                         char bad[64];
-                        if (!tokens[j]->has_value || !ignored_option(tokens[j]->value, iommu_params[i].known, iommu_params[i].noops, bad, sizeof(bad)))
+                        if (!tokens[j]->has_value || !ignored_option(tokens[j]->value, iommu_params[i].known,
+                                                                     iommu_params[i].noops, bad, sizeof(bad)))
                                 continue;
-                        proposal_remove(ctx->proposal, iommu_params[i].name, tokens[j]->value, "'%s' is no option of %s=: %s", bad,
-                                        iommu_params[i].name, iommu_params[i].what_happens);
+                        proposal_remove(ctx->proposal, iommu_params[i].name, tokens[j]->value,
+                                        "'%s' is no option of %s=: %s", bad, iommu_params[i].name,
+                                        iommu_params[i].what_happens);
                 }
         }
 }
@@ -95,7 +99,8 @@ static void check_iommu(const struct propose_context *ctx, const struct kcmdline
         if (kcmdline_get(line, "intel_iommu", &v) == 0 && v) {
                 if (strstr(v, "off") == v || strstr(v, ",off"))
                         findings_add(f, claims ? FINDING_PROBLEM : FINDING_WARNING, "intel_iommu=off",
-                                     "remove intel_iommu=off", "it turns VT-d off: no IOMMU groups, nothing can be given to a guest");
+                                     "remove intel_iommu=off",
+                                     "it turns VT-d off: no IOMMU groups, nothing can be given to a guest");
                 else if (!m->pci->has_dmar && (strstr(v, "on") == v))
                         findings_add(f, FINDING_NOTE, "intel_iommu=on", NULL,
                                      "does nothing on this machine: the firmware has no DMAR table%s",
@@ -134,7 +139,8 @@ static void check_cpu_param(const struct propose_context *ctx, const struct kcmd
                 size_t offset, error;
                 if (cpu_check_split_isolcpus(value, &flags, &offset, &error) < 0) {
                         findings_add(f, FINDING_PROBLEM, subject, "use the flags nohz, domain and managed_irq only",
-                                     "'%s' at column %zu: expected nohz, domain, managed_irq or a CPU list; the kernel ignores the whole parameter",
+                                     "'%s' at column %zu: expected nohz, domain, managed_irq or a CPU list; the kernel "
+                                     "ignores the whole parameter",
                                      value, error + 1);
                         return;
                 }
@@ -144,8 +150,8 @@ static void check_cpu_param(const struct propose_context *ctx, const struct kcmd
                                      m->target_release);
                 list = value + offset;
         }
-        (void) cpu_check_list_for(m, subject, list, streq(name, "irqaffinity") ? CPU_LIST_HOUSEKEEPING : CPU_LIST_ISOLATED,
-                                  f, NULL);
+        (void) cpu_check_list_for(m, subject, list,
+                                  streq(name, "irqaffinity") ? CPU_LIST_HOUSEKEEPING : CPU_LIST_ISOLATED, f, NULL);
 }
 
 static bool size_valid(uint64_t size, void *userdata)
@@ -160,7 +166,8 @@ static void check_hugepages(const struct propose_context *ctx, const struct kcmd
         const char *v;
         if (kcmdline_get(line, "hugepagesz", &v) == 0 && v && kcmdline_memparse(v, NULL) == GIB && !m->cpus.has_pdpe1gb)
                 findings_add(f, FINDING_PROBLEM, "hugepagesz=1G", "use 2M pages",
-                             "the CPU has no pdpe1gb flag: the kernel rejects 1 GiB pages and hugepages= after it reserves nothing");
+                             "the CPU has no pdpe1gb flag: the kernel rejects 1 GiB pages and hugepages= after it "
+                             "reserves nothing");
 
         if (proposal_find(ctx->proposal, "hugepages"))
                 return; /* the proposal's block replaced every hugepage parameter and was checked */
@@ -178,7 +185,8 @@ static void check_hugepages(const struct propose_context *ctx, const struct kcmd
                 format_size(bytes, want, sizeof(want));
                 format_size_human(m->memory.mem_total, have, sizeof(have));
                 findings_add(f, FINDING_PROBLEM, "hugepages=", "reserve fewer pages",
-                             "the line reserves %s of hugepages of the machine's %s, leaving the host less than max(2G, 10%%)",
+                             "the line reserves %s of hugepages of the machine's %s, leaving the host less than "
+                             "max(2G, 10%%)",
                              want, have);
         }
 }
@@ -207,9 +215,13 @@ static void check_vfio_ids(const struct propose_context *ctx, const struct kcmdl
                 for (size_t j = 0; j < n; j++)
                         if (vfio_id_matches(&ids[j], &fn->ids)) {
                                 char fix[96];
-                                snprintf(fix, sizeof(fix), "claim the guest's device by address (initbind.claim= or a claim line) instead");
-                                findings_add(f, pci_function_is_console_gpu(fn) ? FINDING_PROBLEM : FINDING_WARNING, subject, fix,
-                                             "it also matches %s%s, which is not to be claimed: without initbind in the initramfs vfio-pci takes it too",
+                                snprintf(fix, sizeof(fix),
+                                         "claim the guest's device by address (initbind.claim= or a claim line) "
+                                         "instead");
+                                findings_add(f, pci_function_is_console_gpu(fn) ? FINDING_PROBLEM : FINDING_WARNING,
+                                             subject, fix,
+                                             "it also matches %s%s, which is not to be claimed: without initbind in "
+                                             "the initramfs vfio-pci takes it too",
                                              fn->name, pci_function_is_console_gpu(fn) ? " (the console GPU)" : "");
                                 goto next_function;
                         }
@@ -221,13 +233,16 @@ static void check_misc(const struct propose_context *ctx, const struct kcmdline 
 {
         const struct machine *m = ctx->machine;
         if (kcmdline_contains(line, "pcie_acs_override") && m->acs_patch != TRISTATE_YES)
-                findings_add(f, m->acs_patch == TRISTATE_NO ? FINDING_PROBLEM : FINDING_WARNING, "pcie_acs_override=",
-                             "remove it, or boot a kernel carrying the ACS override patch",
-                             "kernel %s %s the ACS override patch (no pcie_acs_overrides symbol): the parameter does nothing",
-                             m->target_release, m->acs_patch == TRISTATE_NO ? "does not carry" : "cannot be shown to carry");
+                findings_add(f, m->acs_patch == TRISTATE_NO ? FINDING_PROBLEM : FINDING_WARNING,
+                             "pcie_acs_override=", "remove it, or boot a kernel carrying the ACS override patch",
+                             "kernel %s %s the ACS override patch (no pcie_acs_overrides symbol): the parameter does "
+                             "nothing",
+                             m->target_release,
+                             m->acs_patch == TRISTATE_NO ? "does not carry" : "cannot be shown to carry");
         if (kcmdline_contains(line, "rd.driver.pre") && m->boot.generator != GENERATOR_DRACUT &&
             m->boot.generator != GENERATOR_UNKNOWN)
-                findings_add(f, FINDING_NOTE, "rd.driver.pre=", NULL, "only dracut reads it; this system's initramfs is built by %s",
+                findings_add(f, FINDING_NOTE, "rd.driver.pre=", NULL,
+                             "only dracut reads it; this system's initramfs is built by %s",
                              initramfs_generator_to_string(m->boot.generator));
         if (kcmdline_check_length(line, 0) < 0)
                 findings_add(f, FINDING_PROBLEM, "command line", "shorten the line",
@@ -239,7 +254,8 @@ void validate_line(const struct propose_context *ctx, const struct kcmdline *lin
 {
         check_iommu(ctx, line, findings);
         if (machine_kernel_has(ctx->machine, "CPU_ISOLATION") == TRISTATE_NO && kcmdline_contains(line, "isolcpus"))
-                findings_add(findings, FINDING_PROBLEM, "isolcpus=", NULL, "kernel %s is built without CONFIG_CPU_ISOLATION and ignores it",
+                findings_add(findings, FINDING_PROBLEM, "isolcpus=", NULL,
+                             "kernel %s is built without CONFIG_CPU_ISOLATION and ignores it",
                              ctx->machine->target_release);
         else
                 check_cpu_param(ctx, line, "isolcpus", NULL, findings);

@@ -48,13 +48,16 @@ static void verify_parameters(struct verdicts *v, const struct generation *g)
                 bool present = kcmdline_get(m->cmdline, p->name, &value) == 0;
                 char what[96];
                 snprintf(what, sizeof(what), "%s%s", p->name, p->value ? "=" : "");
-                verdict(v, present && streq_ptr(value, p->value), what, "asked %s, /proc/cmdline has %s", p->value ? p->value : "(flag)",
-                        !present ? "none" : value ? value : "(flag)");
+                verdict(v, present && streq_ptr(value, p->value), what, "asked %s, /proc/cmdline has %s",
+                        p->value ? p->value : "(flag)",
+                        !present ? "none"
+                        : value  ? value
+                                 : "(flag)");
         }
 }
 
-static void verify_cpu_set(struct verdicts *v, const struct generation *g, const char *param, const struct cpu_set *actual,
-                           const char *file)
+static void verify_cpu_set(struct verdicts *v, const struct generation *g, const char *param,
+                           const struct cpu_set *actual, const char *file)
 {
         const struct proposed_param *p = proposal_find(&g->proposal, param);
         if (!p || !p->value)
@@ -74,13 +77,15 @@ static void verify_cpu_set(struct verdicts *v, const struct generation *g, const
         if (cpu_list_parse(list, g->ctx.machine->cpus.nr_cpu_ids, &want, NULL) < 0)
                 return;
         _cleanup_free_ char *have = cpu_list_format(actual);
-        verdict(v, cpu_set_equal(&want, actual), file, "asked %s, the kernel reports %s", list, have && *have ? have : "none");
+        verdict(v, cpu_set_equal(&want, actual), file, "asked %s, the kernel reports %s", list,
+                have && *have ? have : "none");
 }
 
 static uint64_t node_hugepages(const struct machine *m, int node, uint64_t size)
 {
         char path[128];
-        snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages", node, size >> 10);
+        snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages",
+                 node, size >> 10);
         _cleanup_free_ char *text = NULL;
         if (rootdir_read_file(m->root, path, &text, NULL) < 0)
                 return 0;
@@ -90,14 +95,16 @@ static uint64_t node_hugepages(const struct machine *m, int node, uint64_t size)
 static void verify_hugepages(struct verdicts *v, const struct generation *g)
 {
         const struct machine *m = g->ctx.machine;
-        const struct proposed_param *size = proposal_find(&g->proposal, "hugepagesz"), *count = proposal_find(&g->proposal, "hugepages");
+        const struct proposed_param *size = proposal_find(&g->proposal, "hugepagesz"),
+                                    *count = proposal_find(&g->proposal, "hugepages");
         if (!size || !count)
                 return;
         uint64_t bytes = kcmdline_memparse(size->value, NULL);
         if (!strchr(count->value, ':')) {
                 const struct hugepage_pool *pool = memory_info_pool(&m->memory, bytes);
                 uint64_t want = strtoull(count->value, NULL, 10);
-                verdict(v, pool && pool->nr_pages >= want, "hugepages", "asked %" PRIu64 " page%s of %s, the kernel has %" PRIu64, want, want == 1 ? "" : "s",
+                verdict(v, pool && pool->nr_pages >= want, "hugepages",
+                        "asked %" PRIu64 " page%s of %s, the kernel has %" PRIu64, want, want == 1 ? "" : "s",
                         size->value, pool ? pool->nr_pages : 0);
                 return;
         }
@@ -109,7 +116,8 @@ static void verify_hugepages(struct verdicts *v, const struct generation *g)
                 uint64_t have = node_hugepages(m, (int) node, bytes);
                 char what[48];
                 snprintf(what, sizeof(what), "hugepages on node %ld", node);
-                verdict(v, have >= want, what, "asked %" PRIu64 " page%s of %s, the node has %" PRIu64, want, want == 1 ? "" : "s", size->value, have);
+                verdict(v, have >= want, what, "asked %" PRIu64 " page%s of %s, the node has %" PRIu64, want,
+                        want == 1 ? "" : "s", size->value, have);
                 p = *end == ',' ? end + 1 : end + strlen(end);
         }
 }

@@ -47,8 +47,9 @@ static inline void root_init(void)
 
 static inline struct apply_plan *plan_or_null(enum bootloader b, const char *const *add, size_t n, bool remove)
 {
-        struct apply_request req = { .root = fuzz_root, .bootloader = b, .add = add, .n_add = n, .remove_ours = remove,
-                                     .stamp = "F" };
+        struct apply_request req = {
+                .root = fuzz_root, .bootloader = b, .add = add, .n_add = n, .remove_ours = remove, .stamp = "F"
+        };
         struct apply_plan *p = NULL;
         char *error = NULL;
         int r = apply_plan(&req, &p, &error);

@@ -68,8 +68,8 @@ static struct lines split_lines(const uint8_t *data, size_t size)
 static void check_position(const struct lines *l, unsigned line, unsigned column, const char *what)
 {
         CHECK(line >= 1 && line <= l->n, "%s: line %u of a %zu-line file", what, line, l->n);
-        CHECK(column >= 1 && column <= l->len[line - 1] + 1, "%s: line %u: column %u of a %zu-byte line", what,
-              line, column, l->len[line - 1]);
+        CHECK(column >= 1 && column <= l->len[line - 1] + 1, "%s: line %u: column %u of a %zu-byte line", what, line,
+              column, l->len[line - 1]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -85,8 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 check_position(&l, d->line, d->column, d->message);
                 CHECK((int) d->directive >= CONFIG_DIRECTIVE_NONE && (int) d->directive < _CONFIG_DIRECTIVE_MAX,
                       "%u:%u: directive %d", d->line, d->column, (int) d->directive);
-                CHECK(printable_utf8(d->message), "%u:%u: message is not one line of UTF-8: '%s'", d->line,
-                      d->column, d->message);
+                CHECK(printable_utf8(d->message), "%u:%u: message is not one line of UTF-8: '%s'", d->line, d->column,
+                      d->message);
                 if (i > 0) {
                         const struct config_diagnostic *prev = &c->diagnostics[i - 1];
                         CHECK(prev->line < d->line || (prev->line == d->line && prev->column <= d->column),
@@ -109,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 CHECK((claim->allow & ~0xfu) == 0, "allow bits %x", claim->allow);
                 for (size_t k = 0; k < c->n_keeps; k++)
                         CHECK(claim->selector != CONFIG_SELECT_ADDRESS ||
-                              !pci_address_equal(&claim->address, &c->keeps[k].address),
+                                      !pci_address_equal(&claim->address, &c->keeps[k].address),
                               "line %u claims what line %u keeps", claim->line, c->keeps[k].line);
         }
         for (size_t i = 0; i < c->n_keeps; i++)

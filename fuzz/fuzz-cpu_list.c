@@ -34,8 +34,7 @@ static void check_parse(const char *s, unsigned nbits, struct cpu_set *ret)
         CHECK(cpu_list_parse(s, nbits, &plain, &pos_plain) == r, "'%s' (%u CPUs): parsers disagree", s, nbits);
         if (r < 0) {
                 CHECK(r == -EINVAL || r == -ERANGE || r == -EOVERFLOW, "'%s' (%u CPUs): error %d", s, nbits, r);
-                CHECK(pos <= len && pos == pos_plain, "'%s' (%u CPUs): error at %zu (%zu)", s, nbits, pos,
-                      pos_plain);
+                CHECK(pos <= len && pos == pos_plain, "'%s' (%u CPUs): error at %zu (%zu)", s, nbits, pos, pos_plain);
                 CHECK(expected && *expected, "'%s': no 'expected' phrase", s);
                 CHECK(set.words == NULL && plain.words == NULL, "'%s': result written on failure", s);
                 return;
@@ -50,8 +49,8 @@ static void check_parse(const char *s, unsigned nbits, struct cpu_set *ret)
         CHECK(formatted, "out of memory");
         CHECK(strspn(formatted, "0123456789,-") == strlen(formatted), "'%s': formatted as '%s'", s, formatted);
         struct cpu_set again = {};
-        CHECK(cpu_list_parse(formatted, nbits, &again, &pos) == 0, "'%s' (%u CPUs): '%s' does not parse", s,
-              nbits, formatted);
+        CHECK(cpu_list_parse(formatted, nbits, &again, &pos) == 0, "'%s' (%u CPUs): '%s' does not parse", s, nbits,
+              formatted);
         CHECK(cpu_set_equal(&set, &again) && cpu_set_count(&set) == cpu_set_count(&again),
               "'%s' (%u CPUs): '%s' is another set", s, nbits, formatted);
         char *twice = cpu_list_format(&again);

@@ -7,9 +7,14 @@
  */
 #include "fuzz-apply-root.h"
 
-static const char *const params[] = { "intel_iommu=on", "iommu=pt", "isolcpus=managed_irq,2-7",
-                                      "vfio-pci.ids=10de:1b80", "default_hugepagesz=1G", "hugepagesz=1G",
-                                      "hugepages=16", "quiet" };
+static const char *const params[] = { "intel_iommu=on",
+                                      "iommu=pt",
+                                      "isolcpus=managed_irq,2-7",
+                                      "vfio-pci.ids=10de:1b80",
+                                      "default_hugepagesz=1G",
+                                      "hugepagesz=1G",
+                                      "hugepages=16",
+                                      "quiet" };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -20,9 +25,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         static const char *const leftovers[] = {
-                "etc/default/grub.F.bak", "etc/default/grub.d/50-input.cfg", "etc/default/grub.d/50-input.cfg.F.bak",
-                "etc/default/grub.d/zz-initbind.cfg", "etc/default/grub.d/zz-initbind.cfg.F.bak",
-                "var/lib/initbind/cmdline-added", "var/lib/initbind/cmdline-added.F.bak",
+                "etc/default/grub.F.bak",
+                "etc/default/grub.d/50-input.cfg",
+                "etc/default/grub.d/50-input.cfg.F.bak",
+                "etc/default/grub.d/zz-initbind.cfg",
+                "etc/default/grub.d/zz-initbind.cfg.F.bak",
+                "var/lib/initbind/cmdline-added",
+                "var/lib/initbind/cmdline-added.F.bak",
         };
         const char *rest = NULL;
         size_t rest_size = 0;

@@ -55,14 +55,13 @@ static struct kcmdline *copy_or_die(const struct kcmdline *k)
 
 static bool token_equal(const struct kcmdline_token *a, const struct kcmdline_token *b)
 {
-        return streq(a->original, b->original) && streq(a->separator, b->separator) &&
-               streq(a->name, b->name) && streq_ptr(a->value, b->value) && a->has_value == b->has_value &&
-               a->is_dashdash == b->is_dashdash && a->after_dashdash == b->after_dashdash;
+        return streq(a->original, b->original) && streq(a->separator, b->separator) && streq(a->name, b->name) &&
+               streq_ptr(a->value, b->value) && a->has_value == b->has_value && a->is_dashdash == b->is_dashdash &&
+               a->after_dashdash == b->after_dashdash;
 }
 
 /* Same tokens and trailing whitespace; WHAT and the two lines go into the message. */
-static void check_same_model(const char *what, const struct kcmdline *a, const struct kcmdline *b,
-                             const char *line)
+static void check_same_model(const char *what, const struct kcmdline *a, const struct kcmdline *b, const char *line)
 {
         CHECK(a->n_tokens == b->n_tokens, "%s: %zu tokens, %zu when read back\n  line: '%s'", what, a->n_tokens,
               b->n_tokens, line);
@@ -99,8 +98,8 @@ static bool last_of_name(const struct kcmdline_param *p, size_t n, size_t i)
         return true;
 }
 
-static void check_merge(const char *line, const struct kcmdline *k0, unsigned flags,
-                        const struct kcmdline_param *p, size_t n)
+static void check_merge(const char *line, const struct kcmdline *k0, unsigned flags, const struct kcmdline_param *p,
+                        size_t n)
 {
         char *f0 = format_or_die(k0);
         struct kcmdline *k1 = copy_or_die(k0);
@@ -136,9 +135,8 @@ static void check_merge(const char *line, const struct kcmdline *k0, unsigned fl
                 const char *value = NULL;
                 int g = kcmdline_get(k1, p[i].name, &value);
                 CHECK(g == 0 && streq_ptr(value, p[i].value),
-                      "after merging %s%s%s the kernel sees %s (%d)\n  line: '%s'", p[i].name,
-                      p[i].value ? "=" : "", p[i].value ? p[i].value : "", g == 0 ? (value ? value : "a bare flag") : "nothing",
-                      g, f1);
+                      "after merging %s%s%s the kernel sees %s (%d)\n  line: '%s'", p[i].name, p[i].value ? "=" : "",
+                      p[i].value ? p[i].value : "", g == 0 ? (value ? value : "a bare flag") : "nothing", g, f1);
         }
 
         /* Merging twice is merging once. */
@@ -185,7 +183,8 @@ static void check_hugepages(const struct kcmdline *k, kcmdline_size_valid_fn val
                         CHECK(h.entries[i].size != h.entries[j].size, "size listed twice in '%s'", line);
                 if (h.entries[i].is_default) {
                         defaults++;
-                        CHECK(h.entries[i].size == h.default_size, "default entry is not the default size in '%s'", line);
+                        CHECK(h.entries[i].size == h.default_size, "default entry is not the default size in '%s'",
+                              line);
                 }
         }
         CHECK(defaults <= 1, "%zu default sizes in '%s'", defaults, line);
@@ -219,8 +218,9 @@ static void check_line(const char *line, unsigned flags, const struct kcmdline_p
                 if (t->after_dashdash)
                         continue;
                 /* Every kernel parameter is found under its own name. */
-                CHECK(kcmdline_count(k, t->name) > 0 || (!t->has_value && kcmdline_dup_rule(t->name) != KCMDLINE_DUP_LAST_WINS) ||
-                      t->is_dashdash, "token '%s' not counted under its name '%s'", t->original, t->name);
+                CHECK(kcmdline_count(k, t->name) > 0 ||
+                              (!t->has_value && kcmdline_dup_rule(t->name) != KCMDLINE_DUP_LAST_WINS) || t->is_dashdash,
+                      "token '%s' not counted under its name '%s'", t->original, t->name);
                 const struct kcmdline_token **all = NULL;
                 size_t n_all = 0;
                 CHECK(kcmdline_get_all(k, t->name, &all, &n_all) == 0, "out of memory");
@@ -257,7 +257,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 char *eq = strchr(p, '=');
                 if (eq)
                         *eq = '\0';
-                params[n++] = (struct kcmdline_param) { .name = p, .value = eq ? eq + 1 : NULL };
+                params[n++] = (struct kcmdline_param){ .name = p, .value = eq ? eq + 1 : NULL };
         }
 
         check_line(line, 0, params, n);

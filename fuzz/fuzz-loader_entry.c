@@ -6,8 +6,8 @@
  */
 #include "fuzz-apply-root.h"
 
-static const char *const params[] = { "intel_iommu=on", "iommu=pt", "default_hugepagesz=1G", "hugepagesz=1G",
-                                      "hugepages=16", "rd.driver.pre=vfio-pci" };
+static const char *const params[] = { "intel_iommu=on", "iommu=pt",     "default_hugepagesz=1G",
+                                      "hugepagesz=1G",  "hugepages=16", "rd.driver.pre=vfio-pci" };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -19,8 +19,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         static const char *const leftovers[] = {
-                "efi/loader/entries/debian-6.1.0-18-amd64.conf.F.bak", "etc/kernel/cmdline", "etc/kernel/cmdline.F.bak",
-                "var/lib/initbind/cmdline-added", "var/lib/initbind/cmdline-added.F.bak",
+                "efi/loader/entries/debian-6.1.0-18-amd64.conf.F.bak",
+                "etc/kernel/cmdline",
+                "etc/kernel/cmdline.F.bak",
+                "var/lib/initbind/cmdline-added",
+                "var/lib/initbind/cmdline-added.F.bak",
         };
         const char *rest = NULL;
         size_t rest_size = 0;

@@ -8,8 +8,7 @@
 #include "fuzz.h"
 #include "pci_address.h"
 
-typedef int (*parse_full_fn)(const char *s, struct pci_address *ret, size_t *ret_error_pos,
-                             const char **ret_expected);
+typedef int (*parse_full_fn)(const char *s, struct pci_address *ret, size_t *ret_error_pos, const char **ret_expected);
 typedef int (*parse_fn)(const char *s, struct pci_address *ret, size_t *ret_error_pos);
 
 static const struct pci_address untouched = { .domain = 0xdeadbeef, .bus = 0xee, .slot = 0xee, .function = 0xee };
@@ -21,8 +20,7 @@ static void format_slot(const struct pci_address *a, char buf[static PCI_ADDRESS
 }
 
 /* One parser on s; returns its result and leaves the address in *ret on success. */
-static int check_parser(const char *s, bool with_function, parse_full_fn full, parse_fn plain,
-                        struct pci_address *ret)
+static int check_parser(const char *s, bool with_function, parse_full_fn full, parse_fn plain, struct pci_address *ret)
 {
         struct pci_address a = untouched, b = untouched;
         size_t pos = SIZE_MAX, pos_plain = SIZE_MAX;
@@ -44,8 +42,7 @@ static int check_parser(const char *s, bool with_function, parse_full_fn full, p
         }
 
         CHECK(r == 0, "'%s': result %d", s, r);
-        CHECK(a.slot <= 0x1f && a.function <= 7, "'%s': slot %x function %x out of range", s, a.slot,
-              a.function);
+        CHECK(a.slot <= 0x1f && a.function <= 7, "'%s': slot %x function %x out of range", s, a.slot, a.function);
         CHECK(with_function || a.function == 0, "'%s': a slot with function %u", s, a.function);
         CHECK(pci_address_equal(&a, &b), "'%s': two parses differ", s);
 
@@ -56,8 +53,7 @@ static int check_parser(const char *s, bool with_function, parse_full_fn full, p
                 pci_address_format(&a, canonical);
         else
                 format_slot(&a, canonical);
-        CHECK(full(canonical, &again, &pos, &expected) == 0, "'%s': canonical '%s' does not parse", s,
-              canonical);
+        CHECK(full(canonical, &again, &pos, &expected) == 0, "'%s': canonical '%s' does not parse", s, canonical);
         CHECK(pci_address_compare(&a, &again) == 0 && pci_address_same_slot(&a, &again),
               "'%s': canonical '%s' parses to another value", s, canonical);
 

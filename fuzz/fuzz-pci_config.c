@@ -7,10 +7,7 @@
 #include "fuzz.h"
 #include "pci_config.h"
 
-static int valid(enum pcie_type t)
-{
-        return t == PCIE_TYPE_UNKNOWN || t == PCIE_TYPE_NONE || (t >= 0 && t <= 0xf);
-}
+static int valid(enum pcie_type t) { return t == PCIE_TYPE_UNKNOWN || t == PCIE_TYPE_NONE || (t >= 0 && t <= 0xf); }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

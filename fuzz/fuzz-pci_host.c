@@ -33,9 +33,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
         fuzz_tree_write_string(DEV_A "/driver_override", "(null)\n");
         fuzz_tree_write_string(DEV_A "/numa_node", "-1\n");
-        fuzz_tree_write_string(DEV_B "/uevent",
-                     "PCI_CLASS=30000\nPCI_ID=1234:1111\nPCI_SUBSYS_ID=1AF4:1100\nPCI_SLOT_NAME=0000:00:02.0\n"
-                     "MODALIAS=pci:v00001234d00001111sv00001AF4sd00001100bc03sc00i00\n");
+        fuzz_tree_write_string(
+                DEV_B "/uevent",
+                "PCI_CLASS=30000\nPCI_ID=1234:1111\nPCI_SUBSYS_ID=1AF4:1100\nPCI_SLOT_NAME=0000:00:02.0\n"
+                "MODALIAS=pci:v00001234d00001111sv00001AF4sd00001100bc03sc00i00\n");
 
         fuzz_tree_open();
         return 0;
@@ -90,8 +91,9 @@ static bool owns_framebuffer(const struct framebuffer_range *fbs, size_t n, cons
 
 static void check_strings(const struct pci_function *f)
 {
-        CHECK(memchr(f->driver, '\0', sizeof(f->driver)) && memchr(f->driver_override, '\0', sizeof(f->driver_override)) &&
-              memchr(f->modalias, '\0', sizeof(f->modalias)) && memchr(f->name, '\0', sizeof(f->name)),
+        CHECK(memchr(f->driver, '\0', sizeof(f->driver)) &&
+                      memchr(f->driver_override, '\0', sizeof(f->driver_override)) &&
+                      memchr(f->modalias, '\0', sizeof(f->modalias)) && memchr(f->name, '\0', sizeof(f->name)),
               "%s: a string field is not terminated", f->name);
 }
 
@@ -102,8 +104,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 return 0;
 
         fuzz_tree_write(DEV_A "/uevent", data, size);
-        static const char *const attrs[] = { "driver_override", "boot_vga", "numa_node", "sriov_totalvfs",
-                                             "sriov_numvfs", "config" };
+        static const char *const attrs[] = { "driver_override", "boot_vga",     "numa_node",
+                                             "sriov_totalvfs",  "sriov_numvfs", "config" };
         for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
                 char path[128];
                 snprintf(path, sizeof(path), DEV_B "/%s", attrs[i]);
@@ -160,7 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         enum tristate boot_vga = !is_long || v < 0 || v > 1 ? TRISTATE_UNKNOWN : v ? TRISTATE_YES : TRISTATE_NO;
         CHECK(fb->boot_vga == boot_vga, "boot_vga %d from '%s', expected %d", fb->boot_vga, text, boot_vga);
         CHECK(fb->revision == (size >= 0x10 ? data[0x08] : -1), "revision %d", fb->revision);
-        CHECK(fb->header == (size >= 0x10 ? (enum pci_header_kind) (data[0x0e] & 0x7f) : PCI_HEADER_UNKNOWN),
+        CHECK(fb->header == (size >= 0x10 ? (enum pci_header_kind)(data[0x0e] & 0x7f) : PCI_HEADER_UNKNOWN),
               "header type %d", fb->header);
         CHECK(fb->owns_framebuffer == owns_framebuffer(fbs, n_fbs, &b), "00:02.0 framebuffer ownership");
         /* 00:02.0 is VGA-class: a boot_vga that is not 0 or 1 makes it a console GPU, in doubt. */

@@ -10,7 +10,9 @@
 #include "fuzz.h"
 #include "sh_vars.h"
 
-static const char *const names[] = { "GRUB_CMDLINE_LINUX_DEFAULT", "GRUB_CMDLINE_LINUX", "A", "B", "X", "GRUB_DEFAULT" };
+static const char *const names[] = {
+        "GRUB_CMDLINE_LINUX_DEFAULT", "GRUB_CMDLINE_LINUX", "A", "B", "X", "GRUB_DEFAULT"
+};
 
 static void check_origins(const struct sh_env *env, const char *const *texts, size_t n_texts)
 {

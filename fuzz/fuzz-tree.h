@@ -79,13 +79,11 @@ static inline void fuzz_tree_remove(void)
 static inline void fuzz_tree_new(const char *name)
 {
         const char *tmp = getenv("TMPDIR");
-        CHECK(asprintf(&fuzz_tree, "%s/initbind-fuzz-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", name) > 0, "out of memory");
+        CHECK(asprintf(&fuzz_tree, "%s/initbind-fuzz-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", name) > 0,
+              "out of memory");
         CHECK(mkdtemp(fuzz_tree), "mkdtemp %s: %s", fuzz_tree, strerror(errno));
         atexit(fuzz_tree_remove);
 }
 
 /* Open fuzz_root once the tree holds what it should. */
-static inline void fuzz_tree_open(void)
-{
-        CHECK(rootdir_new(fuzz_tree, &fuzz_root) == 0, "rootdir_new %s", fuzz_tree);
-}
+static inline void fuzz_tree_open(void) { CHECK(rootdir_new(fuzz_tree, &fuzz_root) == 0, "rootdir_new %s", fuzz_tree); }

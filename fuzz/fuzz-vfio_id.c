@@ -11,8 +11,7 @@
 static bool id_equal(const struct vfio_id *a, const struct vfio_id *b)
 {
         return a->vendor == b->vendor && a->device == b->device && a->subvendor == b->subvendor &&
-               a->subdevice == b->subdevice && a->class_code == b->class_code &&
-               a->class_mask == b->class_mask;
+               a->subdevice == b->subdevice && a->class_code == b->class_code && a->class_mask == b->class_mask;
 }
 
 static bool id16_ok(uint32_t v) { return v <= 0xffff || v == VFIO_ID_ANY; }
@@ -61,8 +60,8 @@ static void check_entry(const char *s, uint32_t seed)
         CHECK(vfio_id_parse(s, &again, &pos_plain) == r, "'%s': plain and _full() parsers disagree", s);
         if (r < 0) {
                 CHECK(r == -EINVAL, "'%s': unexpected error %d", s, r);
-                CHECK(pos <= strlen(s) && pos == pos_plain, "'%s': error position %zu (%zu) past the end",
-                      s, pos, pos_plain);
+                CHECK(pos <= strlen(s) && pos == pos_plain, "'%s': error position %zu (%zu) past the end", s, pos,
+                      pos_plain);
                 CHECK(expected && *expected, "'%s': no 'expected' phrase", s);
                 CHECK(id_equal(&id, &untouched), "'%s': result written on failure", s);
                 return;
@@ -119,7 +118,7 @@ static void check_list(const char *s)
         size_t n_again = 0;
         if (off <= VFIO_ID_LIST_MAX) {
                 CHECK(vfio_id_list_parse(canonical, &again, &n_again, NULL) == 0 && n_again == n &&
-                      (n == 0 || memcmp(again, ids, n * sizeof(*ids)) == 0),
+                              (n == 0 || memcmp(again, ids, n * sizeof(*ids)) == 0),
                       "'%s': canonical '%s' parses differently", s, canonical);
         }
         free(again);

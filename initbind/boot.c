@@ -25,8 +25,9 @@ int command_boot(const struct initbind_options *opts)
 
         size_t problems = session_log_diagnostics(&s);
         if (s.sources.n_requests == 0) {
-                log_info("nothing to claim (%s)", s.sources.config_missing ? "no /etc/initbind.conf, no initbind.claim=, no vfio-pci.ids="
-                                                                           : "no claim lines");
+                log_info("nothing to claim (%s)",
+                         s.sources.config_missing ? "no /etc/initbind.conf, no initbind.claim=, no vfio-pci.ids="
+                                                  : "no claim lines");
                 return opts->strict && problems ? 1 : 0;
         }
         if (session_plan(&s) < 0)

@@ -33,7 +33,8 @@ int sysfs_write(const struct rootdir *root, const char *path, const char *value)
         return (size_t) n == len ? 0 : -EIO;
 }
 
-static int write_device_attr(const struct rootdir *root, const struct pci_function *f, const char *attr, const char *value)
+static int write_device_attr(const struct rootdir *root, const struct pci_function *f, const char *attr,
+                             const char *value)
 {
         char path[128];
         snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", f->name, attr);
@@ -213,8 +214,8 @@ static void verify(const struct rootdir *root, struct pci_host *host, const stru
                         continue;
                 }
                 report->outcomes[i] = CLAIM_OUTCOME_FAILED;
-                log_error("%s did not bind to vfio-pci (driver now: %s); its driver_override is cleared again",
-                          f->name, f->driver[0] ? f->driver : "none");
+                log_error("%s did not bind to vfio-pci (driver now: %s); its driver_override is cleared again", f->name,
+                          f->driver[0] ? f->driver : "none");
                 roll_back(root, f, e->unbind_first);
         }
 }
@@ -238,7 +239,8 @@ static void release_incomplete_groups(const struct rootdir *root, struct pci_hos
                         const struct plan_entry *e = &plan->entries[j];
                         struct pci_function *f = &host->functions[e->function];
                         if (f->iommu_group != group || e->action != PLAN_CLAIM ||
-                            (report->outcomes[j] != CLAIM_OUTCOME_BOUND && report->outcomes[j] != CLAIM_OUTCOME_PENDING))
+                            (report->outcomes[j] != CLAIM_OUTCOME_BOUND &&
+                             report->outcomes[j] != CLAIM_OUTCOME_PENDING))
                                 continue;
                         log_error("%s given back: %s in its IOMMU group %d was not claimed", f->name,
                                   host->functions[failed->function].name, group);
@@ -281,7 +283,8 @@ static void report_groups(const struct pci_host *host, const struct claim_plan *
 int claim_plan_execute(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
                        const struct claim_ops *ops, struct claim_report *ret)
 {
-        struct claim_report report = { .outcomes = calloc(plan->n_entries ? plan->n_entries : 1, sizeof(enum claim_outcome)) };
+        struct claim_report report = { .outcomes = calloc(plan->n_entries ? plan->n_entries : 1,
+                                                          sizeof(enum claim_outcome)) };
         if (!report.outcomes)
                 return -ENOMEM;
 
@@ -313,5 +316,5 @@ int claim_plan_execute(const struct rootdir *root, struct pci_host *host, const 
 void claim_report_done(struct claim_report *report)
 {
         free(report->outcomes);
-        *report = (struct claim_report) {};
+        *report = (struct claim_report){};
 }

@@ -27,9 +27,9 @@ struct claim_ops {
 
 enum claim_outcome {
         CLAIM_OUTCOME_PENDING,
-        CLAIM_OUTCOME_BOUND,       /* on vfio-pci */
-        CLAIM_OUTCOME_PROTECTED,   /* a protected host device: not on vfio-pci */
-        CLAIM_OUTCOME_FAILED,      /* did not end on vfio-pci; its override was cleared again */
+        CLAIM_OUTCOME_BOUND,     /* on vfio-pci */
+        CLAIM_OUTCOME_PROTECTED, /* a protected host device: not on vfio-pci */
+        CLAIM_OUTCOME_FAILED,    /* did not end on vfio-pci; its override was cleared again */
 };
 
 struct claim_report {

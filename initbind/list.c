@@ -63,18 +63,20 @@ static void print_group_header(const struct pci_host *host, const struct iommu_g
         if (group_is_viable(host, g, &blocker))
                 printf("IOMMU group %d (usable by VFIO now)\n", g->number);
         else
-                printf("IOMMU group %d (not usable by VFIO now: %s is on %s)\n", g->number, blocker->name, blocker->driver);
+                printf("IOMMU group %d (not usable by VFIO now: %s is on %s)\n", g->number, blocker->name,
+                       blocker->driver);
 }
 
 static void print_text(const struct pci_host *host, struct pci_names *names)
 {
         if (!host->iommu_active)
                 printf("No IOMMU is active: no function can be passed through.%s\n",
-                       host->has_dmar ? " The firmware has a DMAR table: add intel_iommu=on."
+                       host->has_dmar   ? " The firmware has a DMAR table: add intel_iommu=on."
                        : host->has_ivrs ? " The firmware has an IVRS table, but AMD-Vi is not on."
                                         : " Enable VT-d or AMD-Vi (IOMMU) in the firmware setup.");
 
-        printf("  %-12s  %-9s  %-4s  %-16s  %-8s  %-16s  %s\n", "ADDRESS", "ID", "CLS", "DRIVER", "CONSOLE", "CLAIMABLE", "NAME");
+        printf("  %-12s  %-9s  %-4s  %-16s  %-8s  %-16s  %s\n", "ADDRESS", "ID", "CLS", "DRIVER", "CONSOLE",
+               "CLAIMABLE", "NAME");
         for (size_t i = 0; i < host->n_groups; i++) {
                 const struct iommu_group *g = &host->groups[i];
                 print_group_header(host, g);

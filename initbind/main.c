@@ -66,7 +66,8 @@ static int parse_allow(const char *list, unsigned *ret)
                 for (i = 0; i < ELEMENTSOF(words) && !streq(words[i].word, w); i++)
                         ;
                 if (i == ELEMENTSOF(words)) {
-                        log_error("--allow: unknown permission '%s' at column %zu; expected console, storage, unbind or partial-group",
+                        log_error("--allow: unknown permission '%s' at column %zu; expected console, storage, unbind "
+                                  "or partial-group",
                                   w, (size_t) (w - copy) + 1);
                         return -EINVAL;
                 }
@@ -83,20 +84,18 @@ static bool command_takes_address(const char *command)
 
 int main(int argc, char **argv)
 {
-        static const struct option options[] = {
-                { "root", required_argument, NULL, ARG_ROOT },
-                { "config", required_argument, NULL, ARG_CONFIG },
-                { "allow", required_argument, NULL, ARG_ALLOW },
-                { "pci-ids", required_argument, NULL, ARG_PCI_IDS },
-                { "strict", no_argument, NULL, ARG_STRICT },
-                { "next-boot", no_argument, NULL, ARG_NEXT_BOOT },
-                { "json", no_argument, NULL, ARG_JSON },
-                { "verbose", no_argument, NULL, 'v' },
-                { "quiet", no_argument, NULL, 'q' },
-                { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, ARG_VERSION },
-                {}
-        };
+        static const struct option options[] = { { "root", required_argument, NULL, ARG_ROOT },
+                                                 { "config", required_argument, NULL, ARG_CONFIG },
+                                                 { "allow", required_argument, NULL, ARG_ALLOW },
+                                                 { "pci-ids", required_argument, NULL, ARG_PCI_IDS },
+                                                 { "strict", no_argument, NULL, ARG_STRICT },
+                                                 { "next-boot", no_argument, NULL, ARG_NEXT_BOOT },
+                                                 { "json", no_argument, NULL, ARG_JSON },
+                                                 { "verbose", no_argument, NULL, 'v' },
+                                                 { "quiet", no_argument, NULL, 'q' },
+                                                 { "help", no_argument, NULL, 'h' },
+                                                 { "version", no_argument, NULL, ARG_VERSION },
+                                                 {} };
         const char *arg_root = "/";
         struct initbind_options opts = {};
         enum log_level level = LOG_LEVEL_INFO;
@@ -104,21 +103,42 @@ int main(int argc, char **argv)
         log_setup("initbind", level);
         for (int c; (c = getopt_long(argc, argv, "vqh", options, NULL)) >= 0;) {
                 switch (c) {
-                case ARG_ROOT: arg_root = optarg; break;
-                case ARG_CONFIG: opts.config_path = optarg; break;
-                case ARG_PCI_IDS: opts.pci_ids_path = optarg; break;
+                case ARG_ROOT:
+                        arg_root = optarg;
+                        break;
+                case ARG_CONFIG:
+                        opts.config_path = optarg;
+                        break;
+                case ARG_PCI_IDS:
+                        opts.pci_ids_path = optarg;
+                        break;
                 case ARG_ALLOW:
                         if (parse_allow(optarg, &opts.allow) < 0)
                                 return 2;
                         break;
-                case ARG_STRICT: opts.strict = true; break;
-                case ARG_NEXT_BOOT: opts.next_boot = true; break;
-                case ARG_JSON: opts.json = true; break;
-                case 'v': level = LOG_LEVEL_DEBUG; break;
-                case 'q': level = LOG_LEVEL_ERR; break;
-                case 'h': help(); return 0;
-                case ARG_VERSION: printf("initbind %s\n", INITBIND_VERSION); return 0;
-                default: return 2;
+                case ARG_STRICT:
+                        opts.strict = true;
+                        break;
+                case ARG_NEXT_BOOT:
+                        opts.next_boot = true;
+                        break;
+                case ARG_JSON:
+                        opts.json = true;
+                        break;
+                case 'v':
+                        level = LOG_LEVEL_DEBUG;
+                        break;
+                case 'q':
+                        level = LOG_LEVEL_ERR;
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        printf("initbind %s\n", INITBIND_VERSION);
+                        return 0;
+                default:
+                        return 2;
                 }
         }
         log_setup("initbind", level);
@@ -137,7 +157,8 @@ int main(int argc, char **argv)
                 size_t pos = 0;
                 const char *expected = NULL;
                 if (pci_address_parse_full(argv[optind], &address, &pos, &expected) < 0) {
-                        log_error("'%s' at column %zu: expected %s", argv[optind], pos + 1, expected ? expected : "a PCI address");
+                        log_error("'%s' at column %zu: expected %s", argv[optind], pos + 1,
+                                  expected ? expected : "a PCI address");
                         return 2;
                 }
                 optind++;

@@ -70,10 +70,12 @@ int command_release(const struct initbind_options *opts, const struct pci_addres
                         continue;
                 r = claim_release_function(opts->root, member);
                 if (r < 0 || streq(member->driver, "vfio-pci")) {
-                        log_error("%s is still on %s after release", member->name, member->driver[0] ? member->driver : "no driver");
+                        log_error("%s is still on %s after release", member->name,
+                                  member->driver[0] ? member->driver : "no driver");
                         ok = false;
                 } else
-                        log_notice("%s released: now on %s", member->name, member->driver[0] ? member->driver : "no driver (no host driver took it)");
+                        log_notice("%s released: now on %s", member->name,
+                                   member->driver[0] ? member->driver : "no driver (no host driver took it)");
         }
         return ok ? 0 : 1;
 }

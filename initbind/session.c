@@ -9,7 +9,7 @@
 
 int session_open(struct session *s, const struct initbind_options *opts)
 {
-        *s = (struct session) { .opts = opts };
+        *s = (struct session){ .opts = opts };
 
         int r = module_loader_new(opts->root, NULL, &s->loader);
         if (r < 0) {
@@ -61,7 +61,7 @@ void session_log_plan(const struct session *s)
 {
         if (s->sources.n_requests > 0 && !s->host->iommu_active)
                 log_error("no IOMMU is active: nothing can be claimed (%s)",
-                          s->host->has_dmar ? "the firmware has a DMAR table: add intel_iommu=on"
+                          s->host->has_dmar   ? "the firmware has a DMAR table: add intel_iommu=on"
                           : s->host->has_ivrs ? "the firmware has an IVRS table but AMD-Vi is off"
                                               : "enable VT-d or AMD-Vi in the firmware setup");
         for (size_t i = 0; i < s->plan->n_refusals; i++) {
@@ -103,5 +103,5 @@ void session_close(struct session *s)
         pci_host_free(s->host);
         claim_sources_done(&s->sources);
         module_loader_free(s->loader);
-        *s = (struct session) {};
+        *s = (struct session){};
 }

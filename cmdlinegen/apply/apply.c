@@ -222,8 +222,10 @@ static int load_state(struct apply_ctx *c, enum bootloader b, char **ret_error)
                 if (*l == '#' || *l == '\0')
                         continue;
                 if (!space || space[1] == '\0')
-                        return asprintf(ret_error, "%s: a line is not \"BOOTLOADER PARAMETER\": '%s'",
-                                        APPLY_STATE_FILE, l) < 0 ? -ENOMEM : -EINVAL;
+                        return asprintf(ret_error, "%s: a line is not \"BOOTLOADER PARAMETER\": '%s'", APPLY_STATE_FILE,
+                                        l) < 0
+                                       ? -ENOMEM
+                                       : -EINVAL;
                 *space = '\0';
                 if (!streq(l, bootloader_to_string(b)))
                         continue;
@@ -256,13 +258,19 @@ static int ctx_init(struct apply_ctx *c, const struct apply_request *req, struct
         for (size_t i = 0; i < req->n_add; i++) {
                 r = parse_param(c, req->add[i], &c->add[c->n_add++], NULL);
                 if (r < 0)
-                        return r == -ENOMEM ? r : (asprintf(ret_error, "empty parameter name in '%s'", req->add[i]) < 0 ? -ENOMEM : r);
+                        return r == -ENOMEM
+                                       ? r
+                                       : (asprintf(ret_error, "empty parameter name in '%s'", req->add[i]) < 0 ? -ENOMEM
+                                                                                                               : r);
         }
         for (size_t i = 0; i < req->n_remove; i++) {
                 bool has_value;
                 r = parse_param(c, req->remove[i], &c->remove[c->n_remove], &has_value);
                 if (r < 0)
-                        return r == -ENOMEM ? r : (asprintf(ret_error, "empty parameter name in '%s'", req->remove[i]) < 0 ? -ENOMEM : r);
+                        return r == -ENOMEM ? r
+                                            : (asprintf(ret_error, "empty parameter name in '%s'", req->remove[i]) < 0
+                                                       ? -ENOMEM
+                                                       : r);
                 c->remove_all[c->n_remove++] = !has_value;
         }
         return load_state(c, b, ret_error);
@@ -282,9 +290,10 @@ static int restore_replaced(const struct apply_ctx *c, struct kcmdline *k)
         if (!put)
                 return -ENOMEM;
         for (size_t i = 0; i < c->n_restore; i++)
-                any_hugepage = any_hugepage || (kcmdline_is_hugepage_param(c->restore[i].name) &&
-                                                (kcmdline_contains(k, "hugepages") || kcmdline_contains(k, "hugepagesz") ||
-                                                 kcmdline_contains(k, "default_hugepagesz")));
+                any_hugepage =
+                        any_hugepage || (kcmdline_is_hugepage_param(c->restore[i].name) &&
+                                         (kcmdline_contains(k, "hugepages") || kcmdline_contains(k, "hugepagesz") ||
+                                          kcmdline_contains(k, "default_hugepagesz")));
         for (size_t i = 0; i < c->n_restore; i++) {
                 bool hp = kcmdline_is_hugepage_param(c->restore[i].name);
                 if ((hp && any_hugepage) || (!hp && kcmdline_contains(k, c->restore[i].name)))
@@ -303,8 +312,10 @@ int apply_line_change(const struct apply_ctx *c, const char *old, char **ret_new
 
         r = kcmdline_parse(old, 0, &k, &pos);
         if (r == -EINVAL)
-                return asprintf(ret_error, "the current command line has an unterminated quote at byte %zu: '%s'", pos, old) < 0
-                        ? -ENOMEM : r;
+                return asprintf(ret_error, "the current command line has an unterminated quote at byte %zu: '%s'", pos,
+                                old) < 0
+                               ? -ENOMEM
+                               : r;
         if (r < 0)
                 return r;
         for (size_t i = 0; i < c->n_remove; i++) {
@@ -322,7 +333,9 @@ int apply_line_change(const struct apply_ctx *c, const char *old, char **ret_new
         r = kcmdline_merge(k, c->add, c->n_add);
         if (r == -EINVAL)
                 return asprintf(ret_error, "a parameter to add is not valid for the kernel command line "
-                                "(empty name, '\"' in a value, or a malformed hugepage value)") < 0 ? -ENOMEM : r;
+                                           "(empty name, '\"' in a value, or a malformed hugepage value)") < 0
+                               ? -ENOMEM
+                               : r;
         if (r < 0)
                 return r;
         return kcmdline_format(k, ret_new);
@@ -405,7 +418,8 @@ static bool already_listed(const struct kcmdline *k, size_t t)
 {
         for (size_t i = 0; i < t; i++)
                 if (kcmdline_name_equal(k->tokens[i].name, k->tokens[t].name) &&
-                    streq_ptr(k->tokens[i].value, k->tokens[t].value) && k->tokens[i].has_value == k->tokens[t].has_value)
+                    streq_ptr(k->tokens[i].value, k->tokens[t].value) &&
+                    k->tokens[i].has_value == k->tokens[t].has_value)
                         return true;
         return false;
 }
@@ -430,7 +444,8 @@ int apply_plan_record(struct apply_plan *p, const struct apply_ctx *c, const cha
                 return -ENOMEM;
         fputs("# Kernel parameters cmdlinegen --apply added (\"BOOTLOADER PARAMETER\") and values of yours\n"
               "# they replaced (\"BOOTLOADER -PARAMETER\"). cmdlinegen --remove takes back exactly the first\n"
-              "# and puts back the second. Written by cmdlinegen; do not edit.\n", f);
+              "# and puts back the second. Written by cmdlinegen; do not edit.\n",
+              f);
         /* other boot loaders' lines as they were */
         if (c->state_old) {
                 _cleanup_free_ char *copy = strdup(c->state_old);
@@ -468,7 +483,8 @@ int apply_plan_record(struct apply_plan *p, const struct apply_ctx *c, const cha
                 const struct kcmdline_token *tok = &ko->tokens[t];
                 _cleanup_free_ char *s = NULL;
                 if (tok->after_dashdash || tok->is_dashdash || has_exact_token(kn, tok->name, tok->value) ||
-                    !replaced_by(c, tok) || already_listed(ko, t) || param_string(&(struct kcmdline_param){ tok->name, tok->value }, &s) < 0)
+                    !replaced_by(c, tok) || already_listed(ko, t) ||
+                    param_string(&(struct kcmdline_param){ tok->name, tok->value }, &s) < 0)
                         continue;
                 entries++;
                 fprintf(f, "%s -%s\n", bootloader_to_string(p->bootloader), s);
@@ -524,7 +540,8 @@ int apply_plan(const struct apply_request *req, struct apply_plan **ret, char **
 
         *ret_error = NULL;
         if (req->remove_ours && req->n_add > 0)
-                return asprintf(ret_error, "--remove takes back what was added; it adds nothing") < 0 ? -ENOMEM : -EINVAL;
+                return asprintf(ret_error, "--remove takes back what was added; it adds nothing") < 0 ? -ENOMEM
+                                                                                                      : -EINVAL;
         r = rootdir_new(req->root ? req->root : "/", &root);
         if (r < 0)
                 return asprintf(ret_error, "%s: %s", req->root ? req->root : "/", strerror(-r)) < 0 ? -ENOMEM : r;
@@ -541,7 +558,8 @@ int apply_plan(const struct apply_request *req, struct apply_plan **ret, char **
 
         r = ctx_init(&c, req, root, p->bootloader, ret_error);
         if (r >= 0)
-                r = p->bootloader == BOOTLOADER_GRUB ? apply_grub_plan(&c, p, ret_error) : apply_sdboot_plan(&c, p, ret_error);
+                r = p->bootloader == BOOTLOADER_GRUB ? apply_grub_plan(&c, p, ret_error)
+                                                     : apply_sdboot_plan(&c, p, ret_error);
         ctx_done(&c);
         if (r < 0) {
                 if (!*ret_error && r == -ENOMEM)
@@ -727,8 +745,8 @@ int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_e
                         return r;
                 }
                 if (log)
-                        fprintf(log, "%s %s%s%s\n", p->files[done].new_contents ? "wrote" : "removed", p->files[done].path,
-                                p->files[done].backup_path ? ", backup " : "",
+                        fprintf(log, "%s %s%s%s\n", p->files[done].new_contents ? "wrote" : "removed",
+                                p->files[done].path, p->files[done].backup_path ? ", backup " : "",
                                 p->files[done].backup_path ? p->files[done].backup_path : "");
         }
 

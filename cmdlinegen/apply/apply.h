@@ -31,7 +31,7 @@
 #define APPLY_STATE_FILE "/var/lib/initbind/cmdline-added"
 
 enum bootloader {
-        BOOTLOADER_AUTO,         /* GRUB when /etc/default/grub exists, else systemd-boot */
+        BOOTLOADER_AUTO, /* GRUB when /etc/default/grub exists, else systemd-boot */
         BOOTLOADER_GRUB,
         BOOTLOADER_SYSTEMD_BOOT,
 };
@@ -41,7 +41,7 @@ int bootloader_from_string(const char *s, enum bootloader *ret);
 const char *bootloader_to_string(enum bootloader b);
 
 struct apply_request {
-        const char *root;          /* "/" or the --root DIR; NULL means "/" */
+        const char *root; /* "/" or the --root DIR; NULL means "/" */
         enum bootloader bootloader;
         /*
          * Parameters to have in effect, "name=value" or "name", in cmdlinegen's order (the
@@ -83,7 +83,7 @@ struct apply_plan {
         char *verify_path;      /* file below the root read back after regenerating (grub.cfg) */
         char **verify_params;   /* parameters the default entry must then carry */
         size_t n_verify_params;
-        char **verify_absent;   /* parameters it must no longer carry */
+        char **verify_absent; /* parameters it must no longer carry */
         size_t n_verify_absent;
         char *stamp;
 };

@@ -20,8 +20,8 @@ struct apply_ctx {
         size_t n_ours;
         struct kcmdline_param *restore; /* values of the user's an apply replaced ("-PARAM" lines) */
         size_t n_restore;
-        char *state_old;             /* the state file's contents, NULL when missing */
-        char **param_storage;        /* the strings the params above point into */
+        char *state_old;      /* the state file's contents, NULL when missing */
+        char **param_storage; /* the strings the params above point into */
         size_t n_param_storage;
 };
 

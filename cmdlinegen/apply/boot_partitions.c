@@ -83,7 +83,8 @@ static const char *check(const struct rootdir *root, const char *path, const cha
         if (partition_type(st.st_dev, &type) < 0)
                 return "its partition type cannot be read (libblkid)";
         if (!streq(type, gpt) && !(mbr && streq(type, mbr)))
-                return gpt && streq(gpt, ESP_GPT_TYPE) ? "is not an EFI system partition" : "is not an XBOOTLDR partition";
+                return gpt && streq(gpt, ESP_GPT_TYPE) ? "is not an EFI system partition"
+                                                       : "is not an XBOOTLDR partition";
         return NULL;
 }
 

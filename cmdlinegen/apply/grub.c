@@ -25,8 +25,8 @@
 static const char dropin_template[] =
         "# Written by cmdlinegen --apply (initbind): kernel parameters for the normal boot entries,\n"
         "# appended to what /etc/default/grub and the drop-ins before this one set. The recovery\n"
-        "# entries do not get them. \"cmdlinegen --remove\" takes them back and deletes this file.\n"
-        VAR_DEFAULT "=\"${" VAR_DEFAULT "}\"\n";
+        "# entries do not get them. \"cmdlinegen --remove\" takes them back and deletes this file.\n" VAR_DEFAULT
+        "=\"${" VAR_DEFAULT "}\"\n";
 
 struct grub_file {
         char *path;
@@ -102,8 +102,10 @@ static int load_files(const struct rootdir *root, struct grub_files *g, char **r
 
         r = apply_read_file(root, "/etc/default/grub", &text);
         if (r == -ENOENT)
-                return asprintf(ret_error, "/etc/default/grub does not exist: GRUB is not configured on this system") < 0
-                        ? -ENOMEM : r;
+                return asprintf(ret_error, "/etc/default/grub does not exist: GRUB is not configured on this system") <
+                                       0
+                               ? -ENOMEM
+                               : r;
         if (r < 0)
                 return asprintf(ret_error, "/etc/default/grub: %s", strerror(-r)) < 0 ? -ENOMEM : r;
         r = files_add(g, "/etc/default/grub", text);
@@ -179,8 +181,10 @@ static int run_files(const struct grub_files *g, struct sh_env **ret, char **ret
                 if (r == -EINVAL) {
                         _cleanup_free_ char *s = sh_error_format(&e);
                         sh_error_done(&e);
-                        return asprintf(ret_error, "%s; refusing to guess what grub-mkconfig would read",
-                                        s ? s : "?") < 0 ? -ENOMEM : r;
+                        return asprintf(ret_error, "%s; refusing to guess what grub-mkconfig would read", s ? s : "?") <
+                                               0
+                                       ? -ENOMEM
+                                       : r;
                 }
                 sh_error_done(&e);
                 if (r < 0)
@@ -234,14 +238,16 @@ static int prepare_target(struct grub_files *g, char **ret_error)
                 if (!a) {
                         /* grub-mkconfig starts from nothing, so "" keeps the value in file 0 */
                         size_t len = strlen(t->text);
-                        const char *line = g->target == 0 ? VAR_DEFAULT "=\"\"\n" : VAR_DEFAULT "=\"${" VAR_DEFAULT "}\"\n";
+                        const char *line =
+                                g->target == 0 ? VAR_DEFAULT "=\"\"\n" : VAR_DEFAULT "=\"${" VAR_DEFAULT "}\"\n";
                         _cleanup_free_ char *add = NULL;
                         if (asprintf(&add, "%s%s", len > 0 && t->text[len - 1] != '\n' ? "\n" : "", line) < 0)
                                 return -ENOMEM;
                         r = text_splice(t, len, len, add);
                 } else if (a->literal_unquoted) {
                         _cleanup_free_ char *quoted = NULL;
-                        if (asprintf(&quoted, "\"%.*s\"", (int) (a->word_end - a->word_start), t->text + a->word_start) < 0)
+                        if (asprintf(&quoted, "\"%.*s\"", (int) (a->word_end - a->word_start),
+                                     t->text + a->word_start) < 0)
                                 return -ENOMEM;
                         r = text_splice(t, a->word_start, a->word_end, quoted);
                 } else
@@ -250,7 +256,8 @@ static int prepare_target(struct grub_files *g, char **ret_error)
                         return r;
         }
         return asprintf(ret_error, "%s: could not prepare " VAR_DEFAULT " for editing", g->v[g->target].path) < 0
-                ? -ENOMEM : -EINVAL;
+                       ? -ENOMEM
+                       : -EINVAL;
 }
 
 /* The line normal entries get: LINUX, a space grub-mkconfig adds (no file holds it), DEFAULT. */
@@ -293,10 +300,7 @@ static int combined_line(const struct sh_env *env, char **ret, struct sh_origin 
         return 0;
 }
 
-static bool origin_shared(const struct sh_origin *o, void *userdata)
-{
-        return sh_env_origin_uses(userdata, o) > 1;
-}
+static bool origin_shared(const struct sh_origin *o, void *userdata) { return sh_env_origin_uses(userdata, o) > 1; }
 
 /* Files that set the value after the target one: the user must know, and may lose our change. */
 static int warn_later(const struct grub_files *g, const struct sh_env *env, struct apply_plan *p)
@@ -307,8 +311,8 @@ static int warn_later(const struct grub_files *g, const struct sh_env *env, stru
                 if (!a)
                         continue;
                 sh_position(g->v[i].text, a->name_start, &line, &column);
-                int r = apply_plan_warn(p, "%s:%u:%u sets " VAR_DEFAULT " after %s, which it may override", g->v[i].path,
-                                  line, column, g->v[g->target].path);
+                int r = apply_plan_warn(p, "%s:%u:%u sets " VAR_DEFAULT " after %s, which it may override",
+                                        g->v[i].path, line, column, g->v[g->target].path);
                 if (r < 0)
                         return r;
         }
@@ -367,15 +371,17 @@ static int plan_regenerate(const struct sh_env *env, const struct apply_ctx *c, 
         int r;
 
         if (sh_env_get(env, "GRUB_DEFAULT", &def, NULL, NULL, NULL) >= 0 && *def && !streq(def, "0")) {
-                r = apply_plan_warn(p, "GRUB_DEFAULT=%s: the read-back checks the first menu entry, which may not be the default",
-                              def);
+                r = apply_plan_warn(
+                        p, "GRUB_DEFAULT=%s: the read-back checks the first menu entry, which may not be the default",
+                        def);
                 if (r < 0)
                         return r;
         }
         if (apply_has_program(root, "/usr/sbin/update-grub") || apply_has_program(root, "/sbin/update-grub")) {
                 p->verify_path = strdup("/boot/grub/grub.cfg");
                 r = apply_plan_set_regenerate(p, NULL, "update-grub", NULL);
-        } else if (apply_has_program(root, "/usr/sbin/grub2-mkconfig") || apply_has_program(root, "/sbin/grub2-mkconfig")) {
+        } else if (apply_has_program(root, "/usr/sbin/grub2-mkconfig") ||
+                   apply_has_program(root, "/sbin/grub2-mkconfig")) {
                 /* Fedora/RHEL: with BLS the options live in /boot/loader/entries (rhboot/grub2 PR 126) */
                 if (sh_env_get(env, "GRUB_ENABLE_BLSCFG", &bls, NULL, NULL, NULL) >= 0 && streq(bls, "true")) {
                         /* the entries carry the options: read back every one of them */
@@ -383,21 +389,25 @@ static int plan_regenerate(const struct sh_env *env, const struct apply_ctx *c, 
                         (void) apply_read_file(root, "/usr/sbin/grub2-mkconfig", &script);
                         if (script && strstr(script, "--update-bls-cmdline"))
                                 r = apply_plan_set_regenerate(p, NULL, "grub2-mkconfig", "-o", "/boot/grub2/grub.cfg",
-                                                        "--update-bls-cmdline", NULL);
+                                                              "--update-bls-cmdline", NULL);
                         else if (apply_has_program(root, "/usr/sbin/grubby") || apply_has_program(root, "/sbin/grubby"))
                                 r = plan_grubby(c, p);
                         else
-                                r = apply_plan_set_regenerate(p, "no grub2-mkconfig --update-bls-cmdline and no grubby: "
-                                                        "change the options of " BLS_ENTRIES " yourself", NULL);
+                                r = apply_plan_set_regenerate(p,
+                                                              "no grub2-mkconfig --update-bls-cmdline and no grubby: "
+                                                              "change the options of " BLS_ENTRIES " yourself",
+                                                              NULL);
                 } else {
                         p->verify_path = strdup("/boot/grub2/grub.cfg");
                         r = apply_plan_set_regenerate(p, NULL, "grub2-mkconfig", "-o", "/boot/grub2/grub.cfg", NULL);
                 }
-        } else if (apply_has_program(root, "/usr/sbin/grub-mkconfig") || apply_has_program(root, "/usr/bin/grub-mkconfig")) {
+        } else if (apply_has_program(root, "/usr/sbin/grub-mkconfig") ||
+                   apply_has_program(root, "/usr/bin/grub-mkconfig")) {
                 p->verify_path = strdup("/boot/grub/grub.cfg");
                 r = apply_plan_set_regenerate(p, NULL, "grub-mkconfig", "-o", "/boot/grub/grub.cfg", NULL);
         } else
-                r = apply_plan_set_regenerate(p, "no update-grub or grub-mkconfig found: regenerate grub.cfg yourself", NULL);
+                r = apply_plan_set_regenerate(p, "no update-grub or grub-mkconfig found: regenerate grub.cfg yourself",
+                                              NULL);
         if (r < 0)
                 return r;
 
@@ -406,7 +416,8 @@ static int plan_regenerate(const struct sh_env *env, const struct apply_ctx *c, 
                 _cleanup_free_ char *command = NULL;
                 for (size_t i = 0; p->regenerate_argv[i]; i++) {
                         char *joined = NULL;
-                        if (asprintf(&joined, "%s%s%s", command ? command : "", i ? " " : "", p->regenerate_argv[i]) < 0)
+                        if (asprintf(&joined, "%s%s%s", command ? command : "", i ? " " : "", p->regenerate_argv[i]) <
+                            0)
                                 return -ENOMEM;
                         free(command);
                         command = joined;
@@ -492,8 +503,12 @@ int apply_grub_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_
         if (r < 0)
                 goto out;
         if (!apply_line_satisfies(c, final_line)) {
-                r = asprintf(ret_error, "after the edit grub-mkconfig would still give the kernel '%s' (a later file "
-                             "overrides " VAR_DEFAULT "?); nothing written", final_line) < 0 ? -ENOMEM : -EEXIST;
+                r = asprintf(ret_error,
+                             "after the edit grub-mkconfig would still give the kernel '%s' (a later file "
+                             "overrides " VAR_DEFAULT "?); nothing written",
+                             final_line) < 0
+                            ? -ENOMEM
+                            : -EEXIST;
                 goto out;
         }
 
@@ -561,16 +576,19 @@ static int check_line(const struct apply_plan *p, const char *where, const char 
                 return r;
         for (size_t i = 0; i < p->n_verify_params + p->n_verify_absent; i++) {
                 bool want = i < p->n_verify_params;
-                _cleanup_free_ char *name = strdup(want ? p->verify_params[i] : p->verify_absent[i - p->n_verify_params]);
+                _cleanup_free_ char *name =
+                        strdup(want ? p->verify_params[i] : p->verify_absent[i - p->n_verify_params]);
                 if (!name)
                         return -ENOMEM;
                 char *eq = strchr(name, '=');
                 if (eq)
                         *eq = '\0';
                 if (apply_line_uses(k, name, eq ? eq + 1 : NULL) != want)
-                        return asprintf(ret_error, "%s %s %s%s%s after regenerating: '%s'; every file is restored", where,
-                                        want ? "lacks" : "still has", name, eq ? "=" : "", eq ? eq + 1 : "", line) < 0
-                                ? -ENOMEM : -EBADMSG;
+                        return asprintf(ret_error, "%s %s %s%s%s after regenerating: '%s'; every file is restored",
+                                        where, want ? "lacks" : "still has", name, eq ? "=" : "", eq ? eq + 1 : "",
+                                        line) < 0
+                                       ? -ENOMEM
+                                       : -EBADMSG;
         }
         return 0;
 }
@@ -598,7 +616,8 @@ static int verify_bls(const struct apply_plan *p, const struct rootdir *root, ch
                 for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
                         if (!startswith(l, "options ") && !startswith(l, "options\t"))
                                 continue;
-                        if (asprintf(&where, "%s %.*s", line ? line : "", (int) (strchrnul(l, '\n') - l - 8), l + 8) < 0) {
+                        if (asprintf(&where, "%s %.*s", line ? line : "", (int) (strchrnul(l, '\n') - l - 8), l + 8) <
+                            0) {
                                 r = -ENOMEM;
                                 break;
                         }
@@ -628,7 +647,9 @@ int apply_grub_verify(const struct apply_plan *p, const struct rootdir *root, ch
                 r = first_entry_cmdline(cfg, &line);
         if (r < 0)
                 return asprintf(ret_error, "%s: no linux line in the first menu entry to check (%s)", p->verify_path,
-                                strerror(-r)) < 0 ? -ENOMEM : -EBADMSG;
+                                strerror(-r)) < 0
+                               ? -ENOMEM
+                               : -EBADMSG;
         if (asprintf(&where, "%s: the first menu entry", p->verify_path) < 0)
                 return -ENOMEM;
         return check_line(p, where, line, ret_error);

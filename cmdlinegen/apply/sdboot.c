@@ -26,7 +26,7 @@ struct entry {
         char *text;
         char *version;
         char *linux_path;
-        bool uki;   /* an "efi" or "uki" line: a PE image with its own command line */
+        bool uki; /* an "efi" or "uki" line: a PE image with its own command line */
 };
 
 struct entries {
@@ -370,10 +370,12 @@ static int warn_ukis(const struct rootdir *root, const char *dir, struct apply_p
         for (struct dirent *de; r >= 0 && (de = readdir(d));) {
                 size_t len = strlen(de->d_name);
                 if (len > 4 && streq(de->d_name + len - 4, ".efi"))
-                        r = apply_plan_warn(p, "%s/%s is a unified kernel image: its command line is built into it and "
-                                      "the changes here do not reach it; rebuild it after this change "
-                                      "(\"kernel-install add VERSION KERNEL\" reads " KERNEL_CMDLINE ", or ukify --cmdline)",
-                                      path, de->d_name);
+                        r = apply_plan_warn(p,
+                                            "%s/%s is a unified kernel image: its command line is built into it and "
+                                            "the changes here do not reach it; rebuild it after this change "
+                                            "(\"kernel-install add VERSION KERNEL\" reads " KERNEL_CMDLINE
+                                            ", or ukify --cmdline)",
+                                            path, de->d_name);
         }
         closedir(d);
         return r;
@@ -409,9 +411,14 @@ int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **re
                 const struct entry *def = default_entry(c->root, bp.esp, &e, versions, n_versions);
                 struct options opt = {};
                 if (!def) {
-                        r = asprintf(ret_error, KERNEL_CMDLINE " does not exist and no loader entry of an installed "
+                        r = asprintf(ret_error,
+                                     KERNEL_CMDLINE
+                                     " does not exist and no loader entry of an installed "
                                      "kernel was found under %s to take the options from; write " KERNEL_CMDLINE
-                                     " first", bp.esp) < 0 ? -ENOMEM : -ENOENT;
+                                     " first",
+                                     bp.esp) < 0
+                                    ? -ENOMEM
+                                    : -ENOENT;
                         goto out;
                 }
                 r = entry_options(def->text, &opt);
@@ -444,7 +451,8 @@ int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **re
                 r = edit_entry(c, e.v[i].path, e.v[i].text, &text, &line, ret_error);
                 if (r >= 0 && !apply_line_satisfies(c, line))
                         r = asprintf(ret_error, "%s: after the edit its options would be '%s'", e.v[i].path, line) < 0
-                                ? -ENOMEM : -EINVAL;
+                                    ? -ENOMEM
+                                    : -EINVAL;
                 if (r >= 0)
                         r = apply_plan_add_file(p, e.v[i].path, e.v[i].text, text);
                 if (r < 0)
@@ -456,8 +464,11 @@ int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **re
         if (p->n_files > 0)
                 r = apply_plan_record(p, c, p->old_cmdline, p->new_cmdline);
         if (r >= 0)
-                r = apply_plan_set_regenerate(p, "systemd-boot reads the loader entries as they are: nothing to regenerate; "
-                                        "kernels installed later get " KERNEL_CMDLINE " from kernel-install", NULL);
+                r = apply_plan_set_regenerate(
+                        p,
+                        "systemd-boot reads the loader entries as they are: nothing to regenerate; "
+                        "kernels installed later get " KERNEL_CMDLINE " from kernel-install",
+                        NULL);
 out:
         apply_strv_free(versions, n_versions);
         entries_done(&e);

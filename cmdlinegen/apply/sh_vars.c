@@ -131,12 +131,12 @@ static int error_at(const struct parser *p, size_t offset, struct sh_error *ret,
 }
 
 /* A hard error: the text cannot be read past this point. */
-#define FAIL(p, offset, ...)                                                                       \
-        ({                                                                                         \
-                int _r = -EINVAL;                                                                  \
-                if ((p)->err && error_at((p), (offset), (p)->err, __VA_ARGS__) < 0)                \
-                        _r = -ENOMEM;                                                              \
-                _r;                                                                                \
+#define FAIL(p, offset, ...)                                                                                           \
+        ({                                                                                                             \
+                int _r = -EINVAL;                                                                                      \
+                if ((p)->err && error_at((p), (offset), (p)->err, __VA_ARGS__) < 0)                                    \
+                        _r = -ENOMEM;                                                                                  \
+                _r;                                                                                                    \
         })
 
 static void valbuf_done(struct valbuf *b)
@@ -184,32 +184,17 @@ static int valbuf_unknown_from(struct valbuf *b, const struct sh_error *why)
         return sh_error_copy(why, &b->why);
 }
 
-static bool is_name_start(char c)
-{
-        return c == '_' || isalpha((unsigned char) c);
-}
+static bool is_name_start(char c) { return c == '_' || isalpha((unsigned char) c); }
 
-static bool is_name_char(char c)
-{
-        return c == '_' || isalnum((unsigned char) c);
-}
+static bool is_name_char(char c) { return c == '_' || isalnum((unsigned char) c); }
 
-static bool is_blank(char c)
-{
-        return c == ' ' || c == '\t';
-}
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
 /* Characters that end an unquoted word (XCU 2.3: operators and blanks). */
-static bool ends_word(char c)
-{
-        return c == '\0' || c == '\n' || is_blank(c) || strchr(";&|()<>", c);
-}
+static bool ends_word(char c) { return c == '\0' || c == '\n' || is_blank(c) || strchr(";&|()<>", c); }
 
 /* Where a command ends: an operator or newline, or a comment starting where a word would. */
-static bool at_command_end(const struct parser *p)
-{
-        return ends_word(p->t[p->i]) || p->t[p->i] == '#';
-}
+static bool at_command_end(const struct parser *p) { return ends_word(p->t[p->i]) || p->t[p->i] == '#'; }
 
 static struct sh_var *var_find(const struct sh_env *env, const char *name, size_t len)
 {
@@ -657,8 +642,7 @@ static int command_args(struct parser *p, const char *command)
                 }
                 size_t start = p->i;
                 r = read_word(p, &b, &w);
-                if (r >= 0 && w.literal_unquoted && b.s && assignment_name_len(b.s) == 0 &&
-                    is_name_start(b.s[0])) {
+                if (r >= 0 && w.literal_unquoted && b.s && assignment_name_len(b.s) == 0 && is_name_start(b.s[0])) {
                         size_t n = strlen(b.s);
                         bool is_name = true;
                         for (size_t k = 0; k < n; k++)
@@ -672,7 +656,8 @@ static int command_args(struct parser *p, const char *command)
                                         r = v->value ? 0 : -ENOMEM;
                                 }
                         } else if (is_name && (unset || reads))
-                                r = var_mark_unknown(p, b.s, n, start, unset ? "is unset conditionally" : "is read at run time");
+                                r = var_mark_unknown(p, b.s, n, start,
+                                                     unset ? "is unset conditionally" : "is read at run time");
                 }
                 valbuf_done(&b);
                 if (r < 0)
@@ -728,8 +713,8 @@ static int parse_command(struct parser *p)
                         goto out;
                 }
         }
-        if (n == 0 && (word_is(&w, &b, "if") || word_is(&w, &b, "while") || word_is(&w, &b, "until") ||
-                       word_is(&w, &b, "{"))) {
+        if (n == 0 &&
+            (word_is(&w, &b, "if") || word_is(&w, &b, "while") || word_is(&w, &b, "until") || word_is(&w, &b, "{"))) {
                 p->depth++;
         } else if (n == 0 && (word_is(&w, &b, "fi") || word_is(&w, &b, "done") || word_is(&w, &b, "}"))) {
                 if (p->depth > 0)
@@ -739,8 +724,8 @@ static int parse_command(struct parser *p)
                         p->depth--;
                 if (p->case_depth > 0)
                         p->case_depth--;
-        } else if (n == 0 && (word_is(&w, &b, "then") || word_is(&w, &b, "else") ||
-                              word_is(&w, &b, "elif") || word_is(&w, &b, "do") || word_is(&w, &b, "!"))) {
+        } else if (n == 0 && (word_is(&w, &b, "then") || word_is(&w, &b, "else") || word_is(&w, &b, "elif") ||
+                              word_is(&w, &b, "do") || word_is(&w, &b, "!"))) {
                 /* the rest of the line is a command of its own */
         } else if (n == 0 && (word_is(&w, &b, "case") || word_is(&w, &b, "for"))) {
                 bool is_for = word_is(&w, &b, "for");
@@ -869,8 +854,8 @@ int sh_env_run(struct sh_env *env, const char *label, const char *text, struct s
         return parse_file(&p);
 }
 
-int sh_env_get(const struct sh_env *env, const char *name, const char **ret_value,
-               const struct sh_origin **ret_origins, bool *ret_set, struct sh_error *ret_error)
+int sh_env_get(const struct sh_env *env, const char *name, const char **ret_value, const struct sh_origin **ret_origins,
+               bool *ret_set, struct sh_error *ret_error)
 {
         const struct sh_var *v = var_find(env, name, strlen(name));
         const struct sh_error *why = NULL;

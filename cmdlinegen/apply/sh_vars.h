@@ -84,8 +84,8 @@ int sh_env_run(struct sh_env *env, const char *label, const char *text, struct s
  * was ever assigned. -EINVAL when the value is not determinable, with *ret_error saying where
  * and why. -ENOMEM.
  */
-int sh_env_get(const struct sh_env *env, const char *name, const char **ret_value,
-               const struct sh_origin **ret_origins, bool *ret_set, struct sh_error *ret_error);
+int sh_env_get(const struct sh_env *env, const char *name, const char **ret_value, const struct sh_origin **ret_origins,
+               bool *ret_set, struct sh_error *ret_error);
 
 /*
  * The last unconditional assignment to NAME in file number FILE (SH_ANY_FILE: in any file), or
@@ -93,8 +93,6 @@ int sh_env_get(const struct sh_env *env, const char *name, const char **ret_valu
  */
 #define SH_ANY_FILE ((unsigned) -1)
 const struct sh_assignment *sh_env_last_assignment(const struct sh_env *env, const char *name, unsigned file);
-
-
 
 /* TEXT quoted for a context: inside "...", inside '...', or unquoted (then wrapped in "..."). */
 int sh_quote_text(const char *text, enum sh_quote context, char **ret);

@@ -90,8 +90,7 @@ static int edit_script(const struct lines *a, const struct lines *b, struct op *
         while (i < a->n || j < b->n) {
                 if (t && i < a->n && j < b->n && line_eq(&a->v[i], &b->v[j]))
                         ops[n++] = (struct op){ ' ', i++, j++ };
-                else if (i < a->n && (!t || j >= b->n ||
-                                      t[(i + 1) * (b->n + 1) + j] >= t[i * (b->n + 1) + j + 1]))
+                else if (i < a->n && (!t || j >= b->n || t[(i + 1) * (b->n + 1) + j] >= t[i * (b->n + 1) + j + 1]))
                         ops[n++] = (struct op){ '-', i++, j };
                 else
                         ops[n++] = (struct op){ '+', i, j++ };
@@ -146,7 +145,7 @@ int unified_diff(const char *old_label, const char *old, const char *new_label, 
         FILE *f;
         int r;
 
-        if (streq_ptr(old, new) || (!old && new && !*new) || (!new && old && !*old)) {
+        if (streq_ptr(old, new) || (!old && new && !*new) || (!new &&old && !*old)) {
                 *ret = strdup("");
                 return *ret ? 0 : -ENOMEM;
         }

@@ -163,8 +163,7 @@ static bool bare_ref_ends_at(const char *text, size_t offset)
         return k < offset && k > 0 && text[k - 1] == '$' && !isdigit((unsigned char) text[k]);
 }
 
-static int quote_for(const char *text, enum value_syntax syntax, enum sh_quote quote, bool after_bare_ref,
-                     char **ret)
+static int quote_for(const char *text, enum value_syntax syntax, enum sh_quote quote, bool after_bare_ref, char **ret)
 {
         _cleanup_free_ char *q = NULL;
         int r;
@@ -227,8 +226,8 @@ static int plan_insert(const char *old, const struct sh_origin *o, size_t pos, c
 }
 
 int value_edit_plan(const char *old, const struct sh_origin *origins, const char *new,
-                    const struct value_append_point *append, enum value_syntax syntax,
-                    const struct value_sources *src, struct text_edits *ret, char **ret_error)
+                    const struct value_append_point *append, enum value_syntax syntax, const struct value_sources *src,
+                    struct text_edits *ret, char **ret_error)
 {
         _cleanup_free_ struct unit *uov = NULL, *unv = NULL;
         _cleanup_free_ uint32_t *t = NULL;
@@ -259,8 +258,8 @@ int value_edit_plan(const char *old, const struct sh_origin *origins, const char
         for (size_t a = uo.n; a-- > 0;)
                 for (size_t b = un.n; b-- > 0;)
                         T(a, b) = unit_eq(old, &uo.v[a], new, &un.v[b]) ? T(a + 1, b + 1) + 1
-                                  : T(a + 1, b) >= T(a, b + 1)           ? T(a + 1, b)
-                                                                         : T(a, b + 1);
+                                  : T(a + 1, b) >= T(a, b + 1)          ? T(a + 1, b)
+                                                                        : T(a, b + 1);
 
         /* Inserted units collect in PENDING until the walk passes their boundary. */
         for (;;) {

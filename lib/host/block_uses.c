@@ -87,7 +87,9 @@ static void read_root_device(const struct rootdir *root, const struct kcmdline *
         } else {
                 static const struct {
                         const char *tag, *dir;
-                } links[] = { { "UUID=", "/dev/disk/by-uuid" }, { "PARTUUID=", "/dev/disk/by-partuuid" }, { "LABEL=", "/dev/disk/by-label" } };
+                } links[] = { { "UUID=", "/dev/disk/by-uuid" },
+                              { "PARTUUID=", "/dev/disk/by-partuuid" },
+                              { "LABEL=", "/dev/disk/by-label" } };
                 for (size_t i = 0; i < ELEMENTSOF(links) && !devname; i++) {
                         if (!startswith(value, links[i].tag))
                                 continue;

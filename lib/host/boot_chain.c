@@ -4,10 +4,7 @@
 #include "macro.h"
 #include "rootdir.h"
 
-static bool exists(const struct rootdir *root, const char *path)
-{
-        return rootdir_exists(root, path) > 0;
-}
+static bool exists(const struct rootdir *root, const char *path) { return rootdir_exists(root, path) > 0; }
 
 /* A generator is in use when its configuration exists; several may be installed (Debian
  * allows dracut beside initramfs-tools): the one whose package owns /etc wins, in the order
@@ -17,7 +14,8 @@ static const struct {
         const char *config;
         const char *hook;
 } generators[] = {
-        { GENERATOR_INITRAMFS_TOOLS, "/etc/initramfs-tools/initramfs.conf", "/usr/share/initramfs-tools/hooks/initbind" },
+        { GENERATOR_INITRAMFS_TOOLS, "/etc/initramfs-tools/initramfs.conf",
+          "/usr/share/initramfs-tools/hooks/initbind" },
         { GENERATOR_DRACUT, "/etc/dracut.conf", "/usr/lib/dracut/modules.d/90initbind/module-setup.sh" },
         { GENERATOR_MKINITCPIO, "/etc/mkinitcpio.conf", "/usr/lib/initcpio/install/initbind" },
 };
@@ -35,7 +33,7 @@ static const struct {
 
 void boot_chain_detect(const struct rootdir *root, struct boot_chain *ret)
 {
-        *ret = (struct boot_chain) {};
+        *ret = (struct boot_chain){};
         for (size_t i = 0; i < ELEMENTSOF(generators); i++)
                 if (exists(root, generators[i].config)) {
                         ret->generator = generators[i].generator;
@@ -54,10 +52,14 @@ void boot_chain_detect(const struct rootdir *root, struct boot_chain *ret)
 const char *initramfs_generator_to_string(enum initramfs_generator g)
 {
         switch (g) {
-        case GENERATOR_INITRAMFS_TOOLS: return "initramfs-tools";
-        case GENERATOR_DRACUT: return "dracut";
-        case GENERATOR_MKINITCPIO: return "mkinitcpio";
-        case GENERATOR_UNKNOWN: break;
+        case GENERATOR_INITRAMFS_TOOLS:
+                return "initramfs-tools";
+        case GENERATOR_DRACUT:
+                return "dracut";
+        case GENERATOR_MKINITCPIO:
+                return "mkinitcpio";
+        case GENERATOR_UNKNOWN:
+                break;
         }
         return "unknown";
 }
@@ -65,9 +67,12 @@ const char *initramfs_generator_to_string(enum initramfs_generator g)
 const char *loader_kind_to_string(enum loader_kind b)
 {
         switch (b) {
-        case LOADER_GRUB: return "grub";
-        case LOADER_SYSTEMD_BOOT: return "systemd-boot";
-        case LOADER_UNKNOWN: break;
+        case LOADER_GRUB:
+                return "grub";
+        case LOADER_SYSTEMD_BOOT:
+                return "systemd-boot";
+        case LOADER_UNKNOWN:
+                break;
         }
         return "unknown";
 }
@@ -75,10 +80,14 @@ const char *loader_kind_to_string(enum loader_kind b)
 const char *initramfs_generator_rebuild_command(enum initramfs_generator g)
 {
         switch (g) {
-        case GENERATOR_INITRAMFS_TOOLS: return "update-initramfs -u";
-        case GENERATOR_DRACUT: return "dracut -f";
-        case GENERATOR_MKINITCPIO: return "mkinitcpio -P";
-        case GENERATOR_UNKNOWN: break;
+        case GENERATOR_INITRAMFS_TOOLS:
+                return "update-initramfs -u";
+        case GENERATOR_DRACUT:
+                return "dracut -f";
+        case GENERATOR_MKINITCPIO:
+                return "mkinitcpio -P";
+        case GENERATOR_UNKNOWN:
+                break;
         }
         return NULL;
 }

@@ -24,7 +24,7 @@ enum loader_kind {
 
 struct boot_chain {
         enum initramfs_generator generator;
-        bool hook_installed;  /* initbind's hook for that generator is where it looks */
+        bool hook_installed;   /* initbind's hook for that generator is where it looks */
         const char *hook_path; /* where it was looked for */
         enum loader_kind bootloader;
         const char *bootloader_evidence; /* the file that told */

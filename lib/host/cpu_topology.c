@@ -53,7 +53,8 @@ static void read_cpuinfo(const struct rootdir *root, struct cpu_topology *topo)
 
         /* The first processor block is enough: x86 reports the same vendor and flags on all. */
         bool seen_flags = false;
-        for (char *lines = NULL, *line = strtok_r(text, "\n", &lines); line && !seen_flags; line = strtok_r(NULL, "\n", &lines)) {
+        for (char *lines = NULL, *line = strtok_r(text, "\n", &lines); line && !seen_flags;
+             line = strtok_r(NULL, "\n", &lines)) {
                 char *colon = strchr(line, ':');
                 if (!colon)
                         continue;
@@ -86,8 +87,10 @@ static void read_cpuinfo(const struct rootdir *root, struct cpu_topology *topo)
                 }
         }
         topo->vendor = streq(topo->vendor_id, "GenuineIntel") ? CPU_VENDOR_INTEL
-                     : streq(topo->vendor_id, "AuthenticAMD") || streq(topo->vendor_id, "HygonGenuine") ? CPU_VENDOR_AMD
-                     : topo->vendor_id[0] ? CPU_VENDOR_OTHER : CPU_VENDOR_UNKNOWN;
+                       : streq(topo->vendor_id, "AuthenticAMD") || streq(topo->vendor_id, "HygonGenuine")
+                               ? CPU_VENDOR_AMD
+                       : topo->vendor_id[0] ? CPU_VENDOR_OTHER
+                                            : CPU_VENDOR_UNKNOWN;
 }
 
 static int read_cpu_int(int dirfd, const char *name)
@@ -147,7 +150,7 @@ static int read_l3(const struct rootdir *root, struct cpu_topology *topo, unsign
 static int read_cpu(const struct rootdir *root, struct cpu_topology *topo, unsigned cpu)
 {
         struct cpu_info *info = &topo->cpus[cpu];
-        *info = (struct cpu_info) { .core_id = -1, .package_id = -1, .die_id = -1, .node = -1, .l3 = -1 };
+        *info = (struct cpu_info){ .core_id = -1, .package_id = -1, .die_id = -1, .node = -1, .l3 = -1 };
         info->present = cpu_set_has(&topo->present, cpu);
 
         char path[64];
@@ -197,7 +200,7 @@ static int read_nodes(const struct rootdir *root, struct cpu_topology *topo)
                 }
                 topo->nodes = grown;
                 struct numa_node *node = &topo->nodes[topo->n_nodes++];
-                *node = (struct numa_node) { .id = n };
+                *node = (struct numa_node){ .id = n };
 
                 char path[96];
                 snprintf(path, sizeof(path), SYSFS_NODE "/node%d/cpulist", n);
@@ -275,7 +278,7 @@ void cpu_topology_done(struct cpu_topology *topo)
         for (size_t i = 0; i < topo->n_l3_domains; i++)
                 cpu_set_done(&topo->l3_domains[i]);
         free(topo->l3_domains);
-        *topo = (struct cpu_topology) {};
+        *topo = (struct cpu_topology){};
 }
 
 int cpu_topology_node_of(const struct cpu_topology *topo, unsigned cpu)

@@ -17,9 +17,9 @@ enum cpu_vendor { CPU_VENDOR_UNKNOWN, CPU_VENDOR_INTEL, CPU_VENDOR_AMD, CPU_VEND
 struct cpu_info {
         bool present;
         int core_id, package_id, die_id; /* -1 when unknown (not present, or files missing) */
-        int node;                         /* NUMA node, -1 when unknown */
-        int l3;                           /* index into cpu_topology.l3_domains, -1 when none */
-        struct cpu_set core_cpus;         /* this CPU and its SMT siblings */
+        int node;                        /* NUMA node, -1 when unknown */
+        int l3;                          /* index into cpu_topology.l3_domains, -1 when none */
+        struct cpu_set core_cpus;        /* this CPU and its SMT siblings */
 };
 
 struct numa_node {
@@ -30,14 +30,14 @@ struct numa_node {
 
 struct cpu_topology {
         enum cpu_vendor vendor;
-        char vendor_id[16];     /* "GenuineIntel", "AuthenticAMD" */
+        char vendor_id[16]; /* "GenuineIntel", "AuthenticAMD" */
         char model_name[64];
         bool has_vmx, has_svm, has_pdpe1gb, has_hypervisor;
-        unsigned nr_cpu_ids;    /* the highest possible CPU + 1: the bound for CPU lists */
+        unsigned nr_cpu_ids; /* the highest possible CPU + 1: the bound for CPU lists */
         struct cpu_set possible, present, online;
         struct cpu_set isolated, nohz_full; /* what the running kernel did */
-        int boot_cpu;           /* the CPU the kernel booted on: 0 on x86 */
-        struct cpu_info *cpus;  /* nr_cpu_ids entries */
+        int boot_cpu;                       /* the CPU the kernel booted on: 0 on x86 */
+        struct cpu_info *cpus;              /* nr_cpu_ids entries */
         struct numa_node *nodes;
         size_t n_nodes;
         struct cpu_set *l3_domains;

@@ -10,8 +10,8 @@
 #include "rootdir.h"
 
 struct kernel_config {
-        char *text;     /* the file, with each option line cut into NUL-separated name and value */
-        char **names;   /* pointers into text, sorted */
+        char *text;   /* the file, with each option line cut into NUL-separated name and value */
+        char **names; /* pointers into text, sorted */
         char **values;
         size_t n;
         char source[320];
@@ -62,10 +62,7 @@ static int gunzip_fd(int fd, char **ret, size_t *ret_size)
         return 0;
 }
 
-static int compare_names(const void *a, const void *b)
-{
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
+static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *) a, *(char *const *) b); }
 
 static int index_config(struct kernel_config *c)
 {
@@ -178,4 +175,3 @@ bool kernel_config_enabled(const struct kernel_config *c, const char *name)
         const char *v = kernel_config_get(c, name);
         return v && streq(v, "y");
 }
-

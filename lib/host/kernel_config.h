@@ -28,4 +28,3 @@ const char *kernel_config_get(const struct kernel_config *config, const char *na
 /* Where the config came from, for messages. */
 const char *kernel_config_source(const struct kernel_config *config);
 bool kernel_config_enabled(const struct kernel_config *config, const char *name); /* "y" */
-

@@ -23,10 +23,7 @@ int kernel_release(const struct rootdir *root, char **ret)
         return read_one_line(root, "/proc/sys/kernel/osrelease", ret);
 }
 
-int kernel_cmdline(const struct rootdir *root, char **ret)
-{
-        return read_one_line(root, KERNEL_CMDLINE_PATH, ret);
-}
+int kernel_cmdline(const struct rootdir *root, char **ret) { return read_one_line(root, KERNEL_CMDLINE_PATH, ret); }
 
 /* Does a symbol table (System.map or kallsyms: "address type name [module]") name SYMBOL? */
 static enum tristate symbol_file_has(const struct rootdir *root, const char *path, const char *symbol)
@@ -92,7 +89,4 @@ enum tristate kernel_module_builtin(const struct rootdir *root, const char *rele
         return TRISTATE_NO;
 }
 
-bool kernel_module_name_equal(const char *a, const char *b)
-{
-        return module_name_equal_n(a, strlen(a), b);
-}
+bool kernel_module_name_equal(const char *a, const char *b) { return module_name_equal_n(a, strlen(a), b); }

@@ -47,7 +47,7 @@ static void read_pools(const struct rootdir *root, struct memory_info *m)
                 if (sscanf(de->d_name, "hugepages-%llukB%n", &kb, &end) != 1 || end == 0 || de->d_name[end] != '\0')
                         continue;
                 struct hugepage_pool *pool = &m->pools[m->n_pools++];
-                *pool = (struct hugepage_pool) { .size = (uint64_t) kb * 1024 };
+                *pool = (struct hugepage_pool){ .size = (uint64_t) kb * 1024 };
 
                 char path[300];
                 snprintf(path, sizeof(path), "%s/nr_hugepages", de->d_name);

@@ -10,15 +10,15 @@ struct rootdir;
 #define HUGEPAGE_SIZES_MAX 8
 
 struct hugepage_pool {
-        uint64_t size;      /* bytes: 2 MiB, 1 GiB, ... */
-        uint64_t nr_pages;  /* nr_hugepages now */
+        uint64_t size;     /* bytes: 2 MiB, 1 GiB, ... */
+        uint64_t nr_pages; /* nr_hugepages now */
 };
 
 struct memory_info {
-        uint64_t mem_total;              /* bytes, from /proc/meminfo; 0 when unknown */
-        uint64_t default_hugepage_size;  /* "Hugepagesize:" in /proc/meminfo; 0 when unknown */
+        uint64_t mem_total;             /* bytes, from /proc/meminfo; 0 when unknown */
+        uint64_t default_hugepage_size; /* "Hugepagesize:" in /proc/meminfo; 0 when unknown */
         struct hugepage_pool pools[HUGEPAGE_SIZES_MAX];
-        size_t n_pools;                  /* sorted by size */
+        size_t n_pools; /* sorted by size */
 };
 
 /* Missing files leave fields at 0: never an error but for a malformed /proc/meminfo. */

@@ -16,10 +16,10 @@ struct module_loader {
         bool can_load; /* only on the host's own root */
 };
 
-static void kmod_log_to_ours(void *data, int priority, const char *file, int line, const char *fn,
-                             const char *format, va_list args) __attribute__((format(printf, 6, 0)));
-static void kmod_log_to_ours(void *data, int priority, const char *file, int line, const char *fn,
-                             const char *format, va_list args)
+static void kmod_log_to_ours(void *data, int priority, const char *file, int line, const char *fn, const char *format,
+                             va_list args) __attribute__((format(printf, 6, 0)));
+static void kmod_log_to_ours(void *data, int priority, const char *file, int line, const char *fn, const char *format,
+                             va_list args)
 {
         if (priority > LOG_LEVEL_WARNING || log_get_max_level() < LOG_LEVEL_DEBUG)
                 return;
@@ -103,7 +103,8 @@ int module_loader_host_module(struct module_loader *ml, const char *modalias, ch
         if (r < 0)
                 return r;
         struct kmod_list *l;
-        kmod_list_foreach(l, list) {
+        kmod_list_foreach(l, list)
+        {
                 struct kmod_module *mod = kmod_module_get_module(l);
                 const char *name = kmod_module_get_name(mod);
                 /* vfio-pci's variant drivers match by pci: alias too; they are not host drivers. */

@@ -57,16 +57,19 @@ static void add_problem(struct pci_host *host, const char *format, ...)
         va_end(ap);
 }
 
-#define attr_problem(host, name, attr, format, ...) \
+#define attr_problem(host, name, attr, format, ...)                                                                    \
         add_problem(host, SYSFS_PCI_DEVICES "/%s/%s: " format, name, attr, __VA_ARGS__)
 
 /* Why a read failed, as the rest of a sentence "cannot read it: ...". */
 static const char *read_error(int r)
 {
         switch (r) {
-        case -EFBIG: return "longer than the kernel ever makes it";
-        case -EBADMSG: return "a NUL byte in it";
-        default: return strerror(-r);
+        case -EFBIG:
+                return "longer than the kernel ever makes it";
+        case -EBADMSG:
+                return "a NUL byte in it";
+        default:
+                return strerror(-r);
         }
 }
 
@@ -97,11 +100,13 @@ static int parse_uevent(struct pci_host *host, char *text, size_t size, struct p
                 else if (streq(key, "PCI_ID")) {
                         have_id = parse_id_pair(value, &f->ids.vendor, &f->ids.device) == 0;
                         if (!have_id)
-                                attr_problem(host, f->name, "uevent", "line %u: expected PCI_ID=vvvv:dddd (4 hex digits each), got %s",
-                                             number, shown_text(shown, value, strlen(value)));
+                                attr_problem(host, f->name, "uevent",
+                                             "line %u: expected PCI_ID=vvvv:dddd (4 hex digits each), got %s", number,
+                                             shown_text(shown, value, strlen(value)));
                 } else if (streq(key, "PCI_SUBSYS_ID")) {
                         if (parse_id_pair(value, &f->ids.subvendor, &f->ids.subdevice) < 0)
-                                attr_problem(host, f->name, "uevent", "line %u: expected PCI_SUBSYS_ID=vvvv:dddd (4 hex digits each), got %s",
+                                attr_problem(host, f->name, "uevent",
+                                             "line %u: expected PCI_SUBSYS_ID=vvvv:dddd (4 hex digits each), got %s",
                                              number, shown_text(shown, value, strlen(value)));
                 } else if (streq(key, "PCI_CLASS")) {
                         char *end;
@@ -111,13 +116,15 @@ static int parse_uevent(struct pci_host *host, char *text, size_t size, struct p
                         if (have_class)
                                 f->ids.class_code = (uint32_t) c;
                         else
-                                attr_problem(host, f->name, "uevent", "line %u: expected PCI_CLASS=cccccc (up to 6 hex digits), got %s",
-                                             number, shown_text(shown, value, strlen(value)));
+                                attr_problem(host, f->name, "uevent",
+                                             "line %u: expected PCI_CLASS=cccccc (up to 6 hex digits), got %s", number,
+                                             shown_text(shown, value, strlen(value)));
                 } else if (streq(key, "MODALIAS"))
                         snprintf(f->modalias, sizeof(f->modalias), "%s", value);
         }
         if (!have_id || !have_class) {
-                attr_problem(host, f->name, "uevent", "no valid %s line: nothing to identify the function by; left alone",
+                attr_problem(host, f->name, "uevent",
+                             "no valid %s line: nothing to identify the function by; left alone",
                              !have_id ? "PCI_ID" : "PCI_CLASS");
                 return -EBADMSG;
         }
@@ -202,7 +209,7 @@ static void read_config_header(struct pci_host *host, int dirfd, struct pci_func
                 return;
         }
         f->revision = header[0x08];
-        f->header = (enum pci_header_kind) (header[0x0e] & 0x7f);
+        f->header = (enum pci_header_kind)(header[0x0e] & 0x7f);
         f->pcie_type = pci_config_pcie_type(header, (size_t) n);
 }
 
@@ -213,7 +220,8 @@ static void read_iommu_group(struct pci_host *host, int dirfd, struct pci_functi
         if (r == -ENOENT)
                 return; /* no IOMMU, or a device it does not translate */
         if (r < 0) {
-                attr_problem(host, f->name, "iommu_group", "cannot read the link: %s; taken as no group", read_error(r));
+                attr_problem(host, f->name, "iommu_group", "cannot read the link: %s; taken as no group",
+                             read_error(r));
                 return;
         }
         char *end, shown[SHOWN_TEXT_SIZE];
@@ -222,7 +230,8 @@ static void read_iommu_group(struct pci_host *host, int dirfd, struct pci_functi
         if (errno == 0 && *end == '\0' && end != group && number >= 0 && number <= INT32_MAX)
                 f->iommu_group = (int) number;
         else
-                attr_problem(host, f->name, "iommu_group", "the link ends in %s, not in a group number; taken as no group",
+                attr_problem(host, f->name, "iommu_group",
+                             "the link ends in %s, not in a group number; taken as no group",
                              shown_text(shown, group, strlen(group)));
 }
 
@@ -247,7 +256,8 @@ static int read_function(const struct rootdir *root, struct pci_host *host, cons
         snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", name);
         _cleanup_close_ int dirfd = rootdir_open_dir(root, path);
         if (dirfd < 0) {
-                add_problem(host, "%s: cannot open it: %s (removed while it was read?); left alone", path, strerror(-dirfd));
+                add_problem(host, "%s: cannot open it: %s (removed while it was read?); left alone", path,
+                            strerror(-dirfd));
                 return dirfd;
         }
 
@@ -396,7 +406,7 @@ static int build_groups(struct pci_host *host)
         n = 0;
         for (size_t i = 0; i < host->n_functions; i++)
                 if (host->functions[i].iommu_group >= 0)
-                        pairs[n++] = (struct group_member) { .group = host->functions[i].iommu_group, .index = i };
+                        pairs[n++] = (struct group_member){ .group = host->functions[i].iommu_group, .index = i };
         qsort(pairs, n, sizeof(*pairs), compare_group_members);
 
         size_t n_groups = 1;
@@ -409,7 +419,7 @@ static int build_groups(struct pci_host *host)
                 for (end = i + 1; end < n && pairs[end].group == pairs[i].group; end++)
                         ;
                 struct iommu_group *g = &host->groups[host->n_groups++];
-                *g = (struct iommu_group) { .number = pairs[i].group, .n_members = end - i };
+                *g = (struct iommu_group){ .number = pairs[i].group, .n_members = end - i };
                 g->members = calloc(g->n_members, sizeof(*g->members));
                 if (!g->members)
                         return -ENOMEM;
@@ -534,7 +544,7 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
                         host->functions = grown;
                 }
                 struct pci_function *f = &host->functions[host->n_functions];
-                *f = (struct pci_function) {
+                *f = (struct pci_function){
                         .address = address,
                         .revision = -1,
                         .header = PCI_HEADER_UNKNOWN,
@@ -637,7 +647,9 @@ bool pci_function_is_console_gpu(const struct pci_function *f)
 
 void pci_host_log_problems(const struct pci_host *host)
 {
-        size_t shown = !host->problems ? 0 : host->n_problems < PCI_HOST_PROBLEMS_MAX ? host->n_problems : PCI_HOST_PROBLEMS_MAX;
+        size_t shown = !host->problems                            ? 0
+                       : host->n_problems < PCI_HOST_PROBLEMS_MAX ? host->n_problems
+                                                                  : PCI_HOST_PROBLEMS_MAX;
         for (size_t i = 0; i < shown; i++)
                 log_warning("%s", host->problems[i]);
         if (host->n_problems > shown)

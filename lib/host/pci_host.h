@@ -35,22 +35,22 @@ struct pci_function {
         struct pci_address address;
         char name[PCI_ADDRESS_STRING_MAX]; /* "0000:0b:00.0" */
         struct pci_ids ids;
-        int revision;                   /* -1 when not read (boot path) or unreadable */
+        int revision; /* -1 when not read (boot path) or unreadable */
         enum pci_header_kind header;
-        enum pcie_type pcie_type;       /* UNKNOWN when config was not read (boot path) */
-        enum tristate boot_vga;         /* UNKNOWN for non-VGA classes: the file does not exist */
-        bool boot_vga_unreadable;       /* a VGA function's boot_vga could not be read or parsed */
-        bool owns_framebuffer;          /* a firmware framebuffer lies inside one of its BARs */
-        int iommu_group;                /* -1: none (IOMMU off, or the device is not translated) */
+        enum pcie_type pcie_type;                  /* UNKNOWN when config was not read (boot path) */
+        enum tristate boot_vga;                    /* UNKNOWN for non-VGA classes: the file does not exist */
+        bool boot_vga_unreadable;                  /* a VGA function's boot_vga could not be read or parsed */
+        bool owns_framebuffer;                     /* a firmware framebuffer lies inside one of its BARs */
+        int iommu_group;                           /* -1: none (IOMMU off, or the device is not translated) */
         char driver[PCI_DRIVER_NAME_MAX];          /* "" when unbound */
         char driver_override[PCI_DRIVER_NAME_MAX]; /* "" when unset ("(null)" in sysfs) or not read */
         char modalias[PCI_MODALIAS_MAX];
-        int numa_node;                  /* -1: none or not read */
-        int sriov_totalvfs;             /* -1: not an SR-IOV physical function */
+        int numa_node;      /* -1: none or not read */
+        int sriov_totalvfs; /* -1: not an SR-IOV physical function */
         int sriov_numvfs;
-        int parent;                     /* index of the upstream bridge in pci_host.functions, -1 at a root bus
+        int parent;       /* index of the upstream bridge in pci_host.functions, -1 at a root bus
                                          * or not read (PCI_SCAN_DETAILS) */
-        char *sysfs_path;               /* "devices/pci0000:00/0000:00:1c.0/0000:03:00.0"; NULL when not read */
+        char *sysfs_path; /* "devices/pci0000:00/0000:00:1c.0/0000:03:00.0"; NULL when not read */
 };
 
 struct iommu_group {
@@ -65,11 +65,11 @@ struct iommu_group {
 struct pci_host {
         struct pci_function *functions; /* sorted by address */
         size_t n_functions;
-        struct iommu_group *groups;     /* sorted by number */
+        struct iommu_group *groups; /* sorted by number */
         size_t n_groups;
-        bool iommu_active;              /* /sys/class/iommu has an entry, or any group exists */
-        bool has_dmar, has_ivrs;        /* ACPI tables: Intel VT-d, AMD-Vi */
-        size_t n_unreadable;            /* functions listed in sysfs whose files could not be read */
+        bool iommu_active;       /* /sys/class/iommu has an entry, or any group exists */
+        bool has_dmar, has_ivrs; /* ACPI tables: Intel VT-d, AMD-Vi */
+        size_t n_unreadable;     /* functions listed in sysfs whose files could not be read */
         /* What was missing, unreadable or malformed, each naming the file and what it held
          * (at most PCI_HOST_PROBLEMS_MAX, n_problems counts them all). */
         char (*problems)[PCI_HOST_PROBLEM_SIZE];

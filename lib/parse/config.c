@@ -25,11 +25,11 @@ struct word {
 struct parser {
         struct initbind_config *config;
         unsigned line;
-        enum config_directive directive;  /* of the current line, for its diagnostics */
-        size_t line_first_diagnostic;     /* n_diagnostics when the line began */
+        enum config_directive directive;            /* of the current line, for its diagnostics */
+        size_t line_first_diagnostic;               /* n_diagnostics when the line began */
         unsigned first_line[_CONFIG_DIRECTIVE_MAX]; /* good or bad, for "duplicate" */
-        char *line_start, *next;          /* the current line (a copy) and the next word */
-        unsigned end_column;              /* just after the last word, for "got end of line" */
+        char *line_start, *next;                    /* the current line (a copy) and the next word */
+        unsigned end_column;                        /* just after the last word, for "got end of line" */
 };
 
 typedef int (*parse_func)(struct parser *p);
@@ -58,23 +58,22 @@ static const struct directive_info {
         [CONFIG_DIRECTIVE_ISOLATE_CPUS] = { "isolate-cpus", .parse = parse_isolate_cpus,
                                             .excludes = CONFIG_DIRECTIVE_ISOLATE_CORES },
         [CONFIG_DIRECTIVE_ISOLCPUS_FLAGS] = { "isolcpus-flags", .parse = parse_isolcpus_flags },
-        [CONFIG_DIRECTIVE_GUEST_MEMORY] = { "guest-memory", .repeatable = true,
-                                            .parse = parse_guest_memory },
+        [CONFIG_DIRECTIVE_GUEST_MEMORY] = { "guest-memory", .repeatable = true, .parse = parse_guest_memory },
         [CONFIG_DIRECTIVE_HUGEPAGE_SIZE] = { "hugepage-size", .parse = parse_keyword,
-                                             .keywords = (const char *const[]) { "auto", "2M", "1G", NULL } },
+                                             .keywords = (const char *const[]){ "auto", "2M", "1G", NULL } },
         [CONFIG_DIRECTIVE_ACS_OVERRIDE] = { "acs-override", .parse = parse_keyword,
-                                            .keywords = (const char *const[]) { "never", "if-needed", NULL } },
+                                            .keywords = (const char *const[]){ "never", "if-needed", NULL } },
         [CONFIG_DIRECTIVE_KVM_IGNORE_MSRS] = { "kvm-ignore-msrs", .parse = parse_keyword,
-                                               .keywords = (const char *const[]) { "yes", "no", NULL } },
+                                               .keywords = (const char *const[]){ "yes", "no", NULL } },
         [CONFIG_DIRECTIVE_NESTED_VIRTUALIZATION] = { "nested-virtualization", .parse = parse_keyword,
-                                                     .keywords = (const char *const[]) { "yes", "no", NULL } },
-        [CONFIG_DIRECTIVE_TRANSPARENT_HUGEPAGE] = {
-                "transparent-hugepage", .parse = parse_keyword,
-                .keywords = (const char *const[]) { "never", "madvise", "always", "unchanged", NULL } },
+                                                     .keywords = (const char *const[]){ "yes", "no", NULL } },
+        [CONFIG_DIRECTIVE_TRANSPARENT_HUGEPAGE] = { "transparent-hugepage", .parse = parse_keyword,
+                                                    .keywords = (const char *const[]){ "never", "madvise", "always",
+                                                                                       "unchanged", NULL } },
         [CONFIG_DIRECTIVE_UNSAFE_INTERRUPTS] = { "unsafe-interrupts", .parse = parse_keyword,
-                                                 .keywords = (const char *const[]) { "no", "if-needed", NULL } },
+                                                 .keywords = (const char *const[]){ "no", "if-needed", NULL } },
         [CONFIG_DIRECTIVE_FRAMEBUFFER] = { "framebuffer", .parse = parse_keyword,
-                                           .keywords = (const char *const[]) { "auto", "keep", NULL } },
+                                           .keywords = (const char *const[]){ "auto", "keep", NULL } },
 };
 
 /* Comma-separated flag words (allow=, isolcpus-flags); the bit of each is 1 << index. */
@@ -160,7 +159,10 @@ static const char *join_or(char *buf, size_t size, const char *const *words)
         buf[0] = '\0';
         for (size_t i = 0; words[i] && len < size; i++)
                 len += (size_t) snprintf(buf + len, size - len, "%s%s",
-                                         i == 0 ? "" : words[i + 1] ? ", " : " or ", words[i]);
+                                         i == 0         ? ""
+                                         : words[i + 1] ? ", "
+                                                        : " or ",
+                                         words[i]);
         return buf;
 }
 
@@ -240,19 +242,19 @@ static void *grow(void *array, size_t n, size_t size)
 }
 
 /* Appends ITEM to ARRAY of N elements. 0 or -ENOMEM (the array is then unchanged). */
-#define APPEND(array, n, item)                                                                     \
-        ({                                                                                         \
-                __typeof__(array) _grown = grow((array), (n), sizeof(*(array)));                   \
-                if (_grown) {                                                                      \
-                        (array) = _grown;                                                          \
-                        (array)[(n)++] = (item);                                                   \
-                }                                                                                  \
-                _grown ? 0 : -ENOMEM;                                                              \
+#define APPEND(array, n, item)                                                                                         \
+        ({                                                                                                             \
+                __typeof__(array) _grown = grow((array), (n), sizeof(*(array)));                                       \
+                if (_grown) {                                                                                          \
+                        (array) = _grown;                                                                              \
+                        (array)[(n)++] = (item);                                                                       \
+                }                                                                                                      \
+                _grown ? 0 : -ENOMEM;                                                                                  \
         })
 
 /* Records a diagnostic. Returns 0, or -ENOMEM. */
-_printf_(5, 6) static int diag_at(struct parser *p, unsigned line, unsigned column,
-                                  enum config_directive directive, const char *format, ...)
+_printf_(5, 6) static int diag_at(struct parser *p, unsigned line, unsigned column, enum config_directive directive,
+                                  const char *format, ...)
 {
         struct config_diagnostic d = { .line = line, .column = column, .directive = directive };
         va_list ap;
@@ -273,10 +275,7 @@ _printf_(5, 6) static int diag_at(struct parser *p, unsigned line, unsigned colu
 /* A diagnostic on the line being parsed. */
 #define diag(p, column, ...) diag_at((p), (p)->line, (column), (p)->directive, __VA_ARGS__)
 
-static bool line_ok(const struct parser *p)
-{
-        return p->config->n_diagnostics == p->line_first_diagnostic;
-}
+static bool line_ok(const struct parser *p) { return p->config->n_diagnostics == p->line_first_diagnostic; }
 
 static bool next_word(struct parser *p, struct word *ret)
 {
@@ -298,16 +297,12 @@ static bool next_word(struct parser *p, struct word *ret)
         return true;
 }
 
-static const char *directive_name(const struct parser *p)
-{
-        return directives[p->directive].name;
-}
+static const char *directive_name(const struct parser *p) { return directives[p->directive].name; }
 
 /* The directive's argument is missing. */
 static int missing(struct parser *p, const char *expected)
 {
-        return diag(p, p->end_column, "expected %s after '%s', got end of line", expected,
-                    directive_name(p));
+        return diag(p, p->end_column, "expected %s after '%s', got end of line", expected, directive_name(p));
 }
 
 /* Nothing may follow; WHAT says what the directive takes, e.g. "one value". */
@@ -318,16 +313,16 @@ static int expect_end(struct parser *p, const char *what)
 
         if (!next_word(p, &w))
                 return 0;
-        return diag(p, w.column, "expected end of line, got %s ('%s' takes %s)",
-                    quote(q, w.text, strlen(w.text)), directive_name(p), what);
+        return diag(p, w.column, "expected end of line, got %s ('%s' takes %s)", quote(q, w.text, strlen(w.text)),
+                    directive_name(p), what);
 }
 
 /*
  * A parser of this project rejected the text at VALUE (which starts OFFSET bytes into word W)
  * at byte POS, saying what it EXPECTED there.
  */
-static int bad_value(struct parser *p, const struct word *w, size_t offset, size_t pos,
-                     const char *expected, const char *end)
+static int bad_value(struct parser *p, const struct word *w, size_t offset, size_t pos, const char *expected,
+                     const char *end)
 {
         const char *value = w->text + offset;
         char q[QUOTE_SIZE];
@@ -369,8 +364,8 @@ static int parse_decimal(const char *s, uint64_t max, uint64_t *ret, size_t *ret
  * "expected EXPECTED, got 'TEXT'" (or END when empty) at the first character that is not a
  * digit, or at the start of a number out of range.
  */
-static int parse_number_word(struct parser *p, const struct word *w, size_t offset, uint64_t min,
-                             uint64_t max, const char *expected, const char *end, uint64_t *ret)
+static int parse_number_word(struct parser *p, const struct word *w, size_t offset, uint64_t min, uint64_t max,
+                             const char *expected, const char *end, uint64_t *ret)
 {
         const char *s = w->text + offset;
         const char *got;
@@ -393,9 +388,8 @@ static int parse_number_word(struct parser *p, const struct word *w, size_t offs
  * A comma-separated list of NAMES: sets bit 1 << index for each in *ret_flags and the column of
  * each in columns[index]. WHAT names one entry in messages ("permission").
  */
-static int parse_flag_list(struct parser *p, const struct word *w, size_t offset,
-                           const char *const *names, const char *what, unsigned *ret_flags,
-                           unsigned columns[])
+static int parse_flag_list(struct parser *p, const struct word *w, size_t offset, const char *const *names,
+                           const char *what, unsigned *ret_flags, unsigned columns[])
 {
         char buf[128], q[QUOTE_SIZE];
         const char *s = w->text + offset, *expected = join_or(buf, sizeof(buf), names);
@@ -411,15 +405,13 @@ static int parse_flag_list(struct parser *p, const struct word *w, size_t offset
                 unsigned column = w->column + (unsigned) (s - w->text);
 
                 if (len == 0)
-                        r = diag(p, column, "expected %s, got %s", expected,
-                                 *s == ',' ? "','" : "end of list");
+                        r = diag(p, column, "expected %s, got %s", expected, *s == ',' ? "','" : "end of list");
                 else {
                         for (i = 0; i < n_names; i++)
                                 if (strlen(names[i]) == len && strncmp(s, names[i], len) == 0)
                                         break;
                         if (i == n_names)
-                                r = diag(p, column, "unknown %s %s: expected %s", what,
-                                         quote(q, s, len), expected);
+                                r = diag(p, column, "unknown %s %s: expected %s", what, quote(q, s, len), expected);
                         else if (flags & (1u << i))
                                 r = diag(p, column, "%s '%s' given twice", what, names[i]);
                         else {
@@ -447,8 +439,8 @@ static const char *format_selector(const struct config_claim *c, char buf[static
                 snprintf(buf, 64, "%s", pci_address_format(&c->address, address));
                 break;
         case CONFIG_SELECT_SLOT:
-                snprintf(buf, 64, "slot=%04x:%02x:%02x", (unsigned) c->address.domain,
-                         (unsigned) c->address.bus, (unsigned) c->address.slot);
+                snprintf(buf, 64, "slot=%04x:%02x:%02x", (unsigned) c->address.domain, (unsigned) c->address.bus,
+                         (unsigned) c->address.slot);
                 break;
         case CONFIG_SELECT_ID:
                 snprintf(buf, 64, "id=%s", vfio_id_format(&c->id, id));
@@ -489,8 +481,7 @@ static int parse_selector(struct parser *p, const struct word *w, struct config_
                 claim->selector = CONFIG_SELECT_ID;
                 r = vfio_id_parse_full(w->text + 3, &claim->id, &pos, &expected);
                 if (r < 0 && w->text[3 + pos] == ',')
-                        return diag(p, w->column + 3 + (unsigned) pos,
-                                    "expected one ID per claim line, got ','");
+                        return diag(p, w->column + 3 + (unsigned) pos, "expected one ID per claim line, got ','");
                 return r < 0 ? bad_value(p, w, 3, pos, expected, "end of ID") : 0;
         }
         if (startswith(w->text, "slot=")) {
@@ -500,8 +491,7 @@ static int parse_selector(struct parser *p, const struct word *w, struct config_
         }
         if (startswith(w->text, "group=")) {
                 claim->selector = CONFIG_SELECT_GROUP;
-                r = parse_number_word(p, w, 6, 0, INT_MAX, "an IOMMU group number", "end of selector",
-                                      &group);
+                r = parse_number_word(p, w, 6, 0, INT_MAX, "an IOMMU group number", "end of selector", &group);
                 claim->group = (unsigned) group; /* used only when the line has no diagnostic */
                 return r;
         }
@@ -563,19 +553,16 @@ static int parse_claim(struct parser *p)
                         if (seen_allow)
                                 r = diag(p, w.column, "option 'allow=' given twice");
                         else {
-                                r = parse_flag_list(p, &w, 6, allow_names, "permission", &claim.allow,
-                                                    columns);
+                                r = parse_flag_list(p, &w, 6, allow_names, "permission", &claim.allow, columns);
                                 if (r >= 0 && (claim.allow & CONFIG_ALLOW_CONSOLE) &&
                                     claim.selector != CONFIG_SELECT_ADDRESS)
-                                        r = diag(p, columns[0],
-                                                 "permission 'console' needs a PCI address selector");
+                                        r = diag(p, columns[0], "permission 'console' needs a PCI address selector");
                         }
                         seen_allow = true;
                 } else {
                         suggestion = closest(w.text, strcspn(w.text, "="), options);
                         if (strv_contains(allow_names, w.text))
-                                r = diag(p, w.column, "unknown option '%s' (did you mean 'allow=%s'?)",
-                                         w.text, w.text);
+                                r = diag(p, w.column, "unknown option '%s' (did you mean 'allow=%s'?)", w.text, w.text);
                         else if (suggestion)
                                 r = diag(p, w.column, "unknown option %s (did you mean '%s'?)",
                                          quote(q, w.text, strlen(w.text)), suggestion);
@@ -654,8 +641,8 @@ static int parse_isolate_cpus(struct parser *p)
         if (r == -ENOMEM)
                 return r;
         if (r == -ERANGE || r == -EOVERFLOW)
-                r = diag(p, w.column + (unsigned) pos, "expected a CPU number below %d, got %s",
-                         CONFIG_CPUS_MAX, describe_got(q, w.text + pos, "end of list"));
+                r = diag(p, w.column + (unsigned) pos, "expected a CPU number below %d, got %s", CONFIG_CPUS_MAX,
+                         describe_got(q, w.text + pos, "end of list"));
         else if (r < 0)
                 r = bad_value(p, &w, 0, pos, expected, "end of list");
         else if (cpu_set_is_empty(&set))
@@ -697,8 +684,7 @@ static int parse_size(struct parser *p, const struct word *w, uint64_t *ret)
 
         r = parse_decimal(s, UINT64_MAX, &v, &n);
         if (r == -EINVAL)
-                return diag(p, w->column, "expected a size such as 16G or 8192M, got %s",
-                            quote(q, s, strlen(s)));
+                return diag(p, w->column, "expected a size such as 16G or 8192M, got %s", quote(q, s, strlen(s)));
         suffix = s[n] != '\0' ? strchr(suffixes, s[n]) : NULL;
         if (!suffix || s[n + 1] != '\0')
                 return diag(p, w->column + (unsigned) n, "expected a size suffix K, M, G or T after %s, got %s",
@@ -740,13 +726,14 @@ static int parse_guest_memory(struct parser *p)
 
         while (next_word(p, &w)) {
                 if (!startswith(w.text, "node="))
-                        r = diag(p, w.column, "unknown option %s: expected node=N (write one guest-memory line per guest)",
+                        r = diag(p, w.column,
+                                 "unknown option %s: expected node=N (write one guest-memory line per guest)",
                                  quote(q, w.text, strlen(w.text)));
                 else if (seen_node)
                         r = diag(p, w.column, "option 'node=' given twice");
                 else {
-                        r = parse_number_word(p, &w, 5, 0, CONFIG_NUMA_NODES_MAX - 1,
-                                              "a NUMA node number 0-1023", "end of option", &node);
+                        r = parse_number_word(p, &w, 5, 0, CONFIG_NUMA_NODES_MAX - 1, "a NUMA node number 0-1023",
+                                              "end of option", &node);
                         m.node = (int) node;
                         seen_node = true;
                 }
@@ -855,8 +842,8 @@ static int parse_directive(struct parser *p, const struct word *w)
                 p->first_line[d] = p->line;
         }
         if (info->excludes != CONFIG_DIRECTIVE_NONE && p->first_line[info->excludes] != 0)
-                return diag(p, w->column, "'%s' conflicts with '%s' on line %u: use one of them",
-                            info->name, directives[info->excludes].name, p->first_line[info->excludes]);
+                return diag(p, w->column, "'%s' conflicts with '%s' on line %u: use one of them", info->name,
+                            directives[info->excludes].name, p->first_line[info->excludes]);
 
         r = info->parse(p);
         if (r >= 0 && line_ok(p) && !info->repeatable)
@@ -939,8 +926,8 @@ static int drop_kept_claims(struct parser *p)
                         continue;
                 }
                 r = diag_at(p, claim->line, claim->column, CONFIG_DIRECTIVE_CLAIM,
-                            "claim of %s conflicts with 'keep' on line %u",
-                            pci_address_format(&claim->address, buf), c->keeps[k].line);
+                            "claim of %s conflicts with 'keep' on line %u", pci_address_format(&claim->address, buf),
+                            c->keeps[k].line);
                 if (r < 0)
                         return r;
         }

@@ -133,10 +133,10 @@ enum config_framebuffer {
 };
 
 struct config_diagnostic {
-        unsigned line;   /* 1-based */
-        unsigned column; /* 1-based byte offset in the line; a tab counts as one */
+        unsigned line;                   /* 1-based */
+        unsigned column;                 /* 1-based byte offset in the line; a tab counts as one */
         enum config_directive directive; /* the line's directive, NONE when not recognized */
-        char *message;   /* without the location, e.g. "expected a function number 0-7, got '9'" */
+        char *message;                   /* without the location, e.g. "expected a function number 0-7, got '9'" */
 };
 
 struct initbind_config {
@@ -149,12 +149,12 @@ struct initbind_config {
         size_t n_keeps;
 
         /* cmdlinegen intent; zero/NULL/UNSET means the directive is absent */
-        unsigned isolate_cores;    /* 1..CONFIG_CPUS_MAX */
-        char *isolate_cpus;        /* CPU list text, checked against CONFIG_CPUS_MAX only: "N"
+        unsigned isolate_cores;  /* 1..CONFIG_CPUS_MAX */
+        char *isolate_cpus;      /* CPU list text, checked against CONFIG_CPUS_MAX only: "N"
                                       and the real limit depend on the machine */
-        unsigned isolcpus_flags;   /* CONFIG_ISOLCPUS_* */
+        unsigned isolcpus_flags; /* CONFIG_ISOLCPUS_* */
         struct config_guest_memory *guest_memory;
-        size_t n_guest_memory;     /* their sum fits in 64 bits */
+        size_t n_guest_memory; /* their sum fits in 64 bits */
         enum config_hugepage_size hugepage_size;
         enum config_acs_override acs_override;
         enum config_bool kvm_ignore_msrs;

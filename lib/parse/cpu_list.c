@@ -12,10 +12,7 @@
 
 #include "macro.h"
 
-static size_t n_words(unsigned nbits)
-{
-        return ((size_t) nbits + 63) / 64;
-}
+static size_t n_words(unsigned nbits) { return ((size_t) nbits + 63) / 64; }
 
 int cpu_set_init(struct cpu_set *set, unsigned nbits)
 {
@@ -29,7 +26,7 @@ int cpu_set_init(struct cpu_set *set, unsigned nbits)
         if (!words)
                 return -ENOMEM;
 
-        *set = (struct cpu_set) { .nbits = nbits, .words = words };
+        *set = (struct cpu_set){ .nbits = nbits, .words = words };
         return 0;
 }
 
@@ -38,7 +35,7 @@ void cpu_set_done(struct cpu_set *set)
         if (!set)
                 return;
         free(set->words);
-        *set = (struct cpu_set) {};
+        *set = (struct cpu_set){};
 }
 
 int cpu_set_copy(struct cpu_set *dst, const struct cpu_set *src)
@@ -73,10 +70,7 @@ bool cpu_set_has(const struct cpu_set *set, unsigned cpu)
 }
 
 /* Word i of a set, 0 past its end: lets sets of different sizes be compared as CPU numbers. */
-static uint64_t word(const struct cpu_set *set, size_t i)
-{
-        return i < n_words(set->nbits) ? set->words[i] : 0;
-}
+static uint64_t word(const struct cpu_set *set, size_t i) { return i < n_words(set->nbits) ? set->words[i] : 0; }
 
 static size_t max_words(const struct cpu_set *a, const struct cpu_set *b)
 {
@@ -155,25 +149,15 @@ int cpu_set_next(const struct cpu_set *set, unsigned from)
 }
 
 /* The kernel's isspace() for ASCII (lib/ctype.c also counts Latin-1 NBSP; we do not). */
-static bool is_space(char c)
-{
-        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
 
 /* bitmap-str.c __end_of_region(): what separates entries. */
-static bool is_separator(char c)
-{
-        return is_space(c) || c == ',';
-}
+static bool is_separator(char c) { return is_space(c) || c == ','; }
 
 /* bitmap-str.c end_of_region(): what may follow a number that ends an entry. */
-static bool end_of_region(char c)
-{
-        return is_separator(c) || c == '\0';
-}
+static bool end_of_region(char c) { return is_separator(c) || c == '\0'; }
 
-static int fail(int r, size_t pos, const char *expected, size_t *ret_error_pos,
-                const char **ret_expected)
+static int fail(int r, size_t pos, const char *expected, size_t *ret_error_pos, const char **ret_expected)
 {
         if (ret_error_pos)
                 *ret_error_pos = pos;
@@ -234,12 +218,12 @@ int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, size
                 return r;
 
 #define FAIL(code, at, what) return fail((code), (at), (what), ret_error_pos, ret_expected)
-#define GET(field, at, what)                                                                       \
-        do {                                                                                       \
-                at = pos;                                                                          \
-                r = get_number(s, &pos, lastbit, &field);                                          \
-                if (r < 0)                                                                         \
-                        FAIL(r, at, r == -EOVERFLOW ? EXPECT_OVERFLOW : (what));                   \
+#define GET(field, at, what)                                                                                           \
+        do {                                                                                                           \
+                at = pos;                                                                                              \
+                r = get_number(s, &pos, lastbit, &field);                                                              \
+                if (r < 0)                                                                                             \
+                        FAIL(r, at, r == -EOVERFLOW ? EXPECT_OVERFLOW : (what));                                       \
         } while (0)
 
         for (;;) {
@@ -297,8 +281,7 @@ int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, size
                         FAIL(-EINVAL, end_pos, "a range end not below its start");
                 if (group == 0)
                         FAIL(-EINVAL, pattern ? group_pos : end_pos,
-                             pattern ? "a group size of at least 1" :
-                                       "a CPU number below the number of CPUs");
+                             pattern ? "a group size of at least 1" : "a CPU number below the number of CPUs");
                 if (used > group)
                         FAIL(-EINVAL, used_pos, "a used count not above the group size");
                 if (end >= nbits)
@@ -315,7 +298,7 @@ int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, size
 #undef FAIL
 
         *ret = set;
-        set = (struct cpu_set) {};
+        set = (struct cpu_set){};
         return 0;
 }
 
@@ -351,8 +334,7 @@ char *cpu_list_format(const struct cpu_set *set)
                 if (top == (unsigned) cpu)
                         len += (size_t) snprintf(buf + len, size - len, "%s%u", len ? "," : "", top);
                 else
-                        len += (size_t) snprintf(buf + len, size - len, "%s%d-%u", len ? "," : "", cpu,
-                                                 top);
+                        len += (size_t) snprintf(buf + len, size - len, "%s%d-%u", len ? "," : "", cpu, top);
                 cpu = top + 1 < set->nbits ? cpu_set_next(set, top + 1) : -1;
         }
         return buf;

@@ -88,7 +88,7 @@ int iomem_find_framebuffers(const char *text, struct framebuffer_range **ret, si
                                 }
                                 found = grown;
                                 struct framebuffer_range *fb = &found[n++];
-                                *fb = (struct framebuffer_range) { .start = entry.start, .end = entry.end };
+                                *fb = (struct framebuffer_range){ .start = entry.start, .end = entry.end };
                                 snprintf(fb->name, sizeof(fb->name), "%s", name);
                                 /* A level left over from a skipped line may not enclose it:
                                  * only a BAR that contains the range owns it (with the zeros

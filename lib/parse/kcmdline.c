@@ -16,7 +16,7 @@
  */
 static bool kernel_isspace(char c)
 {
-        unsigned char u = (unsigned char)c;
+        unsigned char u = (unsigned char) c;
 
         return u == ' ' || (u >= '\t' && u <= '\r') || u == 0xa0;
 }
@@ -37,10 +37,7 @@ static size_t skip_spaces(const char *s, size_t pos)
 }
 
 /* parameq()/parameqn() in kernel/params.c map '-' to '_' on both sides, over the whole name. */
-static char dash2underscore(char c)
-{
-        return c == '-' ? '_' : c;
-}
+static char dash2underscore(char c) { return c == '-' ? '_' : c; }
 
 bool kcmdline_name_equal(const char *a, const char *b)
 {
@@ -78,10 +75,8 @@ static const struct dup_rule_entry {
         enum kcmdline_dup_rule rule;
         bool needs_value; /* registered as __setup("name="): only "name=..." matches */
 } dup_rules[] = {
-        { "isolcpus", KCMDLINE_DUP_FIRST_WINS, true },
-        { "nohz_full", KCMDLINE_DUP_FIRST_WINS, true },
-        { "default_hugepagesz", KCMDLINE_DUP_FIRST_WINS, true },
-        { "hugepagesz", KCMDLINE_DUP_POSITIONAL, true },
+        { "isolcpus", KCMDLINE_DUP_FIRST_WINS, true },           { "nohz_full", KCMDLINE_DUP_FIRST_WINS, true },
+        { "default_hugepagesz", KCMDLINE_DUP_FIRST_WINS, true }, { "hugepagesz", KCMDLINE_DUP_POSITIONAL, true },
         { "hugepages", KCMDLINE_DUP_POSITIONAL, true },
 };
 
@@ -102,8 +97,8 @@ enum kcmdline_dup_rule kcmdline_dup_rule(const char *name)
 
 bool kcmdline_is_hugepage_param(const char *name)
 {
-        return kcmdline_name_equal(name, "default_hugepagesz") ||
-               kcmdline_name_equal(name, "hugepagesz") || kcmdline_name_equal(name, "hugepages");
+        return kcmdline_name_equal(name, "default_hugepagesz") || kcmdline_name_equal(name, "hugepagesz") ||
+               kcmdline_name_equal(name, "hugepages");
 }
 
 static void token_done(struct kcmdline_token *t)
@@ -133,8 +128,7 @@ struct kcmdline *kcmdline_free(struct kcmdline *k)
  * *ret_len is the token's length in args; *ret_open_quote is the offset of the quote left open
  * at the end, or -1 when every quote was closed.
  */
-static int next_arg(const char *args, struct kcmdline_token *ret, size_t *ret_len,
-                    ssize_t *ret_open_quote)
+static int next_arg(const char *args, struct kcmdline_token *ret, size_t *ret_len, ssize_t *ret_open_quote)
 {
         size_t skip = 0, i, equals = 0;
         bool in_quote = false, quoted = false;
@@ -155,7 +149,7 @@ static int next_arg(const char *args, struct kcmdline_token *ret, size_t *ret_le
                         equals = i;
                 if (p[i] == '"') {
                         in_quote = !in_quote;
-                        open_quote = in_quote ? (ssize_t)(skip + i) : -1;
+                        open_quote = in_quote ? (ssize_t) (skip + i) : -1;
                 }
         }
 
@@ -236,7 +230,7 @@ int kcmdline_parse(const char *s, unsigned flags, struct kcmdline **ret, size_t 
                 if (open_quote >= 0 && !(flags & KCMDLINE_PARSE_LENIENT)) {
                         token_done(&t);
                         if (ret_error_pos)
-                                *ret_error_pos = pos + (size_t)open_quote;
+                                *ret_error_pos = pos + (size_t) open_quote;
                         return -EINVAL;
                 }
 
@@ -387,10 +381,7 @@ size_t kcmdline_count(const struct kcmdline *k, const char *name)
         return n;
 }
 
-bool kcmdline_contains(const struct kcmdline *k, const char *name)
-{
-        return kcmdline_count(k, name) > 0;
-}
+bool kcmdline_contains(const struct kcmdline *k, const char *name) { return kcmdline_count(k, name) > 0; }
 
 int kcmdline_get(const struct kcmdline *k, const char *name, const char **ret_value)
 {
@@ -414,8 +405,7 @@ int kcmdline_get(const struct kcmdline *k, const char *name, const char **ret_va
         return 0;
 }
 
-int kcmdline_get_all(const struct kcmdline *k, const char *name,
-                     const struct kcmdline_token ***ret, size_t *ret_n)
+int kcmdline_get_all(const struct kcmdline *k, const char *name, const struct kcmdline_token ***ret, size_t *ret_n)
 {
         size_t n = kcmdline_count(k, name), j = 0, end = kernel_end(k);
         const struct kcmdline_token **a = calloc(n + 1, sizeof(*a));
@@ -557,8 +547,7 @@ int kcmdline_set(struct kcmdline *k, const char *name, const char *value)
         bool changed = false;
         int r;
 
-        if (!valid_name(name) || !valid_value(value) || kcmdline_is_hugepage_param(name) ||
-            has_unterminated_quote(k))
+        if (!valid_name(name) || !valid_value(value) || kcmdline_is_hugepage_param(name) || has_unterminated_quote(k))
                 return -EINVAL;
         /* A bare "isolcpus" is ignored by the kernel (it registers "isolcpus="): writing one is a mistake. */
         const struct dup_rule_entry *rule = dup_rule_lookup(name);
@@ -619,8 +608,7 @@ int kcmdline_remove_value(struct kcmdline *k, const char *name, const char *valu
         int n = 0;
 
         for (size_t i = kernel_end(k); i-- > 0;)
-                if (token_matches(&k->tokens[i], name, false) &&
-                    streq_ptr(k->tokens[i].value, value)) {
+                if (token_matches(&k->tokens[i], name, false) && streq_ptr(k->tokens[i].value, value)) {
                         delete_token(k, i);
                         n++;
                 }
@@ -634,7 +622,7 @@ uint64_t kcmdline_memparse(const char *s, const char **ret_end)
         uint64_t v = 0;
 
         if (p[0] == '0') {
-                if ((p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2])) {
+                if ((p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char) p[2])) {
                         base = 16;
                         p += 2;
                 } else
@@ -648,22 +636,28 @@ uint64_t kcmdline_memparse(const char *s, const char **ret_end)
         }
 
         switch (*p) {
-        case 'E': case 'e':
+        case 'E':
+        case 'e':
                 v <<= 10;
                 __attribute__((fallthrough));
-        case 'P': case 'p':
+        case 'P':
+        case 'p':
                 v <<= 10;
                 __attribute__((fallthrough));
-        case 'T': case 't':
+        case 'T':
+        case 't':
                 v <<= 10;
                 __attribute__((fallthrough));
-        case 'G': case 'g':
+        case 'G':
+        case 'g':
                 v <<= 10;
                 __attribute__((fallthrough));
-        case 'M': case 'm':
+        case 'M':
+        case 'm':
                 v <<= 10;
                 __attribute__((fallthrough));
-        case 'K': case 'k':
+        case 'K':
+        case 'k':
                 v <<= 10;
                 p++;
                 break;
@@ -684,10 +678,10 @@ static bool scan_ulong(const char *p, uint64_t *ret, size_t *ret_count)
         size_t i = skip_spaces(p, 0);
         uint64_t v = 0;
 
-        if (!isdigit((unsigned char)p[i]))
+        if (!isdigit((unsigned char) p[i]))
                 return false;
-        for (; isdigit((unsigned char)p[i]); i++)
-                v = v * 10 + (uint64_t)(p[i] - '0');
+        for (; isdigit((unsigned char) p[i]); i++)
+                v = v * 10 + (uint64_t) (p[i] - '0');
         *ret = v;
         *ret_count = i;
         return true;
@@ -710,14 +704,14 @@ struct hugetlb_sim {
                 const char *count; /* borrowed from the line */
                 bool mentioned;    /* created by a hugepagesz= or default_hugepagesz= */
         } h[HSTATE_MAX];
-        size_t n;                   /* hugetlb_max_hstate */
-        ssize_t parsed;             /* parsed_hstate, -1: none */
-        bool parsed_valid;          /* parsed_valid_hugepagesz */
-        bool parsed_default;        /* parsed_default_hugepagesz */
-        size_t default_idx;         /* default_hstate_idx */
-        uint64_t leading_pages;     /* default_hstate_max_huge_pages */
+        size_t n;               /* hugetlb_max_hstate */
+        ssize_t parsed;         /* parsed_hstate, -1: none */
+        bool parsed_valid;      /* parsed_valid_hugepagesz */
+        bool parsed_default;    /* parsed_default_hugepagesz */
+        size_t default_idx;     /* default_hstate_idx */
+        uint64_t leading_pages; /* default_hstate_max_huge_pages */
         const char *leading_count;
-        ssize_t last;               /* last_mhp: -2 none, -1 leading_pages, else an hstate */
+        ssize_t last; /* last_mhp: -2 none, -1 leading_pages, else an hstate */
         kcmdline_size_valid_fn valid;
         void *userdata;
 };
@@ -729,7 +723,7 @@ static ssize_t sim_find(const struct hugetlb_sim *s, uint64_t size)
 {
         for (size_t i = 0; i < s->n; i++)
                 if (s->h[i].size == size)
-                        return (ssize_t)i;
+                        return (ssize_t) i;
         return -1;
 }
 
@@ -743,8 +737,8 @@ static ssize_t sim_add_hstate(struct hugetlb_sim *s, uint64_t size)
         if (s->n >= HSTATE_MAX)
                 return -1; /* the kernel would BUG_ON(); cannot happen with real sizes */
         s->h[s->n] = (struct hstate_sim){ .size = size };
-        s->parsed = (ssize_t)s->n;
-        return (ssize_t)s->n++;
+        s->parsed = (ssize_t) s->n;
+        return (ssize_t) s->n++;
 }
 
 static void sim_hugepages(struct hugetlb_sim *s, const char *arg)
@@ -814,7 +808,7 @@ static void sim_hugepagesz(struct hugetlb_sim *s, const char *arg)
         i = sim_find(s, size);
         if (i >= 0) {
                 /* allowed again only for the default size while it has no count yet */
-                if (!s->parsed_default || (size_t)i != s->default_idx || s->h[i].pages)
+                if (!s->parsed_default || (size_t) i != s->default_idx || s->h[i].pages)
                         return; /* "hugepagesz=%s specified twice, ignoring" */
                 s->parsed = i;
                 s->parsed_valid = true;
@@ -844,7 +838,7 @@ static void sim_default_hugepagesz(struct hugetlb_sim *s, const char *arg)
         s->h[i].mentioned = true;
         s->parsed_valid = true;
         s->parsed_default = true;
-        s->default_idx = (size_t)i;
+        s->default_idx = (size_t) i;
         /* a leading hugepages= was for the default size: it lands here */
         if (s->leading_pages) {
                 s->h[i].pages = s->leading_pages;
@@ -860,7 +854,7 @@ static void sim_finish(struct hugetlb_sim *s)
 
         if (i < 0 || s->parsed_default)
                 return;
-        s->default_idx = (size_t)i;
+        s->default_idx = (size_t) i;
         /* "Ignoring hugepages=%lu associated with %s page size": the leading count wins */
         if (s->leading_pages) {
                 s->h[i].pages = s->leading_pages;
@@ -941,7 +935,7 @@ static bool valid_hugepages_count(const char *s)
         uint64_t v;
         size_t n;
 
-        if (!isdigit((unsigned char)*s) || !scan_ulong(s, &v, &n))
+        if (!isdigit((unsigned char) *s) || !scan_ulong(s, &v, &n))
                 return false;
         if (s[n] == '\0')
                 return true;
@@ -950,14 +944,14 @@ static bool valid_hugepages_count(const char *s)
                 if (s[n] != ':')
                         return false;
                 s += n + 1;
-                if (!isdigit((unsigned char)*s) || !scan_ulong(s, &v, &n))
+                if (!isdigit((unsigned char) *s) || !scan_ulong(s, &v, &n))
                         return false;
                 if (s[n] == '\0')
                         return true;
                 if (s[n] != ',')
                         return false;
                 s += n + 1;
-                if (!isdigit((unsigned char)*s) || !scan_ulong(s, &v, &n))
+                if (!isdigit((unsigned char) *s) || !scan_ulong(s, &v, &n))
                         return false;
         }
 }
@@ -966,7 +960,7 @@ static bool valid_hugepage_size(const char *s)
 {
         const char *end;
 
-        return isdigit((unsigned char)*s) && kcmdline_memparse(s, &end) > 0 && *end == '\0';
+        return isdigit((unsigned char) *s) && kcmdline_memparse(s, &end) > 0 && *end == '\0';
 }
 
 /*
@@ -987,8 +981,7 @@ static int replace_hugepage_block(struct kcmdline *k, const struct kcmdline_para
                 if (found == 0)
                         first = i;
                 /* unchanged only when the old ones are exactly the block, contiguous */
-                if (found >= n || i != first + found ||
-                    !kcmdline_name_equal(t->name, block[found].name) ||
+                if (found >= n || i != first + found || !kcmdline_name_equal(t->name, block[found].name) ||
                     !streq_ptr(t->value, block[found].value))
                         same = false;
                 found++;
@@ -1030,8 +1023,7 @@ int kcmdline_set_hugepages(struct kcmdline *k, const char *size, const char *cou
         _cleanup_kcmdline_ struct kcmdline *c = NULL;
         int r;
 
-        if (!size || !count || !valid_hugepage_size(size) || !valid_hugepages_count(count) ||
-            has_unterminated_quote(k))
+        if (!size || !count || !valid_hugepage_size(size) || !valid_hugepages_count(count) || has_unterminated_quote(k))
                 return -EINVAL;
 
         const struct kcmdline_param block[] = {
@@ -1065,8 +1057,8 @@ int kcmdline_merge(struct kcmdline *k, const struct kcmdline_param *params, size
                         /* the kernel ignores a bare one: writing it is a mistake */
                         if (!v)
                                 return -EINVAL;
-                        if (kcmdline_name_equal(params[i].name, "hugepages") ?
-                                    !valid_hugepages_count(v) : !valid_hugepage_size(v))
+                        if (kcmdline_name_equal(params[i].name, "hugepages") ? !valid_hugepages_count(v)
+                                                                             : !valid_hugepage_size(v))
                                 return -EINVAL;
                 }
         }

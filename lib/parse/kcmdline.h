@@ -51,7 +51,7 @@ struct kcmdline {
         struct kcmdline_token *tokens;
         size_t n_tokens;
         size_t n_allocated; /* room in tokens */
-        char *trailing; /* whitespace after the last token, e.g. the "\n" of /proc/cmdline */
+        char *trailing;     /* whitespace after the last token, e.g. the "\n" of /proc/cmdline */
 };
 
 /* A parameter to apply or take back: value NULL means a bare flag ("quiet"). */
@@ -119,8 +119,7 @@ bool kcmdline_contains(const struct kcmdline *k, const char *name);
 int kcmdline_get(const struct kcmdline *k, const char *name, const char **ret_value);
 
 /* Every occurrence in order, as a malloc'd array of borrowed tokens. 0 (also when none) or -ENOMEM. */
-int kcmdline_get_all(const struct kcmdline *k, const char *name,
-                     const struct kcmdline_token ***ret, size_t *ret_n);
+int kcmdline_get_all(const struct kcmdline *k, const char *name, const struct kcmdline_token ***ret, size_t *ret_n);
 
 /*
  * Make name[=value] the only occurrence: the first occurrence is rewritten in place and the

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdio.h>
 
-
 static size_t hex_run(const char *s)
 {
         size_t n = 0;
@@ -72,15 +71,13 @@ static int parse(const char *s, bool with_function, struct pci_address *ret, siz
         } else if (n > 8)
                 return fail(8, "a hex domain of at most 8 digits", ret_error_pos, ret_expected);
         else if (n == 0)
-                return fail(0, with_function ? "a PCI address such as 0000:0b:00.0" :
-                                               "a PCI slot such as 0000:0b:00",
+                return fail(0, with_function ? "a PCI address such as 0000:0b:00.0" : "a PCI slot such as 0000:0b:00",
                             ret_error_pos, ret_expected);
         else if (n == 1 || n == 3)
-                return fail(0, "a 4-8 digit hex domain or a 2-digit hex bus number", ret_error_pos,
-                            ret_expected);
+                return fail(0, "a 4-8 digit hex domain or a 2-digit hex bus number", ret_error_pos, ret_expected);
         else if (s[n] != ':')
-                return fail(n, n == 2 ? "':' after the bus number" : "':' after the domain",
-                            ret_error_pos, ret_expected);
+                return fail(n, n == 2 ? "':' after the bus number" : "':' after the domain", ret_error_pos,
+                            ret_expected);
         else if (hex_run(s + 3) > 0 && s[3 + hex_run(s + 3)] == ':')
                 /* "00:0b:00.0": a domain written with 2 digits. */
                 return fail(0, "a 4-8 digit hex domain", ret_error_pos, ret_expected);
@@ -113,22 +110,19 @@ static int parse(const char *s, bool with_function, struct pci_address *ret, siz
 
         if (s[pos] != '\0')
                 return fail(pos,
-                            with_function ? "the end of the address" :
-                                            "the end of the slot (a slot has no .function)",
+                            with_function ? "the end of the address" : "the end of the slot (a slot has no .function)",
                             ret_error_pos, ret_expected);
 
         *ret = a;
         return 0;
 }
 
-int pci_address_parse_full(const char *s, struct pci_address *ret, size_t *ret_error_pos,
-                           const char **ret_expected)
+int pci_address_parse_full(const char *s, struct pci_address *ret, size_t *ret_error_pos, const char **ret_expected)
 {
         return parse(s, true, ret, ret_error_pos, ret_expected);
 }
 
-int pci_slot_parse_full(const char *s, struct pci_address *ret, size_t *ret_error_pos,
-                        const char **ret_expected)
+int pci_slot_parse_full(const char *s, struct pci_address *ret, size_t *ret_error_pos, const char **ret_expected)
 {
         return parse(s, false, ret, ret_error_pos, ret_expected);
 }
@@ -145,15 +139,12 @@ int pci_slot_parse(const char *s, struct pci_address *ret, size_t *ret_error_pos
 
 const char *pci_address_format(const struct pci_address *a, char buf[static PCI_ADDRESS_STRING_MAX])
 {
-        snprintf(buf, PCI_ADDRESS_STRING_MAX, "%04x:%02x:%02x.%x", (unsigned) a->domain,
-                 (unsigned) a->bus, (unsigned) a->slot, (unsigned) a->function);
+        snprintf(buf, PCI_ADDRESS_STRING_MAX, "%04x:%02x:%02x.%x", (unsigned) a->domain, (unsigned) a->bus,
+                 (unsigned) a->slot, (unsigned) a->function);
         return buf;
 }
 
-static int cmp_u32(uint32_t a, uint32_t b)
-{
-        return (a > b) - (a < b);
-}
+static int cmp_u32(uint32_t a, uint32_t b) { return (a > b) - (a < b); }
 
 int pci_address_compare(const struct pci_address *a, const struct pci_address *b)
 {

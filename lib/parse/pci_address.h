@@ -40,10 +40,8 @@ int pci_slot_parse(const char *s, struct pci_address *ret, size_t *ret_error_pos
  * As above; on error *ret_expected (if non-NULL) is a short phrase for what was expected at
  * *ret_error_pos, to print as "file:line:column: expected %s", e.g. "a function number 0-7".
  */
-int pci_address_parse_full(const char *s, struct pci_address *ret, size_t *ret_error_pos,
-                           const char **ret_expected);
-int pci_slot_parse_full(const char *s, struct pci_address *ret, size_t *ret_error_pos,
-                        const char **ret_expected);
+int pci_address_parse_full(const char *s, struct pci_address *ret, size_t *ret_error_pos, const char **ret_expected);
+int pci_slot_parse_full(const char *s, struct pci_address *ret, size_t *ret_error_pos, const char **ret_expected);
 
 /* Canonical sysfs form, "%04x:%02x:%02x.%x" (domain printed with at least 4 digits). */
 const char *pci_address_format(const struct pci_address *a, char buf[static PCI_ADDRESS_STRING_MAX]);

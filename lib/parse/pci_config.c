@@ -20,7 +20,7 @@ enum pcie_type pci_config_pcie_type(const uint8_t *config, size_t size)
                 if (pos + 4 > size)
                         return PCIE_TYPE_UNKNOWN; /* the list goes on past what could be read */
                 if (config[pos] == PCI_CAP_ID_EXP)
-                        return (enum pcie_type) ((config[pos + PCI_EXP_FLAGS] >> 4) & 0xf);
+                        return (enum pcie_type)((config[pos + PCI_EXP_FLAGS] >> 4) & 0xf);
                 pos = config[pos + 1] & 0xfc;
         }
         return PCIE_TYPE_NONE;

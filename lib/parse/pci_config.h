@@ -10,8 +10,8 @@
 
 /* The Device/Port Type of the PCI Express Capabilities register (PCIe base spec 7.5.3.2). */
 enum pcie_type {
-        PCIE_TYPE_UNKNOWN = -2,            /* config not read, or too short to tell (non-root reads 64 bytes) */
-        PCIE_TYPE_NONE = -1,               /* conventional PCI: no PCI Express capability */
+        PCIE_TYPE_UNKNOWN = -2, /* config not read, or too short to tell (non-root reads 64 bytes) */
+        PCIE_TYPE_NONE = -1,    /* conventional PCI: no PCI Express capability */
         PCIE_TYPE_ENDPOINT = 0x0,
         PCIE_TYPE_LEGACY_ENDPOINT = 0x1,
         PCIE_TYPE_ROOT_PORT = 0x4,

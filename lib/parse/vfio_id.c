@@ -24,9 +24,7 @@ static const char *const field_expected[FIELD_MAX] = {
         [FIELD_MASK] = "a hex class mask (1-6 digits, e.g. ffff00)",
 };
 
-
-static int fail(int r, size_t pos, const char *expected, size_t *ret_error_pos,
-                const char **ret_expected)
+static int fail(int r, size_t pos, const char *expected, size_t *ret_error_pos, const char **ret_expected)
 {
         if (ret_error_pos)
                 *ret_error_pos = pos;
@@ -46,8 +44,7 @@ static bool is_any_id(const char *s, size_t n)
 }
 
 /* Parses one entry of exactly len bytes (it need not be NUL-terminated there). */
-static int parse_entry(const char *s, size_t len, struct vfio_id *ret, size_t *ret_error_pos,
-                       const char **ret_expected)
+static int parse_entry(const char *s, size_t len, struct vfio_id *ret, size_t *ret_error_pos, const char **ret_expected)
 {
         uint32_t v[FIELD_MAX] = { 0, 0, VFIO_ID_ANY, VFIO_ID_ANY, 0, 0 };
         size_t pos = 0;
@@ -69,8 +66,7 @@ static int parse_entry(const char *s, size_t len, struct vfio_id *ret, size_t *r
                         v[field] = VFIO_ID_ANY;
                 else if (n > max_digits)
                         /* The kernel would take the value truncated to 32 bits; no PCI ID is that wide. */
-                        return fail(-EINVAL, start + max_digits, field_expected[field], ret_error_pos,
-                                    ret_expected);
+                        return fail(-EINVAL, start + max_digits, field_expected[field], ret_error_pos, ret_expected);
                 else {
                         uint32_t x = 0;
                         for (size_t i = 0; i < n; i++)
@@ -83,21 +79,20 @@ static int parse_entry(const char *s, size_t len, struct vfio_id *ret, size_t *r
                 if (pos == len) {
                         if (field < 2)
                                 /* The kernel logs "invalid id string" and skips such an entry. */
-                                return fail(-EINVAL, pos, "':' and a hex device ID", ret_error_pos,
-                                            ret_expected);
+                                return fail(-EINVAL, pos, "':' and a hex device ID", ret_error_pos, ret_expected);
                         break;
                 }
                 if (s[pos] != ':' || field == FIELD_MAX)
                         /* The kernel stops scanning here and ignores the rest of the entry. */
                         return fail(-EINVAL, pos,
-                                    field == FIELD_MAX ? "the end of the ID (at most 6 fields)" :
-                                    field < 2          ? "':' and a hex device ID" :
-                                                         "':' and another field, or the end of the ID",
+                                    field == FIELD_MAX ? "the end of the ID (at most 6 fields)"
+                                    : field < 2        ? "':' and a hex device ID"
+                                                       : "':' and another field, or the end of the ID",
                                     ret_error_pos, ret_expected);
                 pos++;
         }
 
-        *ret = (struct vfio_id) {
+        *ret = (struct vfio_id){
                 .vendor = v[FIELD_VENDOR],
                 .device = v[FIELD_DEVICE],
                 .subvendor = v[FIELD_SUBVENDOR],
@@ -108,8 +103,7 @@ static int parse_entry(const char *s, size_t len, struct vfio_id *ret, size_t *r
         return 0;
 }
 
-int vfio_id_parse_full(const char *s, struct vfio_id *ret, size_t *ret_error_pos,
-                       const char **ret_expected)
+int vfio_id_parse_full(const char *s, struct vfio_id *ret, size_t *ret_error_pos, const char **ret_expected)
 {
         assert(s);
         assert(ret);
@@ -121,8 +115,8 @@ int vfio_id_parse(const char *s, struct vfio_id *ret, size_t *ret_error_pos)
         return vfio_id_parse_full(s, ret, ret_error_pos, NULL);
 }
 
-int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret_n,
-                            size_t *ret_error_pos, const char **ret_expected)
+int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret_n, size_t *ret_error_pos,
+                            const char **ret_expected)
 {
         _cleanup_free_ struct vfio_id *ids = NULL;
         size_t n = 0, len;
@@ -133,8 +127,8 @@ int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret
 
         len = strlen(s);
         if (len > VFIO_ID_LIST_MAX)
-                return fail(-ENOSPC, VFIO_ID_LIST_MAX, "at most 1023 characters in vfio-pci.ids",
-                            ret_error_pos, ret_expected);
+                return fail(-ENOSPC, VFIO_ID_LIST_MAX, "at most 1023 characters in vfio-pci.ids", ret_error_pos,
+                            ret_expected);
 
         for (size_t start = 0; start <= len;) {
                 const char *comma = strchr(s + start, ',');
@@ -145,8 +139,8 @@ int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret
                         size_t epos = 0;
                         int r = parse_entry(s + start, end - start, &id, &epos, ret_expected);
                         if (r < 0)
-                                return fail(r, start + epos, ret_expected ? *ret_expected : NULL,
-                                            ret_error_pos, ret_expected);
+                                return fail(r, start + epos, ret_expected ? *ret_expected : NULL, ret_error_pos,
+                                            ret_expected);
 
                         /* At most 512 entries fit in 1023 characters: no overflow here. */
                         struct vfio_id *grown = realloc(ids, (n + 1) * sizeof(*ids));
@@ -177,32 +171,25 @@ bool vfio_id_matches(const struct vfio_id *id, const struct pci_ids *dev)
                !((id->class_code ^ dev->class_code) & id->class_mask);
 }
 
-bool vfio_id_class_bits_ignored(const struct vfio_id *id)
-{
-        return (id->class_code & ~id->class_mask) != 0;
-}
+bool vfio_id_class_bits_ignored(const struct vfio_id *id) { return (id->class_code & ~id->class_mask) != 0; }
 
 const char *vfio_id_format(const struct vfio_id *id, char buf[static VFIO_ID_STRING_MAX])
 {
-        int fields = id->class_mask != 0                ? 6 :
-                     id->class_code != 0                ? 5 :
-                     id->subdevice != VFIO_ID_ANY       ? 4 :
-                     id->subvendor != VFIO_ID_ANY       ? 3 :
-                                                          2;
+        int fields = id->class_mask != 0            ? 6
+                     : id->class_code != 0          ? 5
+                     : id->subdevice != VFIO_ID_ANY ? 4
+                     : id->subvendor != VFIO_ID_ANY ? 3
+                                                    : 2;
         size_t off;
 
         /* %04x prints VFIO_ID_ANY as ffffffff, which is how the parser reads "any". */
-        off = (size_t) snprintf(buf, VFIO_ID_STRING_MAX, "%04x:%04x", (unsigned) id->vendor,
-                                (unsigned) id->device);
+        off = (size_t) snprintf(buf, VFIO_ID_STRING_MAX, "%04x:%04x", (unsigned) id->vendor, (unsigned) id->device);
         if (fields >= 3)
-                off += (size_t) snprintf(buf + off, VFIO_ID_STRING_MAX - off, ":%04x",
-                                         (unsigned) id->subvendor);
+                off += (size_t) snprintf(buf + off, VFIO_ID_STRING_MAX - off, ":%04x", (unsigned) id->subvendor);
         if (fields >= 4)
-                off += (size_t) snprintf(buf + off, VFIO_ID_STRING_MAX - off, ":%04x",
-                                         (unsigned) id->subdevice);
+                off += (size_t) snprintf(buf + off, VFIO_ID_STRING_MAX - off, ":%04x", (unsigned) id->subdevice);
         if (fields >= 5)
-                off += (size_t) snprintf(buf + off, VFIO_ID_STRING_MAX - off, ":%06x",
-                                         (unsigned) id->class_code);
+                off += (size_t) snprintf(buf + off, VFIO_ID_STRING_MAX - off, ":%06x", (unsigned) id->class_code);
         if (fields >= 6)
                 snprintf(buf + off, VFIO_ID_STRING_MAX - off, ":%06x", (unsigned) id->class_mask);
         return buf;

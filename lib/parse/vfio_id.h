@@ -33,8 +33,8 @@
 #define VFIO_ID_LIST_MAX 1023
 
 struct vfio_id {
-        uint32_t vendor, device;       /* 16-bit IDs or VFIO_ID_ANY */
-        uint32_t subvendor, subdevice; /* VFIO_ID_ANY when not given */
+        uint32_t vendor, device;         /* 16-bit IDs or VFIO_ID_ANY */
+        uint32_t subvendor, subdevice;   /* VFIO_ID_ANY when not given */
         uint32_t class_code, class_mask; /* 24-bit; 0 when not given (mask 0 = any class) */
 };
 
@@ -62,10 +62,9 @@ int vfio_id_list_parse(const char *s, struct vfio_id **ret_ids, size_t *ret_n, s
  * As above; on error *ret_expected (if non-NULL) is a short phrase for what was expected at
  * *ret_error_pos, to print as "expected %s", e.g. "a hex device ID (1-4 digits)".
  */
-int vfio_id_parse_full(const char *s, struct vfio_id *ret, size_t *ret_error_pos,
-                       const char **ret_expected);
-int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret_n,
-                            size_t *ret_error_pos, const char **ret_expected);
+int vfio_id_parse_full(const char *s, struct vfio_id *ret, size_t *ret_error_pos, const char **ret_expected);
+int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret_n, size_t *ret_error_pos,
+                            const char **ret_expected);
 
 /*
  * pci_match_one_device() semantics (drivers/pci/pci.h): each of the four IDs equal or

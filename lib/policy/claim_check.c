@@ -44,18 +44,20 @@ static const struct {
         const char *sentence;
 } refusal_texts[_CLAIM_REFUSAL_MAX] = {
         [CLAIM_ALLOWED] = { "yes", "it can be claimed" },
-        [CLAIM_REFUSED_NO_IOMMU] = { "no IOMMU",
-                "no IOMMU is active (enable VT-d/AMD-Vi in the firmware; on Intel add intel_iommu=on)" },
+        [CLAIM_REFUSED_NO_IOMMU] = { "no IOMMU", "no IOMMU is active (enable VT-d/AMD-Vi in the firmware; on Intel add "
+                                                 "intel_iommu=on)" },
         [CLAIM_REFUSED_NO_GROUP] = { "no group", "it is in no IOMMU group, so VFIO cannot use it" },
-        [CLAIM_REFUSED_BRIDGE] = { "bridge", "it is a bridge or port: vfio-pci rejects it and the port would be left without a driver" },
+        [CLAIM_REFUSED_BRIDGE] = { "bridge", "it is a bridge or port: vfio-pci rejects it and the port would be left "
+                                             "without a driver" },
         [CLAIM_REFUSED_CONSOLE_GPU] = { "console GPU",
-                "it drives the console (boot VGA or firmware framebuffer): the host display would go dark; name it by address with allow=console to claim it anyway" },
-        [CLAIM_REFUSED_STORAGE] = { "storage",
-                "it is a storage controller the host may need to boot; name it with allow=storage to claim it anyway" },
-        [CLAIM_REFUSED_SRIOV_ENABLED] = { "SR-IOV on",
-                "it is an SR-IOV physical function with VFs enabled: vfio-pci refuses it (-EBUSY); set sriov_numvfs to 0 first" },
-        [CLAIM_REFUSED_DENYLISTED] = { "denylisted",
-                "it is on vfio-pci's denylist (Intel QAT): vfio-pci refuses it unless disable_denylist=1" },
+                                        "it drives the console (boot VGA or firmware framebuffer): the host display "
+                                        "would go dark; name it by address with allow=console to claim it anyway" },
+        [CLAIM_REFUSED_STORAGE] = { "storage", "it is a storage controller the host may need to boot; name it with "
+                                               "allow=storage to claim it anyway" },
+        [CLAIM_REFUSED_SRIOV_ENABLED] = { "SR-IOV on", "it is an SR-IOV physical function with VFs enabled: vfio-pci "
+                                                       "refuses it (-EBUSY); set sriov_numvfs to 0 first" },
+        [CLAIM_REFUSED_DENYLISTED] = { "denylisted", "it is on vfio-pci's denylist (Intel QAT): vfio-pci refuses it "
+                                                     "unless disable_denylist=1" },
 };
 
 const char *claim_refusal_to_string(enum claim_refusal r)

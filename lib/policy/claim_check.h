@@ -11,13 +11,13 @@
 
 enum claim_refusal {
         CLAIM_ALLOWED = 0,
-        CLAIM_REFUSED_NO_IOMMU,       /* no IOMMU is active: vfio-pci would probe but be useless */
-        CLAIM_REFUSED_NO_GROUP,       /* IOMMU on, but this function is not in a group */
-        CLAIM_REFUSED_BRIDGE,         /* bridges and ports: vfio-pci rejects them and the port breaks */
-        CLAIM_REFUSED_CONSOLE_GPU,    /* boot VGA or firmware framebuffer owner: the console goes dark */
-        CLAIM_REFUSED_STORAGE,        /* storage controllers: the host may boot from them */
-        CLAIM_REFUSED_SRIOV_ENABLED,  /* a PF with VFs enabled: vfio-pci returns -EBUSY */
-        CLAIM_REFUSED_DENYLISTED,     /* on vfio-pci's denylist: -EINVAL without disable_denylist */
+        CLAIM_REFUSED_NO_IOMMU,      /* no IOMMU is active: vfio-pci would probe but be useless */
+        CLAIM_REFUSED_NO_GROUP,      /* IOMMU on, but this function is not in a group */
+        CLAIM_REFUSED_BRIDGE,        /* bridges and ports: vfio-pci rejects them and the port breaks */
+        CLAIM_REFUSED_CONSOLE_GPU,   /* boot VGA or firmware framebuffer owner: the console goes dark */
+        CLAIM_REFUSED_STORAGE,       /* storage controllers: the host may boot from them */
+        CLAIM_REFUSED_SRIOV_ENABLED, /* a PF with VFs enabled: vfio-pci returns -EBUSY */
+        CLAIM_REFUSED_DENYLISTED,    /* on vfio-pci's denylist: -EINVAL without disable_denylist */
         _CLAIM_REFUSAL_MAX,
 };
 

@@ -12,16 +12,16 @@
 
 enum candidate_state {
         CANDIDATE_NONE,
-        CANDIDATE_TARGET,    /* will be claimed (or is on vfio-pci already) */
-        CANDIDATE_EXCLUDED,  /* selected, but refused, kept or blocked */
+        CANDIDATE_TARGET,   /* will be claimed (or is on vfio-pci already) */
+        CANDIDATE_EXCLUDED, /* selected, but refused, kept or blocked */
 };
 
 /* What the requests said about one function. */
 struct candidate {
         enum candidate_state state;
         bool selected;
-        bool named_by_address;   /* an address selector named it: only then may allow=console apply */
-        bool matched_by_ids;     /* an entry of vfio-pci.ids matches it */
+        bool named_by_address; /* an address selector named it: only then may allow=console apply */
+        bool matched_by_ids;   /* an entry of vfio-pci.ids matches it */
         bool companion;
         bool unbind_first;
         unsigned allow;
@@ -46,7 +46,7 @@ static int add_refusal(struct planner *p, ssize_t function, bool is_error, const
                 return -ENOMEM;
         plan->refusals = grown;
         struct plan_refusal *r = &plan->refusals[plan->n_refusals++];
-        *r = (struct plan_refusal) { .function = function, .is_error = is_error };
+        *r = (struct plan_refusal){ .function = function, .is_error = is_error };
         snprintf(r->origin, sizeof(r->origin), "%s", origin ? origin : "");
         va_list ap;
         va_start(ap, format);
@@ -89,9 +89,10 @@ static int resolve_request(struct planner *p, const struct claim_request *req)
                         return add_refusal(p, -1, true, req->origin, "no PCI function at %s: not claimed",
                                            pci_address_format(&claim->address, addr));
                 if (claim->has_expect && !vfio_id_matches(&claim->expect, &f->ids))
-                        return add_refusal(p, (ssize_t) pci_host_index(host, f), true, req->origin,
-                                           "%s is %04x:%04x now, not the expected %s: the hardware has moved; not claimed",
-                                           f->name, f->ids.vendor, f->ids.device, vfio_id_format(&claim->expect, idbuf));
+                        return add_refusal(
+                                p, (ssize_t) pci_host_index(host, f), true, req->origin,
+                                "%s is %04x:%04x now, not the expected %s: the hardware has moved; not claimed",
+                                f->name, f->ids.vendor, f->ids.device, vfio_id_format(&claim->expect, idbuf));
                 select_function(p, pci_host_index(host, f), req);
                 return 0;
         }
@@ -120,7 +121,8 @@ static int resolve_request(struct planner *p, const struct claim_request *req)
         case CONFIG_SELECT_GROUP: {
                 const struct iommu_group *g = pci_host_group(host, (int) claim->group);
                 if (!g)
-                        return add_refusal(p, -1, true, req->origin, "there is no IOMMU group %u: nothing claimed", claim->group);
+                        return add_refusal(p, -1, true, req->origin, "there is no IOMMU group %u: nothing claimed",
+                                           claim->group);
                 /* The group's bridges are its plumbing, not something the user asked to claim. */
                 for (size_t m = 0; m < g->n_members; m++)
                         if (!pci_function_is_bridge(fn(p, g->members[m])))
@@ -174,7 +176,8 @@ static const char *exclusion_reason(struct planner *p, size_t i, unsigned allow,
                         *ret_unbind = true;
                         return NULL;
                 }
-                snprintf(buf, size, "it is bound to %s already (built in, or loaded before initbind); add allow=unbind to take it",
+                snprintf(buf, size,
+                         "it is bound to %s already (built in, or loaded before initbind); add allow=unbind to take it",
                          f->driver);
                 return buf;
         }
@@ -202,8 +205,7 @@ static int filter_selected(struct planner *p, const struct claim_input *input)
                 c->state = CANDIDATE_EXCLUDED;
                 /* An ID, slot or group that also matches the console GPU or a kept device is the
                  * identical-GPU case working as designed, not a mistake in the config. */
-                bool by_design = !c->named_by_address &&
-                                 (c->keep || pci_function_is_console_gpu(f));
+                bool by_design = !c->named_by_address && (c->keep || pci_function_is_console_gpu(f));
                 int r = add_refusal(p, (ssize_t) i, !by_design, c->origin, "%s %s: %s", f->name,
                                     by_design ? "kept for the host" : "not claimed", why);
                 if (r < 0)
@@ -212,7 +214,8 @@ static int filter_selected(struct planner *p, const struct claim_input *input)
         return 0;
 }
 
-static int add_group(struct planner *p, int number, bool usable, ssize_t blocker, const char *format, ...) _printf_(5, 6);
+static int add_group(struct planner *p, int number, bool usable, ssize_t blocker, const char *format, ...)
+        _printf_(5, 6);
 static int add_group(struct planner *p, int number, bool usable, ssize_t blocker, const char *format, ...)
 {
         struct claim_plan *plan = p->plan;
@@ -221,7 +224,7 @@ static int add_group(struct planner *p, int number, bool usable, ssize_t blocker
                 return -ENOMEM;
         plan->groups = grown;
         struct plan_group *g = &plan->groups[plan->n_groups++];
-        *g = (struct plan_group) { .number = number, .usable = usable, .blocker = blocker };
+        *g = (struct plan_group){ .number = number, .usable = usable, .blocker = blocker };
         va_list ap;
         va_start(ap, format);
         vsnprintf(g->message, sizeof(g->message), format, ap);
@@ -260,7 +263,8 @@ static int complete_group(struct planner *p, const struct iommu_group *g)
         ssize_t blocker = -1;
         char blocker_reason[CLAIM_MESSAGE_MAX] = "";
         if (g->unread_member[0])
-                snprintf(blocker_reason, sizeof(blocker_reason), "%s, in the group, could not be read as a member", g->unread_member);
+                snprintf(blocker_reason, sizeof(blocker_reason), "%s, in the group, could not be read as a member",
+                         g->unread_member);
         bool blocked = g->unread_member[0] != '\0';
 
         for (size_t m = 0; m < g->n_members; m++) {
@@ -280,9 +284,10 @@ static int complete_group(struct planner *p, const struct iommu_group *g)
                 }
                 char reason[CLAIM_MESSAGE_MAX];
                 bool unbind;
-                const char *why = pci_function_is_bridge(f)
-                        ? (snprintf(reason, sizeof(reason), "it is a bridge bound to %s", f->driver), reason)
-                        : exclusion_reason(p, i, companion_allow, 0, &unbind, reason, sizeof(reason));
+                const char *why =
+                        pci_function_is_bridge(f)
+                                ? (snprintf(reason, sizeof(reason), "it is a bridge bound to %s", f->driver), reason)
+                                : exclusion_reason(p, i, companion_allow, 0, &unbind, reason, sizeof(reason));
                 if (why) {
                         if (!blocked) {
                                 blocked = true;
@@ -297,7 +302,8 @@ static int complete_group(struct planner *p, const struct iommu_group *g)
                 c->unbind_first = unbind;
                 c->allow = companion_allow;
                 c->origin = origin;
-                snprintf(c->why, sizeof(c->why), "completes IOMMU group %d of %s", g->number, fn(p, first_target)->name);
+                snprintf(c->why, sizeof(c->why), "completes IOMMU group %d of %s", g->number,
+                         fn(p, first_target)->name);
         }
 
         if (!blocked)
@@ -317,7 +323,8 @@ static int complete_group(struct planner *p, const struct iommu_group *g)
                 c->state = CANDIDATE_EXCLUDED;
                 if (!c->companion) {
                         int r = add_refusal(p, (ssize_t) i, true, c->origin,
-                                            "%s not claimed: IOMMU group %d cannot be made usable: %s (allow=partial-group claims it anyway)",
+                                            "%s not claimed: IOMMU group %d cannot be made usable: %s "
+                                            "(allow=partial-group claims it anyway)",
                                             fn(p, i)->name, g->number, blocker_reason);
                         if (r < 0)
                                 return r;
@@ -336,7 +343,7 @@ static int add_entry(struct planner *p, size_t i, enum plan_action action)
                 return -ENOMEM;
         plan->entries = grown;
         struct plan_entry *e = &plan->entries[plan->n_entries++];
-        *e = (struct plan_entry) {
+        *e = (struct plan_entry){
                 .function = i,
                 .action = action,
                 .companion = c->companion,
@@ -429,10 +436,14 @@ size_t claim_plan_count(const struct claim_plan *plan, enum plan_action action)
 const char *plan_action_to_string(enum plan_action a)
 {
         switch (a) {
-        case PLAN_CLAIM: return "claim";
-        case PLAN_ALREADY_CLAIMED: return "already claimed";
-        case PLAN_PROTECT: return "protect";
-        case PLAN_RETURN_TO_HOST: return "return to host";
+        case PLAN_CLAIM:
+                return "claim";
+        case PLAN_ALREADY_CLAIMED:
+                return "already claimed";
+        case PLAN_PROTECT:
+                return "protect";
+        case PLAN_RETURN_TO_HOST:
+                return "return to host";
         }
         return "?";
 }

@@ -17,16 +17,16 @@
 #define CLAIM_MESSAGE_MAX 320
 
 enum claim_request_kind {
-        CLAIM_REQUEST_CONFIG,     /* a claim line of /etc/initbind.conf */
-        CLAIM_REQUEST_CMDLINE,    /* initbind.claim=ADDR on the kernel command line */
-        CLAIM_REQUEST_VFIO_IDS,   /* an entry of vfio-pci.ids=: vfio-pci itself would take these */
-        CLAIM_REQUEST_RUNTIME,    /* `initbind claim ADDR` */
+        CLAIM_REQUEST_CONFIG,   /* a claim line of /etc/initbind.conf */
+        CLAIM_REQUEST_CMDLINE,  /* initbind.claim=ADDR on the kernel command line */
+        CLAIM_REQUEST_VFIO_IDS, /* an entry of vfio-pci.ids=: vfio-pci itself would take these */
+        CLAIM_REQUEST_RUNTIME,  /* `initbind claim ADDR` */
 };
 
 struct claim_request {
         enum claim_request_kind kind;
-        struct config_claim claim;          /* selector, expect=, allow= */
-        char origin[CLAIM_ORIGIN_MAX];      /* "/etc/initbind.conf:7", "initbind.claim=", ... */
+        struct config_claim claim;     /* selector, expect=, allow= */
+        char origin[CLAIM_ORIGIN_MAX]; /* "/etc/initbind.conf:7", "initbind.claim=", ... */
 };
 
 struct claim_input {
@@ -44,37 +44,37 @@ enum plan_action {
 };
 
 struct plan_entry {
-        size_t function;                 /* index into pci_host.functions */
+        size_t function; /* index into pci_host.functions */
         enum plan_action action;
-        bool companion;                  /* claimed to complete its IOMMU group, not named itself */
-        bool unbind_first;               /* bound to another driver, and allow=unbind says take it */
-        unsigned allow;                  /* CONFIG_ALLOW_* that applied */
+        bool companion;    /* claimed to complete its IOMMU group, not named itself */
+        bool unbind_first; /* bound to another driver, and allow=unbind says take it */
+        unsigned allow;    /* CONFIG_ALLOW_* that applied */
         char origin[CLAIM_ORIGIN_MAX];
-        char why[CLAIM_MESSAGE_MAX];     /* a sentence for the log and `initbind plan` */
+        char why[CLAIM_MESSAGE_MAX]; /* a sentence for the log and `initbind plan` */
 };
 
 struct plan_refusal {
-        ssize_t function;                /* -1 when the selector matched nothing */
-        bool is_error;                   /* false for what is by design (the console GPU an ID also matches) */
+        ssize_t function; /* -1 when the selector matched nothing */
+        bool is_error;    /* false for what is by design (the console GPU an ID also matches) */
         char origin[CLAIM_ORIGIN_MAX];
         char message[CLAIM_MESSAGE_MAX];
 };
 
 struct plan_group {
         int number;
-        bool usable;                     /* after the plan is carried out */
-        ssize_t blocker;                 /* the member that keeps it unusable, -1 if none */
+        bool usable;     /* after the plan is carried out */
+        ssize_t blocker; /* the member that keeps it unusable, -1 if none */
         char message[CLAIM_MESSAGE_MAX];
 };
 
 struct claim_plan {
-        struct plan_entry *entries;      /* in address order; PROTECT entries too */
+        struct plan_entry *entries; /* in address order; PROTECT entries too */
         size_t n_entries;
         struct plan_refusal *refusals;
         size_t n_refusals;
-        struct plan_group *groups;       /* every group a claim touched */
+        struct plan_group *groups; /* every group a claim touched */
         size_t n_groups;
-        bool needs_vfio;                 /* vfio-pci must be loaded (claims, or ids to neutralize) */
+        bool needs_vfio; /* vfio-pci must be loaded (claims, or ids to neutralize) */
 };
 
 int claim_plan_build(const struct pci_host *host, const struct claim_input *input, struct claim_plan **ret);

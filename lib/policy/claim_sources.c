@@ -42,7 +42,7 @@ static struct claim_request *new_request(struct claim_sources *s)
                 s->requests = grown;
         }
         struct claim_request *req = &s->requests[s->n_requests++];
-        *req = (struct claim_request) {};
+        *req = (struct claim_request){};
         return req;
 }
 
@@ -120,8 +120,9 @@ static int add_address_entry(struct claim_sources *s, const char *entry, size_t 
 static int add_id_list(struct claim_sources *s, const char *list, const char *origin)
 {
         if (strlen(list) > VFIO_ID_LIST_MAX)
-                return add_diagnostic(s, "%s is %zu characters long; the kernel ignores it beyond %d: nothing taken from it",
-                                      origin, strlen(list), VFIO_ID_LIST_MAX);
+                return add_diagnostic(
+                        s, "%s is %zu characters long; the kernel ignores it beyond %d: nothing taken from it", origin,
+                        strlen(list), VFIO_ID_LIST_MAX);
         return for_each_entry(s, list, origin, add_id_entry);
 }
 
@@ -164,8 +165,9 @@ static int note_repeated(struct claim_sources *s, const struct kcmdline *k, cons
         size_t n = kcmdline_count(k, name);
         if (n < 2)
                 return 0;
-        return add_diagnostic(s, "%s: %s= appears %zu times; only the last one is used, as the kernel does for module parameters",
-                              KERNEL_CMDLINE_PATH, name, n);
+        return add_diagnostic(
+                s, "%s: %s= appears %zu times; only the last one is used, as the kernel does for module parameters",
+                KERNEL_CMDLINE_PATH, name, n);
 }
 
 static int read_cmdline(const struct rootdir *root, struct claim_sources *s, struct module_loader *ml)
@@ -184,7 +186,9 @@ static int read_cmdline(const struct rootdir *root, struct claim_sources *s, str
         _cleanup_kcmdline_ struct kcmdline *k = NULL;
         size_t quote = 0;
         if (kcmdline_parse(line, 0, &k, &quote) == -EINVAL &&
-            (r = add_diagnostic(s, "%s: the double quote at column %zu is never closed; the kernel reads everything after it as part of one parameter",
+            (r = add_diagnostic(s,
+                                "%s: the double quote at column %zu is never closed; the kernel reads everything after "
+                                "it as part of one parameter",
                                 KERNEL_CMDLINE_PATH, quote + 1)) < 0)
                 return r;
         if (!k && (r = kcmdline_parse(line, KCMDLINE_PARSE_LENIENT, &k, NULL)) < 0)
@@ -199,7 +203,9 @@ static int read_cmdline(const struct rootdir *root, struct claim_sources *s, str
                 /* A mistyped initbind=off at the boot menu must not pass unnoticed: it claims. */
                 char shown[SHOWN_TEXT_SIZE];
                 if (!value || !(streq(value, "on") || streq(value, "1")))
-                        r = add_diagnostic(s, "%s: initbind%s%s: expected initbind=off or initbind=0 (to disable it), or on or 1; ignored",
+                        r = add_diagnostic(s,
+                                           "%s: initbind%s%s: expected initbind=off or initbind=0 (to disable it), or "
+                                           "on or 1; ignored",
                                            KERNEL_CMDLINE_PATH, value ? "=" : "",
                                            value ? shown_text(shown, value, strlen(value)) : "");
                 if (r < 0)
@@ -240,9 +246,13 @@ int claim_requests_from_config(struct claim_sources *s, const struct initbind_co
         for (size_t i = 0; i < config->n_claims; i++) {
                 const struct config_claim *claim = &config->claims[i];
                 if (keep_in_doubt && claim->selector != CONFIG_SELECT_ADDRESS) {
-                        r = add_diagnostic(s, "%s:%u: claim by %s skipped: a keep line may be among the lines in error, and it could protect a device this selector takes",
+                        r = add_diagnostic(s,
+                                           "%s:%u: claim by %s skipped: a keep line may be among the lines in error, "
+                                           "and it could protect a device this selector takes",
                                            path, claim->line,
-                                           claim->selector == CONFIG_SELECT_ID ? "ID" : claim->selector == CONFIG_SELECT_SLOT ? "slot" : "group");
+                                           claim->selector == CONFIG_SELECT_ID     ? "ID"
+                                           : claim->selector == CONFIG_SELECT_SLOT ? "slot"
+                                                                                   : "group");
                         if (r < 0)
                                 return r;
                         continue;
@@ -296,12 +306,12 @@ void claim_sources_done(struct claim_sources *s)
         config_free(s->config);
         free(s->requests);
         free(s->diagnostics);
-        *s = (struct claim_sources) {};
+        *s = (struct claim_sources){};
 }
 
 struct claim_input claim_sources_input(const struct claim_sources *s)
 {
-        return (struct claim_input) {
+        return (struct claim_input){
                 .requests = s->requests,
                 .n_requests = s->n_requests,
                 .keeps = s->config ? s->config->keeps : NULL,

@@ -20,14 +20,14 @@ struct module_loader;
 #define CLAIM_DIAGNOSTICS_MAX 64
 
 struct claim_sources {
-        bool disabled;                 /* initbind=off on the kernel command line */
+        bool disabled; /* initbind=off on the kernel command line */
         struct initbind_config *config;
         bool config_missing;
         struct claim_request *requests;
         size_t n_requests;
         char (*diagnostics)[CLAIM_DIAGNOSTIC_MAX]; /* every problem, as a full sentence */
         size_t n_diagnostics;
-        size_t n_diagnostics_hidden;   /* beyond CLAIM_DIAGNOSTICS_MAX */
+        size_t n_diagnostics_hidden; /* beyond CLAIM_DIAGNOSTICS_MAX */
 };
 
 /*

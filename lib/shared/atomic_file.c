@@ -9,10 +9,7 @@
 #include "fileio.h"
 #include "macro.h"
 
-static int real_openat(int dirfd, const char *name, int flags, mode_t mode)
-{
-        return openat(dirfd, name, flags, mode);
-}
+static int real_openat(int dirfd, const char *name, int flags, mode_t mode) { return openat(dirfd, name, flags, mode); }
 
 const struct atomic_file_syscalls atomic_file_real_syscalls = {
         .openat = real_openat,
@@ -94,8 +91,7 @@ int atomic_file_write_at(int dirfd, const char *name, const char *contents, size
 
         if (exists) {
                 /* the umask applied to openat(); the owner matters for files like grub.cfg */
-                if (fchmod(fd, st.st_mode & 07777) < 0 ||
-                    (fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM)) {
+                if (fchmod(fd, st.st_mode & 07777) < 0 || (fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM)) {
                         r = -errno;
                         goto fail;
                 }

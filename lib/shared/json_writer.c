@@ -3,10 +3,7 @@
 
 #include <inttypes.h>
 
-void json_init(struct json_writer *w, FILE *out)
-{
-        *w = (struct json_writer) { .out = out };
-}
+void json_init(struct json_writer *w, FILE *out) { *w = (struct json_writer){ .out = out }; }
 
 /* Called before every value: a comma between siblings, nothing right after a key. */
 static void before_value(struct json_writer *w)
@@ -46,11 +43,21 @@ static void write_escaped(FILE *out, const char *s)
         fputc('"', out);
         for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
                 switch (*p) {
-                case '"': fputs("\\\"", out); break;
-                case '\\': fputs("\\\\", out); break;
-                case '\n': fputs("\\n", out); break;
-                case '\t': fputs("\\t", out); break;
-                case '\r': fputs("\\r", out); break;
+                case '"':
+                        fputs("\\\"", out);
+                        break;
+                case '\\':
+                        fputs("\\\\", out);
+                        break;
+                case '\n':
+                        fputs("\\n", out);
+                        break;
+                case '\t':
+                        fputs("\\t", out);
+                        break;
+                case '\r':
+                        fputs("\\r", out);
+                        break;
                 default:
                         if (*p < 0x20)
                                 fprintf(out, "\\u%04x", *p);
@@ -99,6 +106,18 @@ void json_null(struct json_writer *w)
 
 void json_finish(struct json_writer *w) { fputc('\n', w->out); }
 
-void json_kv_string(struct json_writer *w, const char *key, const char *s) { json_key(w, key); json_string(w, s); }
-void json_kv_int(struct json_writer *w, const char *key, int64_t v) { json_key(w, key); json_int(w, v); }
-void json_kv_bool(struct json_writer *w, const char *key, bool v) { json_key(w, key); json_bool(w, v); }
+void json_kv_string(struct json_writer *w, const char *key, const char *s)
+{
+        json_key(w, key);
+        json_string(w, s);
+}
+void json_kv_int(struct json_writer *w, const char *key, int64_t v)
+{
+        json_key(w, key);
+        json_int(w, v);
+}
+void json_kv_bool(struct json_writer *w, const char *key, bool v)
+{
+        json_key(w, key);
+        json_bool(w, v);
+}

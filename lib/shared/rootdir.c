@@ -36,8 +36,8 @@ int rootdir_new(const char *path, struct rootdir **ret)
 
         /* Compare with the real "/" by inode, so "--root /" and "--root /./" both mean the host. */
         struct stat st_root, st_slash;
-        root->is_host = fstat(fd, &st_root) == 0 && stat("/", &st_slash) == 0 &&
-                        st_root.st_dev == st_slash.st_dev && st_root.st_ino == st_slash.st_ino;
+        root->is_host = fstat(fd, &st_root) == 0 && stat("/", &st_slash) == 0 && st_root.st_dev == st_slash.st_dev &&
+                        st_root.st_ino == st_slash.st_ino;
         root->fd = TAKE_FD(fd);
         *ret = root;
         return 0;

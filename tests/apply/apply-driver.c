@@ -19,10 +19,14 @@
 int main(int argc, char **argv)
 {
         static const struct option options[] = {
-                { "root", required_argument, NULL, 'r' },      { "bootloader", required_argument, NULL, 'b' },
-                { "add", required_argument, NULL, 'a' },       { "take-out", required_argument, NULL, 't' },
-                { "remove", no_argument, NULL, 'R' },          { "execute", no_argument, NULL, 'x' },
-                { "regenerate", no_argument, NULL, 'g' },      { "stamp", required_argument, NULL, 's' },
+                { "root", required_argument, NULL, 'r' },
+                { "bootloader", required_argument, NULL, 'b' },
+                { "add", required_argument, NULL, 'a' },
+                { "take-out", required_argument, NULL, 't' },
+                { "remove", no_argument, NULL, 'R' },
+                { "execute", no_argument, NULL, 'x' },
+                { "regenerate", no_argument, NULL, 'g' },
+                { "stamp", required_argument, NULL, 's' },
                 {},
         };
         const char *add[MAX_PARAMS], *take_out[MAX_PARAMS];

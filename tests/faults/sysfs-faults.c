@@ -52,8 +52,11 @@ static int n_rules = -1;
 
 static int errno_by_name(const char *name)
 {
-        static const struct { const char *name; int value; } names[] = {
-                { "EACCES", EACCES }, { "EPERM", EPERM }, { "EROFS", EROFS }, { "EIO", EIO },
+        static const struct {
+                const char *name;
+                int value;
+        } names[] = {
+                { "EACCES", EACCES }, { "EPERM", EPERM },   { "EROFS", EROFS }, { "EIO", EIO },
                 { "ENODEV", ENODEV }, { "ENOENT", ENOENT }, { "EBUSY", EBUSY }, { "EINVAL", EINVAL },
         };
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -80,7 +83,8 @@ static void load_rules(void)
                 if (n == 0)
                         continue;
                 struct rule *rule = &rules[n_rules];
-                static const char *const kinds[] = { "open-read", "open-write", "write", "vanish-read", "vanish-write" };
+                static const char *const kinds[] = { "open-read", "open-write", "write", "vanish-read",
+                                                     "vanish-write" };
                 int k;
                 for (k = 0; k < 5 && strcmp(kinds[k], words[0]) != 0; k++)
                         ;
@@ -204,7 +208,7 @@ ssize_t write(int fd, const void *buf, size_t count)
 {
         static ssize_t (*real)(int, const void *, size_t);
         if (!real)
-                real = (ssize_t (*)(int, const void *, size_t)) dlsym(RTLD_NEXT, "write");
+                real = (ssize_t(*)(int, const void *, size_t)) dlsym(RTLD_NEXT, "write");
         load_rules();
         if (fd > 2 && n_rules > 0) {
                 char link[64], path[PATH_MAX];
@@ -213,7 +217,8 @@ ssize_t write(int fd, const void *buf, size_t count)
                 path[n > 0 ? n : 0] = '\0';
                 for (int i = 0; i < n_rules; i++)
                         if (rules[i].kind == WRITE && ends_with(path, rules[i].suffix)) {
-                                fprintf(stderr, "faults: write to %s fails: %s\n", rules[i].suffix, strerror(rules[i].error));
+                                fprintf(stderr, "faults: write to %s fails: %s\n", rules[i].suffix,
+                                        strerror(rules[i].error));
                                 errno = rules[i].error;
                                 return -1;
                         }

@@ -169,9 +169,9 @@ void tree_pci_uevent(const struct tree_pci_function *f, char *buf, size_t size)
         snprintf(buf, size,
                  "%sPCI_CLASS=%04X\nPCI_ID=%04X:%04X\nPCI_SUBSYS_ID=%04X:%04X\nPCI_SLOT_NAME=%s\n"
                  "MODALIAS=pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02x\n",
-                 driver_line, f->class_code, f->vendor, f->device, f->subvendor, f->subdevice, f->address,
-                 f->vendor, f->device, f->subvendor, f->subdevice, (f->class_code >> 16) & 0xff,
-                 (f->class_code >> 8) & 0xff, f->class_code & 0xff);
+                 driver_line, f->class_code, f->vendor, f->device, f->subvendor, f->subdevice, f->address, f->vendor,
+                 f->device, f->subvendor, f->subdevice, (f->class_code >> 16) & 0xff, (f->class_code >> 8) & 0xff,
+                 f->class_code & 0xff);
 }
 
 char *tree_pci_function_dir(const struct tree_pci_function *f)

@@ -50,17 +50,17 @@ struct rootdir *tree_rootdir(const char *root);
  * written as 0. The device directory is sys/devices/<parents>/<address>.
  */
 struct tree_pci_function {
-        const char *address;   /* "0000:00:01.0" */
-        const char *parents;   /* "pci0000:00" (the default) or "pci0000:00/0000:00:1c.0" */
+        const char *address; /* "0000:00:01.0" */
+        const char *parents; /* "pci0000:00" (the default) or "pci0000:00/0000:00:1c.0" */
         uint16_t vendor, device, subvendor, subdevice;
-        uint32_t class_code;   /* 24 bits, 0x030000 */
-        uint8_t header_type;   /* config byte 0x0e: 0 endpoint, 1 bridge, 0x80 multi-function */
+        uint32_t class_code; /* 24 bits, 0x030000 */
+        uint8_t header_type; /* config byte 0x0e: 0 endpoint, 1 bridge, 0x80 multi-function */
         uint8_t revision;
-        const char *driver;    /* NULL: unbound (no driver link, no DRIVER= in uevent) */
-        const char *group;     /* "1": iommu_group link and the group's devices/ link; NULL: none */
-        const char *driver_override; /* NULL: "(null)", as the kernel shows an unset override */
-        const char *boot_vga;  /* "1"/"0"; NULL: no file (non-VGA classes) */
-        const char *numa_node; /* NULL: "-1" */
+        const char *driver;                        /* NULL: unbound (no driver link, no DRIVER= in uevent) */
+        const char *group;                         /* "1": iommu_group link and the group's devices/ link; NULL: none */
+        const char *driver_override;               /* NULL: "(null)", as the kernel shows an unset override */
+        const char *boot_vga;                      /* "1"/"0"; NULL: no file (non-VGA classes) */
+        const char *numa_node;                     /* NULL: "-1" */
         const char *sriov_totalvfs, *sriov_numvfs; /* NULL: not an SR-IOV PF */
 };
 

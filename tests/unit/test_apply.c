@@ -46,11 +46,11 @@ static void assert_file(const char *root, const char *path, const char *want)
                 fail_msg("%s:\n got: '%s'\nwant: '%s'", path, s, want);
 }
 
-static struct apply_plan *plan(const char *root, enum bootloader b, const char *const *add, size_t n_add,
-                               bool remove)
+static struct apply_plan *plan(const char *root, enum bootloader b, const char *const *add, size_t n_add, bool remove)
 {
-        struct apply_request req = { .root = root, .bootloader = b, .add = add, .n_add = n_add,
-                                     .remove_ours = remove, .stamp = "T" };
+        struct apply_request req = {
+                .root = root, .bootloader = b, .add = add, .n_add = n_add, .remove_ours = remove, .stamp = "T"
+        };
         struct apply_plan *p = NULL;
         char *error = NULL;
         int r = apply_plan(&req, &p, &error);
@@ -88,11 +88,15 @@ static void test_grub_in_place(void **state)
         /* a backslash-newline inside single quotes is two bytes of the value */
         assert_string_equal(p->old_cmdline, "hugepagesz=2M hugepages=64 console=ttyS0 quiet \\\n  splash");
         /* the hugepage block replaces the 2M pair where it was; the rest goes to the end of DEFAULT */
-        assert_string_equal(p->new_cmdline, "default_hugepagesz=1G hugepagesz=1G hugepages=16 console=ttyS0 quiet \\\n  splash intel_iommu=on iommu=pt");
+        assert_string_equal(p->new_cmdline, "default_hugepagesz=1G hugepagesz=1G hugepages=16 console=ttyS0 quiet \\\n "
+                                            " splash intel_iommu=on iommu=pt");
         assert_int_equal(p->n_files, 2);
         assert_string_equal(p->files[0].path, "/etc/default/grub");
-        assert_non_null(strstr(p->files[0].diff, "\n-GRUB_CMDLINE_LINUX=\"hugepagesz=2M hugepages=64 console=ttyS0\"\n"));
-        assert_non_null(strstr(p->files[0].diff, "\n+GRUB_CMDLINE_LINUX=\"default_hugepagesz=1G hugepagesz=1G hugepages=16 console=ttyS0\"\n"));
+        assert_non_null(
+                strstr(p->files[0].diff, "\n-GRUB_CMDLINE_LINUX=\"hugepagesz=2M hugepages=64 console=ttyS0\"\n"));
+        assert_non_null(
+                strstr(p->files[0].diff,
+                       "\n+GRUB_CMDLINE_LINUX=\"default_hugepagesz=1G hugepagesz=1G hugepages=16 console=ttyS0\"\n"));
         assert_non_null(strstr(p->files[0].diff, "\n-  splash'   # trailing comment\n"));
         assert_null(p->regenerate_argv); /* never under a test root */
         execute(p);
@@ -109,7 +113,8 @@ static void test_grub_in_place(void **state)
                     "# they replaced (\"BOOTLOADER -PARAMETER\"). cmdlinegen --remove takes back exactly the first\n"
                     "# and puts back the second. Written by cmdlinegen; do not edit.\n"
                     "grub -hugepagesz=2M\ngrub -hugepages=64\n"
-                    "grub intel_iommu=on\ngrub iommu=pt\ngrub default_hugepagesz=1G\ngrub hugepagesz=1G\ngrub hugepages=16\n");
+                    "grub intel_iommu=on\ngrub iommu=pt\ngrub default_hugepagesz=1G\ngrub hugepagesz=1G\ngrub "
+                    "hugepages=16\n");
 
         /* applying again changes nothing */
         p = plan(root, BOOTLOADER_GRUB, params, ELEMENTSOF(params), false);
@@ -201,7 +206,8 @@ static void test_execute_fails_at_each_call(void **state)
 
         tree_write(root, "etc/default/grub", grub_before);
         tree_mkdir(root, "etc/default/grub.d");
-        tree_write(root, "etc/default/grub.d/50-cloud.cfg", "GRUB_CMDLINE_LINUX_DEFAULT=\"console=ttyS0 iommu=soft\"\n");
+        tree_write(root, "etc/default/grub.d/50-cloud.cfg",
+                   "GRUB_CMDLINE_LINUX_DEFAULT=\"console=ttyS0 iommu=soft\"\n");
 
         struct apply_plan *p = plan(root, BOOTLOADER_GRUB, params, ELEMENTSOF(params), false);
         assert_int_equal(p->n_files, 4); /* grub (2M pair), 50-cloud (iommu=soft), our drop-in, state */
@@ -296,7 +302,8 @@ static void test_grub_fedora_bls(void **state)
         assert_int_equal(chmod(gb, 0755), 0);
 
         p = plan(root, BOOTLOADER_GRUB, add, 1, false);
-        assert_non_null(strstr(p->regenerate_note, "run \"grub2-mkconfig -o /boot/grub2/grub.cfg --update-bls-cmdline\""));
+        assert_non_null(
+                strstr(p->regenerate_note, "run \"grub2-mkconfig -o /boot/grub2/grub.cfg --update-bls-cmdline\""));
         assert_string_equal(p->verify_path, "/boot/loader/entries");
         apply_plan_free(p);
 
@@ -307,7 +314,8 @@ static void test_grub_fedora_bls(void **state)
         assert_non_null(strstr(p->regenerate_note, "run \"grubby --update-kernel=ALL --args=intel_iommu=on\""));
 
         /* the read-back looks at every entry */
-        tree_write(root, "boot/loader/entries/a.conf", "title a\noptions root=UUID=1 rhgb quiet\noptions intel_iommu=on\n");
+        tree_write(root, "boot/loader/entries/a.conf",
+                   "title a\noptions root=UUID=1 rhgb quiet\noptions intel_iommu=on\n");
         tree_write(root, "boot/loader/entries/b.conf", "title b\noptions root=UUID=1 rhgb quiet\n");
         p->regenerate_argv = malloc(sizeof(argv_true));
         memcpy(p->regenerate_argv, argv_true, sizeof(argv_true));
@@ -347,14 +355,16 @@ static void test_sdboot(void **state)
                    "title Debian\nversion 6.1.0-21-amd64\nlinux /vmlinuz\noptions root=UUID=1 ro quiet splash\n");
         tree_write(root, "boot/efi/loader/entries/debian-5.10.0-9-amd64.conf",
                    "title Debian old\nversion 5.10.0-9-amd64\nlinux /vmlinuz-old\noptions root=UUID=1 ro\n");
-        tree_write(root, "boot/efi/loader/entries/no-options-6.1.0-21-amd64.conf", "title x\nlinux /vmlinuz-6.1.0-21-amd64\n");
+        tree_write(root, "boot/efi/loader/entries/no-options-6.1.0-21-amd64.conf",
+                   "title x\nlinux /vmlinuz-6.1.0-21-amd64\n");
         tree_write(root, "boot/efi/EFI/Linux/debian-6.2.efi", "MZ");
 
         struct apply_plan *p = plan(root, BOOTLOADER_SYSTEMD_BOOT, add, 2, false);
         bool uki = false, created = false;
         for (size_t i = 0; i < p->n_warnings; i++) {
                 uki = uki || strstr(p->warnings[i], "/boot/efi/EFI/Linux/debian-6.2.efi is a unified kernel image");
-                created = created || strstr(p->warnings[i], "created from the options of /boot/efi/loader/entries/debian-6.1.0-18");
+                created = created || strstr(p->warnings[i],
+                                            "created from the options of /boot/efi/loader/entries/debian-6.1.0-18");
         }
         assert_true(uki);
         assert_true(created);
@@ -364,9 +374,11 @@ static void test_sdboot(void **state)
         /* the default entry's options, not /proc/cmdline */
         assert_file(root, "etc/kernel/cmdline", "root=UUID=1 ro quiet intel_iommu=on iommu=pt\n");
         assert_file(root, "boot/efi/loader/entries/debian-6.1.0-18-amd64.conf",
-                    "title Debian\nversion 6.1.0-18-amd64\nlinux /vmlinuz\noptions root=UUID=1 ro\noptions quiet intel_iommu=on iommu=pt\n");
+                    "title Debian\nversion 6.1.0-18-amd64\nlinux /vmlinuz\noptions root=UUID=1 ro\noptions quiet "
+                    "intel_iommu=on iommu=pt\n");
         assert_file(root, "boot/efi/loader/entries/debian-6.1.0-21-amd64.conf",
-                    "title Debian\nversion 6.1.0-21-amd64\nlinux /vmlinuz\noptions root=UUID=1 ro quiet splash intel_iommu=on iommu=pt\n");
+                    "title Debian\nversion 6.1.0-21-amd64\nlinux /vmlinuz\noptions root=UUID=1 ro quiet splash "
+                    "intel_iommu=on iommu=pt\n");
         assert_file(root, "boot/efi/loader/entries/no-options-6.1.0-21-amd64.conf",
                     "title x\nlinux /vmlinuz-6.1.0-21-amd64\noptions intel_iommu=on iommu=pt\n");
         /* a kernel that is not installed: left alone */
@@ -378,7 +390,8 @@ static void test_sdboot(void **state)
         apply_plan_free(p);
         assert_file(root, "boot/efi/loader/entries/debian-6.1.0-18-amd64.conf",
                     "title Debian\nversion 6.1.0-18-amd64\nlinux /vmlinuz\noptions root=UUID=1 ro\noptions quiet\n");
-        assert_file(root, "boot/efi/loader/entries/no-options-6.1.0-21-amd64.conf", "title x\nlinux /vmlinuz-6.1.0-21-amd64\n");
+        assert_file(root, "boot/efi/loader/entries/no-options-6.1.0-21-amd64.conf",
+                    "title x\nlinux /vmlinuz-6.1.0-21-amd64\n");
         assert_file(root, "etc/kernel/cmdline", "root=UUID=1 ro quiet\n");
 }
 

@@ -49,15 +49,9 @@ static ssize_t f_write(int fd, const void *buf, size_t count)
         return write(fd, buf, count > 1 ? count / 2 : count);
 }
 
-static int f_fsync(int fd)
-{
-        return hit() ? -1 : fsync(fd);
-}
+static int f_fsync(int fd) { return hit() ? -1 : fsync(fd); }
 
-static int f_renameat(int a, const char *b, int c, const char *d)
-{
-        return hit() ? -1 : renameat(a, b, c, d);
-}
+static int f_renameat(int a, const char *b, int c, const char *d) { return hit() ? -1 : renameat(a, b, c, d); }
 
 static const struct atomic_file_syscalls faulty = { f_openat, f_write, f_fsync, f_renameat };
 

@@ -20,7 +20,7 @@ static const struct pci_host host_no_iommu = { .iommu_active = false };
 /* A plain endpoint in group 5 with nothing special about it, as pci_host_scan() fills one. */
 static struct pci_function endpoint(uint16_t vendor, uint16_t device, uint32_t class_code)
 {
-        return (struct pci_function) {
+        return (struct pci_function){
                 .ids = { .vendor = vendor, .device = device, .class_code = class_code },
                 .revision = -1,
                 .header = PCI_HEADER_UNKNOWN,
@@ -209,10 +209,11 @@ static void test_refusal_strings(void **state)
                         fail_msg("\"%s\" does not mention %s", sentence, table[i].in_sentence);
                 /* Words are distinct: a listing must tell the reasons apart. */
                 for (size_t j = 0; j < i; j++)
-                        assert_string_not_equal(claim_refusal_to_string(table[i].r), claim_refusal_to_string(table[j].r));
+                        assert_string_not_equal(claim_refusal_to_string(table[i].r),
+                                                claim_refusal_to_string(table[j].r));
         }
         assert_string_equal(claim_refusal_to_string(_CLAIM_REFUSAL_MAX), "?");
-        assert_string_equal(claim_refusal_to_string((enum claim_refusal) -1), "?");
+        assert_string_equal(claim_refusal_to_string((enum claim_refusal) - 1), "?");
         assert_string_equal(claim_refusal_explain(_CLAIM_REFUSAL_MAX), "unknown reason");
 }
 
@@ -231,19 +232,34 @@ static void test_scanned_machine(void **state)
         /* The same rules on what pci_host_scan() reads from a tree: a 3D controller behind a root
          * port carries BOOTFB, a VGA card beside it is not the boot VGA, an NVMe drive, a port. */
         const char *tree = *state;
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:00:1c.0", .vendor = 0x8086, .device = 0xa110, .class_code = 0x060400,
-                .header_type = 0x81, .driver = "pcieport", .group = "2" });
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:01:00.0", .parents = "pci0000:00/0000:00:1c.0", .vendor = 0x10de,
-                .device = 0x20b0, .subvendor = 0x10de, .subdevice = 0x134f, .class_code = 0x030200,
-                .driver = "nouveau", .group = "13" });
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:00:02.0", .vendor = 0x1002, .device = 0x73bf, .class_code = 0x030000,
-                .boot_vga = "0", .group = "3" });
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:00:03.0", .vendor = 0x144d, .device = 0xa808, .class_code = 0x010802,
-                .driver = "nvme", .group = "4" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "0000:00:1c.0",
+                                                                 .vendor = 0x8086,
+                                                                 .device = 0xa110,
+                                                                 .class_code = 0x060400,
+                                                                 .header_type = 0x81,
+                                                                 .driver = "pcieport",
+                                                                 .group = "2" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "0000:01:00.0",
+                                                                 .parents = "pci0000:00/0000:00:1c.0",
+                                                                 .vendor = 0x10de,
+                                                                 .device = 0x20b0,
+                                                                 .subvendor = 0x10de,
+                                                                 .subdevice = 0x134f,
+                                                                 .class_code = 0x030200,
+                                                                 .driver = "nouveau",
+                                                                 .group = "13" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "0000:00:02.0",
+                                                                 .vendor = 0x1002,
+                                                                 .device = 0x73bf,
+                                                                 .class_code = 0x030000,
+                                                                 .boot_vga = "0",
+                                                                 .group = "3" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "0000:00:03.0",
+                                                                 .vendor = 0x144d,
+                                                                 .device = 0xa808,
+                                                                 .class_code = 0x010802,
+                                                                 .driver = "nvme",
+                                                                 .group = "4" });
         tree_write(tree, "proc/iomem",
                    "80000000-fdffffff : PCI Bus 0000:00\n"
                    "  80000000-8fffffff : PCI Bus 0000:01\n"

@@ -55,8 +55,8 @@ struct fake_kernel {
         const char *root;
         const struct tree_pci_function *functions;
         size_t n;
-        int load_result;           /* what load_vfio returns */
-        const char *refuses;       /* an address vfio-pci will not bind, or NULL */
+        int load_result;     /* what load_vfio returns */
+        const char *refuses; /* an address vfio-pci will not bind, or NULL */
         int loads;
 };
 
@@ -103,11 +103,21 @@ static int fake_host_driver(void *userdata, const struct pci_function *f, char *
 }
 
 static const struct tree_pci_function gpus[] = {
-        { .address = "0000:00:01.0", .vendor = 0x1234, .device = 0x1111, .class_code = 0x030000, .header_type = 0x80,
-          .group = "1", .boot_vga = "1" },
+        { .address = "0000:00:01.0",
+          .vendor = 0x1234,
+          .device = 0x1111,
+          .class_code = 0x030000,
+          .header_type = 0x80,
+          .group = "1",
+          .boot_vga = "1" },
         { .address = "0000:00:01.1", .vendor = 0x8086, .device = 0x2668, .class_code = 0x040300, .group = "1" },
-        { .address = "0000:00:02.0", .vendor = 0x1234, .device = 0x1111, .class_code = 0x030000, .header_type = 0x80,
-          .group = "2", .boot_vga = "0" },
+        { .address = "0000:00:02.0",
+          .vendor = 0x1234,
+          .device = 0x1111,
+          .class_code = 0x030000,
+          .header_type = 0x80,
+          .group = "2",
+          .boot_vga = "0" },
         { .address = "0000:00:02.1", .vendor = 0x8086, .device = 0x2668, .class_code = 0x040300, .group = "2" },
         { .address = "0000:00:03.0", .vendor = 0x1234, .device = 0x1111, .class_code = 0x038000, .group = "3" },
 };
@@ -304,8 +314,12 @@ static void test_clear_enodev_still_reported(void **state)
 static void test_unbind_einval_leaves_device_alone(void **state)
 {
         const char *root = *state;
-        struct tree_pci_function nic = { .address = "0000:00:04.0", .vendor = 0x8086, .device = 0x100e,
-                                         .class_code = 0x020000, .group = "4", .driver = "e1000" };
+        struct tree_pci_function nic = { .address = "0000:00:04.0",
+                                         .vendor = 0x8086,
+                                         .device = 0x100e,
+                                         .class_code = 0x020000,
+                                         .group = "4",
+                                         .driver = "e1000" };
         tree_add_pci_function(root, &nic);
         tree_write(root, "sys/bus/pci/drivers/e1000/unbind", "");
         tree_mkdir(root, "sys/class/iommu/dmar0");
@@ -338,7 +352,8 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_success_binds_targets_and_pins_console, tree_setup, tree_teardown),
-                cmocka_unit_test_setup_teardown(test_module_load_failure_leaves_nothing_half_claimed, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_module_load_failure_leaves_nothing_half_claimed, tree_setup,
+                                                tree_teardown),
                 cmocka_unit_test_setup_teardown(test_one_refused_device_others_go_on, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_override_write_failure_is_contained, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_release_clears_unbinds_and_reprobes, tree_setup, tree_teardown),

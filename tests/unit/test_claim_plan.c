@@ -21,10 +21,16 @@ static struct pci_function *fn(struct fake_host *h, const char *addr, uint16_t v
                                uint32_t class_code, int group, const char *driver)
 {
         struct pci_function *f = &h->functions[h->host.n_functions++];
-        *f = (struct pci_function) {
+        *f = (struct pci_function){
                 .ids = { .vendor = vendor, .device = device, .class_code = class_code },
-                .revision = -1, .header = PCI_HEADER_UNKNOWN, .boot_vga = TRISTATE_UNKNOWN,
-                .iommu_group = group, .numa_node = -1, .sriov_totalvfs = -1, .sriov_numvfs = -1, .parent = -1,
+                .revision = -1,
+                .header = PCI_HEADER_UNKNOWN,
+                .boot_vga = TRISTATE_UNKNOWN,
+                .iommu_group = group,
+                .numa_node = -1,
+                .sriov_totalvfs = -1,
+                .sriov_numvfs = -1,
+                .parent = -1,
         };
         assert_int_equal(pci_address_parse(addr, &f->address, NULL), 0);
         pci_address_format(&f->address, f->name);
@@ -46,7 +52,7 @@ static void finish(struct fake_host *h, bool iommu)
                 for (g = 0; g < h->host.n_groups && h->groups[g].number != number; g++)
                         ;
                 if (g == h->host.n_groups) {
-                        h->groups[g] = (struct iommu_group) { .number = number, .members = h->members[g] };
+                        h->groups[g] = (struct iommu_group){ .number = number, .members = h->members[g] };
                         h->host.n_groups++;
                 }
                 h->groups[g].members[h->groups[g].n_members++] = i;
@@ -67,7 +73,8 @@ static void identical_gpus(struct fake_host *h)
 
 static struct claim_request address_request(const char *addr, unsigned allow)
 {
-        struct claim_request r = { .kind = CLAIM_REQUEST_CONFIG, .claim = { .selector = CONFIG_SELECT_ADDRESS, .allow = allow } };
+        struct claim_request r = { .kind = CLAIM_REQUEST_CONFIG,
+                                   .claim = { .selector = CONFIG_SELECT_ADDRESS, .allow = allow } };
         assert_int_equal(pci_address_parse(addr, &r.claim.address, NULL), 0);
         snprintf(r.origin, sizeof(r.origin), "test.conf:1");
         return r;
@@ -229,7 +236,7 @@ static void test_partial_group_claims_anyway(void **state)
         _cleanup_claim_plan_ struct claim_plan *plan = plan_for(&h, &req, 1, NULL, 0);
         assert_int_equal(entry_at(&h, plan, "01:01.0")->action, PLAN_CLAIM);
         assert_int_equal(entry_at(&h, plan, "01:02.0")->action, PLAN_CLAIM); /* the NIC completes it */
-        assert_null(entry_at(&h, plan, "01:03.0"));                           /* storage never joins */
+        assert_null(entry_at(&h, plan, "01:03.0"));                          /* storage never joins */
         assert_null(entry_at(&h, plan, "00:1e.0"));
         assert_false(group_in(plan, 5)->usable);
 }
@@ -238,7 +245,8 @@ static void test_storage_allowed_completes_group(void **state)
 {
         struct fake_host h = {};
         shared_group(&h, NULL);
-        struct claim_request reqs[] = { address_request("01:01.0", 0), address_request("01:03.0", CONFIG_ALLOW_STORAGE) };
+        struct claim_request reqs[] = { address_request("01:01.0", 0),
+                                        address_request("01:03.0", CONFIG_ALLOW_STORAGE) };
         _cleanup_claim_plan_ struct claim_plan *plan = plan_for(&h, reqs, 2, NULL, 0);
         assert_int_equal(claim_plan_count(plan, PLAN_CLAIM), 3);
         assert_true(group_in(plan, 5)->usable);

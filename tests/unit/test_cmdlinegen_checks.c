@@ -74,7 +74,8 @@ static void test_isolation_lists(void **state)
         assert_non_null(strstr(fact, "0-3"));
 
         assert_int_equal(check(f, "1-3", CPU_LIST_ISOLATED, fact, sizeof(fact)), 1); /* splits core 0-1 */
-        assert_int_equal(check(f, "0,2-3", CPU_LIST_ISOLATED, fact, sizeof(fact)), 2); /* boot CPU, and splits core 0-1 */
+        assert_int_equal(check(f, "0,2-3", CPU_LIST_ISOLATED, fact, sizeof(fact)),
+                         2); /* boot CPU, and splits core 0-1 */
         assert_int_equal(check(f, "", CPU_LIST_ISOLATED, fact, sizeof(fact)), 1);
         assert_non_null(strstr(fact, "names no CPU"));
         assert_int_equal(check(f, "x", CPU_LIST_ISOLATED, NULL, 0), 1);
@@ -101,13 +102,15 @@ static void test_isolcpus_flags(void **state)
         assert_int_equal(offset, strlen("nohz,domain,managed_irq,"));
         assert_int_equal(cpu_check_split_isolcpus("domain,nohz_full,2", &flags, &offset, &error), -EINVAL);
         assert_int_equal(error, strlen("domain,"));
-        assert_int_equal(cpu_check_split_isolcpus("domain", &flags, &offset, &error), -EINVAL); /* a flag needs its comma */
+        assert_int_equal(cpu_check_split_isolcpus("domain", &flags, &offset, &error),
+                         -EINVAL); /* a flag needs its comma */
         assert_int_equal(error, 0);
 
         char buf[CPU_CHECK_FLAGS_MAX];
         assert_string_equal(cpu_check_isolcpus_flags_format(CONFIG_ISOLCPUS_FLAGS_DEFAULT, buf), "domain,managed_irq");
         assert_string_equal(cpu_check_isolcpus_flags_format(0, buf), "");
-        assert_string_equal(cpu_check_isolcpus_flags_format(CONFIG_ISOLCPUS_NOHZ | CONFIG_ISOLCPUS_DOMAIN | CONFIG_ISOLCPUS_MANAGED_IRQ, buf),
+        assert_string_equal(cpu_check_isolcpus_flags_format(
+                                    CONFIG_ISOLCPUS_NOHZ | CONFIG_ISOLCPUS_DOMAIN | CONFIG_ISOLCPUS_MANAGED_IRQ, buf),
                             "nohz,domain,managed_irq");
 }
 
@@ -125,12 +128,15 @@ static void test_proposal_applied(void **state)
         assert_string_equal(proposal_find(&p, "isolcpus")->value, "domain,2-3");
 
         struct kcmdline *line = NULL, *result = NULL;
-        assert_int_equal(kcmdline_parse("root=/dev/vda1 amd_iommu=on hugepages=4 isolcpus=1 amd_iommu=off quiet", 0, &line, NULL), 0);
+        assert_int_equal(kcmdline_parse("root=/dev/vda1 amd_iommu=on hugepages=4 isolcpus=1 amd_iommu=off quiet", 0,
+                                        &line, NULL),
+                         0);
         assert_int_equal(proposal_apply_to(&p, line, &result), 0);
         char *text = NULL;
         assert_int_equal(kcmdline_format(result, &text), 0);
         /* amd_iommu=off is not a no-op and stays; the hugepage block replaces hugepages=4 where it was. */
-        assert_string_equal(text, "root=/dev/vda1 default_hugepagesz=1G hugepagesz=1G hugepages=8 isolcpus=domain,2-3 amd_iommu=off quiet iommu=pt");
+        assert_string_equal(text, "root=/dev/vda1 default_hugepagesz=1G hugepagesz=1G hugepages=8 isolcpus=domain,2-3 "
+                                  "amd_iommu=off quiet iommu=pt");
         free(text);
 
         /* Applying to the result again changes nothing. */

@@ -30,10 +30,7 @@ static struct initbind_config *parse_n(const char *text, size_t size)
         return c;
 }
 
-static struct initbind_config *parse(const char *text)
-{
-        return parse_n(text, strlen(text));
-}
+static struct initbind_config *parse(const char *text) { return parse_n(text, strlen(text)); }
 
 /* Every diagnostic as "FILE:LINE:COLUMN: MESSAGE\n", concatenated (malloc'd). */
 static char *diagnostics_text(const struct initbind_config *c)
@@ -78,8 +75,7 @@ static void check_error_cases(const struct error_case *cases, size_t n)
                 assert_diagnostics(cases[i].input, strlen(cases[i].input), cases[i].expected);
 }
 
-static void assert_address(const struct pci_address *a, uint32_t domain, uint8_t bus, uint8_t slot,
-                           uint8_t function)
+static void assert_address(const struct pci_address *a, uint32_t domain, uint8_t bus, uint8_t slot, uint8_t function)
 {
         assert_int_equal(a->domain, domain);
         assert_int_equal(a->bus, bus);
@@ -307,9 +303,11 @@ static void test_keywords(void **state)
                 CASE("transparent-hugepage never", TRANSPARENT_HUGEPAGE, transparent_hugepage, CONFIG_THP_NEVER),
                 CASE("transparent-hugepage madvise", TRANSPARENT_HUGEPAGE, transparent_hugepage, CONFIG_THP_MADVISE),
                 CASE("transparent-hugepage always", TRANSPARENT_HUGEPAGE, transparent_hugepage, CONFIG_THP_ALWAYS),
-                CASE("transparent-hugepage unchanged", TRANSPARENT_HUGEPAGE, transparent_hugepage, CONFIG_THP_UNCHANGED),
+                CASE("transparent-hugepage unchanged", TRANSPARENT_HUGEPAGE, transparent_hugepage,
+                     CONFIG_THP_UNCHANGED),
                 CASE("unsafe-interrupts no", UNSAFE_INTERRUPTS, unsafe_interrupts, CONFIG_UNSAFE_INTERRUPTS_NO),
-                CASE("unsafe-interrupts if-needed", UNSAFE_INTERRUPTS, unsafe_interrupts, CONFIG_UNSAFE_INTERRUPTS_IF_NEEDED),
+                CASE("unsafe-interrupts if-needed", UNSAFE_INTERRUPTS, unsafe_interrupts,
+                     CONFIG_UNSAFE_INTERRUPTS_IF_NEEDED),
                 CASE("framebuffer auto", FRAMEBUFFER, framebuffer, CONFIG_FRAMEBUFFER_AUTO),
                 CASE("framebuffer keep", FRAMEBUFFER, framebuffer, CONFIG_FRAMEBUFFER_KEEP),
 #undef CASE
@@ -394,12 +392,12 @@ static void test_crlf(void **state)
 
         /* The CR is gone before the words are split: errors point where they would without it. */
         assert_literal_diagnostics("hugepage-size\r\n",
-                           "test.conf:1:14: expected auto, 2M or 1G after 'hugepage-size', got end of line\n");
+                                   "test.conf:1:14: expected auto, 2M or 1G after 'hugepage-size', got end of line\n");
         /* Only the one before the line feed is a line ending. */
         assert_literal_diagnostics("framebuffer keep\r\r\n",
-                           "test.conf:1:17: expected printable text, got control character 0x0d\n");
+                                   "test.conf:1:17: expected printable text, got control character 0x0d\n");
         assert_literal_diagnostics("claim 0b:00.0\rkeep 0c:00.0\n",
-                           "test.conf:1:14: expected printable text, got control character 0x0d\n");
+                                   "test.conf:1:14: expected printable text, got control character 0x0d\n");
 }
 
 static void test_no_final_newline(void **state)
@@ -410,19 +408,22 @@ static void test_no_final_newline(void **state)
         assert_int_equal(c->n_keeps, 1);
         assert_int_equal(c->keeps[0].line, 2);
         assert_literal_diagnostics("claim 0b:00.0\nkeep",
-                           "test.conf:2:5: expected a PCI address after 'keep', got end of line\n");
+                                   "test.conf:2:5: expected a PCI address after 'keep', got end of line\n");
 }
 
 static void test_byte_order_mark(void **state)
 {
-        _cleanup_config_ struct initbind_config *c = parse("\xef\xbb\xbf" "claim 0b:00.0\n");
+        _cleanup_config_ struct initbind_config *c = parse("\xef\xbb\xbf"
+                                                           "claim 0b:00.0\n");
 
         assert_int_equal(c->n_diagnostics, 0);
         assert_int_equal(c->n_claims, 1);
         assert_int_equal(c->claims[0].column, 7);
         /* Only at the start of the file. */
-        assert_literal_diagnostics("\n\xef\xbb\xbf" "claim 0b:00.0\n",
-                           "test.conf:2:1: unknown directive '\xef\xbb\xbf" "claim'\n");
+        assert_literal_diagnostics("\n\xef\xbb\xbf"
+                                   "claim 0b:00.0\n",
+                                   "test.conf:2:1: unknown directive '\xef\xbb\xbf"
+                                   "claim'\n");
 }
 
 static void test_utf8_comments(void **state)
@@ -439,17 +440,17 @@ static void test_errors_in_lines(void **state)
 
         /* NUL bytes and bytes that are not UTF-8 spoil the whole line, comment or not. */
         assert_literal_diagnostics("claim 0b:00.0\nclaim 0b\0:00.1\nkeep 0c:00.0\n",
-                           "test.conf:2:9: expected text, got a NUL byte\n");
-        assert_literal_diagnostics("keep 0c:00.0 # caf\xe9\n",
-                           "test.conf:1:19: expected UTF-8 text, got byte 0xe9\n");
+                                   "test.conf:2:9: expected text, got a NUL byte\n");
+        assert_literal_diagnostics("keep 0c:00.0 # caf\xe9\n", "test.conf:1:19: expected UTF-8 text, got byte 0xe9\n");
         assert_literal_diagnostics("# \xc0\xaf overlong\n", "test.conf:1:3: expected UTF-8 text, got byte 0xc0\n");
         assert_literal_diagnostics("# \xed\xa0\x80 surrogate\n", "test.conf:1:3: expected UTF-8 text, got byte 0xed\n");
-        assert_literal_diagnostics("# \xf4\x90\x80\x80 too big\n", "test.conf:1:3: expected UTF-8 text, got byte 0xf4\n");
+        assert_literal_diagnostics("# \xf4\x90\x80\x80 too big\n",
+                                   "test.conf:1:3: expected UTF-8 text, got byte 0xf4\n");
         assert_literal_diagnostics("# cut \xe2\x82", "test.conf:1:7: expected UTF-8 text, got byte 0xe2\n");
         assert_literal_diagnostics("claim\v0b:00.0\n",
-                           "test.conf:1:6: expected printable text, got control character 0x0b\n");
+                                   "test.conf:1:6: expected printable text, got control character 0x0b\n");
         assert_literal_diagnostics("claim 0b:00.0\x7f\n",
-                           "test.conf:1:14: expected printable text, got control character 0x7f\n");
+                                   "test.conf:1:14: expected printable text, got control character 0x7f\n");
         /* ...but control characters are fine in a comment. */
         assert_literal_diagnostics("keep 0c:00.0 # page\f\n", "");
 
@@ -465,28 +466,34 @@ static void test_errors_in_directives(void **state)
         static const struct error_case cases[] = {
                 { "clam 0b:00.0\n", "test.conf:1:1: unknown directive 'clam' (did you mean 'claim'?)\n" },
                 { "CLAIM 0b:00.0\n", "test.conf:1:1: unknown directive 'CLAIM' (did you mean 'claim'?)\n" },
-                { "nested-virtualisation yes\n",
-                  "test.conf:1:1: unknown directive 'nested-virtualisation' (did you mean 'nested-virtualization'?)\n" },
+                { "nested-virtualisation yes\n", "test.conf:1:1: unknown directive 'nested-virtualisation' (did you "
+                                                 "mean 'nested-virtualization'?)\n" },
                 { "bind 0b:00.0\n", "test.conf:1:1: unknown directive 'bind'\n" },
                 { "  hugepage-size=1G\n",
                   "test.conf:1:16: expected a space between 'hugepage-size' and its value, got '='\n" },
                 { "hugepagesize=1G\n",
                   "test.conf:1:1: unknown directive 'hugepagesize=1G' (did you mean 'hugepage-size'?)\n" },
-                { "claim\n", "test.conf:1:6: expected a PCI address, id=, slot= or group= after 'claim', got end of line\n" },
+                { "claim\n",
+                  "test.conf:1:6: expected a PCI address, id=, slot= or group= after 'claim', got end of line\n" },
                 { "keep  # nothing\n", "test.conf:1:5: expected a PCI address after 'keep', got end of line\n" },
-                { "isolate-cores\n", "test.conf:1:14: expected a number of cores after 'isolate-cores', got end of line\n" },
+                { "isolate-cores\n",
+                  "test.conf:1:14: expected a number of cores after 'isolate-cores', got end of line\n" },
                 { "isolate-cpus\t\n",
                   "test.conf:1:13: expected a CPU list such as 2-7,10-15 after 'isolate-cpus', got end of line\n" },
                 { "isolcpus-flags\n",
                   "test.conf:1:15: expected nohz, domain or managed_irq after 'isolcpus-flags', got end of line\n" },
-                { "guest-memory\n", "test.conf:1:13: expected a size such as 16G after 'guest-memory', got end of line\n" },
-                { "hugepage-size\n", "test.conf:1:14: expected auto, 2M or 1G after 'hugepage-size', got end of line\n" },
-                { "acs-override\n", "test.conf:1:13: expected never or if-needed after 'acs-override', got end of line\n" },
-                { "kvm-ignore-msrs\n", "test.conf:1:16: expected yes or no after 'kvm-ignore-msrs', got end of line\n" },
+                { "guest-memory\n",
+                  "test.conf:1:13: expected a size such as 16G after 'guest-memory', got end of line\n" },
+                { "hugepage-size\n",
+                  "test.conf:1:14: expected auto, 2M or 1G after 'hugepage-size', got end of line\n" },
+                { "acs-override\n",
+                  "test.conf:1:13: expected never or if-needed after 'acs-override', got end of line\n" },
+                { "kvm-ignore-msrs\n",
+                  "test.conf:1:16: expected yes or no after 'kvm-ignore-msrs', got end of line\n" },
                 { "nested-virtualization\n",
                   "test.conf:1:22: expected yes or no after 'nested-virtualization', got end of line\n" },
-                { "transparent-hugepage\n",
-                  "test.conf:1:21: expected never, madvise, always or unchanged after 'transparent-hugepage', got end of line\n" },
+                { "transparent-hugepage\n", "test.conf:1:21: expected never, madvise, always or unchanged after "
+                                            "'transparent-hugepage', got end of line\n" },
                 { "unsafe-interrupts\n",
                   "test.conf:1:18: expected no or if-needed after 'unsafe-interrupts', got end of line\n" },
                 { "framebuffer\n", "test.conf:1:12: expected auto or keep after 'framebuffer', got end of line\n" },
@@ -498,8 +505,8 @@ static void test_errors_in_directives(void **state)
                   "test.conf:1:17: expected end of line, got 'cores' ('isolate-cores' takes one number)\n" },
                 { "isolate-cpus 2-5 8-11\n",
                   "test.conf:1:18: expected end of line, got '8-11' ('isolate-cpus' takes one CPU list)\n" },
-                { "isolcpus-flags nohz domain\n",
-                  "test.conf:1:21: expected end of line, got 'domain' ('isolcpus-flags' takes one comma-separated list)\n" },
+                { "isolcpus-flags nohz domain\n", "test.conf:1:21: expected end of line, got 'domain' "
+                                                  "('isolcpus-flags' takes one comma-separated list)\n" },
                 { "hugepage-size 4M\n", "test.conf:1:15: expected auto, 2M or 1G, got '4M'\n" },
                 { "hugepage-size 1g\n", "test.conf:1:15: expected auto, 2M or 1G, got '1g'\n" },
                 { "acs-override always\n", "test.conf:1:14: expected never or if-needed, got 'always'\n" },
@@ -521,8 +528,8 @@ static void test_errors_in_claims(void **state)
                 { "claim 0b:00.0x\n", "test.conf:1:14: expected the end of the address, got 'x'\n" },
                 { "claim 0b:00.0#gpu\n",
                   "test.conf:1:14: expected the end of the address, got '#' (a comment needs a blank before it)\n" },
-                { "claim 0b:00\n",
-                  "test.conf:1:7: expected a PCI address, got '0b:00' (to claim every function of the device, write slot=0b:00)\n" },
+                { "claim 0b:00\n", "test.conf:1:7: expected a PCI address, got '0b:00' (to claim every function of the "
+                                   "device, write slot=0b:00)\n" },
                 { "claim 10de:1b80\n",
                   "test.conf:1:7: expected a PCI address, got '10de:1b80' (to claim by ID, write id=10de:1b80)\n" },
                 { "claim 0b:00.\n", "test.conf:1:13: expected a function number 0-7, got end of address\n" },
@@ -541,20 +548,26 @@ static void test_errors_in_claims(void **state)
                 { "claim vendor=10de\n",
                   "test.conf:1:7: unknown selector 'vendor=': expected a PCI address, id=, slot= or group=\n" },
                 { "claim 0b:00.0 force\n", "test.conf:1:15: unknown option 'force': expected expect= or allow=\n" },
-                { "claim 0b:00.0 alow=console\n", "test.conf:1:15: unknown option 'alow=console' (did you mean 'allow='?)\n" },
-                { "claim 0b:00.0 unbind\n", "test.conf:1:15: unknown option 'unbind' (did you mean 'allow=unbind'?)\n" },
+                { "claim 0b:00.0 alow=console\n",
+                  "test.conf:1:15: unknown option 'alow=console' (did you mean 'allow='?)\n" },
+                { "claim 0b:00.0 unbind\n",
+                  "test.conf:1:15: unknown option 'unbind' (did you mean 'allow=unbind'?)\n" },
                 { "claim 0b:00.0 expect=10de\n", "test.conf:1:26: expected ':' and a hex device ID, got end of ID\n" },
                 { "claim 0b:00.0 expect=\n", "test.conf:1:22: expected a hex vendor ID (1-4 digits), got end of ID\n" },
                 { "claim 0b:00.0 expect=10de:1b80 expect=10de:1b81\n",
                   "test.conf:1:32: option 'expect=' given twice\n" },
-                { "claim id=10de:1b80 expect=10de:1b80\n", "test.conf:1:20: option 'expect=' needs a PCI address selector\n" },
-                { "claim slot=0b:00 expect=10de:1b80\n", "test.conf:1:18: option 'expect=' needs a PCI address selector\n" },
-                { "claim group=1 expect=10de:1b80\n", "test.conf:1:15: option 'expect=' needs a PCI address selector\n" },
+                { "claim id=10de:1b80 expect=10de:1b80\n",
+                  "test.conf:1:20: option 'expect=' needs a PCI address selector\n" },
+                { "claim slot=0b:00 expect=10de:1b80\n",
+                  "test.conf:1:18: option 'expect=' needs a PCI address selector\n" },
+                { "claim group=1 expect=10de:1b80\n",
+                  "test.conf:1:15: option 'expect=' needs a PCI address selector\n" },
                 { "claim slot=0b:00 allow=unbind,console\n",
                   "test.conf:1:31: permission 'console' needs a PCI address selector\n" },
                 { "claim id=10de:1b80 allow=console\n",
                   "test.conf:1:26: permission 'console' needs a PCI address selector\n" },
-                { "claim group=4 allow=console\n", "test.conf:1:21: permission 'console' needs a PCI address selector\n" },
+                { "claim group=4 allow=console\n",
+                  "test.conf:1:21: permission 'console' needs a PCI address selector\n" },
                 { "claim 0b:00.0 allow=\n",
                   "test.conf:1:21: expected console, storage, unbind or partial-group, got end of list\n" },
                 { "claim 0b:00.0 allow=unbind,\n",
@@ -590,7 +603,8 @@ static void test_errors_in_values(void **state)
                 { "isolate-cores 99999999999999999999999\n",
                   "test.conf:1:15: expected a number of cores 1-8192, got '99999999999999999999999'\n" },
                 { "isolate-cpus 9000\n", "test.conf:1:14: expected a CPU number below 8192, got '9000'\n" },
-                { "isolate-cpus 0-99999999999\n", "test.conf:1:16: expected a CPU number below 8192, got '99999999999'\n" },
+                { "isolate-cpus 0-99999999999\n",
+                  "test.conf:1:16: expected a CPU number below 8192, got '99999999999'\n" },
                 { "isolate-cpus 2-\n", "test.conf:1:16: expected a CPU number or N after '-', got end of list\n" },
                 { "isolate-cpus 7-2\n", "test.conf:1:16: expected a range end not below its start, got '2'\n" },
                 { "isolate-cpus 2-7;9\n", "test.conf:1:17: expected ',' or ':used/group' after a range, got ';'\n" },
@@ -610,7 +624,8 @@ static void test_errors_in_sizes(void **state)
 {
         static const struct error_case cases[] = {
                 { "guest-memory 16GB\n", "test.conf:1:16: expected a size suffix K, M, G or T after '16', got 'GB'\n" },
-                { "guest-memory 16GiB\n", "test.conf:1:16: expected a size suffix K, M, G or T after '16', got 'GiB'\n" },
+                { "guest-memory 16GiB\n",
+                  "test.conf:1:16: expected a size suffix K, M, G or T after '16', got 'GiB'\n" },
                 { "guest-memory 16384\n",
                   "test.conf:1:19: expected a size suffix K, M, G or T after '16384', got end of size\n" },
                 { "guest-memory 16P\n", "test.conf:1:16: expected a size suffix K, M, G or T after '16', got 'P'\n" },
@@ -623,7 +638,8 @@ static void test_errors_in_sizes(void **state)
                 { "guest-memory 16777215T\nguest-memory 1024G\n",
                   "test.conf:2:14: the guest-memory lines add up to 16 EiB or more\n" },
                 { "guest-memory 16G node=1024\n", "test.conf:1:23: expected a NUMA node number 0-1023, got '1024'\n" },
-                { "guest-memory 16G node=\n", "test.conf:1:23: expected a NUMA node number 0-1023, got end of option\n" },
+                { "guest-memory 16G node=\n",
+                  "test.conf:1:23: expected a NUMA node number 0-1023, got end of option\n" },
                 { "guest-memory 16G node=a\n", "test.conf:1:23: expected a NUMA node number 0-1023, got 'a'\n" },
                 { "guest-memory 16G node=0 node=1\n", "test.conf:1:25: option 'node=' given twice\n" },
                 { "guest-memory 16G 8G\n",
@@ -652,10 +668,13 @@ static void test_duplicates_and_conflicts(void **state)
                   "test.conf:2:7: duplicate claim: line 1 already claims slot=0000:0b:00\n" },
                 { "claim id=10de:1b80\nclaim id=0x10DE:1b80\n",
                   "test.conf:2:7: duplicate claim: line 1 already claims id=10de:1b80\n" },
-                { "claim group=7\nclaim group=07\n", "test.conf:2:7: duplicate claim: line 1 already claims group=7\n" },
-                { "keep 0c:00.0\nkeep 0000:0c:00.0\n", "test.conf:2:6: duplicate keep: line 1 already keeps 0000:0c:00.0\n" },
+                { "claim group=7\nclaim group=07\n",
+                  "test.conf:2:7: duplicate claim: line 1 already claims group=7\n" },
+                { "keep 0c:00.0\nkeep 0000:0c:00.0\n",
+                  "test.conf:2:6: duplicate keep: line 1 already keeps 0000:0c:00.0\n" },
                 /* The claim is dropped and the keep stays, whichever comes first. */
-                { "claim 0b:00.0\nkeep 0b:00.0\n", "test.conf:1:7: claim of 0000:0b:00.0 conflicts with 'keep' on line 2\n" },
+                { "claim 0b:00.0\nkeep 0b:00.0\n",
+                  "test.conf:1:7: claim of 0000:0b:00.0 conflicts with 'keep' on line 2\n" },
                 { "keep 0b:00.0\nclaim foo\n\tclaim 0b:00.0\n",
                   "test.conf:2:7: expected a 4-8 digit hex domain or a 2-digit hex bus number, got 'foo'\n"
                   "test.conf:3:8: claim of 0000:0b:00.0 conflicts with 'keep' on line 1\n" },
@@ -664,7 +683,8 @@ static void test_duplicates_and_conflicts(void **state)
         check_error_cases(cases, ELEMENTSOF(cases));
 
         /* Overlapping selectors of different kinds are not duplicates. */
-        assert_literal_diagnostics("claim 0b:00.0\nclaim slot=0b:00\nclaim id=10de:1b80\nclaim id=10de:1b80:1458:3728\n", "");
+        assert_literal_diagnostics(
+                "claim 0b:00.0\nclaim slot=0b:00\nclaim id=10de:1b80\nclaim id=10de:1b80:1458:3728\n", "");
 }
 
 static void test_claim_keep_conflict_result(void **state)
@@ -721,8 +741,7 @@ static void test_long_text_is_cut_in_messages(void **state)
         assert_string_equal(c->diagnostics[0].message,
                             "unknown directive 'frobnicate-the-whole-machine-with-a-directive-na...'");
         /* 48 bytes would split the 24th 'é': the cut is before it. */
-        assert_string_equal(c->diagnostics[1].message,
-                            "expected auto, 2M or 1G, got 'xééééééééééééééééééééééé...'");
+        assert_string_equal(c->diagnostics[1].message, "expected auto, 2M or 1G, got 'xééééééééééééééééééééééé...'");
 }
 
 static void test_diagnostic_format(void **state)
@@ -797,10 +816,7 @@ static char *read_file(const char *path, size_t *ret_size)
         return contents;
 }
 
-static int compare_names(const void *a, const void *b)
-{
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
+static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *) a, *(char *const *) b); }
 
 /* Every tests/bad-input/config/NAME.conf gives exactly the diagnostics in NAME.expected. */
 static void test_bad_input_files(void **state)

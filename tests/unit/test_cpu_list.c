@@ -78,8 +78,8 @@ static void test_groups(void **state)
         assert_parses_to("0-4:2/4", 8, "0-1,4"); /* the last group is cut at the end */
         assert_parses_to("1-7:1/2", 8, "1,3,5,7");
         assert_parses_to("0-7:4/4", 8, "0-7");
-        assert_parses_to("0-3:0/4", 8, "");      /* used 0 is allowed and sets nothing */
-        assert_parses_to("0-5:1/1000", 8, "0");  /* group larger than the range */
+        assert_parses_to("0-3:0/4", 8, "");     /* used 0 is allowed and sets nothing */
+        assert_parses_to("0-5:1/1000", 8, "0"); /* group larger than the range */
         assert_parses_to("0-0:1/1", 8, "0");
 }
 
@@ -118,11 +118,11 @@ static const struct bad_case bad_lists[] = {
         { "-1", 8, -EINVAL, 0, "CPU number" },
         { "1--2", 8, -EINVAL, 2, "CPU number" },
         { "+1", 8, -EINVAL, 0, "CPU number" },
-        { "0x1", 8, -EINVAL, 1, "'-'" },        /* decimal only */
+        { "0x1", 8, -EINVAL, 1, "'-'" }, /* decimal only */
         { "1a", 8, -EINVAL, 1, "'-'" },
-        { "n", 8, -EINVAL, 0, "CPU number" },   /* only uppercase N */
+        { "n", 8, -EINVAL, 0, "CPU number" }, /* only uppercase N */
         { "N5", 8, -EINVAL, 1, "'-'" },
-        { "1:1/2", 8, -EINVAL, 1, "'-'" },      /* a group pattern needs a range */
+        { "1:1/2", 8, -EINVAL, 1, "'-'" }, /* a group pattern needs a range */
         { "0-3:2", 8, -EINVAL, 5, "'/'" },
         { "0-3:2/", 8, -EINVAL, 6, "group size" },
         { "0-3:/4", 8, -EINVAL, 4, "used" },
@@ -174,8 +174,8 @@ static void test_malformed(void **state)
 
                 int r = cpu_list_parse_full(c->input, c->nbits, &set, &pos, &expected);
                 if (r != c->error || pos != c->pos)
-                        fail_msg("\"%s\" (nbits %u): got %d at %zu, want %d at %zu", c->input, c->nbits,
-                                 r, pos, c->error, c->pos);
+                        fail_msg("\"%s\" (nbits %u): got %d at %zu, want %d at %zu", c->input, c->nbits, r, pos,
+                                 c->error, c->pos);
                 assert_non_null(expected);
                 if (!strstr(expected, c->phrase_part))
                         fail_msg("\"%s\": phrase \"%s\" lacks \"%s\"", c->input, expected, c->phrase_part);
@@ -235,8 +235,8 @@ static void test_format(void **state)
 static void test_round_trip(void **state)
 {
         static const char *const inputs[] = {
-                "", "0", "0-3", "1,3-5,7", "0-1023:2/256", "all", "N", "2-N:1/2", " 5 , 1,\n",
-                "0-63", "63-64", "100-127:3/5", "0,2,4,6,8",
+                "",        "0",         "0-3",  "1,3-5,7", "0-1023:2/256", "all",       "N",
+                "2-N:1/2", " 5 , 1,\n", "0-63", "63-64",   "100-127:3/5",  "0,2,4,6,8",
         };
         static const char *const canonical[] = { "", "0", "0-1", "1,3-5,7", "0-127", "63-64,100" };
 
@@ -266,7 +266,7 @@ static void test_set_ops(void **state)
 
         assert_true(cpu_set_has(&a, 65));
         assert_false(cpu_set_has(&a, 64));
-        assert_false(cpu_set_has(&a, 70));     /* past the end */
+        assert_false(cpu_set_has(&a, 70)); /* past the end */
         assert_false(cpu_set_has(&a, 100000));
         assert_int_equal(cpu_set_count(&a), 4);
 
@@ -353,11 +353,9 @@ static void test_set_ops(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_valid),        cmocka_unit_test(test_empty),
-                cmocka_unit_test(test_separators),   cmocka_unit_test(test_groups),
-                cmocka_unit_test(test_last_and_all), cmocka_unit_test(test_malformed),
-                cmocka_unit_test(test_format),       cmocka_unit_test(test_round_trip),
-                cmocka_unit_test(test_set_ops),
+                cmocka_unit_test(test_valid),  cmocka_unit_test(test_empty),        cmocka_unit_test(test_separators),
+                cmocka_unit_test(test_groups), cmocka_unit_test(test_last_and_all), cmocka_unit_test(test_malformed),
+                cmocka_unit_test(test_format), cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_set_ops),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

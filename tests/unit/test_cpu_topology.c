@@ -269,8 +269,8 @@ static void test_missing_topology_files(void **state)
         const char *tree = *state;
         add_two_socket_machine(tree);
         /* CPU 3 without topology/ and cache/; CPU 6 with only the pre-5.x sibling file. */
-        for (const char *const *name = (const char *const[]) { "core_id", "physical_package_id", "die_id",
-                                                               "core_cpus_list", "thread_siblings_list", NULL };
+        for (const char *const *name = (const char *const[]){ "core_id", "physical_package_id", "die_id",
+                                                              "core_cpus_list", "thread_siblings_list", NULL };
              *name; name++) {
                 char path[128];
                 snprintf(path, sizeof(path), CPU_DIR "/cpu3/topology/%s", *name);
@@ -294,7 +294,7 @@ static void test_missing_topology_files(void **state)
         assert_set(&c3->core_cpus, "3"); /* unknown siblings: its own core */
         /* Its own cache files are gone, but the L3 another CPU read names it: that L3 is its. */
         assert_true(c3->l3 >= 0 && cpu_set_has(&topo.l3_domains[c3->l3], 3));
-        assert_int_equal(c3->node, 1);   /* the node's cpulist still names it */
+        assert_int_equal(c3->node, 1); /* the node's cpulist still names it */
 
         const struct cpu_info *c6 = &topo.cpus[6];
         assert_set(&c6->core_cpus, "2,6");

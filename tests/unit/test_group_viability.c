@@ -27,10 +27,10 @@ struct group_fixture {
 static void build(struct group_fixture *g, const char *const *drivers, size_t n)
 {
         assert_true(n <= MAX_MEMBERS);
-        *g = (struct group_fixture) {};
+        *g = (struct group_fixture){};
         for (size_t i = 0; i < n; i++) {
                 struct pci_function *f = &g->functions[i];
-                *f = (struct pci_function) {
+                *f = (struct pci_function){
                         .address = { .bus = 1, .function = (uint8_t) i },
                         .iommu_group = 13,
                         .parent = -1,
@@ -39,8 +39,8 @@ static void build(struct group_fixture *g, const char *const *drivers, size_t n)
                 snprintf(f->driver, sizeof(f->driver), "%s", drivers[i]);
                 g->members[i] = i;
         }
-        g->host = (struct pci_host) { .functions = g->functions, .n_functions = n, .iommu_active = true };
-        g->group = (struct iommu_group) { .number = 13, .n_members = n, .members = g->members };
+        g->host = (struct pci_host){ .functions = g->functions, .n_functions = n, .iommu_active = true };
+        g->group = (struct iommu_group){ .number = 13, .n_members = n, .members = g->members };
 }
 
 static void expect_viable(const char *const *drivers, size_t n)
@@ -67,12 +67,13 @@ static void test_manages_dma(void **state)
 {
         /* The drivers that set driver_managed_dma: vfio-pci, its variants, pci-stub, pcieport. */
         static const char *const yes[] = {
-                "vfio-pci", "mlx5_vfio_pci", "hisi_acc_vfio_pci", "virtio_vfio_pci", "pds_vfio_pci",
-                "nvgrace_gpu_vfio_pci", "qat_vfio_pci", "pci-stub", "pcieport",
+                "vfio-pci",        "mlx5_vfio_pci", "hisi_acc_vfio_pci",
+                "virtio_vfio_pci", "pds_vfio_pci",  "nvgrace_gpu_vfio_pci",
+                "qat_vfio_pci",    "pci-stub",      "pcieport",
         };
         static const char *const no[] = {
-                "snd_hda_intel", "nvidia", "nouveau", "amdgpu", "xhci_hcd", "nvme", "ahci", "e1000e",
-                "vfio", "pci_stub_like", "pcieportx", "",
+                "snd_hda_intel", "nvidia", "nouveau", "amdgpu",        "xhci_hcd",  "nvme",
+                "ahci",          "e1000e", "vfio",    "pci_stub_like", "pcieportx", "",
         };
         for (size_t i = 0; i < ELEMENTSOF(yes); i++)
                 if (!driver_manages_dma(yes[i]))
@@ -117,19 +118,34 @@ static void test_scanned_group(void **state)
         /* From a tree: a GPU on vfio-pci, its audio on snd_hda_intel, and a second group that
          * is fine. */
         const char *tree = *state;
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:00:1c.0", .vendor = 0x8086, .device = 0xa110, .class_code = 0x060400,
-                .header_type = 0x81, .driver = "pcieport", .group = "13" });
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:01:00.0", .parents = "pci0000:00/0000:00:1c.0", .vendor = 0x10de,
-                .device = 0x1b80, .class_code = 0x030000, .boot_vga = "0", .driver = "vfio-pci",
-                .driver_override = "vfio-pci", .group = "13" });
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:01:00.1", .parents = "pci0000:00/0000:00:1c.0", .vendor = 0x10de,
-                .device = 0x10f0, .class_code = 0x040300, .driver = "snd_hda_intel", .group = "13" });
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:00:14.0", .vendor = 0x8086, .device = 0xa36d, .class_code = 0x0c0330,
-                .group = "7" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "0000:00:1c.0",
+                                                                 .vendor = 0x8086,
+                                                                 .device = 0xa110,
+                                                                 .class_code = 0x060400,
+                                                                 .header_type = 0x81,
+                                                                 .driver = "pcieport",
+                                                                 .group = "13" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "0000:01:00.0",
+                                                                 .parents = "pci0000:00/0000:00:1c.0",
+                                                                 .vendor = 0x10de,
+                                                                 .device = 0x1b80,
+                                                                 .class_code = 0x030000,
+                                                                 .boot_vga = "0",
+                                                                 .driver = "vfio-pci",
+                                                                 .driver_override = "vfio-pci",
+                                                                 .group = "13" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "0000:01:00.1",
+                                                                 .parents = "pci0000:00/0000:00:1c.0",
+                                                                 .vendor = 0x10de,
+                                                                 .device = 0x10f0,
+                                                                 .class_code = 0x040300,
+                                                                 .driver = "snd_hda_intel",
+                                                                 .group = "13" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "0000:00:14.0",
+                                                                 .vendor = 0x8086,
+                                                                 .device = 0xa36d,
+                                                                 .class_code = 0x0c0330,
+                                                                 .group = "7" });
         _cleanup_rootdir_ struct rootdir *root = tree_rootdir(tree);
         _cleanup_pci_host_ struct pci_host *host = NULL;
         assert_int_equal(pci_host_scan(root, 0, &host), 0);

@@ -20,7 +20,7 @@ struct capture {
 
 static void capture_begin(struct capture *c)
 {
-        *c = (struct capture) {};
+        *c = (struct capture){};
         c->out = open_memstream(&c->text, &c->size);
         assert_non_null(c->out);
         json_init(&c->w, c->out);
@@ -202,12 +202,9 @@ static void test_int_range(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_flat_object),
-                cmocka_unit_test(test_empty_containers),
-                cmocka_unit_test(test_nesting_and_commas),
-                cmocka_unit_test(test_deepest_nesting),
-                cmocka_unit_test(test_escaping),
-                cmocka_unit_test(test_null),
+                cmocka_unit_test(test_flat_object),        cmocka_unit_test(test_empty_containers),
+                cmocka_unit_test(test_nesting_and_commas), cmocka_unit_test(test_deepest_nesting),
+                cmocka_unit_test(test_escaping),           cmocka_unit_test(test_null),
                 cmocka_unit_test(test_int_range),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

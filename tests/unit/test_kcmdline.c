@@ -268,8 +268,7 @@ static void test_dashdash_variants(void **state)
 
 static void test_dash_underscore_folding(void **state)
 {
-        _cleanup_kcmdline_ struct kcmdline *k =
-                parse_ok("vfio_pci.ids=1 vfio-pci.ids=2 nohz-full=3 nohz_full=4", 0);
+        _cleanup_kcmdline_ struct kcmdline *k = parse_ok("vfio_pci.ids=1 vfio-pci.ids=2 nohz-full=3 nohz_full=4", 0);
 
         assert_true(kcmdline_name_equal("vfio-pci.ids", "vfio_pci.ids"));
         assert_true(kcmdline_name_equal("a-b_c", "a_b-c"));
@@ -289,8 +288,7 @@ static void test_dash_underscore_folding(void **state)
 
 static void test_dup_last_wins(void **state)
 {
-        _cleanup_kcmdline_ struct kcmdline *k =
-                parse_ok("vfio-pci.ids=a iommu=pt quiet vfio-pci.ids=b iommu=nopt", 0);
+        _cleanup_kcmdline_ struct kcmdline *k = parse_ok("vfio-pci.ids=a iommu=pt quiet vfio-pci.ids=b iommu=nopt", 0);
         const struct kcmdline_token **all = NULL;
         size_t n = 0;
 
@@ -519,8 +517,8 @@ static void test_length_limit(void **state)
         assert_int_equal(kcmdline_check_length(nl, SIZE_MAX), -E2BIG);
 }
 
-static void assert_hugepage(const struct kcmdline_hugepages *h, size_t i, uint64_t size,
-                            const char *count, uint64_t pages, bool is_default)
+static void assert_hugepage(const struct kcmdline_hugepages *h, size_t i, uint64_t size, const char *count,
+                            uint64_t pages, bool is_default)
 {
         assert_true(i < h->n);
         assert_true(h->entries[i].size == size);
@@ -638,7 +636,7 @@ static void test_hugepages_ignored_repeats(void **state)
 
 static bool accept_3m(uint64_t size, void *userdata)
 {
-        (*(int *)userdata)++;
+        (*(int *) userdata)++;
         return size == 3 * MiB || size == 2 * MiB;
 }
 
@@ -723,8 +721,7 @@ static void test_set_hugepages_position(void **state)
         _cleanup_kcmdline_ struct kcmdline *a = parse_ok("ro -- single", 0);
         _cleanup_kcmdline_ struct kcmdline *b = parse_ok(" hugepages=3 ro\n", 0);
         /* the right parameters in the wrong order are rewritten */
-        _cleanup_kcmdline_ struct kcmdline *c =
-                parse_ok("hugepagesz=1G default_hugepagesz=1G hugepages=2", 0);
+        _cleanup_kcmdline_ struct kcmdline *c = parse_ok("hugepagesz=1G default_hugepagesz=1G hugepages=2", 0);
 
         assert_int_equal(kcmdline_set_hugepages(a, "1G", "2"), 1);
         assert_line(a, "ro default_hugepagesz=1G hugepagesz=1G hugepages=2 -- single");
@@ -751,9 +748,8 @@ static const struct kcmdline_param merge_params[] = {
 static void test_merge(void **state)
 {
         _cleanup_kcmdline_ struct kcmdline *k = parse_ok(merge_input, 0);
-        const char *expect =
-                "BOOT_IMAGE=/vmlinuz root=/dev/sda1 isolcpus=2-7 quiet vfio_pci.ids=10de:1b80,10de:10f0 "
-                "default_hugepagesz=1G hugepagesz=1G hugepages=8 intel_iommu=on iommu=pt -- single\n";
+        const char *expect = "BOOT_IMAGE=/vmlinuz root=/dev/sda1 isolcpus=2-7 quiet vfio_pci.ids=10de:1b80,10de:10f0 "
+                             "default_hugepagesz=1G hugepagesz=1G hugepages=8 intel_iommu=on iommu=pt -- single\n";
         int r;
 
         r = kcmdline_merge(k, merge_params, ELEMENTSOF(merge_params));

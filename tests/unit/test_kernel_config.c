@@ -15,27 +15,26 @@
 
 #define RELEASE "6.1.0-26-amd64"
 
-static const char config_text[] =
-        "#\n"
-        "# Automatically generated file; DO NOT EDIT.\n"
-        "# Linux/x86 6.1.0 Kernel Configuration\n"
-        "#\n"
-        "CONFIG_CC_VERSION_TEXT=\"gcc-12 (Debian 12.2.0-14) 12.2.0\"\n"
-        "CONFIG_NR_CPUS=8192\n"
-        "CONFIG_NO_HZ_FULL=y\n"
-        "CONFIG_RCU_NOCB_CPU=y\n"
-        "# CONFIG_INTEL_IOMMU_DEFAULT_ON is not set\n"
-        "CONFIG_INTEL_IOMMU=y\n"
-        "CONFIG_CMDLINE=\"quiet a=b\"\n"
-        "CONFIG_VFIO=m\n"
-        "CONFIG_VFIO_PCI_CORE=m\n"
-        "CONFIG_VFIO_PCI=m\n"
-        "CONFIG_VFIO_PCI_VGA=y\n"
-        "# CONFIG_VFIO_NOIOMMU is not set\n"
-        "CONFIG_WITHOUT_VALUE\n"
-        "CONFIG_EMPTY=\n"
-        "# end of VFIO\n"
-        "CONFIG_LAST=y"; /* no final newline */
+static const char config_text[] = "#\n"
+                                  "# Automatically generated file; DO NOT EDIT.\n"
+                                  "# Linux/x86 6.1.0 Kernel Configuration\n"
+                                  "#\n"
+                                  "CONFIG_CC_VERSION_TEXT=\"gcc-12 (Debian 12.2.0-14) 12.2.0\"\n"
+                                  "CONFIG_NR_CPUS=8192\n"
+                                  "CONFIG_NO_HZ_FULL=y\n"
+                                  "CONFIG_RCU_NOCB_CPU=y\n"
+                                  "# CONFIG_INTEL_IOMMU_DEFAULT_ON is not set\n"
+                                  "CONFIG_INTEL_IOMMU=y\n"
+                                  "CONFIG_CMDLINE=\"quiet a=b\"\n"
+                                  "CONFIG_VFIO=m\n"
+                                  "CONFIG_VFIO_PCI_CORE=m\n"
+                                  "CONFIG_VFIO_PCI=m\n"
+                                  "CONFIG_VFIO_PCI_VGA=y\n"
+                                  "# CONFIG_VFIO_NOIOMMU is not set\n"
+                                  "CONFIG_WITHOUT_VALUE\n"
+                                  "CONFIG_EMPTY=\n"
+                                  "# end of VFIO\n"
+                                  "CONFIG_LAST=y"; /* no final newline */
 
 static void assert_value(const struct kernel_config *c, const char *name, const char *want)
 {
@@ -195,7 +194,8 @@ static void test_many_options(void **state)
         assert_non_null(text);
         for (unsigned i = 0; i < N; i++) {
                 unsigned k = (i * 7919u) % N; /* 7919 is prime to N: a permutation, out of order */
-                used += (size_t) snprintf(text + used, allocated - used, "CONFIG_OPT_%u=%u\n# CONFIG_OFF_%u is not set\n", k, k, k);
+                used += (size_t) snprintf(text + used, allocated - used,
+                                          "CONFIG_OPT_%u=%u\n# CONFIG_OFF_%u is not set\n", k, k, k);
         }
         tree_write(tree, "boot/config-" RELEASE, text);
         _cleanup_rootdir_ struct rootdir *root = tree_rootdir(tree);

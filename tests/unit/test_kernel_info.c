@@ -55,13 +55,12 @@ static void test_cmdline(void **state)
         free(s);
 }
 
-static const char system_map_plain[] =
-        "0000000000000000 D __per_cpu_start\n"
-        "ffffffff81000000 T _stext\n"
-        "ffffffff81000000 T startup_64\n"
-        "ffffffff8163b2a0 T pci_dev_specific_acs_enabled\n"
-        "ffffffff82b6c1a0 d pci_dev_acs_enabled\n"
-        "ffffffff83a2d1c0 T start_kernel\n";
+static const char system_map_plain[] = "0000000000000000 D __per_cpu_start\n"
+                                       "ffffffff81000000 T _stext\n"
+                                       "ffffffff81000000 T startup_64\n"
+                                       "ffffffff8163b2a0 T pci_dev_specific_acs_enabled\n"
+                                       "ffffffff82b6c1a0 d pci_dev_acs_enabled\n"
+                                       "ffffffff83a2d1c0 T start_kernel\n";
 
 static void test_acs_override(void **state)
 {

@@ -81,21 +81,20 @@ static void test_format_size(void **state)
         assert_string_equal(small, "12");
 }
 
-static const char meminfo_text[] =
-        "MemTotal:       16318480 kB\n"
-        "MemFree:         9826240 kB\n"
-        "MemAvailable:   13105904 kB\n"
-        "Buffers:          312064 kB\n"
-        "SwapTotal:       2097148 kB\n"
-        "HugePages_Total:       4\n"
-        "HugePages_Free:        4\n"
-        "HugePages_Rsvd:        0\n"
-        "HugePages_Surp:        0\n"
-        "Hugepagesize:       2048 kB\n"
-        "Hugetlb:         4194304 kB\n"
-        "DirectMap4k:      222016 kB\n"
-        "DirectMap2M:     8165376 kB\n"
-        "DirectMap1G:     9437184 kB\n";
+static const char meminfo_text[] = "MemTotal:       16318480 kB\n"
+                                   "MemFree:         9826240 kB\n"
+                                   "MemAvailable:   13105904 kB\n"
+                                   "Buffers:          312064 kB\n"
+                                   "SwapTotal:       2097148 kB\n"
+                                   "HugePages_Total:       4\n"
+                                   "HugePages_Free:        4\n"
+                                   "HugePages_Rsvd:        0\n"
+                                   "HugePages_Surp:        0\n"
+                                   "Hugepagesize:       2048 kB\n"
+                                   "Hugetlb:         4194304 kB\n"
+                                   "DirectMap4k:      222016 kB\n"
+                                   "DirectMap2M:     8165376 kB\n"
+                                   "DirectMap1G:     9437184 kB\n";
 
 static void test_memory_info_read(void **state)
 {
@@ -175,8 +174,7 @@ static void test_memory_info_malformed(void **state)
         assert_true(m.mem_total == 99); /* untouched on failure */
 
         /* Keys match whole names at line starts only. */
-        tree_write(tree, "proc/meminfo",
-                   "XMemTotal:      1 kB\nMemTotalHigh:   2 kB\nMemTotal:       3 kB\n");
+        tree_write(tree, "proc/meminfo", "XMemTotal:      1 kB\nMemTotalHigh:   2 kB\nMemTotal:       3 kB\n");
         assert_int_equal(memory_info_read(root, &m), 0);
         assert_true(m.mem_total == 3 * KiB);
         assert_true(m.default_hugepage_size == 0);

@@ -25,8 +25,7 @@ static struct pci_address parse_ok(const char *s)
         return a;
 }
 
-static void assert_address(const struct pci_address *a, uint32_t domain, uint8_t bus, uint8_t slot,
-                           uint8_t function)
+static void assert_address(const struct pci_address *a, uint32_t domain, uint8_t bus, uint8_t slot, uint8_t function)
 {
         assert_int_equal(a->domain, domain);
         assert_int_equal(a->bus, bus);
@@ -83,20 +82,20 @@ static const struct bad_case bad_addresses[] = {
         { "0000:0b:", 8, "slot" },
         { "0000:0b:00", 10, "function" },
         { "0000:0b:00.", 11, "0-7" },
-        { "0000:0b:00.8", 11, "0-7" },        /* function 8 */
+        { "0000:0b:00.8", 11, "0-7" }, /* function 8 */
         { "0000:0b:00.a", 11, "0-7" },
-        { "0000:0b:20.0", 8, "00-1f" },       /* slot 0x20 */
+        { "0000:0b:20.0", 8, "00-1f" }, /* slot 0x20 */
         { "0000:0b:ff.0", 8, "00-1f" },
         { "0000:0b:00.00", 12, "end" },
         { "0000:0b:00.0 ", 12, "end" },
         { "0000:0b:00.0\n", 12, "end" },
         { " 0000:0b:00.0", 0, "address" },
         { "0x0000:0b:00.0", 0, "domain" },
-        { "000:0b:00.0", 0, "domain" },        /* 3-digit domain */
+        { "000:0b:00.0", 0, "domain" }, /* 3-digit domain */
         { "0:0b:00.0", 0, "domain" },
-        { "00:0b:00.0", 0, "domain" },         /* 2-digit domain, not a bus */
+        { "00:0b:00.0", 0, "domain" }, /* 2-digit domain, not a bus */
         { "123456789:00:00.0", 8, "8 digits" },
-        { "0000:b:00.0", 6, "bus" },           /* bus needs 2 digits */
+        { "0000:b:00.0", 6, "bus" }, /* bus needs 2 digits */
         { "0000:0b0:00.0", 7, "bus" },
         { "0000:0g:00.0", 6, "bus" },
         { "0000:0b:0.0", 9, "slot" },
@@ -170,21 +169,21 @@ static void test_format(void **state)
         char buf[PCI_ADDRESS_STRING_MAX];
         struct pci_address a;
 
-        a = (struct pci_address) { .domain = 0, .bus = 0x0b, .slot = 0, .function = 0 };
+        a = (struct pci_address){ .domain = 0, .bus = 0x0b, .slot = 0, .function = 0 };
         assert_string_equal(pci_address_format(&a, buf), "0000:0b:00.0");
         assert_ptr_equal(pci_address_format(&a, buf), buf);
 
-        a = (struct pci_address) { .domain = 0x10000, .bus = 0xe1, .slot = 0x1f, .function = 7 };
+        a = (struct pci_address){ .domain = 0x10000, .bus = 0xe1, .slot = 0x1f, .function = 7 };
         assert_string_equal(pci_address_format(&a, buf), "10000:e1:1f.7");
 
-        a = (struct pci_address) { .domain = 0xffffffff, .bus = 0xff, .slot = 0x1f, .function = 7 };
+        a = (struct pci_address){ .domain = 0xffffffff, .bus = 0xff, .slot = 0x1f, .function = 7 };
         assert_string_equal(pci_address_format(&a, buf), "ffffffff:ff:1f.7");
 }
 
 static void test_round_trip(void **state)
 {
         static const char *const inputs[] = {
-                "0000:0b:00.0", "0b:00.1",      "ABCD:EF:1F.7",     "10000:e1:00.0",
+                "0000:0b:00.0",     "0b:00.1",      "ABCD:EF:1F.7",     "10000:e1:00.0",
                 "ffffffff:ff:1f.7", "0000:00:00.0", "00012345:01:02.3",
         };
         /* Canonical inputs print back unchanged. */
@@ -235,9 +234,8 @@ static void test_compare(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_valid),  cmocka_unit_test(test_malformed),
-                cmocka_unit_test(test_slot),   cmocka_unit_test(test_format),
-                cmocka_unit_test(test_round_trip), cmocka_unit_test(test_compare),
+                cmocka_unit_test(test_valid),  cmocka_unit_test(test_malformed),  cmocka_unit_test(test_slot),
+                cmocka_unit_test(test_format), cmocka_unit_test(test_round_trip), cmocka_unit_test(test_compare),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

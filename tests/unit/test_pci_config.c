@@ -15,12 +15,12 @@
 static void make_config(uint8_t c[256], int type)
 {
         memset(c, 0, 256);
-        c[0x06] = 0x10;          /* status: capability list */
+        c[0x06] = 0x10; /* status: capability list */
         c[0x34] = 0x50;
-        c[0x50] = 0x05;          /* MSI */
+        c[0x50] = 0x05; /* MSI */
         c[0x51] = type >= 0 ? 0x60 : 0x00;
         if (type >= 0) {
-                c[0x60] = 0x10;  /* PCI Express */
+                c[0x60] = 0x10; /* PCI Express */
                 c[0x61] = 0x00;
                 c[0x62] = (uint8_t) (type << 4 | 0x2); /* version 2 in the low bits */
         }

@@ -16,37 +16,88 @@
 /* A q35-like machine: host bridge, boot VGA, a NIC with SR-IOV on, a root port with a GPU and
  * its audio behind it, a SATA controller. Group numbers out of address order on purpose. */
 static const struct tree_pci_function host_bridge = {
-        .address = "0000:00:00.0", .vendor = 0x8086, .device = 0x29c0, .subvendor = 0x1af4,
-        .subdevice = 0x1100, .class_code = 0x060000, .group = "0",
+        .address = "0000:00:00.0",
+        .vendor = 0x8086,
+        .device = 0x29c0,
+        .subvendor = 0x1af4,
+        .subdevice = 0x1100,
+        .class_code = 0x060000,
+        .group = "0",
 };
 static const struct tree_pci_function boot_vga = {
-        .address = "0000:00:01.0", .vendor = 0x1234, .device = 0x1111, .subvendor = 0x1af4,
-        .subdevice = 0x1100, .class_code = 0x030000, .revision = 0x02, .boot_vga = "1",
-        .driver = "bochs-drm", .group = "1",
+        .address = "0000:00:01.0",
+        .vendor = 0x1234,
+        .device = 0x1111,
+        .subvendor = 0x1af4,
+        .subdevice = 0x1100,
+        .class_code = 0x030000,
+        .revision = 0x02,
+        .boot_vga = "1",
+        .driver = "bochs-drm",
+        .group = "1",
 };
 static const struct tree_pci_function nic_pf = {
-        .address = "0000:00:02.0", .vendor = 0x8086, .device = 0x1572, .subvendor = 0x8086,
-        .subdevice = 0x0001, .class_code = 0x020000, .revision = 0x01, .driver = "i40e",
-        .group = "14", .sriov_totalvfs = "64", .sriov_numvfs = "2", .numa_node = "1",
+        .address = "0000:00:02.0",
+        .vendor = 0x8086,
+        .device = 0x1572,
+        .subvendor = 0x8086,
+        .subdevice = 0x0001,
+        .class_code = 0x020000,
+        .revision = 0x01,
+        .driver = "i40e",
+        .group = "14",
+        .sriov_totalvfs = "64",
+        .sriov_numvfs = "2",
+        .numa_node = "1",
 };
 static const struct tree_pci_function root_port = {
-        .address = "0000:00:1c.0", .vendor = 0x8086, .device = 0xa110, .class_code = 0x060400,
-        .header_type = 0x81, .revision = 0xf0, .driver = "pcieport", .group = "2",
+        .address = "0000:00:1c.0",
+        .vendor = 0x8086,
+        .device = 0xa110,
+        .class_code = 0x060400,
+        .header_type = 0x81,
+        .revision = 0xf0,
+        .driver = "pcieport",
+        .group = "2",
 };
 static const struct tree_pci_function gpu = {
-        .address = "0000:01:00.0", .parents = "pci0000:00/0000:00:1c.0", .vendor = 0x10de,
-        .device = 0x1b80, .subvendor = 0x1458, .subdevice = 0x3702, .class_code = 0x030000,
-        .header_type = 0x80, .revision = 0xa1, .boot_vga = "0", .driver = "vfio-pci",
-        .driver_override = "vfio-pci", .group = "13", .numa_node = "0",
+        .address = "0000:01:00.0",
+        .parents = "pci0000:00/0000:00:1c.0",
+        .vendor = 0x10de,
+        .device = 0x1b80,
+        .subvendor = 0x1458,
+        .subdevice = 0x3702,
+        .class_code = 0x030000,
+        .header_type = 0x80,
+        .revision = 0xa1,
+        .boot_vga = "0",
+        .driver = "vfio-pci",
+        .driver_override = "vfio-pci",
+        .group = "13",
+        .numa_node = "0",
 };
 static const struct tree_pci_function gpu_audio = {
-        .address = "0000:01:00.1", .parents = "pci0000:00/0000:00:1c.0", .vendor = 0x10de,
-        .device = 0x10f0, .subvendor = 0x1458, .subdevice = 0x3702, .class_code = 0x040300,
-        .header_type = 0x80, .revision = 0xa1, .group = "13",
+        .address = "0000:01:00.1",
+        .parents = "pci0000:00/0000:00:1c.0",
+        .vendor = 0x10de,
+        .device = 0x10f0,
+        .subvendor = 0x1458,
+        .subdevice = 0x3702,
+        .class_code = 0x040300,
+        .header_type = 0x80,
+        .revision = 0xa1,
+        .group = "13",
 };
 static const struct tree_pci_function sata = {
-        .address = "0000:00:1f.2", .vendor = 0x8086, .device = 0x2922, .subvendor = 0x1af4,
-        .subdevice = 0x1100, .class_code = 0x010601, .revision = 0x02, .driver = "ahci", .group = "3",
+        .address = "0000:00:1f.2",
+        .vendor = 0x8086,
+        .device = 0x2922,
+        .subvendor = 0x1af4,
+        .subdevice = 0x1100,
+        .class_code = 0x010601,
+        .revision = 0x02,
+        .driver = "ahci",
+        .group = "3",
 };
 
 static void add_machine(const char *tree)
@@ -176,22 +227,45 @@ static void test_parents(void **state)
         const char *tree = *state;
         add_machine(tree);
         /* A switch behind the root port: upstream port 02:00.0, downstream 03:01.0, NVMe 04:00.0. */
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:02:00.0", .parents = "pci0000:00/0000:00:1c.0", .vendor = 0x10b5,
-                .device = 0x8747, .class_code = 0x060400, .header_type = 0x01, .driver = "pcieport", .group = "20" });
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:03:01.0", .parents = "pci0000:00/0000:00:1c.0/0000:02:00.0", .vendor = 0x10b5,
-                .device = 0x8747, .class_code = 0x060400, .header_type = 0x01, .driver = "pcieport", .group = "21" });
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:04:00.0", .parents = "pci0000:00/0000:00:1c.0/0000:02:00.0/0000:03:01.0",
-                .vendor = 0x144d, .device = 0xa808, .class_code = 0x010802, .driver = "nvme", .group = "22" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "0000:02:00.0",
+                                                                 .parents = "pci0000:00/0000:00:1c.0",
+                                                                 .vendor = 0x10b5,
+                                                                 .device = 0x8747,
+                                                                 .class_code = 0x060400,
+                                                                 .header_type = 0x01,
+                                                                 .driver = "pcieport",
+                                                                 .group = "20" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "0000:03:01.0",
+                                                                 .parents = "pci0000:00/0000:00:1c.0/0000:02:00.0",
+                                                                 .vendor = 0x10b5,
+                                                                 .device = 0x8747,
+                                                                 .class_code = 0x060400,
+                                                                 .header_type = 0x01,
+                                                                 .driver = "pcieport",
+                                                                 .group = "21" });
+        tree_add_pci_function(
+                tree, &(struct tree_pci_function){ .address = "0000:04:00.0",
+                                                   .parents = "pci0000:00/0000:00:1c.0/0000:02:00.0/0000:03:01.0",
+                                                   .vendor = 0x144d,
+                                                   .device = 0xa808,
+                                                   .class_code = 0x010802,
+                                                   .driver = "nvme",
+                                                   .group = "22" });
         /* A VMD domain: 5-digit domain numbers, its own root bus. */
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "10000:e0:06.0", .parents = "pci0000:00/0000:00:0e.0/pci10000:e0", .vendor = 0x8086,
-                .device = 0x464d, .class_code = 0x060400, .header_type = 0x01, .driver = "pcieport" });
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "10000:e1:00.0", .parents = "pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:06.0",
-                .vendor = 0x144d, .device = 0xa80a, .class_code = 0x010802, .driver = "nvme" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "10000:e0:06.0",
+                                                                 .parents = "pci0000:00/0000:00:0e.0/pci10000:e0",
+                                                                 .vendor = 0x8086,
+                                                                 .device = 0x464d,
+                                                                 .class_code = 0x060400,
+                                                                 .header_type = 0x01,
+                                                                 .driver = "pcieport" });
+        tree_add_pci_function(
+                tree, &(struct tree_pci_function){ .address = "10000:e1:00.0",
+                                                   .parents = "pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:06.0",
+                                                   .vendor = 0x144d,
+                                                   .device = 0xa80a,
+                                                   .class_code = 0x010802,
+                                                   .driver = "nvme" });
         _cleanup_pci_host_ struct pci_host *host = scan(tree, PCI_SCAN_DETAILS);
 
         size_t port = pci_host_index(host, find(host, "0000:00:1c.0"));
@@ -250,7 +324,8 @@ static void test_missing_and_malformed(void **state)
 
         /* A function whose uevent is gone vanished mid-scan: skipped. */
         struct tree_pci_function gone = {
-                .address = "0000:00:05.0", .vendor = 0x8086, .device = 0x10d3, .class_code = 0x020000, .group = "5" };
+                .address = "0000:00:05.0", .vendor = 0x8086, .device = 0x10d3, .class_code = 0x020000, .group = "5"
+        };
         tree_add_pci_function(tree, &gone);
         tree_unlink(tree, "sys/devices/pci0000:00/0000:00:05.0/uevent");
         /* A dangling bus/pci/devices link: skipped. */
@@ -269,14 +344,19 @@ static void test_missing_and_malformed(void **state)
         tree_symlink(tree, "sys/bus/pci/devices/0000:00:09.0", "../../../devices/pci0000:00/0000:00:09.0");
         /* An iommu_group link that names no number. */
         struct tree_pci_function odd_group = {
-                .address = "0000:00:0a.0", .vendor = 0x8086, .device = 0x10d3, .class_code = 0x020000 };
+                .address = "0000:00:0a.0", .vendor = 0x8086, .device = 0x10d3, .class_code = 0x020000
+        };
         tree_add_pci_function(tree, &odd_group);
         tree_symlink(tree, "sys/devices/pci0000:00/0000:00:0a.0/iommu_group", "../../../kernel/iommu_groups/x1");
         /* A driver_override too long for the field is not kept half. */
         struct tree_pci_function long_override = {
-                .address = "0000:00:0b.0", .vendor = 0x8086, .device = 0x10d3, .class_code = 0x020000,
+                .address = "0000:00:0b.0",
+                .vendor = 0x8086,
+                .device = 0x10d3,
+                .class_code = 0x020000,
                 .group = "11",
-                .driver_override = "a-driver-name-that-is-far-too-long-for-any-real-driver-0123456789" };
+                .driver_override = "a-driver-name-that-is-far-too-long-for-any-real-driver-0123456789"
+        };
         tree_add_pci_function(tree, &long_override);
         /* Entries that are not PCI addresses are not functions. */
         tree_write(tree, "sys/bus/pci/devices/README", "x\n");
@@ -284,8 +364,8 @@ static void test_missing_and_malformed(void **state)
         _cleanup_pci_host_ struct pci_host *host = scan(tree, PCI_SCAN_DETAILS);
 
         struct pci_address a;
-        for (const char *const *skipped = (const char *const[]) { "0000:00:05.0", "0000:00:06.0", "0000:00:07.0",
-                                                                   "0000:00:08.0", NULL };
+        for (const char *const *skipped =
+                     (const char *const[]){ "0000:00:05.0", "0000:00:06.0", "0000:00:07.0", "0000:00:08.0", NULL };
              *skipped; skipped++) {
                 assert_int_equal(pci_address_parse(*skipped, &a, NULL), 0);
                 if (pci_host_find(host, &a))
@@ -331,12 +411,18 @@ static void test_boot_vga_only_for_vga(void **state)
         const char *tree = *state;
         /* A display controller (0x0380) with a stray boot_vga file: the kernel never creates one
          * for it, so it is not read. */
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:00:02.0", .vendor = 0x8086, .device = 0x56a0, .class_code = 0x038000,
-                .boot_vga = "1", .group = "1" });
-        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                .address = "0000:00:03.0", .vendor = 0x1234, .device = 0x1111, .class_code = 0x030000,
-                .boot_vga = "garbage", .group = "2" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "0000:00:02.0",
+                                                                 .vendor = 0x8086,
+                                                                 .device = 0x56a0,
+                                                                 .class_code = 0x038000,
+                                                                 .boot_vga = "1",
+                                                                 .group = "1" });
+        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = "0000:00:03.0",
+                                                                 .vendor = 0x1234,
+                                                                 .device = 0x1111,
+                                                                 .class_code = 0x030000,
+                                                                 .boot_vga = "garbage",
+                                                                 .group = "2" });
         _cleanup_pci_host_ struct pci_host *host = scan(tree, 0);
         assert_int_equal(find(host, "0000:00:02.0")->boot_vga, TRISTATE_UNKNOWN);
         assert_int_equal(find(host, "0000:00:03.0")->boot_vga, TRISTATE_UNKNOWN);
@@ -346,7 +432,8 @@ static void test_iommu_detection(void **state)
 {
         const char *tree = *state;
         struct tree_pci_function nic = {
-                .address = "0000:00:02.0", .vendor = 0x8086, .device = 0x10d3, .class_code = 0x020000 };
+                .address = "0000:00:02.0", .vendor = 0x8086, .device = 0x10d3, .class_code = 0x020000
+        };
         tree_add_pci_function(tree, &nic);
 
         /* No groups, no /sys/class/iommu: off. */
@@ -474,9 +561,11 @@ static void test_many_functions(void **state)
                         char address[16], group[8];
                         snprintf(address, sizeof(address), "0000:%02x:00.%d", bus, fn);
                         snprintf(group, sizeof(group), "%d", bus);
-                        tree_add_pci_function(tree, &(struct tree_pci_function) {
-                                .address = address, .vendor = 0x15b3, .device = 0x101e, .class_code = 0x020000,
-                                .group = group });
+                        tree_add_pci_function(tree, &(struct tree_pci_function){ .address = address,
+                                                                                 .vendor = 0x15b3,
+                                                                                 .device = 0x101e,
+                                                                                 .class_code = 0x020000,
+                                                                                 .group = group });
                 }
         _cleanup_pci_host_ struct pci_host *host = scan(tree, 0);
         assert_int_equal(host->n_functions, 64 * 3);
@@ -487,7 +576,8 @@ static void test_many_functions(void **state)
                 assert_int_equal(host->groups[i].number, 0x11 + (int) i);
                 assert_int_equal(host->groups[i].n_members, 3);
                 for (size_t m = 0; m < 3; m++)
-                        assert_int_equal(host->functions[host->groups[i].members[m]].iommu_group, host->groups[i].number);
+                        assert_int_equal(host->functions[host->groups[i].members[m]].iommu_group,
+                                         host->groups[i].number);
         }
 }
 

@@ -218,12 +218,9 @@ static void test_quote_text(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_quoting),
-                cmocka_unit_test(test_origins_follow_references),
-                cmocka_unit_test(test_undeterminable),
-                cmocka_unit_test(test_sourcing_poisons),
-                cmocka_unit_test(test_case_and_unset),
-                cmocka_unit_test(test_parse_errors),
+                cmocka_unit_test(test_quoting),        cmocka_unit_test(test_origins_follow_references),
+                cmocka_unit_test(test_undeterminable), cmocka_unit_test(test_sourcing_poisons),
+                cmocka_unit_test(test_case_and_unset), cmocka_unit_test(test_parse_errors),
                 cmocka_unit_test(test_quote_text),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

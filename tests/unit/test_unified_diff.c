@@ -40,8 +40,10 @@ static void test_hunks(void **state)
 /* The same texts through the real diff -u (GNU diffutils), when it is there. */
 static void test_like_gnu_diff(void **state)
 {
-        const char *a = "# c\nGRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"\"\n\n# more\n#x\n#y\n#z\nEND=1\n";
-        const char *b = "# c\nGRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet iommu=pt\"\nGRUB_CMDLINE_LINUX=\"\"\n\n# more\n#x\n#y\n#z\nEND=2\nNEW=3\n";
+        const char *a = "# c\nGRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"\"\n\n# "
+                        "more\n#x\n#y\n#z\nEND=1\n";
+        const char *b = "# c\nGRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet "
+                        "iommu=pt\"\nGRUB_CMDLINE_LINUX=\"\"\n\n# more\n#x\n#y\n#z\nEND=2\nNEW=3\n";
         char dir[] = "/tmp/udiff-XXXXXX", cmd[256], *d = NULL, out[4096];
         size_t n;
         FILE *f;

@@ -86,14 +86,14 @@ struct bad_case {
 
 static const struct bad_case bad_ids[] = {
         { "", 0, "vendor" },
-        { "10de", 4, "device" },        /* 1 field: the kernel logs and skips it */
+        { "10de", 4, "device" }, /* 1 field: the kernel logs and skips it */
         { "10de:", 5, "device" },
         { ":1b80", 0, "vendor" },
         { "10de:1b80:", 10, "subsystem vendor" },
         { "10de:1b80:1458:", 15, "subsystem device" },
         { "10de:1b80:1458:3702:", 20, "class code" },
         { "10de:1b80:1458:3702:030000:", 27, "class mask" },
-        { "12345:1b80", 4, "1-4 digits" },   /* kernel keeps 0x12345: never matches */
+        { "12345:1b80", 4, "1-4 digits" },     /* kernel keeps 0x12345: never matches */
         { "1000010de:1b80", 4, "1-4 digits" }, /* kernel truncates to 0x10de */
         { "10de:1b800", 9, "1-4 digits" },
         { "10de:1b80:fffffff:0", 14, "ffffffff" },
@@ -102,14 +102,14 @@ static const struct bad_case bad_ids[] = {
         { "10de:1b80:ffffffff:ffffffff:ffffffff:0", 34, "1-6 digits" }, /* no ANY for class */
         { "10de:1b80:ffffffff:ffffffff:030000:ffffffff", 41, "1-6 digits" },
         { "1:2:3:4:5:6:7", 11, "at most 6 fields" },
-        { "10de:1b80 ", 9, "end" },     /* the kernel ignores trailing junk */
-        { " 10de:1b80", 0, "vendor" },  /* the kernel skips leading spaces */
-        { "10de :1b80", 4, "':'" },     /* the kernel skips the entry: 1 field */
-        { "10de: 1b80", 5, "device" },  /* the kernel accepts a space after ':' */
+        { "10de:1b80 ", 9, "end" },    /* the kernel ignores trailing junk */
+        { " 10de:1b80", 0, "vendor" }, /* the kernel skips leading spaces */
+        { "10de :1b80", 4, "':'" },    /* the kernel skips the entry: 1 field */
+        { "10de: 1b80", 5, "device" }, /* the kernel accepts a space after ':' */
         { "10de:1b80x", 9, "end" },
         { "10de-1b80", 4, "':'" },
-        { "10de,1b80", 4, "':'" },      /* one entry has no comma */
-        { "0x:1b80", 2, "vendor" },     /* the kernel reads this as vendor 0 */
+        { "10de,1b80", 4, "':'" },  /* one entry has no comma */
+        { "0x:1b80", 2, "vendor" }, /* the kernel reads this as vendor 0 */
         { "10de:0x", 7, "device" },
         { "-1:2", 0, "vendor" },
         { "g:1", 0, "vendor" },
@@ -169,7 +169,7 @@ static void test_list(void **state)
 static void test_list_errors(void **state)
 {
         static const struct bad_case cases[] = {
-                { "10de:1b80,10de", 14, "device" },  /* position is in the whole string */
+                { "10de:1b80,10de", 14, "device" }, /* position is in the whole string */
                 { "10de:1b80,,zz", 11, "vendor" },
                 { "10de:1b80, 10de:10f0", 10, "vendor" },
                 { "10de:1b80;10de:10f0", 9, "end" },
@@ -183,8 +183,7 @@ static void test_list_errors(void **state)
 
                 int r = vfio_id_list_parse_full(cases[i].input, &ids, &n, &pos, &expected);
                 if (r != -EINVAL || pos != cases[i].pos)
-                        fail_msg("\"%s\": got %d at %zu, want -EINVAL at %zu", cases[i].input, r, pos,
-                                 cases[i].pos);
+                        fail_msg("\"%s\": got %d at %zu, want -EINVAL at %zu", cases[i].input, r, pos, cases[i].pos);
                 assert_non_null(expected);
                 assert_non_null(strstr(expected, cases[i].phrase_part));
                 /* Outputs untouched on error. */
@@ -219,8 +218,11 @@ static void test_list_length(void **state)
 
 static struct pci_ids gpu(void)
 {
-        return (struct pci_ids) {
-                .vendor = 0x10de, .device = 0x1b80, .subvendor = 0x1458, .subdevice = 0x3702,
+        return (struct pci_ids){
+                .vendor = 0x10de,
+                .device = 0x1b80,
+                .subvendor = 0x1458,
+                .subdevice = 0x3702,
                 .class_code = 0x030000,
         };
 }
@@ -282,7 +284,7 @@ static void test_matches(void **state)
         assert_false(vfio_id_matches(&id, &dev));
 
         /* What the kernel stores for "12345:1b80": a 17-bit vendor never equals a 16-bit one. */
-        id = (struct vfio_id) { .vendor = 0x12345, .device = 0x1b80, .subvendor = ANY, .subdevice = ANY };
+        id = (struct vfio_id){ .vendor = 0x12345, .device = 0x1b80, .subvendor = ANY, .subdevice = ANY };
         dev = gpu();
         dev.vendor = 0x2345;
         assert_false(vfio_id_matches(&id, &dev));
@@ -346,9 +348,8 @@ static void test_round_trip(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_valid),       cmocka_unit_test(test_malformed),
-                cmocka_unit_test(test_list),        cmocka_unit_test(test_list_errors),
-                cmocka_unit_test(test_list_length), cmocka_unit_test(test_matches),
+                cmocka_unit_test(test_valid),       cmocka_unit_test(test_malformed),   cmocka_unit_test(test_list),
+                cmocka_unit_test(test_list_errors), cmocka_unit_test(test_list_length), cmocka_unit_test(test_matches),
                 cmocka_unit_test(test_format),      cmocka_unit_test(test_round_trip),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

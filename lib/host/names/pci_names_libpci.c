@@ -63,5 +63,6 @@ const char *pci_names_class(struct pci_names *names, uint16_t class_sub, char *b
 {
         if (!names)
                 return NULL;
-        return pci_lookup_name(names->access, buf, (int) size, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS | names->extra_flags, class_sub);
+        return pci_lookup_name(names->access, buf, (int) size,
+                               PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS | names->extra_flags, class_sub);
 }

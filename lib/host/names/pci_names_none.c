@@ -9,7 +9,4 @@ const char *pci_names_lookup(struct pci_names *names, uint16_t vendor, uint16_t 
         return NULL;
 }
 
-const char *pci_names_class(struct pci_names *names, uint16_t class_sub, char *buf, size_t size)
-{
-        return NULL;
-}
+const char *pci_names_class(struct pci_names *names, uint16_t class_sub, char *buf, size_t size) { return NULL; }
