@@ -107,9 +107,15 @@ char *rootdir_join(const struct rootdir *root, const char *path)
 
 int rootdir_read_file(const struct rootdir *root, const char *path, char **ret_contents, size_t *ret_size)
 {
-        _cleanup_close_ int fd = rootdir_open(root, path, O_RDONLY, 0);
+        /* O_NONBLOCK: a FIFO in the fixture or at a config path must not block open() or read(). */
+        _cleanup_close_ int fd = rootdir_open(root, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
         if (fd < 0)
                 return fd;
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return S_ISDIR(st.st_mode) ? -EISDIR : -EBADFD;
         return read_full_fd(fd, ret_contents, ret_size);
 }
 
