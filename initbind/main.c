@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* initbind: claim PCI devices for vfio-pci before any driver can, and show what is claimable. */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "commands.h"
 #include "config.h"
@@ -82,7 +85,7 @@ static bool command_takes_address(const char *command)
         return streq(command, "claim") || streq(command, "release") || streq(command, "hotplug");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
         static const struct option options[] = { { "root", required_argument, NULL, ARG_ROOT },
                                                  { "config", required_argument, NULL, ARG_CONFIG },
@@ -197,4 +200,31 @@ int main(int argc, char **argv)
 
         log_error("unknown command '%s'; try 'initbind --help'", command);
         return 2;
+}
+
+/* As util-linux's closestream: output that could not be written is an error, not a success. */
+static int close_stdout(void)
+{
+        bool failed = fflush(stdout) != 0;
+        failed = ferror(stdout) || failed;
+        int saved = errno;
+        if (fclose(stdout) != 0 && !failed) {
+                failed = true;
+                saved = errno;
+        }
+        if (!failed)
+                return 0;
+        fprintf(stderr, "initbind: write error: %s\n", saved ? strerror(saved) : "output error");
+        return -1;
+}
+
+int main(int argc, char **argv)
+{
+        /* A closed pipe is a write error like any other, not death halfway through a boot. */
+        signal(SIGPIPE, SIG_IGN);
+        errno = 0;
+        int r = run(argc, argv);
+        if (close_stdout() < 0 && r == 0)
+                r = 1;
+        return r;
 }
