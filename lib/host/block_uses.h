@@ -23,7 +23,7 @@ struct block_uses *block_uses_free(struct block_uses *u);
 static inline void block_uses_freep(struct block_uses **u) { block_uses_free(*u); }
 #define _cleanup_block_uses_ _cleanup_(block_uses_freep)
 
-/* The first use carried by the PCI function named FUNCTION, NULL when none: sets *RET_DEVICE
- * ("8:2", "sda2") and *RET_WHAT ("/ is mounted from it"), owned by USES. */
+/* Whether the PCI function named FUNCTION carries one of USES; when it does, *RET_DEVICE ("8:2",
+ * "sda2") and *RET_WHAT ("/ is mounted from it") describe the first, owned by USES. */
 bool block_uses_on_function(const struct block_uses *uses, const struct rootdir *root, const char *function,
                             const char **ret_device, const char **ret_what);

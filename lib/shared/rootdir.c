@@ -108,7 +108,7 @@ char *rootdir_join(const struct rootdir *root, const char *path)
 int rootdir_read_file(const struct rootdir *root, const char *path, char **ret_contents, size_t *ret_size)
 {
         /* O_NONBLOCK: a FIFO in the fixture or at a config path must not block open() or read(). */
-        _cleanup_close_ int fd = rootdir_open(root, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+        _cleanup_close_ int fd = rootdir_open(root, path, O_RDONLY | O_NONBLOCK, 0);
         if (fd < 0)
                 return fd;
         struct stat st;
