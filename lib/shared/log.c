@@ -71,17 +71,11 @@ static void write_kmsg(enum log_level level, const char *message)
         log_kmsg_records++;
 }
 
-void log_full(enum log_level level, const char *format, ...)
+static void log_message(enum log_level level, const char *format, va_list ap)
 {
-        if (level > log_max_level)
-                return;
-
         char message[1024];
-        va_list ap;
-        int saved_errno = errno;
-        va_start(ap, format);
+
         vsnprintf(message, sizeof(message), format, ap);
-        va_end(ap);
 
         /* With the kernel log open, the console shows its records already: stderr repeats only
          * the warnings and errors, which must be seen even with "quiet". */
@@ -89,5 +83,33 @@ void log_full(enum log_level level, const char *format, ...)
                 fprintf(stderr, "%s: %s\n", log_program, message);
         if (log_kmsg_fd >= 0)
                 write_kmsg(level, message);
+}
+
+void log_full(enum log_level level, const char *format, ...)
+{
+        if (level > log_max_level)
+                return;
+
+        int saved_errno = errno;
+        va_list ap;
+        va_start(ap, format);
+        log_message(level, format, ap);
+        va_end(ap);
         errno = saved_errno;
+}
+
+int log_full_errno(enum log_level level, int error, const char *format, ...)
+{
+        int positive = error < 0 ? -error : error;
+
+        if (level <= log_max_level) {
+                int saved_errno = errno;
+                va_list ap;
+                errno = positive; /* what %m prints */
+                va_start(ap, format);
+                log_message(level, format, ap);
+                va_end(ap);
+                errno = saved_errno;
+        }
+        return -positive;
 }

@@ -32,3 +32,15 @@ void log_full(enum log_level level, const char *format, ...) _printf_(2, 3);
 #define log_notice(...) log_full(LOG_LEVEL_NOTICE, __VA_ARGS__)
 #define log_info(...) log_full(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_debug(...) log_full(LOG_LEVEL_DEBUG, __VA_ARGS__)
+
+/*
+ * Log where the error is decided and return it in one statement, as systemd does:
+ * `return log_error_errno(r, "cannot read %s: %m", path);`. ERROR may be given as errno or as
+ * -errno; %m in FORMAT reads it. Returns -abs(ERROR), so the caller passes it up unchanged.
+ */
+int log_full_errno(enum log_level level, int error, const char *format, ...) _printf_(3, 4);
+
+#define log_error_errno(error, ...) log_full_errno(LOG_LEVEL_ERR, (error), __VA_ARGS__)
+#define log_warning_errno(error, ...) log_full_errno(LOG_LEVEL_WARNING, (error), __VA_ARGS__)
+#define log_notice_errno(error, ...) log_full_errno(LOG_LEVEL_NOTICE, (error), __VA_ARGS__)
+#define log_debug_errno(error, ...) log_full_errno(LOG_LEVEL_DEBUG, (error), __VA_ARGS__)
