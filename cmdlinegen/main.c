@@ -236,6 +236,14 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
         }
 
+        /* No config is a valid state, but not when the user named one: a typo in --config must not
+         * quietly turn into "nothing configured". */
+        if (a.config && rootdir_exists(root, a.config) == 0) {
+                log_error("--config %s: no such file below the root", a.config);
+                intent_flags_free(a.flags);
+                return EXIT_USAGE;
+        }
+
         struct machine m;
         r = machine_detect(root, a.config, a.kernel, &m);
         if (r < 0) {
