@@ -282,6 +282,43 @@ static void apply_defaults(struct initbind_config *c)
                 c->isolcpus_flags = CONFIG_ISOLCPUS_FLAGS_DEFAULT;
 }
 
+/* The report, or the verification: its exit status. */
+static int report_to(FILE *out, const struct arguments *a, const struct generation *g)
+{
+        if (a->verify)
+                return verify_run(out, g, a->json);
+        if (a->json)
+                report_json(out, g);
+        else
+                report_text(out, g);
+        return generation_has_problems(g) ? EXIT_PROBLEMS : EXIT_CLEAN;
+}
+
+/*
+ * Text is written whole through shown_text_write(): a command line, a CPU model or a boot loader
+ * file may hold an escape sequence, which must reach the terminal as text, wherever in the report
+ * it is quoted. JSON escapes its strings itself.
+ */
+static int print_report(const struct arguments *a, const struct generation *g)
+{
+        if (a->json)
+                return report_to(stdout, a, g);
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
+        FILE *out = open_memstream(&text, &size);
+        if (!out) {
+                log_error("cannot make the report: %s", strerror(errno));
+                return EXIT_PROBLEMS;
+        }
+        int status = report_to(out, a, g);
+        if (fclose(out) != 0) {
+                log_error("cannot make the report: %s", strerror(errno));
+                return EXIT_PROBLEMS;
+        }
+        shown_text_write(stdout, text, size);
+        return status;
+}
+
 int main(int argc, char **argv)
 {
         struct arguments a = { .root = "/" };
@@ -324,9 +361,7 @@ int main(int argc, char **argv)
                 status = EXIT_PROBLEMS;
                 goto out;
         }
-        if (a.verify)
-                status = verify_run(stdout, &g, a.json);
-        else if (a.apply) {
+        if (a.apply) {
                 _cleanup_free_ char *error = NULL;
                 if (!a.apply_options.remove &&
                     apply_add_loader_removals(&g, a.root, a.apply_options.bootloader, &error) == -ENOMEM) {
@@ -335,18 +370,14 @@ int main(int argc, char **argv)
                 }
                 status = apply_command(&g, &a.apply_options);
         } else {
-                if (m.boot.bootloader != LOADER_UNKNOWN) {
+                if (!a.verify && m.boot.bootloader != LOADER_UNKNOWN) {
                         r = apply_add_loader_removals(&g, a.root, BOOTLOADER_AUTO, &g.next_boot_error);
                         if (r >= 0)
                                 r = apply_preview(&g, a.root, &g.next_boot_old, &g.next_boot_new, &g.next_boot_error);
                         if (r < 0 && !g.next_boot_error)
                                 g.next_boot_error = strdup(strerror(-r));
                 }
-                if (a.json)
-                        report_json(stdout, &g);
-                else
-                        report_text(stdout, &g);
-                status = generation_has_problems(&g) ? EXIT_PROBLEMS : EXIT_CLEAN;
+                status = print_report(&a, &g);
         }
 done:
         generation_done(&g);
