@@ -92,6 +92,34 @@ static int guest_numa_node(const struct generation *g)
         return -1;
 }
 
+static void step_noop_removals(struct propose_context *ctx) { propose_noop_removals(ctx, ctx->machine->cmdline); }
+
+static void step_acs_override(struct propose_context *ctx, struct propose_results *results)
+{
+        propose_acs_override(ctx, &results->acs);
+}
+
+static void step_vfio(struct propose_context *ctx, struct propose_results *results)
+{
+        propose_vfio(ctx, &results->acs);
+}
+
+/*
+ * The order is also the report's: parameters and findings are listed as the steps add them, the
+ * removals of ignored values first, then topic by topic.
+ */
+const struct propose_step propose_steps[] = {
+        { "noop-removals", .alone = step_noop_removals },
+        { "iommu", .alone = propose_iommu },
+        { "cpu-isolation", .alone = propose_cpu_isolation },
+        { "hugepages", .alone = propose_hugepages },
+        { "acs-override", .handing_over = step_acs_override },
+        /* The planner's refusal of a group the override splits is a note, not a problem. */
+        { "vfio", .needs = "acs-override", .handing_over = step_vfio },
+        { "kvm-options", .alone = propose_kvm_options },
+};
+const size_t propose_steps_count = ELEMENTSOF(propose_steps);
+
 int generation_run(const struct machine *m, const struct initbind_config *intent, struct generation *ret)
 {
         struct generation *g = ret;
@@ -107,17 +135,15 @@ int generation_run(const struct machine *m, const struct initbind_config *intent
                 .boot_view = g->boot_view,
                 .plan = g->plan,
                 .guest_node = guest_numa_node(g),
-                .acs_split_group = -1,
                 .proposal = &g->proposal,
         };
 
-        propose_noop_removals(&g->ctx, m->cmdline);
-        propose_iommu(&g->ctx);
-        propose_cpu_isolation(&g->ctx);
-        propose_hugepages(&g->ctx);
-        propose_acs_override(&g->ctx); /* first: vfio's report names what the override solves */
-        propose_vfio(&g->ctx);
-        propose_kvm_options(&g->ctx);
+        struct propose_results results = {};
+        for (const struct propose_step *s = propose_steps; s < propose_steps + propose_steps_count; s++)
+                if (s->alone)
+                        s->alone(&g->ctx);
+                else
+                        s->handing_over(&g->ctx, &results);
         if (proposal_failed(&g->proposal))
                 return -ENOMEM;
 
