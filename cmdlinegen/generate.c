@@ -6,6 +6,7 @@
 #include "planned_boot.h"
 #include "claim_sources.h"
 #include "log.h"
+#include "shown_text.h"
 #include "validate_line.h"
 
 const char *intent_origin(const struct propose_context *ctx, enum config_directive d, char *buf, size_t size)
@@ -149,9 +150,13 @@ int generation_run(const struct machine *m, const struct initbind_config *intent
 
         r = proposal_apply_to(&g->proposal, m->cmdline, &g->proposed_line);
         if (r == -EINVAL) {
-                log_error("the running command line has an unterminated quote: nothing can be added to it safely "
-                          "(/proc/cmdline: %s)",
-                          m->cmdline_text);
+                /* Quotes pair up from the start, as the kernel reads them: the last one is open. */
+                const char *quote = strrchr(m->cmdline_text, '"');
+                char shown[SHOWN_TEXT_SIZE];
+                log_error("/proc/cmdline: the double quote at column %zu is never closed (%s): nothing can be added "
+                          "to the running command line safely",
+                          quote ? (size_t) (quote - m->cmdline_text) + 1 : 0,
+                          shown_text(shown, quote ? quote : "", quote ? strlen(quote) : 0));
                 return r;
         }
         if (r < 0)
