@@ -121,6 +121,17 @@ const struct propose_step propose_steps[] = {
 };
 const size_t propose_steps_count = ELEMENTSOF(propose_steps);
 
+/* Quotes pair up from the start, as the kernel reads them: with an odd count, the last is open. */
+static void log_open_quote(const struct machine *m)
+{
+        const char *quote = strrchr(m->cmdline_text, '"');
+        char shown[SHOWN_TEXT_SIZE];
+        log_error("/proc/cmdline: the double quote at column %zu is never closed (%s): nothing can be added to the "
+                  "running command line safely",
+                  quote ? (size_t) (quote - m->cmdline_text) + 1 : 0,
+                  shown_text(shown, quote ? quote : "", quote ? strlen(quote) : 0));
+}
+
 int generation_run(const struct machine *m, const struct initbind_config *intent, struct generation *ret)
 {
         struct generation *g = ret;
@@ -145,25 +156,19 @@ int generation_run(const struct machine *m, const struct initbind_config *intent
                         s->alone(&g->ctx);
                 else
                         s->handing_over(&g->ctx, &results);
-        if (proposal_failed(&g->proposal))
-                return -ENOMEM;
-
-        r = proposal_apply_to(&g->proposal, m->cmdline, &g->proposed_line);
+        r = proposal_failed(&g->proposal) ? -ENOMEM : proposal_apply_to(&g->proposal, m->cmdline, &g->proposed_line);
         if (r == -EINVAL) {
-                /* Quotes pair up from the start, as the kernel reads them: the last one is open. */
-                const char *quote = strrchr(m->cmdline_text, '"');
-                char shown[SHOWN_TEXT_SIZE];
-                log_error("/proc/cmdline: the double quote at column %zu is never closed (%s): nothing can be added "
-                          "to the running command line safely",
-                          quote ? (size_t) (quote - m->cmdline_text) + 1 : 0,
-                          shown_text(shown, quote ? quote : "", quote ? strlen(quote) : 0));
+                log_open_quote(m);
                 return r;
         }
+        if (r >= 0) {
+                validate_line(&g->ctx, g->proposed_line, &g->line_findings);
+                readiness_check(&g->ctx, &g->readiness);
+                r = g->line_findings.out_of_memory ? -ENOMEM : 0;
+        }
         if (r < 0)
-                return r;
-        validate_line(&g->ctx, g->proposed_line, &g->line_findings);
-        readiness_check(&g->ctx, &g->readiness);
-        return g->line_findings.out_of_memory ? -ENOMEM : 0;
+                log_error("cannot make a proposal: %s", strerror(-r));
+        return r;
 }
 
 void generation_done(struct generation *g)

@@ -355,8 +355,7 @@ int main(int argc, char **argv)
 
         struct generation g;
         r = generation_run(&m, m.config, &g);
-        if (r < 0) {
-                log_error("cannot make a proposal: %s", strerror(-r));
+        if (r < 0) { /* it logged why */
                 generation_done(&g);
                 status = EXIT_PROBLEMS;
                 goto out;
