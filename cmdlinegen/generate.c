@@ -6,6 +6,7 @@
 #include "planned_boot.h"
 #include "claim_sources.h"
 #include "log.h"
+#include "shown_text.h"
 #include "validate_line.h"
 
 const char *intent_origin(const struct propose_context *ctx, enum config_directive d, char *buf, size_t size)
@@ -92,6 +93,45 @@ static int guest_numa_node(const struct generation *g)
         return -1;
 }
 
+static void step_noop_removals(struct propose_context *ctx) { propose_noop_removals(ctx, ctx->machine->cmdline); }
+
+static void step_acs_override(struct propose_context *ctx, struct propose_results *results)
+{
+        propose_acs_override(ctx, &results->acs);
+}
+
+static void step_vfio(struct propose_context *ctx, struct propose_results *results)
+{
+        propose_vfio(ctx, &results->acs);
+}
+
+/*
+ * The order is also the report's: parameters and findings are listed as the steps add them, the
+ * removals of ignored values first, then topic by topic.
+ */
+const struct propose_step propose_steps[] = {
+        { "noop-removals", .alone = step_noop_removals },
+        { "iommu", .alone = propose_iommu },
+        { "cpu-isolation", .alone = propose_cpu_isolation },
+        { "hugepages", .alone = propose_hugepages },
+        { "acs-override", .handing_over = step_acs_override },
+        /* The planner's refusal of a group the override splits is a note, not a problem. */
+        { "vfio", .needs = "acs-override", .handing_over = step_vfio },
+        { "kvm-options", .alone = propose_kvm_options },
+};
+const size_t propose_steps_count = ELEMENTSOF(propose_steps);
+
+/* Quotes pair up from the start, as the kernel reads them: with an odd count, the last is open. */
+static void log_open_quote(const struct machine *m)
+{
+        const char *quote = strrchr(m->cmdline_text, '"');
+        char shown[SHOWN_TEXT_SIZE];
+        log_error("/proc/cmdline: the double quote at column %zu is never closed (%s): nothing can be added to the "
+                  "running command line safely",
+                  quote ? (size_t) (quote - m->cmdline_text) + 1 : 0,
+                  shown_text(shown, quote ? quote : "", quote ? strlen(quote) : 0));
+}
+
 int generation_run(const struct machine *m, const struct initbind_config *intent, struct generation *ret)
 {
         struct generation *g = ret;
@@ -107,32 +147,28 @@ int generation_run(const struct machine *m, const struct initbind_config *intent
                 .boot_view = g->boot_view,
                 .plan = g->plan,
                 .guest_node = guest_numa_node(g),
-                .acs_split_group = -1,
                 .proposal = &g->proposal,
         };
 
-        propose_noop_removals(&g->ctx, m->cmdline);
-        propose_iommu(&g->ctx);
-        propose_cpu_isolation(&g->ctx);
-        propose_hugepages(&g->ctx);
-        propose_acs_override(&g->ctx); /* first: vfio's report names what the override solves */
-        propose_vfio(&g->ctx);
-        propose_kvm_options(&g->ctx);
-        if (proposal_failed(&g->proposal))
-                return -ENOMEM;
-
-        r = proposal_apply_to(&g->proposal, m->cmdline, &g->proposed_line);
+        struct propose_results results = {};
+        for (const struct propose_step *s = propose_steps; s < propose_steps + propose_steps_count; s++)
+                if (s->alone)
+                        s->alone(&g->ctx);
+                else
+                        s->handing_over(&g->ctx, &results);
+        r = proposal_failed(&g->proposal) ? -ENOMEM : proposal_apply_to(&g->proposal, m->cmdline, &g->proposed_line);
         if (r == -EINVAL) {
-                log_error("the running command line has an unterminated quote: nothing can be added to it safely "
-                          "(/proc/cmdline: %s)",
-                          m->cmdline_text);
+                log_open_quote(m);
                 return r;
         }
+        if (r >= 0) {
+                validate_line(&g->ctx, g->proposed_line, &g->line_findings);
+                readiness_check(&g->ctx, &g->readiness);
+                r = g->line_findings.out_of_memory ? -ENOMEM : 0;
+        }
         if (r < 0)
-                return r;
-        validate_line(&g->ctx, g->proposed_line, &g->line_findings);
-        readiness_check(&g->ctx, &g->readiness);
-        return g->line_findings.out_of_memory ? -ENOMEM : 0;
+                log_error("cannot make a proposal: %s", strerror(-r));
+        return r;
 }
 
 void generation_done(struct generation *g)

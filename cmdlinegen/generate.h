@@ -9,6 +9,23 @@
 #include "propose.h"
 #include "readiness.h"
 
+/* What a proposal step hands to a later one: each field is one step's output. */
+struct propose_results {
+        struct acs_override_result acs; /* of acs-override, for vfio */
+};
+
+struct propose_step {
+        const char *name;
+        const char *needs; /* the earlier step whose output in propose_results this one reads */
+        /* One of the two: a step on its own, or one that reads or writes propose_results. */
+        void (*alone)(struct propose_context *ctx);
+        void (*handing_over)(struct propose_context *ctx, struct propose_results *results);
+};
+
+/* The proposal steps in the order generation_run() runs them. */
+extern const struct propose_step propose_steps[];
+extern const size_t propose_steps_count;
+
 struct generation {
         struct propose_context ctx;
         struct proposal proposal;

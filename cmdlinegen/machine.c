@@ -90,10 +90,8 @@ int machine_detect(const struct rootdir *root, const char *config_path, const ch
                 goto fail;
         }
         r = memory_info_read(root, &m.memory);
-        if (r < 0) {
-                log_error("cannot read /proc/meminfo: %s", strerror(-r));
+        if (r < 0) /* it logged the line in error */
                 goto fail;
-        }
         r = pci_host_scan(root, PCI_SCAN_PARENTS, &m.pci); /* details: generate.c reads those it needs */
         if (r < 0) {
                 log_error("cannot read the PCI devices (/sys/bus/pci/devices): %s", strerror(-r));

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "report.h"
 #include "rootdir.h"
+#include "shown_text.h"
 #include "verify.h"
 
 /* Exit statuses, documented in cmdlinegen(8). */
@@ -90,7 +91,84 @@ struct arguments {
         bool json, verify, apply;
         struct apply_options apply_options;
         struct intent_flags *flags;
+        /* The value of each option with one (by ARG_ - ARG_ROOT) as given, to refuse a second. */
+        const char *given[ARG_VERSION - ARG_ROOT];
+        const char *proposal_option; /* the first option of intent_options, else NULL */
 };
+
+/* A release as /lib/modules and /boot name it: the name of one file, never a path. */
+static bool is_release_name(const char *s) { return s[0] && !strchr(s, '/') && !streq(s, ".") && !streq(s, ".."); }
+
+/*
+ * Options with a value are given once, as the file's directives are: a second --apply or
+ * --isolate-cores would silently win over the first, and the user meant one of them.
+ * --guest-memory is the exception, one per guest.
+ */
+static int remember_value(struct arguments *a, int c, const char *name, const char *value)
+{
+        const char **given = &a->given[c - ARG_ROOT];
+        if (c == ARG_GUEST_MEMORY) {
+                *given = value;
+                return 0;
+        }
+        if (*given) {
+                char first[SHOWN_TEXT_SIZE], second[SHOWN_TEXT_SIZE];
+                log_error("--%s is given twice (%s, then %s): give it once", name,
+                          shown_text(first, *given, strlen(*given)), shown_text(second, value, strlen(value)));
+                return -EINVAL;
+        }
+        *given = value;
+        return 0;
+}
+
+/* The options that make sense only together, or not together. */
+static int check_combinations(const struct arguments *a)
+{
+        const struct apply_options *o = &a->apply_options;
+        if (!a->apply && (o->dry_run || o->remove || o->rebuild_initramfs)) {
+                log_error("%s works with --apply grub|systemd-boot only", o->dry_run  ? "--dry-run"
+                                                                          : o->remove ? "--remove"
+                                                                                      : "--rebuild-initramfs");
+                return -EINVAL;
+        }
+        if (a->apply && (a->verify || a->json)) {
+                log_error("--apply cannot be combined with %s", a->verify ? "verify" : "--json");
+                return -EINVAL;
+        }
+        /* Each replaces the other's directive from the file; together, one would be dropped. */
+        if (a->given[ARG_ISOLATE_CORES - ARG_ROOT] && a->given[ARG_ISOLATE_CPUS - ARG_ROOT]) {
+                log_error("--isolate-cores and --isolate-cpus exclude each other: give whole cores or a list of "
+                          "CPUs, not both");
+                return -EINVAL;
+        }
+        /* --remove proposes nothing: a proposal option would be ignored without a word. */
+        if (o->remove && a->proposal_option) {
+                log_error("--remove takes back what earlier applies added and takes no proposal options: drop %s",
+                          a->proposal_option);
+                return -EINVAL;
+        }
+        return 0;
+}
+
+/* After the options: the command, if any, and nothing else. */
+static int parse_command(int argc, char **argv, struct arguments *a)
+{
+        if (optind < argc) {
+                if (!streq(argv[optind], "verify")) {
+                        log_error("unknown command '%s'; the only command is 'verify' (try 'cmdlinegen --help')",
+                                  argv[optind]);
+                        return -EINVAL;
+                }
+                a->verify = true;
+                optind++;
+        }
+        if (optind < argc) {
+                log_error("unexpected argument '%s'", argv[optind]);
+                return -EINVAL;
+        }
+        a->apply_options.root_path = a->root;
+        return check_combinations(a);
+}
 
 static int parse_arguments(int argc, char **argv, struct arguments *a)
 {
@@ -113,11 +191,15 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
                                                  { "version", no_argument, NULL, ARG_VERSION },
                                                  {} };
         enum log_level level = LOG_LEVEL_WARNING;
-        for (int c; (c = getopt_long(argc, argv, "vqh", options, NULL)) >= 0;) {
+        for (int c, index = -1; (c = getopt_long(argc, argv, "vqh", options, &index)) >= 0; index = -1) {
+                if (index >= 0 && options[index].has_arg && remember_value(a, c, options[index].name, optarg) < 0)
+                        return -EINVAL;
                 size_t i;
                 for (i = 0; i < ELEMENTSOF(intent_options) && intent_options[i].arg != c; i++)
                         ;
                 if (i < ELEMENTSOF(intent_options)) {
+                        if (!a->proposal_option)
+                                a->proposal_option = intent_options[i].option;
                         if (intent_flags_add(&a->flags, intent_options[i].directive, intent_options[i].option, optarg) <
                             0)
                                 return -ENOMEM;
@@ -131,6 +213,13 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
                         a->config = optarg;
                         break;
                 case ARG_KERNEL:
+                        if (!is_release_name(optarg)) {
+                                char shown[SHOWN_TEXT_SIZE];
+                                log_error("--kernel %s: expected a kernel release name as in /lib/modules, such as "
+                                          "6.1.0-18-amd64 (not empty, no '/', not '.' or '..')",
+                                          shown_text(shown, optarg, strlen(optarg)));
+                                return -EINVAL;
+                        }
                         a->kernel = optarg;
                         break;
                 case ARG_APPLY:
@@ -169,32 +258,7 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
                 }
         }
         log_setup("cmdlinegen", level);
-        if (optind < argc) {
-                if (!streq(argv[optind], "verify")) {
-                        log_error("unknown command '%s'; the only command is 'verify' (try 'cmdlinegen --help')",
-                                  argv[optind]);
-                        return -EINVAL;
-                }
-                a->verify = true;
-                optind++;
-        }
-        if (optind < argc) {
-                log_error("unexpected argument '%s'", argv[optind]);
-                return -EINVAL;
-        }
-        const struct apply_options *o = &a->apply_options;
-        if (!a->apply && (o->dry_run || o->remove || o->rebuild_initramfs)) {
-                log_error("%s works with --apply grub|systemd-boot only", o->dry_run  ? "--dry-run"
-                                                                          : o->remove ? "--remove"
-                                                                                      : "--rebuild-initramfs");
-                return -EINVAL;
-        }
-        if (a->apply && (a->verify || a->json)) {
-                log_error("--apply cannot be combined with %s", a->verify ? "verify" : "--json");
-                return -EINVAL;
-        }
-        a->apply_options.root_path = a->root;
-        return 0;
+        return parse_command(argc, argv, a);
 }
 
 /* A config with mistakes is refused whole: parameters from half a config would be guesses. */
@@ -216,6 +280,43 @@ static void apply_defaults(struct initbind_config *c)
 {
         if (!c->directive_line[CONFIG_DIRECTIVE_ISOLCPUS_FLAGS] && !c->isolcpus_flags)
                 c->isolcpus_flags = CONFIG_ISOLCPUS_FLAGS_DEFAULT;
+}
+
+/* The report, or the verification: its exit status. */
+static int report_to(FILE *out, const struct arguments *a, const struct generation *g)
+{
+        if (a->verify)
+                return verify_run(out, g, a->json);
+        if (a->json)
+                report_json(out, g);
+        else
+                report_text(out, g);
+        return generation_has_problems(g) ? EXIT_PROBLEMS : EXIT_CLEAN;
+}
+
+/*
+ * Text is written whole through shown_text_write(): a command line, a CPU model or a boot loader
+ * file may hold an escape sequence, which must reach the terminal as text, wherever in the report
+ * it is quoted. JSON escapes its strings itself.
+ */
+static int print_report(const struct arguments *a, const struct generation *g)
+{
+        if (a->json)
+                return report_to(stdout, a, g);
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
+        FILE *out = open_memstream(&text, &size);
+        if (!out) {
+                log_error("cannot make the report: %s", strerror(errno));
+                return EXIT_PROBLEMS;
+        }
+        int status = report_to(out, a, g);
+        if (fclose(out) != 0) {
+                log_error("cannot make the report: %s", strerror(errno));
+                return EXIT_PROBLEMS;
+        }
+        shown_text_write(stdout, text, size);
+        return status;
 }
 
 int main(int argc, char **argv)
@@ -262,15 +363,12 @@ int main(int argc, char **argv)
 
         struct generation g;
         r = generation_run(&m, m.config, &g);
-        if (r < 0) {
-                log_error("cannot make a proposal: %s", strerror(-r));
+        if (r < 0) { /* it logged why */
                 generation_done(&g);
                 status = EXIT_PROBLEMS;
                 goto out;
         }
-        if (a.verify)
-                status = verify_run(stdout, &g, a.json);
-        else if (a.apply) {
+        if (a.apply) {
                 _cleanup_free_ char *error = NULL;
                 if (!a.apply_options.remove &&
                     apply_add_loader_removals(&g, a.root, a.apply_options.bootloader, &error) == -ENOMEM) {
@@ -279,18 +377,14 @@ int main(int argc, char **argv)
                 }
                 status = apply_command(&g, &a.apply_options);
         } else {
-                if (m.boot.bootloader != LOADER_UNKNOWN) {
+                if (!a.verify && m.boot.bootloader != LOADER_UNKNOWN) {
                         r = apply_add_loader_removals(&g, a.root, BOOTLOADER_AUTO, &g.next_boot_error);
                         if (r >= 0)
                                 r = apply_preview(&g, a.root, &g.next_boot_old, &g.next_boot_new, &g.next_boot_error);
                         if (r < 0 && !g.next_boot_error)
                                 g.next_boot_error = strdup(strerror(-r));
                 }
-                if (a.json)
-                        report_json(stdout, &g);
-                else
-                        report_text(stdout, &g);
-                status = generation_has_problems(&g) ? EXIT_PROBLEMS : EXIT_CLEAN;
+                status = print_report(&a, &g);
         }
 done:
         generation_done(&g);

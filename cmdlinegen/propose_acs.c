@@ -22,7 +22,8 @@ static const struct pci_function *conventional_bridge_above(const struct pci_hos
         return NULL;
 }
 
-static void acs_for_group(struct propose_context *ctx, const struct plan_group *g)
+/* Whether pcie_acs_override= is proposed for group G; otherwise a problem says what would help. */
+static bool acs_for_group(struct propose_context *ctx, const struct plan_group *g)
 {
         const struct pci_host *h = ctx->boot_view;
         const struct machine *m = ctx->machine;
@@ -43,7 +44,7 @@ static void acs_for_group(struct propose_context *ctx, const struct plan_group *
                         claimed = &h->functions[e->function];
         }
         if (!claimed)
-                return;
+                return false;
 
         char subject[96], shares[160];
         snprintf(subject, sizeof(subject), "IOMMU group %d", g->number);
@@ -55,14 +56,14 @@ static void acs_for_group(struct propose_context *ctx, const struct plan_group *
                              "%s; it sits behind the conventional PCI bridge %s, which shares one IOMMU group with "
                              "everything behind it: no ACS override can split that",
                              shares, bridge->name);
-                return;
+                return false;
         }
         if (ctx->intent->acs_override != CONFIG_ACS_OVERRIDE_IF_NEEDED) {
                 findings_add(findings, FINDING_PROBLEM, subject,
                              "move the card to a slot with its own group, or accept the risk with 'acs-override "
                              "if-needed' on a kernel with the ACS override patch",
                              "%s", shares);
-                return;
+                return false;
         }
         if (m->acs_patch != TRISTATE_YES) {
                 findings_add(findings, FINDING_PROBLEM, subject,
@@ -71,7 +72,7 @@ static void acs_for_group(struct propose_context *ctx, const struct plan_group *
                              "pcie_acs_override= would do nothing",
                              shares, m->target_release,
                              m->acs_patch == TRISTATE_NO ? "does not carry" : "cannot be shown to carry");
-                return;
+                return false;
         }
 
         /* Claimed and blocker in one multifunction slot: the device itself must claim isolation
@@ -83,7 +84,6 @@ static void acs_for_group(struct propose_context *ctx, const struct plan_group *
                 target = &h->functions[claimed->parent];
         char value[32];
         snprintf(value, sizeof(value), "id:%04x:%04x", target->ids.vendor, target->ids.device);
-        ctx->acs_split_group = g->number;
         proposal_add(ctx->proposal, TOPIC_VFIO, "pcie_acs_override", value,
                      "%s; kernel %s carries the ACS override patch; the narrow form names only %s (%s)", shares,
                      m->target_release, target->name,
@@ -93,15 +93,16 @@ static void acs_for_group(struct propose_context *ctx, const struct plan_group *
                      "guest's device may then reach the host's devices in group %d by peer-to-peer DMA. Use it only "
                      "with guests you trust",
                      target->name, g->number);
+        return true;
 }
 
-void propose_acs_override(struct propose_context *ctx)
+void propose_acs_override(struct propose_context *ctx, struct acs_override_result *ret)
 {
-        if (!ctx->plan)
-                return;
+        struct acs_override_result result = { .split_group = -1 };
         /* One override, for the first group that needs it: the patch takes one id: list, and a
          * second group is better solved by a slot than by a longer list of weakened ports. */
-        for (size_t i = 0; i < ctx->plan->n_groups && ctx->acs_split_group < 0; i++)
-                if (!ctx->plan->groups[i].usable)
-                        acs_for_group(ctx, &ctx->plan->groups[i]);
+        for (size_t i = 0; ctx->plan && i < ctx->plan->n_groups && result.split_group < 0; i++)
+                if (!ctx->plan->groups[i].usable && acs_for_group(ctx, &ctx->plan->groups[i]))
+                        result.split_group = ctx->plan->groups[i].number;
+        *ret = result;
 }

@@ -36,7 +36,8 @@ static const struct pci_function *host_function_with_id(const struct propose_con
         return NULL;
 }
 
-static void report_plan(struct propose_context *ctx)
+/* The planner's refusals and companions; a refusal the ACS override solves is only a note. */
+static void report_plan(struct propose_context *ctx, const struct acs_override_result *acs)
 {
         const struct claim_plan *plan = ctx->plan;
         const struct pci_host *h = ctx->boot_view;
@@ -44,8 +45,8 @@ static void report_plan(struct propose_context *ctx)
                 const struct plan_refusal *r = &plan->refusals[i];
                 char subject[CLAIM_ORIGIN_MAX + 32];
                 snprintf(subject, sizeof(subject), "claim (%s)", r->origin);
-                bool solved = r->function >= 0 && ctx->acs_split_group >= 0 &&
-                              h->functions[r->function].iommu_group == ctx->acs_split_group;
+                bool solved = r->function >= 0 && acs->split_group >= 0 &&
+                              h->functions[r->function].iommu_group == acs->split_group;
                 findings_add(&ctx->proposal->findings, r->is_error && !solved ? FINDING_PROBLEM : FINDING_NOTE, subject,
                              NULL, "%s%s", r->message,
                              solved ? "; with the proposed pcie_acs_override= the group splits at the next boot" : "");
@@ -175,12 +176,12 @@ static void propose_framebuffer(struct propose_context *ctx, const struct pci_fu
                              : "efifb holds the firmware framebuffer on this kernel (no CONFIG_SYSFB_SIMPLEFB)");
 }
 
-void propose_vfio(struct propose_context *ctx)
+void propose_vfio(struct propose_context *ctx, const struct acs_override_result *acs)
 {
         if (!ctx->plan)
                 return;
         const struct machine *m = ctx->machine;
-        report_plan(ctx);
+        report_plan(ctx, acs);
         propose_ids_and_addresses(ctx);
 
         if (claim_plan_count(ctx->plan, PLAN_CLAIM) + claim_plan_count(ctx->plan, PLAN_ALREADY_CLAIMED) == 0)

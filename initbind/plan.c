@@ -82,6 +82,18 @@ static void print_json(const struct session *s)
         json_finish(&w);
 }
 
+/* A refusal in error or a claim source that could not be read: what boot mode would do is not
+ * what the configuration asks for, and a script checking the plan must see that. */
+static bool plan_has_errors(const struct session *s)
+{
+        if (s->sources.n_diagnostics)
+                return true;
+        for (size_t i = 0; i < s->plan->n_refusals; i++)
+                if (s->plan->refusals[i].is_error)
+                        return true;
+        return false;
+}
+
 int command_plan(const struct initbind_options *opts)
 {
         _cleanup_(session_close) struct session s = {};
@@ -97,5 +109,5 @@ int command_plan(const struct initbind_options *opts)
                 print_json(&s);
         else
                 print_text(&s);
-        return 0;
+        return plan_has_errors(&s) ? 1 : 0;
 }

@@ -1,13 +1,35 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "memory_info.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "fileio.h"
+#include "log.h"
 #include "macro.h"
 #include "rootdir.h"
+#include "shown_text.h"
+
+/* The value of a "Key:   N kB" line: N must be digits whose bytes fit in 64 bits, as the kernel
+ * prints them; sscanf's %llu would take "-1" or wrap a huge number into a small one. */
+static int parse_kb(const char *p, uint64_t *ret)
+{
+        p += strspn(p, " \t");
+        if (!isdigit((unsigned char) *p))
+                return -EBADMSG;
+        uint64_t kb = 0;
+        for (; isdigit((unsigned char) *p); p++)
+                if (__builtin_mul_overflow(kb, 10, &kb) || __builtin_add_overflow(kb, (uint64_t) (*p - '0'), &kb))
+                        return -ERANGE;
+        if (!startswith(p, " kB") || (p[3] != '\n' && p[3] != '\0'))
+                return -EBADMSG;
+        if (__builtin_mul_overflow(kb, 1024, &kb))
+                return -ERANGE;
+        *ret = kb;
+        return 0;
+}
 
 static int meminfo_value_kb(const char *meminfo, const char *key, uint64_t *ret)
 {
@@ -15,10 +37,18 @@ static int meminfo_value_kb(const char *meminfo, const char *key, uint64_t *ret)
         size_t key_len = strlen(key);
         while ((p = strstr(p, key))) {
                 if ((p == meminfo || p[-1] == '\n') && p[key_len] == ':') {
-                        unsigned long long kb;
-                        if (sscanf(p + key_len + 1, " %llu kB", &kb) != 1)
+                        int r = parse_kb(p + key_len + 1, ret);
+                        if (r < 0) {
+                                unsigned line = 1;
+                                for (const char *c = meminfo; c < p; c++)
+                                        line += *c == '\n';
+                                const char *value = p + key_len + 1 + strspn(p + key_len + 1, " \t");
+                                char shown[SHOWN_TEXT_SIZE];
+                                log_error("/proc/meminfo:%u: %s %s: expected a size in kB%s", line, key,
+                                          shown_text(shown, value, strcspn(value, "\n")),
+                                          r == -ERANGE ? " below 16 EiB" : " (digits, then \" kB\")");
                                 return -EBADMSG;
-                        *ret = (uint64_t) kb * 1024;
+                        }
                         return 0;
                 }
                 p += key_len;
@@ -64,10 +94,13 @@ int memory_info_read(const struct rootdir *root, struct memory_info *ret)
         struct memory_info m = {};
         _cleanup_free_ char *meminfo = NULL;
         if (rootdir_read_file(root, "/proc/meminfo", &meminfo, NULL) >= 0) {
+                /* A missing key is unknown (0); a malformed one is refused, logged. */
                 int r = meminfo_value_kb(meminfo, "MemTotal", &m.mem_total);
                 if (r == -EBADMSG)
                         return r;
-                (void) meminfo_value_kb(meminfo, "Hugepagesize", &m.default_hugepage_size);
+                r = meminfo_value_kb(meminfo, "Hugepagesize", &m.default_hugepage_size);
+                if (r == -EBADMSG)
+                        return r;
         }
         read_pools(root, &m);
         *ret = m;

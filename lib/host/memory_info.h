@@ -21,7 +21,9 @@ struct memory_info {
         size_t n_pools; /* sorted by size */
 };
 
-/* Missing files leave fields at 0: never an error but for a malformed /proc/meminfo. */
+/* Missing files leave fields at 0: never an error but for a malformed /proc/meminfo, -EBADMSG
+ * after logging its line (a MemTotal or Hugepagesize that is not digits and " kB", or above
+ * 16 EiB). */
 int memory_info_read(const struct rootdir *root, struct memory_info *ret);
 const struct hugepage_pool *memory_info_pool(const struct memory_info *m, uint64_t size);
 

@@ -2,6 +2,9 @@
 #include "json_writer.h"
 
 #include <inttypes.h>
+#include <string.h>
+
+#include "utf8.h"
 
 void json_init(struct json_writer *w, FILE *out) { *w = (struct json_writer){ .out = out }; }
 
@@ -38,32 +41,34 @@ void json_object_end(struct json_writer *w) { close_container(w, '}'); }
 void json_array_begin(struct json_writer *w) { open_container(w, '['); }
 void json_array_end(struct json_writer *w) { close_container(w, ']'); }
 
+/*
+ * Host text (a command line, a CPU model, a driver name) may hold any bytes: what is written is
+ * valid UTF-8 and holds no raw control character, so that any JSON parser reads it and a terminal
+ * showing it does nothing it is not asked to.
+ */
 static void write_escaped(FILE *out, const char *s)
 {
         fputc('"', out);
-        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
-                switch (*p) {
-                case '"':
+        for (size_t len = strlen(s); len > 0;) {
+                struct utf8_char c = utf8_next(s, len);
+                if (c.code_point < 0)
+                        fputs("\\ufffd", out);
+                else if (c.code_point == '"')
                         fputs("\\\"", out);
-                        break;
-                case '\\':
+                else if (c.code_point == '\\')
                         fputs("\\\\", out);
-                        break;
-                case '\n':
+                else if (c.code_point == '\n')
                         fputs("\\n", out);
-                        break;
-                case '\t':
+                else if (c.code_point == '\t')
                         fputs("\\t", out);
-                        break;
-                case '\r':
+                else if (c.code_point == '\r')
                         fputs("\\r", out);
-                        break;
-                default:
-                        if (*p < 0x20)
-                                fprintf(out, "\\u%04x", *p);
-                        else
-                                fputc(*p, out);
-                }
+                else if (utf8_is_control(c.code_point))
+                        fprintf(out, "\\u%04x", (unsigned) c.code_point);
+                else
+                        fwrite(s, 1, c.length, out);
+                s += c.length;
+                len -= c.length;
         }
         fputc('"', out);
 }

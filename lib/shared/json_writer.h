@@ -21,7 +21,13 @@ void json_object_end(struct json_writer *w);
 void json_array_begin(struct json_writer *w);
 void json_array_end(struct json_writer *w);
 void json_key(struct json_writer *w, const char *key);
-void json_string(struct json_writer *w, const char *s); /* NULL writes null */
+/*
+ * Strings (keys too) are written as valid UTF-8 whatever they hold: '"', '\\', and the C0
+ * controls, DEL and the C1 controls escaped (\n, \t, \r, else \u00XX); each invalid UTF-8
+ * sequence (a stray byte such as 0xff, a truncated, overlong or surrogate sequence) replaced by
+ * U+FFFD, written as \ufffd. NULL writes null.
+ */
+void json_string(struct json_writer *w, const char *s);
 void json_int(struct json_writer *w, int64_t v);
 void json_bool(struct json_writer *w, bool v);
 void json_null(struct json_writer *w);

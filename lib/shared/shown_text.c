@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utf8.h"
+
 const char *shown_text(char buf[static SHOWN_TEXT_SIZE], const char *s, size_t len)
 {
         bool cut = len > SHOWN_TEXT_MAX;
@@ -28,4 +30,18 @@ const char *shown_text(char buf[static SHOWN_TEXT_SIZE], const char *s, size_t l
         buf[out++] = '\'';
         buf[out] = '\0';
         return buf;
+}
+
+void shown_text_write(FILE *out, const char *text, size_t len)
+{
+        while (len > 0) {
+                struct utf8_char c = utf8_next(text, len);
+                if (c.code_point == '\n' || (c.code_point > 0 && !utf8_is_control(c.code_point)))
+                        fwrite(text, 1, c.length, out);
+                else /* NUL, a control, or an invalid sequence: every byte of it */
+                        for (size_t i = 0; i < c.length; i++)
+                                fprintf(out, "\\x%02x", (unsigned char) text[i]);
+                text += c.length;
+                len -= c.length;
+        }
 }

@@ -22,7 +22,10 @@ grep -q '^  0000:01:00.0 .* boot-vga  no: console GPU' "$work/list" ||
 id=$(sed -n 's/^  0000:01:00.0  \([0-9a-f]*:[0-9a-f]*\) .*/\1/p' "$work/list")
 mkdir -p "$work/root/etc"
 echo "claim id=$id" > "$work/root/etc/initbind.conf"
-"$bin_dir/initbind" --root "$work/root" plan > "$work/plan"
+# The other GPUs with that ID are bound to nouveau: refused, so plan exits 1.
+status=0
+"$bin_dir/initbind" --root "$work/root" plan > "$work/plan" || status=$?
+[ "$status" -eq 1 ] || { echo "initbind plan exited $status, expected 1 for its refusals" >&2; exit 1; }
 grep -q '^kept  *0000:01:00.0 kept for the host' "$work/plan" ||
         { echo "plan by ID $id does not keep the boot VGA:" >&2; head -20 "$work/plan" >&2; exit 1; }
 # cmdlinegen on the same machine: 64 whole cores (128 CPUs) and 96 GiB in 1 GiB pages on node 3.

@@ -157,7 +157,7 @@ static void test_escaping(void **state)
         json_string(&c.w, "");
         json_array_end(&c.w);
         capture_expect(&c, "[\"say \\\"hi\\\"\",\"C:\\\\path\\\\\",\"line1\\nline2\\ttab\\rcr\","
-                           "\"\\u0001\\u0008\\u000c\\u001f\",\"del\x7f é\",\"\"]");
+                           "\"\\u0001\\u0008\\u000c\\u001f\",\"del\\u007f é\",\"\"]");
 
         /* Keys go through the same escaping. */
         capture_begin(&c);
@@ -165,6 +165,40 @@ static void test_escaping(void **state)
         json_kv_string(&c.w, "a\"b\\c\n", "v");
         json_object_end(&c.w);
         capture_expect(&c, "{\"a\\\"b\\\\c\\n\":\"v\"}");
+}
+
+/* What /proc/cmdline or a CPU model may hold: the output is still JSON, and valid UTF-8. */
+static void test_host_bytes(void **state)
+{
+        static const struct {
+                const char *in, *want;
+        } cases[] = {
+                { "\x1b[2J", "\\u001b[2J" }, /* a terminal escape: a control, escaped */
+                { "\xc2\x9b"
+                  "2J",
+                  "\\u009b"
+                  "2J" },                                               /* the C1 CSI, in UTF-8 */
+                { "\xff\xfe", "\\ufffd\\ufffd" },                       /* bytes no UTF-8 sequence starts with */
+                { "a\xc3", "a\\ufffd" },                                /* cut at the end */
+                { "\xc3(", "\\ufffd(" },                                /* a continuation byte missing */
+                { "\xe2\x82x", "\\ufffdx" },                            /* a cut sequence is one U+FFFD */
+                { "\x80\xbf", "\\ufffd\\ufffd" },                       /* stray continuation bytes */
+                { "\xc0\xaf", "\\ufffd\\ufffd" },                       /* overlong '/' */
+                { "\xe0\x80\xaf", "\\ufffd\\ufffd\\ufffd" },            /* overlong, 3 bytes */
+                { "\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd" },            /* a UTF-16 surrogate */
+                { "\xf4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd" }, /* above U+10FFFF */
+                { "\xf5\x80", "\\ufffd\\ufffd" },
+                /* Valid UTF-8 stays as it is, up to the last code point. */
+                { "Xeon(R) ® € \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf", "Xeon(R) ® € \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                struct capture c;
+                char want[128];
+                capture_begin(&c);
+                json_string(&c.w, cases[i].in);
+                snprintf(want, sizeof(want), "\"%s\"", cases[i].want);
+                capture_expect(&c, want);
+        }
 }
 
 static void test_null(void **state)
@@ -202,9 +236,13 @@ static void test_int_range(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_flat_object),        cmocka_unit_test(test_empty_containers),
-                cmocka_unit_test(test_nesting_and_commas), cmocka_unit_test(test_deepest_nesting),
-                cmocka_unit_test(test_escaping),           cmocka_unit_test(test_null),
+                cmocka_unit_test(test_flat_object),
+                cmocka_unit_test(test_empty_containers),
+                cmocka_unit_test(test_nesting_and_commas),
+                cmocka_unit_test(test_deepest_nesting),
+                cmocka_unit_test(test_escaping),
+                cmocka_unit_test(test_host_bytes),
+                cmocka_unit_test(test_null),
                 cmocka_unit_test(test_int_range),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

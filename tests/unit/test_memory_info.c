@@ -173,6 +173,27 @@ static void test_memory_info_malformed(void **state)
         assert_int_equal(memory_info_read(root, &m), -EBADMSG);
         assert_true(m.mem_total == 99); /* untouched on failure */
 
+        /* sscanf's %llu took a huge number modulo 2^64 and "-1" as 2^64-1: refused, not wrapped. */
+        static const char *const out_of_range[] = {
+                "MemTotal:       18446744073709551616 kB\n", /* 2^64 kB */
+                "MemTotal:       18014398509481984 kB\n",    /* 2^54 kB: 2^64 bytes */
+                "MemTotal:       99999999999999999999999 kB\n",
+                "MemTotal:       -1 kB\n",
+                "MemTotal:       16318480 kB\nHugepagesize:   18446744073709551615 kB\n",
+                "MemTotal:       16318480 MB\n",
+                "MemTotal:       16318480\n",
+        };
+        for (size_t i = 0; i < sizeof(out_of_range) / sizeof(out_of_range[0]); i++) {
+                tree_write(tree, "proc/meminfo", out_of_range[i]);
+                m.mem_total = 99;
+                assert_int_equal(memory_info_read(root, &m), -EBADMSG);
+                assert_true(m.mem_total == 99);
+        }
+        /* The largest value that fits: 2^54 - 1 kB. */
+        tree_write(tree, "proc/meminfo", "MemTotal:       18014398509481983 kB\n");
+        assert_int_equal(memory_info_read(root, &m), 0);
+        assert_true(m.mem_total == (UINT64_C(18014398509481983) << 10));
+
         /* Keys match whole names at line starts only. */
         tree_write(tree, "proc/meminfo", "XMemTotal:      1 kB\nMemTotalHigh:   2 kB\nMemTotal:       3 kB\n");
         assert_int_equal(memory_info_read(root, &m), 0);
