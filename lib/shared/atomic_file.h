@@ -25,21 +25,25 @@ extern const struct atomic_file_syscalls atomic_file_real_syscalls;
 extern const struct atomic_file_syscalls *atomic_file_syscalls;
 
 /*
- * Replace (or create) NAME in the directory DIRFD with CONTENTS. An existing file keeps its mode
- * and owner; a new one gets MODE. Returns 0 or -errno; on failure NAME is untouched and no
- * temporary file is left behind.
+ * Replace (or create) NAME in the directory DIRFD with CONTENTS. An existing file keeps its mode,
+ * owner and extended attributes (SELinux label, ACLs, user.*; see copy_xattrs() for what a
+ * non-root caller may lose); a new one gets MODE. A symlink NAME is refused with -ELOOP, never
+ * replaced by a file. Returns 0 or -errno; on failure
+ * NAME is untouched and no temporary file is left behind.
  */
 int atomic_file_write_at(int dirfd, const char *name, const char *contents, size_t size, mode_t mode);
 
 /*
- * Keep a copy of NAME as "NAME.STAMP.bak" (STAMP e.g. "20260121-153000"), written the same
- * atomic way. *ret_backup_name (malloc'd, relative to DIRFD) is set on success. -ENOENT when NAME
- * does not exist: there is nothing to keep.
+ * Keep a copy of NAME as "NAME.STAMP.bak" (STAMP e.g. "20260121-153000"), with NAME's mode. An
+ * existing backup is never replaced: when that name is taken, "NAME.STAMP.1.bak", ".2.bak" and so
+ * on. *ret_backup_name (malloc'd, relative to DIRFD) is the name used. -ENOENT when NAME does not
+ * exist: there is nothing to keep; -ELOOP when it is a symlink.
  */
 int atomic_file_backup_at(int dirfd, const char *name, const char *stamp, char **ret_backup_name);
 
 /* STAMP for backups from the local time: "YYYYMMDD-HHMMSS". buf must hold 16 bytes. */
 void atomic_file_stamp(char buf[static 16]);
 
-/* unlinkat() NAME, then fsync the directory so the removal lasts. 0 also when already gone. */
+/* unlinkat() NAME (a symlink itself, not its target), then fsync the directory so the removal
+ * lasts. 0 also when already gone. */
 int atomic_file_remove_at(int dirfd, const char *name);
