@@ -10,6 +10,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
+#include "rootdir.h"
 
 static int real_openat(int dirfd, const char *name, int flags, mode_t mode) { return openat(dirfd, name, flags, mode); }
 
@@ -266,4 +267,136 @@ int atomic_file_remove_at(int dirfd, const char *name)
         if (unlinkat(dirfd, name, 0) < 0)
                 return errno == ENOENT ? 0 : -errno;
         return fsync_parent(dirfd, name);
+}
+
+/* Symlinks followed from one path, as many as the kernel follows (MAXSYMLINKS). */
+#define ATOMIC_FILE_MAX_LINKS 40
+
+/* Whether directory FD lies below the root: its ".." chain meets the root before the real "/". */
+static int is_below_root(const struct rootdir *root, int fd)
+{
+        _cleanup_close_ int root_fd = rootdir_open_dir(root, "/"), cur = -1;
+        struct stat root_st, st, up_st;
+
+        if (root_fd < 0)
+                return root_fd;
+        if (fstat(root_fd, &root_st) < 0)
+                return -errno;
+        cur = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (cur < 0)
+                return -errno;
+        for (;;) {
+                if (fstat(cur, &st) < 0)
+                        return -errno;
+                if (st.st_dev == root_st.st_dev && st.st_ino == root_st.st_ino)
+                        return 1;
+                int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (up < 0)
+                        return -errno;
+                closep(&cur);
+                cur = up;
+                if (fstat(cur, &up_st) < 0)
+                        return -errno;
+                if (up_st.st_dev == st.st_dev && up_st.st_ino == st.st_ino)
+                        return 0; /* the real "/" */
+        }
+}
+
+/* The link text of NAME in DIRFD: 1 with *ret, or 0 when NAME is no symlink (or missing). */
+static int read_link_at(int dirfd, const char *name, char **ret)
+{
+        struct stat st;
+
+        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (!S_ISLNK(st.st_mode))
+                return 0;
+        for (size_t size = 256;; size *= 2) {
+                _cleanup_free_ char *buf = malloc(size);
+                if (!buf)
+                        return -ENOMEM;
+                ssize_t n = readlinkat(dirfd, name, buf, size);
+                if (n < 0)
+                        return -errno;
+                if ((size_t) n < size) {
+                        buf[n] = '\0';
+                        *ret = TAKE_PTR(buf);
+                        return 1;
+                }
+        }
+}
+
+static int refuse_link(char **ret_error, int r, const char *path, const char *target, const char *why)
+{
+        if (ret_error && asprintf(ret_error, "%s is a symlink to %s, %s; not written", path, target, why) < 0)
+                return -ENOMEM;
+        return r;
+}
+
+/* DIR (with the trailing '/') and the last component of PATH. */
+static int split_path(const char *path, char **ret_dir, const char **ret_base)
+{
+        const char *slash = strrchr(path, '/');
+
+        *ret_dir = slash ? strndup(path, (size_t) (slash - path) + 1) : strdup(".");
+        if (!*ret_dir)
+                return -ENOMEM;
+        *ret_base = slash ? slash + 1 : path;
+        return 0;
+}
+
+/* One step: CUR, the path reached so far through LINKS links, is final (0) or becomes its link's target (1). */
+static int resolve_step(const struct rootdir *root, const char *path, unsigned links, char **cur, char **target,
+                        char **ret_error)
+{
+        _cleanup_free_ char *dir = NULL, *next_target = NULL;
+        _cleanup_close_ int dfd = -1;
+        const char *base;
+        int r = split_path(*cur, &dir, &base);
+
+        if (r < 0)
+                return r;
+        dfd = rootdir_open_dir(root, dir);
+        if (dfd < 0)
+                /* PATH's own directory may be missing (the caller creates it); a link's may not */
+                return links == 0 ? 0 : refuse_link(ret_error, dfd, path, *target, "whose directory does not exist");
+        if (links > 0) {
+                r = is_below_root(root, dfd);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        return refuse_link(ret_error, -EXDEV, path, *target, "which lies outside the root");
+        }
+        if (links > 0 && (!*base || streq(base, ".") || streq(base, "..")))
+                return refuse_link(ret_error, -EISDIR, path, *target, "which is a directory");
+        r = read_link_at(dfd, base, &next_target);
+        if (r <= 0)
+                return r;
+        if (links >= ATOMIC_FILE_MAX_LINKS)
+                return refuse_link(ret_error, -ELOOP, path, next_target, "through too many links (a loop?)");
+        char *next = NULL;
+        if (next_target[0] == '/' ? !(next = strdup(next_target)) : asprintf(&next, "%s%s", dir, next_target) < 0)
+                return -ENOMEM;
+        free(*cur);
+        *cur = next;
+        free(*target);
+        *target = TAKE_PTR(next_target);
+        return 1;
+}
+
+int atomic_file_resolve(const struct rootdir *root, const char *path, char **ret_path, char **ret_error)
+{
+        _cleanup_free_ char *cur = strdup(path), *target = NULL;
+
+        if (!cur)
+                return -ENOMEM;
+        for (unsigned links = 0;; links++) {
+                int r = resolve_step(root, path, links, &cur, &target, ret_error);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+        }
+        *ret_path = TAKE_PTR(cur);
+        return 0;
 }

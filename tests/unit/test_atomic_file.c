@@ -19,6 +19,7 @@
 
 #include "atomic_file.h"
 #include "fileio.h"
+#include "rootdir.h"
 #include "test-tree.h"
 
 /* The injected table: call number fail_at (counting from 1 over all calls) fails or kills. */
@@ -195,6 +196,38 @@ static void test_refuses_symlinks(void **state)
         assert_int_equal(count_entries(dir), 3);
 }
 
+static void test_resolve_below_root(void **state)
+{
+        const char *root = *state;
+        _cleanup_rootdir_ struct rootdir *rd = tree_rootdir(root);
+        _cleanup_free_ char *path = NULL, *error = NULL;
+
+        tree_write(root, "usr/lib/kernel/cmdline", "quiet\n");
+        tree_symlink(root, "etc/kernel/cmdline", "/usr/lib/kernel/cmdline");
+        assert_int_equal(atomic_file_resolve(rd, "/etc/kernel/cmdline", &path, &error), 0);
+        assert_string_equal(path, "/usr/lib/kernel/cmdline");
+        free(path);
+        /* no link, or not there at all: the path itself */
+        assert_int_equal(atomic_file_resolve(rd, "/usr/lib/kernel/cmdline", &path, &error), 0);
+        assert_string_equal(path, "/usr/lib/kernel/cmdline");
+        free(path);
+        assert_int_equal(atomic_file_resolve(rd, "/etc/missing/file", &path, &error), 0);
+        assert_string_equal(path, "/etc/missing/file");
+        free(path);
+        path = NULL;
+
+        tree_symlink(root, "etc/kernel/loop", "loop");
+        assert_int_equal(atomic_file_resolve(rd, "/etc/kernel/loop", &path, &error), -ELOOP);
+        assert_string_equal(error,
+                            "/etc/kernel/loop is a symlink to loop, through too many links (a loop?); not written");
+        free(error);
+        error = NULL;
+        tree_symlink(root, "etc/kernel/dir", "/usr/lib/kernel/");
+        assert_int_equal(atomic_file_resolve(rd, "/etc/kernel/dir", &path, &error), -EISDIR);
+        assert_non_null(strstr(error, "/etc/kernel/dir is a symlink to /usr/lib/kernel/, which is a directory"));
+        assert_null(path);
+}
+
 static bool has_xattr_support(const char *path)
 {
         if (setxattr(path, "user.initbind-probe", "1", 1, 0) < 0)
@@ -261,6 +294,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_killed_at_each_call, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_keeps_mode_and_backup, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_refuses_symlinks, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_resolve_below_root, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_keeps_xattrs, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_backups_never_overwritten, tree_setup, tree_teardown),
         };
