@@ -360,13 +360,17 @@ static int resolve_step(const struct rootdir *root, const char *path, unsigned l
         if (dfd < 0)
                 /* PATH's own directory may be missing (the caller creates it); a link's may not */
                 return links == 0 ? 0 : refuse_link(ret_error, dfd, path, *target, "whose directory does not exist");
-        if (links > 0) {
-                r = is_below_root(root, dfd);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        return refuse_link(ret_error, -EXDEV, path, *target, "which lies outside the root");
-        }
+        /* rootdir confines the directories with openat2(); this also holds on kernels without it */
+        r = is_below_root(root, dfd);
+        if (r < 0)
+                return r;
+        if (r == 0 && links == 0)
+                return ret_error && asprintf(ret_error, "%s: its directory lies outside the root; not written", path) <
+                                               0
+                               ? -ENOMEM
+                               : -EXDEV;
+        if (r == 0)
+                return refuse_link(ret_error, -EXDEV, path, *target, "which lies outside the root");
         if (links > 0 && (!*base || streq(base, ".") || streq(base, "..")))
                 return refuse_link(ret_error, -EISDIR, path, *target, "which is a directory");
         r = read_link_at(dfd, base, &next_target);
