@@ -634,10 +634,13 @@ static int open_parent(const struct rootdir *root, const char *path, bool create
 /* Put one file of the plan back as it was. */
 static int restore_file(const struct rootdir *root, const struct apply_file *f)
 {
+        _cleanup_free_ char *path = NULL;
         _cleanup_close_ int dfd = -1;
         const char *name;
-        int r = open_parent(root, f->path, false, &dfd, &name);
+        int r = atomic_file_resolve(root, f->path, &path, NULL);
 
+        if (r >= 0)
+                r = open_parent(root, path, false, &dfd, &name);
         if (r < 0)
                 return r;
         if (!f->old_contents)
@@ -654,13 +657,16 @@ static bool file_is(const struct rootdir *root, const char *path, const char *co
         return r == -ENOENT ? contents == NULL : r >= 0 && streq_ptr(current, contents);
 }
 
-static int write_file(const struct rootdir *root, struct apply_file *f, const char *stamp)
+/* A symlinked file is written where it points below the root; *ret_error when it cannot be. */
+static int write_file(const struct rootdir *root, struct apply_file *f, const char *stamp, char **ret_error)
 {
         _cleanup_close_ int dfd = -1;
         const char *name;
-        _cleanup_free_ char *current = NULL;
-        int r = open_parent(root, f->path, f->new_contents != NULL, &dfd, &name);
+        _cleanup_free_ char *current = NULL, *path = NULL;
+        int r = atomic_file_resolve(root, f->path, &path, ret_error);
 
+        if (r >= 0)
+                r = open_parent(root, path, f->new_contents != NULL, &dfd, &name);
         if (r < 0)
                 return r;
         /* the plan was made from what was there: refuse when someone changed it since */
@@ -676,7 +682,7 @@ static int write_file(const struct rootdir *root, struct apply_file *f, const ch
                         return r;
                 free(f->backup_path); /* from an earlier run of the same plan */
                 f->backup_path = NULL;
-                if (asprintf(&f->backup_path, "%.*s%s", (int) (name - f->path), f->path, backup) < 0)
+                if (asprintf(&f->backup_path, "%.*s%s", (int) (name - path), path, backup) < 0)
                         return -ENOMEM;
         }
         if (!f->new_contents)
@@ -731,10 +737,10 @@ int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_e
                 return asprintf(ret_error, "%s: %s", p->root, strerror(-r)) < 0 ? -ENOMEM : r;
 
         for (; done < p->n_files; done++) {
-                r = write_file(root, &p->files[done], p->stamp);
+                r = write_file(root, &p->files[done], p->stamp, ret_error);
                 if (r < 0) {
-                        if (asprintf(ret_error, "%s: %s%s", p->files[done].path, strerror(-r),
-                                     r == -ESTALE ? " (changed since the plan was made)" : "") < 0)
+                        if (!*ret_error && asprintf(ret_error, "%s: %s%s", p->files[done].path, strerror(-r),
+                                                    r == -ESTALE ? " (changed since the plan was made)" : "") < 0)
                                 *ret_error = NULL;
                         /* this one too when it got replaced (its directory's fsync comes after the
                          * rename); never when it is not ours (-ESTALE) or was never touched */

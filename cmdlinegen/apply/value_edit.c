@@ -3,6 +3,7 @@
 #include "value_edit.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -225,16 +226,130 @@ static int plan_insert(const char *old, const struct sh_origin *o, size_t pos, c
         return edits_add(edits, at->file, offset, offset, quoted);
 }
 
+/*
+ * Cells of the table of the longest common subsequence, at most: 64 MiB. Only the units between
+ * the common prefix and suffix are diffed, so adding or removing a few parameters stays small on
+ * any line; a change beyond this is refused rather than taking gigabytes and minutes.
+ */
+#define VALUE_EDIT_MAX_CELLS (UINT64_C(1) << 24)
+
+/*
+ * The longest common subsequence of the units that differ: old units [prefix, old_end) against
+ * new units [prefix, new_end). Units before PREFIX and from old_end/new_end on are equal pairs.
+ */
+struct unit_diff {
+        size_t prefix, old_end, new_end;
+        size_t width;     /* new_end - prefix + 1 */
+        uint32_t *common; /* [(a - prefix) * width + (b - prefix)]: common run of old[a..] and new[b..] */
+};
+
+static uint32_t common_at(const struct unit_diff *d, size_t a, size_t b)
+{
+        return d->common[(a - d->prefix) * d->width + (b - d->prefix)];
+}
+
+static int unit_diff_init(const char *old, const struct units *uo, const char *new, const struct units *un,
+                          struct unit_diff *ret, char **ret_error)
+{
+        size_t prefix = 0, suffix = 0;
+
+        while (prefix < uo->n && prefix < un->n && unit_eq(old, &uo->v[prefix], new, &un->v[prefix]))
+                prefix++;
+        while (suffix < uo->n - prefix && suffix < un->n - prefix &&
+               unit_eq(old, &uo->v[uo->n - 1 - suffix], new, &un->v[un->n - 1 - suffix]))
+                suffix++;
+
+        struct unit_diff d = { prefix, uo->n - suffix, un->n - suffix, un->n - suffix - prefix + 1, NULL };
+        uint64_t cells = (uint64_t) (d.old_end - prefix + 1) * d.width;
+        if (cells > VALUE_EDIT_MAX_CELLS)
+                return asprintf(ret_error,
+                                "the change is too large to map onto the files: %zu old and %zu new parts of the "
+                                "line differ (at most %" PRIu64 " pairs); edit the files by hand",
+                                d.old_end - prefix, d.new_end - prefix, VALUE_EDIT_MAX_CELLS) < 0
+                               ? -ENOMEM
+                               : -E2BIG;
+        d.common = calloc(cells, sizeof(*d.common));
+        if (!d.common)
+                return -ENOMEM;
+        for (size_t a = d.old_end; a-- > prefix;)
+                for (size_t b = d.new_end; b-- > prefix;)
+                        d.common[(a - prefix) * d.width + (b - prefix)] =
+                                unit_eq(old, &uo->v[a], new, &un->v[b])              ? common_at(&d, a + 1, b + 1) + 1
+                                : common_at(&d, a + 1, b) >= common_at(&d, a, b + 1) ? common_at(&d, a + 1, b)
+                                                                                     : common_at(&d, a, b + 1);
+        *ret = d;
+        return 0;
+}
+
+enum unit_step { STEP_KEEP, STEP_DELETE, STEP_INSERT };
+
+/* What to do at old unit I and new unit J; both are equal outside the differing middle. */
+static enum unit_step next_step(const char *old, const struct units *uo, size_t i, const char *new,
+                                const struct units *un, size_t j, const struct unit_diff *d)
+{
+        bool old_in = i < d->old_end, new_in = j < d->new_end;
+
+        if (!old_in && !new_in)
+                return STEP_KEEP; /* the common suffix */
+        if (old_in && new_in && unit_eq(old, &uo->v[i], new, &un->v[j]))
+                return STEP_KEEP;
+        if (old_in && (!new_in || common_at(d, i + 1, j) >= common_at(d, i, j + 1)))
+                return STEP_DELETE;
+        return STEP_INSERT;
+}
+
+/* The walk over both lines; inserted units collect in PENDING until the walk passes their boundary. */
+static int plan_walk(const char *old, const struct units *uo, const char *new, const struct units *un,
+                     const struct unit_diff *d, const struct sh_origin *origins,
+                     const struct value_append_point *append, enum value_syntax syntax, const struct value_sources *src,
+                     struct text_edits *edits, char **ret_error)
+{
+        _cleanup_free_ char *pending = malloc(strlen(new) + 1);
+        size_t i = 0, j = 0, pending_pos = 0, pending_len = 0, old_len = strlen(old);
+        int r;
+
+        if (!pending)
+                return -ENOMEM;
+        for (;;) {
+                bool end = i >= uo->n && j >= un->n;
+                enum unit_step step = end ? STEP_KEEP : next_step(old, uo, i, new, un, j, d);
+                size_t pos = i < uo->n ? uo->v[i].start : old_len;
+
+                if (pending_len > 0 && (step == STEP_KEEP || pos != pending_pos)) {
+                        pending[pending_len] = '\0';
+                        r = plan_insert(old, origins, pending_pos, pending, append, syntax, src, edits, ret_error);
+                        if (r < 0)
+                                return r;
+                        pending_len = 0;
+                }
+                if (end)
+                        return 0;
+                if (step == STEP_KEEP) {
+                        i++;
+                        j++;
+                } else if (step == STEP_DELETE) {
+                        r = plan_delete(origins, uo->v[i].start, uo->v[i].start + uo->v[i].len, src, edits, ret_error);
+                        if (r < 0)
+                                return r;
+                        i++;
+                } else {
+                        if (pending_len == 0)
+                                pending_pos = pos;
+                        memcpy(pending + pending_len, new + un->v[j].start, un->v[j].len);
+                        pending_len += un->v[j].len;
+                        j++;
+                }
+        }
+}
+
 int value_edit_plan(const char *old, const struct sh_origin *origins, const char *new,
                     const struct value_append_point *append, enum value_syntax syntax, const struct value_sources *src,
                     struct text_edits *ret, char **ret_error)
 {
         _cleanup_free_ struct unit *uov = NULL, *unv = NULL;
-        _cleanup_free_ uint32_t *t = NULL;
-        _cleanup_free_ char *pending = NULL;
         struct units uo = {}, un = {};
+        struct unit_diff d = {};
         struct text_edits edits = {};
-        size_t i = 0, j = 0, pending_pos = 0, pending_len = 0;
         int r;
 
         *ret = (struct text_edits){};
@@ -248,56 +363,17 @@ int value_edit_plan(const char *old, const struct sh_origin *origins, const char
         unv = un.v;
         if (r < 0)
                 return r;
-
-        /* t[i][j]: longest common run of units of old[i..] and new[j..] */
-        t = calloc((uo.n + 1) * (un.n + 1), sizeof(*t));
-        pending = malloc(strlen(new) + 1);
-        if (!t || !pending)
-                return -ENOMEM;
-#define T(a, b) t[(a) * (un.n + 1) + (b)]
-        for (size_t a = uo.n; a-- > 0;)
-                for (size_t b = un.n; b-- > 0;)
-                        T(a, b) = unit_eq(old, &uo.v[a], new, &un.v[b]) ? T(a + 1, b + 1) + 1
-                                  : T(a + 1, b) >= T(a, b + 1)          ? T(a + 1, b)
-                                                                        : T(a, b + 1);
-
-        /* Inserted units collect in PENDING until the walk passes their boundary. */
-        for (;;) {
-                size_t pos = i < uo.n ? uo.v[i].start : strlen(old);
-                bool keep = i < uo.n && j < un.n && unit_eq(old, &uo.v[i], new, &un.v[j]);
-                bool del = !keep && i < uo.n && (j >= un.n || T(i + 1, j) >= T(i, j + 1));
-
-                if (pending_len > 0 && (keep || (i >= uo.n && j >= un.n) || pos != pending_pos)) {
-                        pending[pending_len] = '\0';
-                        r = plan_insert(old, origins, pending_pos, pending, append, syntax, src, &edits, ret_error);
-                        if (r < 0)
-                                goto fail;
-                        pending_len = 0;
-                }
-                if (i >= uo.n && j >= un.n)
-                        break;
-                if (keep) {
-                        i++;
-                        j++;
-                } else if (del) {
-                        r = plan_delete(origins, uo.v[i].start, uo.v[i].start + uo.v[i].len, src, &edits, ret_error);
-                        if (r < 0)
-                                goto fail;
-                        i++;
-                } else {
-                        if (pending_len == 0)
-                                pending_pos = pos;
-                        memcpy(pending + pending_len, new + un.v[j].start, un.v[j].len);
-                        pending_len += un.v[j].len;
-                        j++;
-                }
+        r = unit_diff_init(old, &uo, new, &un, &d, ret_error);
+        if (r < 0)
+                return r;
+        r = plan_walk(old, &uo, new, &un, &d, origins, append, syntax, src, &edits, ret_error);
+        free(d.common);
+        if (r < 0) {
+                text_edits_done(&edits);
+                return r;
         }
-#undef T
         *ret = edits;
         return 0;
-fail:
-        text_edits_done(&edits);
-        return r;
 }
 
 static int edit_cmp(const void *a, const void *b)

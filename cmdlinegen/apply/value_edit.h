@@ -67,7 +67,8 @@ void text_edits_done(struct text_edits *e);
 /*
  * The edits that turn OLD (with ORIGINS, one per byte) into NEW. 0 with *ret filled (no edits
  * when equal); -EINVAL with *ret_error (malloc'd, "FILE:LINE:COLUMN: ...") when an edit cannot be
- * placed; -ENOMEM.
+ * placed; -E2BIG with *ret_error when the parts of the lines that differ are too many to diff
+ * (VALUE_EDIT_MAX_CELLS in value_edit.c); -ENOMEM.
  */
 int value_edit_plan(const char *old, const struct sh_origin *origins, const char *new,
                     const struct value_append_point *append, enum value_syntax syntax,

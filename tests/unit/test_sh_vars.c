@@ -215,13 +215,47 @@ static void test_quote_text(void **state)
         sh_env_free(env);
 }
 
+/*
+ * A 100,000-line /etc/default/grub: every variable is found through the index, so reading it is
+ * about linear (a linear search per lookup took minutes). The origins of the last variable still
+ * point into the right line.
+ */
+static void test_many_lines(void **state)
+{
+        const size_t n = 100000;
+        size_t cap = n * 48, len = 0;
+        _cleanup_free_ char *text = malloc(cap);
+        const struct sh_origin *o = NULL;
+        const char *v = NULL;
+        char want[64];
+
+        (void) state;
+        assert_non_null(text);
+        for (size_t k = 0; k < n - 2; k++)
+                len += (size_t) snprintf(text + len, cap - len, "VAR_%zu=\"value %zu\"\n", k, k);
+        len += (size_t) snprintf(text + len, cap - len, "unset VAR_17\n");
+        snprintf(text + len, cap - len, "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet $VAR_%zu\"\n", n / 2);
+
+        struct sh_env *env = run("/etc/default/grub", text, NULL);
+        snprintf(want, sizeof(want), "quiet value %zu", n / 2);
+        assert_value(env, "GRUB_CMDLINE_LINUX_DEFAULT", want);
+        assert_value(env, "VAR_17", "");
+        assert_value(env, "VAR_99997", "value 99997");
+        assert_int_equal(sh_env_get(env, "VAR_99997", &v, &o, NULL, NULL), 0);
+        assert_non_null(o);
+        assert_memory_equal(text + o[0].raw_start, "value 99997", 11);
+        assert_non_null(sh_env_last_assignment(env, "VAR_0", 0));
+        assert_null(sh_env_last_assignment(env, "VAR_100000", SH_ANY_FILE));
+        sh_env_free(env);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_quoting),        cmocka_unit_test(test_origins_follow_references),
                 cmocka_unit_test(test_undeterminable), cmocka_unit_test(test_sourcing_poisons),
                 cmocka_unit_test(test_case_and_unset), cmocka_unit_test(test_parse_errors),
-                cmocka_unit_test(test_quote_text),
+                cmocka_unit_test(test_quote_text),     cmocka_unit_test(test_many_lines),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
