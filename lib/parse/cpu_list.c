@@ -148,8 +148,11 @@ int cpu_set_next(const struct cpu_set *set, unsigned from)
         return -1;
 }
 
-/* The kernel's isspace() for ASCII (lib/ctype.c also counts Latin-1 NBSP; we do not). */
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+/* The kernel's isspace(): lib/ctype.c counts Latin-1 NBSP (0xA0) as a space, as kcmdline.c does. */
+static bool is_space(char c)
+{
+        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || (unsigned char) c == 0xA0;
+}
 
 /* bitmap-str.c __end_of_region(): what separates entries. */
 static bool is_separator(char c) { return is_space(c) || c == ','; }
@@ -206,7 +209,7 @@ int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, size
 {
         _cleanup_(cpu_set_done) struct cpu_set set = {};
         const unsigned lastbit = nbits - 1; /* wraps for nbits == 0, as in the kernel */
-        bool after_newline = false;
+        bool stopped = false;
         size_t pos = 0;
         int r;
 
@@ -228,15 +231,13 @@ int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, size
 
         for (;;) {
                 /* bitmap_find_region(): commas and whitespace lead an entry. */
-                while (is_separator(s[pos])) {
-                        if (s[pos] == '\n')
-                                after_newline = true;
+                while (is_separator(s[pos]))
                         pos++;
-                }
                 if (s[pos] == '\0')
                         break;
-                if (after_newline)
-                        FAIL(-EINVAL, pos, "nothing after the newline");
+                /* The kernel would ignore this entry: refuse rather than read what it does not. */
+                if (stopped)
+                        FAIL(-EINVAL, pos, "nothing after a newline that ends an entry (the kernel stops there)");
 
                 /* bitmap_parse_region(); *_pos remember where each number began, for errors. */
                 unsigned start, end, used, group;
@@ -274,6 +275,8 @@ int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, size
                 } else {
                         /* Unsigned like the kernel's: end + 1 wraps to 0 for end == 2^32-1. */
                         used = group = end + 1;
+                        /* bitmap_parse_region() returns NULL at a newline here: the list ends. */
+                        stopped = s[pos] == '\n';
                 }
 
                 /* bitmap_check_region(): -EINVAL before -ERANGE. */
@@ -286,6 +289,13 @@ int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, size
                         FAIL(-EINVAL, used_pos, "a used count not above the group size");
                 if (end >= nbits)
                         FAIL(-ERANGE, end_pos, "a CPU number below the number of CPUs");
+                /*
+                 * Stricter than the kernel: a group larger than the range means one group, and the
+                 * kernel's unsigned start + group wraps for sizes near 2^32 ("1-7:1/4294967295"
+                 * sets 0-1 there), so such a size is a mistake either way.
+                 */
+                if (pattern && group > end - start + 1)
+                        FAIL(-EINVAL, group_pos, "a group size not larger than the range");
 
                 /* bitmap_set_region(); 64-bit so that start + group cannot wrap. */
                 for (uint64_t g = start; g <= end; g += group) {
