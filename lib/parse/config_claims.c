@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The claim and keep lines of /etc/initbind.conf: selectors, options, duplicates, conflicts. */
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config_parser.h"
+
+/* allow= permissions; the bit of each is 1 << index (CONFIG_ALLOW_*). */
+static const char *const allow_names[] = { "console", "storage", "unbind", "partial-group", NULL };
+
+static const char *format_selector(const struct config_claim *c, char buf[static 64])
+{
+        char id[VFIO_ID_STRING_MAX], address[PCI_ADDRESS_STRING_MAX];
+
+        switch (c->selector) {
+        case CONFIG_SELECT_ADDRESS:
+                snprintf(buf, 64, "%s", pci_address_format(&c->address, address));
+                break;
+        case CONFIG_SELECT_SLOT:
+                snprintf(buf, 64, "slot=%04x:%02x:%02x", (unsigned) c->address.domain, (unsigned) c->address.bus,
+                         (unsigned) c->address.slot);
+                break;
+        case CONFIG_SELECT_ID:
+                snprintf(buf, 64, "id=%s", vfio_id_format(&c->id, id));
+                break;
+        case CONFIG_SELECT_GROUP:
+                snprintf(buf, 64, "group=%u", c->group);
+                break;
+        }
+        return buf;
+}
+
+static bool same_selector(const struct config_claim *a, const struct config_claim *b)
+{
+        if (a->selector != b->selector)
+                return false;
+        switch (a->selector) {
+        case CONFIG_SELECT_ADDRESS:
+                return pci_address_equal(&a->address, &b->address);
+        case CONFIG_SELECT_SLOT:
+                return pci_address_same_slot(&a->address, &b->address);
+        case CONFIG_SELECT_ID:
+                return memcmp(&a->id, &b->id, sizeof(a->id)) == 0;
+        case CONFIG_SELECT_GROUP:
+                return a->group == b->group;
+        }
+        return false;
+}
+
+static int parse_selector(struct parser *p, const struct word *w, struct config_claim *claim)
+{
+        const char *expected = NULL, *eq;
+        char q[QUOTE_SIZE];
+        size_t pos = 0;
+        uint64_t group = 0;
+        int r;
+
+        if (startswith(w->text, "id=")) {
+                claim->selector = CONFIG_SELECT_ID;
+                r = vfio_id_parse_full(w->text + 3, &claim->id, &pos, &expected);
+                if (r < 0 && w->text[3 + pos] == ',')
+                        return diag(p, w->column + 3 + (unsigned) pos, "expected one ID per claim line, got ','");
+                return r < 0 ? config_bad_value(p, w, 3, pos, expected, "end of ID") : 0;
+        }
+        if (startswith(w->text, "slot=")) {
+                claim->selector = CONFIG_SELECT_SLOT;
+                r = pci_slot_parse_full(w->text + 5, &claim->address, &pos, &expected);
+                return r < 0 ? config_bad_value(p, w, 5, pos, expected, "end of slot") : 0;
+        }
+        if (startswith(w->text, "group=")) {
+                claim->selector = CONFIG_SELECT_GROUP;
+                r = config_parse_number_word(p, w, 6, 0, INT_MAX, "an IOMMU group number", "end of selector", &group);
+                claim->group = (unsigned) group; /* used only when the line has no diagnostic */
+                return r;
+        }
+        eq = strchr(w->text, '=');
+        if (eq)
+                return diag(p, w->column, "unknown selector %s: expected a PCI address, id=, slot= or group=",
+                            config_quote(q, w->text, (size_t) (eq - w->text) + 1));
+
+        claim->selector = CONFIG_SELECT_ADDRESS;
+        r = pci_address_parse_full(w->text, &claim->address, &pos, &expected);
+        if (r >= 0)
+                return 0;
+
+        /* Something else a claim can name, written without its "slot=" or "id=". */
+        struct pci_address slot;
+        struct vfio_id id;
+        size_t ignored;
+        if (pci_slot_parse(w->text, &slot, &ignored) >= 0)
+                return diag(p, w->column,
+                            "expected a PCI address, got %s (to claim every function of the device, write slot=%s)",
+                            config_quote(q, w->text, strlen(w->text)), w->text);
+        if (vfio_id_parse(w->text, &id, &ignored) >= 0)
+                return diag(p, w->column, "expected a PCI address, got %s (to claim by ID, write id=%s)",
+                            config_quote(q, w->text, strlen(w->text)), w->text);
+        return config_bad_value(p, w, 0, pos, expected, "end of address");
+}
+
+int config_parse_claim(struct parser *p)
+{
+        static const char *const options[] = { "expect=", "allow=", NULL };
+        struct config_claim claim = { .line = p->line };
+        bool seen_expect = false, seen_allow = false;
+        const char *expected = NULL, *suggestion;
+        char q[QUOTE_SIZE], buf[64];
+        unsigned columns[4] = {};
+        struct word w;
+        size_t pos = 0;
+        int r;
+
+        if (!config_next_word(p, &w))
+                return config_missing(p, "a PCI address, id=, slot= or group=");
+        claim.column = w.column;
+        r = parse_selector(p, &w, &claim);
+        if (r < 0)
+                return r;
+
+        while (config_next_word(p, &w)) {
+                if (startswith(w.text, "expect=")) {
+                        if (seen_expect)
+                                r = diag(p, w.column, "option 'expect=' given twice");
+                        else if (claim.selector != CONFIG_SELECT_ADDRESS)
+                                r = diag(p, w.column, "option 'expect=' needs a PCI address selector");
+                        else if (vfio_id_parse_full(w.text + 7, &claim.expect, &pos, &expected) < 0)
+                                r = config_bad_value(p, &w, 7, pos, expected, "end of ID");
+                        else
+                                claim.has_expect = true;
+                        seen_expect = true;
+                } else if (startswith(w.text, "allow=")) {
+                        if (seen_allow)
+                                r = diag(p, w.column, "option 'allow=' given twice");
+                        else {
+                                r = config_parse_flag_list(p, &w, 6, allow_names, "permission", &claim.allow, columns);
+                                if (r >= 0 && (claim.allow & CONFIG_ALLOW_CONSOLE) &&
+                                    claim.selector != CONFIG_SELECT_ADDRESS)
+                                        r = diag(p, columns[0], "permission 'console' needs a PCI address selector");
+                        }
+                        seen_allow = true;
+                } else {
+                        suggestion = config_closest(w.text, strcspn(w.text, "="), options);
+                        if (config_strv_contains(allow_names, w.text))
+                                r = diag(p, w.column, "unknown option '%s' (did you mean 'allow=%s'?)", w.text, w.text);
+                        else if (suggestion)
+                                r = diag(p, w.column, "unknown option %s (did you mean '%s'?)",
+                                         config_quote(q, w.text, strlen(w.text)), suggestion);
+                        else
+                                r = diag(p, w.column, "unknown option %s: expected expect= or allow=",
+                                         config_quote(q, w.text, strlen(w.text)));
+                }
+                if (r < 0)
+                        return r;
+        }
+        if (!config_line_ok(p))
+                return 0;
+
+        for (size_t i = 0; i < p->config->n_claims; i++)
+                if (same_selector(&p->config->claims[i], &claim))
+                        return diag(p, claim.column, "duplicate claim: line %u already claims %s",
+                                    p->config->claims[i].line, format_selector(&claim, buf));
+        return APPEND(p->config->claims, p->config->n_claims, claim);
+}
+
+int config_parse_keep(struct parser *p)
+{
+        struct config_keep keep = { .line = p->line };
+        char buf[PCI_ADDRESS_STRING_MAX];
+        const char *expected = NULL;
+        struct word w;
+        size_t pos = 0;
+        int r;
+
+        if (!config_next_word(p, &w))
+                return config_missing(p, "a PCI address");
+        keep.column = w.column;
+        if (pci_address_parse_full(w.text, &keep.address, &pos, &expected) < 0)
+                r = config_bad_value(p, &w, 0, pos, expected, "end of address");
+        else
+                r = config_expect_end(p, "one PCI address");
+        if (r < 0 || !config_line_ok(p))
+                return r;
+
+        for (size_t i = 0; i < p->config->n_keeps; i++)
+                if (pci_address_equal(&p->config->keeps[i].address, &keep.address))
+                        return diag(p, keep.column, "duplicate keep: line %u already keeps %s",
+                                    p->config->keeps[i].line, pci_address_format(&keep.address, buf));
+        return APPEND(p->config->keeps, p->config->n_keeps, keep);
+}
+
+/* A claim by address of a function the file also keeps is dropped: keeping is the safe side. */
+int config_drop_kept_claims(struct parser *p)
+{
+        struct initbind_config *c = p->config;
+        size_t kept = 0;
+        char buf[PCI_ADDRESS_STRING_MAX];
+        int r;
+
+        for (size_t i = 0; i < c->n_claims; i++) {
+                struct config_claim *claim = &c->claims[i];
+                size_t k;
+
+                for (k = 0; k < c->n_keeps; k++)
+                        if (claim->selector == CONFIG_SELECT_ADDRESS &&
+                            pci_address_equal(&claim->address, &c->keeps[k].address))
+                                break;
+                if (k == c->n_keeps) {
+                        c->claims[kept++] = *claim;
+                        continue;
+                }
+                r = config_diag_at(p, claim->line, claim->column, CONFIG_DIRECTIVE_CLAIM,
+                                   "claim of %s conflicts with 'keep' on line %u",
+                                   pci_address_format(&claim->address, buf), c->keeps[k].line);
+                if (r < 0)
+                        return r;
+        }
+        c->n_claims = kept;
+        return 0;
+}
