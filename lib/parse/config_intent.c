@@ -2,6 +2,7 @@
 /* The command-line intent directives of /etc/initbind.conf: CPUs, guest memory, keyword settings. */
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +113,20 @@ static int parse_size(struct parser *p, const struct word *w, uint64_t *ret)
                 return diag(p, w->column, "expected a size greater than zero, got %s", config_quote(q, s, strlen(s)));
         *ret = v << shift;
         return 0;
+}
+
+const char *config_intent_origin(const struct initbind_config *c, enum config_directive d, char *buf, size_t size)
+{
+        unsigned line = c->directive_line[d];
+
+        /* guest-memory may repeat: its first line stands for all. */
+        if (d == CONFIG_DIRECTIVE_GUEST_MEMORY && c->n_guest_memory)
+                line = c->guest_memory[0].line;
+        if (line)
+                snprintf(buf, size, "%s:%u", c->file_name, line);
+        else /* given as an option, named like the directive */
+                snprintf(buf, size, "--%s", config_directive_to_string(d));
+        return buf;
 }
 
 uint64_t config_guest_memory_total(const struct initbind_config *c)
