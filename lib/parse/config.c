@@ -170,7 +170,7 @@ static void sort_diagnostics(struct initbind_config *c)
 int config_parse(const char *buf, size_t size, const char *file_name, struct initbind_config **ret)
 {
         _cleanup_config_ struct initbind_config *c = NULL;
-        struct parser p = {};
+        _cleanup_(config_claims_index_done) struct parser p = {};
         const char *s = buf, *end = buf + size;
         int r;
 

@@ -3,12 +3,120 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config_parser.h"
 
 /* allow= permissions; the bit of each is 1 << index (CONFIG_ALLOW_*). */
 static const char *const allow_names[] = { "console", "storage", "unbind", "partial-group", NULL };
+
+/* splitmix64's finalizer: every bit of the key moves the slot, so probes stay short. */
+static uint64_t mix64(uint64_t x)
+{
+        x ^= x >> 30;
+        x *= UINT64_C(0xbf58476d1ce4e5b9);
+        x ^= x >> 27;
+        x *= UINT64_C(0x94d049bb133111eb);
+        return x ^ (x >> 31);
+}
+
+static uint64_t address_hash(const struct pci_address *a, bool slot_only)
+{
+        uint64_t key = (uint64_t) a->domain << 24 | (uint64_t) a->bus << 16 | (uint64_t) a->slot << 8;
+        return mix64(slot_only ? key : key | a->function);
+}
+
+/* Equal for claims that same_selector() calls the same. */
+static uint64_t claim_hash(const struct config_claim *c)
+{
+        const struct vfio_id *id = &c->id;
+        uint64_t h = mix64(c->selector);
+
+        switch (c->selector) {
+        case CONFIG_SELECT_ADDRESS:
+                return mix64(h ^ address_hash(&c->address, false));
+        case CONFIG_SELECT_SLOT:
+                return mix64(h ^ address_hash(&c->address, true));
+        case CONFIG_SELECT_ID:
+                h = mix64(h ^ ((uint64_t) id->vendor << 32 | id->device));
+                h = mix64(h ^ ((uint64_t) id->subvendor << 32 | id->subdevice));
+                return mix64(h ^ ((uint64_t) id->class_code << 32 | id->class_mask));
+        case CONFIG_SELECT_GROUP:
+                return mix64(h ^ c->group);
+        }
+        return h;
+}
+
+/* Room for one more item, growing at half full. 0 or -ENOMEM. */
+static int index_reserve(struct line_index *x)
+{
+        if (2 * (x->n + 1) <= x->capacity)
+                return 0;
+        size_t capacity = x->capacity ? 2 * x->capacity : 64;
+        struct line_index_slot *slots = calloc(capacity, sizeof(*slots));
+        if (!slots)
+                return -ENOMEM;
+        for (size_t i = 0; i < x->capacity; i++) {
+                if (!x->slots[i].item)
+                        continue;
+                size_t j = x->slots[i].hash & (capacity - 1);
+                while (slots[j].item)
+                        j = (j + 1) & (capacity - 1);
+                slots[j] = x->slots[i];
+        }
+        free(x->slots);
+        x->slots = slots;
+        x->capacity = capacity;
+        return 0;
+}
+
+/* After index_reserve(). */
+static void index_put(struct line_index *x, uint64_t hash, size_t item)
+{
+        size_t j = hash & (x->capacity - 1);
+
+        while (x->slots[j].item)
+                j = (j + 1) & (x->capacity - 1);
+        x->slots[j] = (struct line_index_slot){ .hash = hash, .item = item + 1 };
+        x->n++;
+}
+
+/*
+ * The items stored with HASH, one per call, for the caller to compare: *probe starts at 0.
+ * False when there are no more.
+ */
+static bool index_next(const struct line_index *x, uint64_t hash, size_t *probe, size_t *ret_item)
+{
+        if (x->capacity == 0)
+                return false;
+        for (size_t j = (hash + *probe) & (x->capacity - 1); x->slots[j].item; j = (j + 1) & (x->capacity - 1)) {
+                (*probe)++;
+                if (x->slots[j].hash == hash) {
+                        *ret_item = x->slots[j].item - 1;
+                        return true;
+                }
+        }
+        return false;
+}
+
+void config_claims_index_done(struct parser *p)
+{
+        free(p->claims_seen.slots);
+        free(p->keeps_seen.slots);
+        p->claims_seen = p->keeps_seen = (struct line_index){};
+}
+
+/* The keep line of address A, or NULL. */
+static const struct config_keep *find_keep(const struct parser *p, const struct pci_address *a)
+{
+        size_t probe = 0, k;
+
+        while (index_next(&p->keeps_seen, address_hash(a, false), &probe, &k))
+                if (pci_address_equal(&p->config->keeps[k].address, a))
+                        return &p->config->keeps[k];
+        return NULL;
+}
 
 static const char *format_selector(const struct config_claim *c, char buf[static 64])
 {
@@ -156,11 +264,18 @@ int config_parse_claim(struct parser *p)
         if (!config_line_ok(p))
                 return 0;
 
-        for (size_t i = 0; i < p->config->n_claims; i++)
+        uint64_t hash = claim_hash(&claim);
+        size_t probe = 0, i;
+        while (index_next(&p->claims_seen, hash, &probe, &i))
                 if (same_selector(&p->config->claims[i], &claim))
                         return diag(p, claim.column, "duplicate claim: line %u already claims %s",
                                     p->config->claims[i].line, format_selector(&claim, buf));
-        return APPEND(p->config->claims, p->config->n_claims, claim);
+        r = index_reserve(&p->claims_seen);
+        if (r >= 0)
+                r = APPEND(p->config->claims, p->config->n_claims, claim);
+        if (r >= 0)
+                index_put(&p->claims_seen, hash, p->config->n_claims - 1);
+        return r;
 }
 
 int config_parse_keep(struct parser *p)
@@ -182,11 +297,16 @@ int config_parse_keep(struct parser *p)
         if (r < 0 || !config_line_ok(p))
                 return r;
 
-        for (size_t i = 0; i < p->config->n_keeps; i++)
-                if (pci_address_equal(&p->config->keeps[i].address, &keep.address))
-                        return diag(p, keep.column, "duplicate keep: line %u already keeps %s",
-                                    p->config->keeps[i].line, pci_address_format(&keep.address, buf));
-        return APPEND(p->config->keeps, p->config->n_keeps, keep);
+        const struct config_keep *earlier = find_keep(p, &keep.address);
+        if (earlier)
+                return diag(p, keep.column, "duplicate keep: line %u already keeps %s", earlier->line,
+                            pci_address_format(&keep.address, buf));
+        r = index_reserve(&p->keeps_seen);
+        if (r >= 0)
+                r = APPEND(p->config->keeps, p->config->n_keeps, keep);
+        if (r >= 0)
+                index_put(&p->keeps_seen, address_hash(&keep.address, false), p->config->n_keeps - 1);
+        return r;
 }
 
 /* A claim by address of a function the file also keeps is dropped: keeping is the safe side. */
@@ -199,19 +319,16 @@ int config_drop_kept_claims(struct parser *p)
 
         for (size_t i = 0; i < c->n_claims; i++) {
                 struct config_claim *claim = &c->claims[i];
-                size_t k;
+                const struct config_keep *keep =
+                        claim->selector == CONFIG_SELECT_ADDRESS ? find_keep(p, &claim->address) : NULL;
 
-                for (k = 0; k < c->n_keeps; k++)
-                        if (claim->selector == CONFIG_SELECT_ADDRESS &&
-                            pci_address_equal(&claim->address, &c->keeps[k].address))
-                                break;
-                if (k == c->n_keeps) {
+                if (!keep) {
                         c->claims[kept++] = *claim;
                         continue;
                 }
                 r = config_diag_at(p, claim->line, claim->column, CONFIG_DIRECTIVE_CLAIM,
                                    "claim of %s conflicts with 'keep' on line %u",
-                                   pci_address_format(&claim->address, buf), c->keeps[k].line);
+                                   pci_address_format(&claim->address, buf), keep->line);
                 if (r < 0)
                         return r;
         }

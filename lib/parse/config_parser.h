@@ -22,6 +22,16 @@ struct word {
         unsigned column;
 };
 
+/* Earlier claims or keeps by hash, so that a duplicate is found without comparing every pair. */
+struct line_index {
+        struct line_index_slot {
+                uint64_t hash;
+                size_t item; /* index in the config's array + 1; 0: an empty slot */
+        } * slots;
+        size_t capacity; /* 0 or a power of two, never more than half full */
+        size_t n;
+};
+
 struct parser {
         struct initbind_config *config;
         unsigned line;
@@ -30,6 +40,7 @@ struct parser {
         unsigned first_line[_CONFIG_DIRECTIVE_MAX]; /* good or bad, for "duplicate" */
         char *line_start, *next;                    /* the current line (a copy) and the next word */
         unsigned end_column;                        /* just after the last word, for "got end of line" */
+        struct line_index claims_seen, keeps_seen;  /* of config->claims and config->keeps */
 };
 
 typedef int (*parse_func)(struct parser *p);
@@ -44,6 +55,8 @@ int config_parse_guest_memory(struct parser *p);
 int config_parse_keyword(struct parser *p);
 /* After the last line: a claim by address of a function the file also keeps is dropped. */
 int config_drop_kept_claims(struct parser *p);
+/* Frees what the claim and keep parsers keep in p between lines. */
+void config_claims_index_done(struct parser *p);
 
 /* Offset of the first byte that does not start a well-formed UTF-8 sequence, or len. */
 size_t config_utf8_invalid_offset(const char *s, size_t len);
