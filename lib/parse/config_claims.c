@@ -159,23 +159,23 @@ static bool same_selector(const struct config_claim *a, const struct config_clai
 
 static int parse_selector(struct parser *p, const struct word *w, struct config_claim *claim)
 {
-        const char *expected = NULL, *eq;
+        struct parse_error e = {};
+        const char *eq;
         char q[QUOTE_SIZE];
-        size_t pos = 0;
         uint64_t group = 0;
         int r;
 
         if (startswith(w->text, "id=")) {
                 claim->selector = CONFIG_SELECT_ID;
-                r = vfio_id_parse_full(w->text + 3, &claim->id, &pos, &expected);
-                if (r < 0 && w->text[3 + pos] == ',')
-                        return diag(p, w->column + 3 + (unsigned) pos, "expected one ID per claim line, got ','");
-                return r < 0 ? config_bad_value(p, w, 3, pos, expected, "end of ID") : 0;
+                r = vfio_id_parse_full(w->text + 3, &claim->id, &e);
+                if (r < 0 && w->text[3 + e.offset] == ',')
+                        return diag(p, w->column + 3 + (unsigned) e.offset, "expected one ID per claim line, got ','");
+                return r < 0 ? config_bad_value(p, w, 3, &e, "end of ID") : 0;
         }
         if (startswith(w->text, "slot=")) {
                 claim->selector = CONFIG_SELECT_SLOT;
-                r = pci_slot_parse_full(w->text + 5, &claim->address, &pos, &expected);
-                return r < 0 ? config_bad_value(p, w, 5, pos, expected, "end of slot") : 0;
+                r = pci_slot_parse_full(w->text + 5, &claim->address, &e);
+                return r < 0 ? config_bad_value(p, w, 5, &e, "end of slot") : 0;
         }
         if (startswith(w->text, "group=")) {
                 claim->selector = CONFIG_SELECT_GROUP;
@@ -189,7 +189,7 @@ static int parse_selector(struct parser *p, const struct word *w, struct config_
                             config_quote(q, w->text, (size_t) (eq - w->text) + 1));
 
         claim->selector = CONFIG_SELECT_ADDRESS;
-        r = pci_address_parse_full(w->text, &claim->address, &pos, &expected);
+        r = pci_address_parse_full(w->text, &claim->address, &e);
         if (r >= 0)
                 return 0;
 
@@ -204,7 +204,7 @@ static int parse_selector(struct parser *p, const struct word *w, struct config_
         if (vfio_id_parse(w->text, &id, &ignored) >= 0)
                 return diag(p, w->column, "expected a PCI address, got %s (to claim by ID, write id=%s)",
                             config_quote(q, w->text, strlen(w->text)), w->text);
-        return config_bad_value(p, w, 0, pos, expected, "end of address");
+        return config_bad_value(p, w, 0, &e, "end of address");
 }
 
 int config_parse_claim(struct parser *p)
@@ -212,11 +212,11 @@ int config_parse_claim(struct parser *p)
         static const char *const options[] = { "expect=", "allow=", NULL };
         struct config_claim claim = { .line = p->line };
         bool seen_expect = false, seen_allow = false;
-        const char *expected = NULL, *suggestion;
+        struct parse_error e = {};
+        const char *suggestion;
         char q[QUOTE_SIZE], buf[64];
         unsigned columns[4] = {};
         struct word w;
-        size_t pos = 0;
         int r;
 
         if (!config_next_word(p, &w))
@@ -232,8 +232,8 @@ int config_parse_claim(struct parser *p)
                                 r = diag(p, w.column, "option 'expect=' given twice");
                         else if (claim.selector != CONFIG_SELECT_ADDRESS)
                                 r = diag(p, w.column, "option 'expect=' needs a PCI address selector");
-                        else if (vfio_id_parse_full(w.text + 7, &claim.expect, &pos, &expected) < 0)
-                                r = config_bad_value(p, &w, 7, pos, expected, "end of ID");
+                        else if (vfio_id_parse_full(w.text + 7, &claim.expect, &e) < 0)
+                                r = config_bad_value(p, &w, 7, &e, "end of ID");
                         else
                                 claim.has_expect = true;
                         seen_expect = true;
@@ -282,16 +282,15 @@ int config_parse_keep(struct parser *p)
 {
         struct config_keep keep = { .line = p->line };
         char buf[PCI_ADDRESS_STRING_MAX];
-        const char *expected = NULL;
+        struct parse_error e = {};
         struct word w;
-        size_t pos = 0;
         int r;
 
         if (!config_next_word(p, &w))
                 return config_missing(p, "a PCI address");
         keep.column = w.column;
-        if (pci_address_parse_full(w.text, &keep.address, &pos, &expected) < 0)
-                r = config_bad_value(p, &w, 0, pos, expected, "end of address");
+        if (pci_address_parse_full(w.text, &keep.address, &e) < 0)
+                r = config_bad_value(p, &w, 0, &e, "end of address");
         else
                 r = config_expect_end(p, "one PCI address");
         if (r < 0 || !config_line_ok(p))

@@ -43,23 +43,22 @@ int config_parse_isolate_cores(struct parser *p)
 int config_parse_isolate_cpus(struct parser *p)
 {
         _cleanup_(cpu_set_done) struct cpu_set set = {};
-        const char *expected = NULL;
+        struct parse_error e = {};
         char q[QUOTE_SIZE];
         struct word w;
-        size_t pos = 0;
         int r;
 
         if (!config_next_word(p, &w))
                 return config_missing(p, "a CPU list such as 2-7,10-15");
         /* CPUs are checked against the machine by cmdlinegen; here only the kernel's ceiling. */
-        r = cpu_list_parse_full(w.text, CONFIG_CPUS_MAX, &set, &pos, &expected);
+        r = cpu_list_parse_full(w.text, CONFIG_CPUS_MAX, &set, &e);
         if (r == -ENOMEM)
                 return r;
         if (r == -ERANGE || r == -EOVERFLOW)
-                r = diag(p, w.column + (unsigned) pos, "expected a CPU number below %d, got %s", CONFIG_CPUS_MAX,
-                         config_describe_got(q, w.text + pos, "end of list"));
+                r = diag(p, w.column + (unsigned) e.offset, "expected a CPU number below %d, got %s", CONFIG_CPUS_MAX,
+                         config_describe_got(q, w.text + e.offset, "end of list"));
         else if (r < 0)
-                r = config_bad_value(p, &w, 0, pos, expected, "end of list");
+                r = config_bad_value(p, &w, 0, &e, "end of list");
         else if (cpu_set_is_empty(&set))
                 r = diag(p, w.column, "expected at least one CPU, got %s", config_quote(q, w.text, strlen(w.text)));
         else

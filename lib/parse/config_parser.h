@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "macro.h"
+#include "parse_error.h"
 
 /* Quoted user text is cut to this many bytes, so a message stays one readable kmsg line. */
 #define QUOTE_MAX 48
@@ -98,10 +99,10 @@ int config_missing(struct parser *p, const char *expected);
 /* Nothing may follow; WHAT says what the directive takes, e.g. "one value". */
 int config_expect_end(struct parser *p, const char *what);
 /*
- * A parser of this project rejected the text at VALUE (which starts OFFSET bytes into word W)
- * at byte POS, saying what it EXPECTED there.
+ * A parser of this project rejected the text that starts OFFSET bytes into word W, as E says;
+ * END is what to say was found when the error is at the end of the text ("end of ID").
  */
-int config_bad_value(struct parser *p, const struct word *w, size_t offset, size_t pos, const char *expected,
+int config_bad_value(struct parser *p, const struct word *w, size_t offset, const struct parse_error *e,
                      const char *end);
 /* Decimal digits only. -EINVAL without any, -ERANGE above MAX (which is at least 9). */
 int config_parse_decimal(const char *s, uint64_t max, uint64_t *ret, size_t *ret_len);

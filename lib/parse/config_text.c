@@ -229,16 +229,17 @@ int config_expect_end(struct parser *p, const char *what)
  * A parser of this project rejected the text at VALUE (which starts OFFSET bytes into word W)
  * at byte POS, saying what it EXPECTED there.
  */
-int config_bad_value(struct parser *p, const struct word *w, size_t offset, size_t pos, const char *expected,
+int config_bad_value(struct parser *p, const struct word *w, size_t offset, const struct parse_error *e,
                      const char *end)
 {
         const char *value = w->text + offset;
+        size_t pos = e->offset;
         char q[QUOTE_SIZE];
 
         if (pos > strlen(value))
                 pos = strlen(value);
         return diag(p, w->column + (unsigned) (offset + pos), "expected %s, got %s",
-                    expected ? expected : "something else", config_describe_got(q, value + pos, end));
+                    e->expected ? e->expected : "something else", config_describe_got(q, value + pos, end));
 }
 
 /*

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "parse_error.h"
+
 struct cpu_set {
         unsigned nbits;  /* nr_cpu_ids this set was parsed for */
         uint64_t *words; /* (nbits + 63) / 64 words; bits >= nbits are always 0 */
@@ -62,11 +64,10 @@ int cpu_set_next(const struct cpu_set *set, unsigned from);
 int cpu_list_parse(const char *s, unsigned nbits, struct cpu_set *ret, size_t *ret_error_pos);
 
 /*
- * As above; on error *ret_expected (if non-NULL) is a short phrase for what was expected at
- * *ret_error_pos, to print as "expected %s", e.g. "a CPU number below the number of CPUs".
+ * As above; on error *ret_error (if non-NULL) says where, and what was expected there, to print
+ * as "expected %s", e.g. "a CPU number below the number of CPUs".
  */
-int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, size_t *ret_error_pos,
-                        const char **ret_expected);
+int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, struct parse_error *ret_error);
 
 /*
  * The kernel's "%*pbl" form (lib/vsprintf.c, bitmap_list_string()): runs of 2+ CPUs as "a-b", ""

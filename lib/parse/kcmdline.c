@@ -203,7 +203,7 @@ int kcmdline_tokens_reserve(struct kcmdline *k, size_t n)
         return 0;
 }
 
-int kcmdline_parse(const char *s, unsigned flags, struct kcmdline **ret, size_t *ret_error_pos)
+int kcmdline_parse(const char *s, unsigned flags, struct kcmdline **ret, struct parse_error *ret_error)
 {
         _cleanup_kcmdline_ struct kcmdline *k = NULL;
         bool dashdash_seen = false;
@@ -228,9 +228,8 @@ int kcmdline_parse(const char *s, unsigned flags, struct kcmdline **ret, size_t 
                         return r;
                 if (open_quote >= 0 && !(flags & KCMDLINE_PARSE_LENIENT)) {
                         kcmdline_token_done(&t);
-                        if (ret_error_pos)
-                                *ret_error_pos = pos + (size_t) open_quote;
-                        return -EINVAL;
+                        return parse_error_set(ret_error, -EINVAL, pos + (size_t) open_quote,
+                                               "a closing '\"' (the kernel reads the rest of the line as one value)");
                 }
 
                 t.separator = strndup(s + sep_start, pos - sep_start);

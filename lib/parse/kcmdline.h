@@ -21,6 +21,7 @@
 
 #include "hugepage_params.h"
 #include "macro.h"
+#include "parse_error.h"
 
 /* x86 COMMAND_LINE_SIZE (arch/x86/include/asm/setup.h): includes the NUL, longer lines are cut. */
 #define KCMDLINE_SIZE 2048
@@ -70,10 +71,10 @@ enum kcmdline_dup_rule {
 
 /*
  * Parse s (NULL is taken as ""). flags: KCMDLINE_PARSE_*. Returns 0 and a new line in *ret;
- * -EINVAL for an unterminated quote in strict mode, with *ret_error_pos (if non-NULL) set to the
- * byte offset of the opening quote; -ENOMEM.
+ * -EINVAL for an unterminated quote in strict mode, with *ret_error (if non-NULL) at the byte
+ * offset of the opening quote; -ENOMEM.
  */
-int kcmdline_parse(const char *s, unsigned flags, struct kcmdline **ret, size_t *ret_error_pos);
+int kcmdline_parse(const char *s, unsigned flags, struct kcmdline **ret, struct parse_error *ret_error);
 struct kcmdline *kcmdline_free(struct kcmdline *k);
 static inline void kcmdline_freep(struct kcmdline **k) { kcmdline_free(*k); }
 #define _cleanup_kcmdline_ _cleanup_(kcmdline_freep)

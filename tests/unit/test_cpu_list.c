@@ -196,10 +196,12 @@ static void test_malformed(void **state)
         for (size_t i = 0; i < ELEMENTSOF(bad_lists); i++) {
                 const struct bad_case *c = &bad_lists[i];
                 struct cpu_set set = { .nbits = 12345, .words = NULL };
-                const char *expected = NULL;
-                size_t pos = SIZE_MAX;
+                struct parse_error e = { .offset = SIZE_MAX };
 
-                int r = cpu_list_parse_full(c->input, c->nbits, &set, &pos, &expected);
+                int r = cpu_list_parse_full(c->input, c->nbits, &set, &e);
+                size_t pos = e.offset;
+                const char *expected = e.expected;
+                assert_int_equal(e.code, r);
                 if (r != c->error || pos != c->pos)
                         fail_msg("\"%s\" (nbits %u): got %d at %zu, want %d at %zu", c->input, c->nbits, r, pos,
                                  c->error, c->pos);
