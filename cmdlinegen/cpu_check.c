@@ -48,18 +48,17 @@ int cpu_check_list_for(const struct machine *m, const char *subject, const char 
 {
         const struct cpu_topology *t = &m->cpus;
         _cleanup_(cpu_set_done) struct cpu_set set = {};
-        size_t pos = 0;
-        const char *expected = NULL;
+        struct parse_error err = {};
         _cleanup_free_ char *possible = cpu_list_format(&t->possible);
         if (!possible)
                 return -ENOMEM;
-        int r = cpu_list_parse_full(text, t->nr_cpu_ids, &set, &pos, &expected);
+        int r = cpu_list_parse_full(text, t->nr_cpu_ids, &set, &err);
         if (r == -ENOMEM)
                 return r;
         if (r < 0) {
                 findings_add(findings, FINDING_PROBLEM, subject, NULL,
-                             "'%s' at column %zu: expected %s (this machine's possible CPUs are %s)", text, pos + 1,
-                             expected ? expected : "a CPU list", possible);
+                             "'%s' at column %zu: expected %s (this machine's possible CPUs are %s)", text,
+                             parse_error_column(&err), err.expected ? err.expected : "a CPU list", possible);
                 return -EINVAL;
         }
         if (cpu_set_is_empty(&set)) {

@@ -9,19 +9,6 @@
 #include "shown_text.h"
 #include "validate_line.h"
 
-const char *intent_origin(const struct propose_context *ctx, enum config_directive d, char *buf, size_t size)
-{
-        unsigned line = ctx->intent->directive_line[d];
-        /* guest-memory may repeat: its first line stands for all. */
-        if (d == CONFIG_DIRECTIVE_GUEST_MEMORY && ctx->intent->n_guest_memory)
-                line = ctx->intent->guest_memory[0].line;
-        if (line)
-                snprintf(buf, size, "%s:%u", ctx->machine->config_path, line);
-        else /* given as an option, named like the directive */
-                snprintf(buf, size, "--%s", config_directive_to_string(d));
-        return buf;
-}
-
 static int read_plan_details(const struct machine *m, struct generation *g);
 
 static int plan_claims(const struct machine *m, const struct initbind_config *intent, struct generation *g)

@@ -27,9 +27,6 @@ struct acs_override_result {
         int split_group; /* the IOMMU group pcie_acs_override= is proposed for, else -1 */
 };
 
-/* "FILE:LINE" of a config directive, or "--DIRECTIVE" for an option: where a value came from. */
-const char *intent_origin(const struct propose_context *ctx, enum config_directive d, char *buf, size_t size);
-
 void propose_iommu(struct propose_context *ctx);
 void propose_cpu_isolation(struct propose_context *ctx);
 void propose_hugepages(struct propose_context *ctx);

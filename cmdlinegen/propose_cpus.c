@@ -55,7 +55,7 @@ static int choose_cores(struct propose_context *ctx, unsigned wanted, struct cpu
 {
         const struct cpu_topology *t = &ctx->machine->cpus;
         char origin[96], subject[128];
-        intent_origin(ctx, CONFIG_DIRECTIVE_ISOLATE_CORES, origin, sizeof(origin));
+        config_intent_origin(ctx->intent, CONFIG_DIRECTIVE_ISOLATE_CORES, origin, sizeof(origin));
         snprintf(subject, sizeof(subject), "isolate-cores %u (%s)", wanted, origin);
 
         _cleanup_free_ struct core *cores = calloc(t->nr_cpu_ids ? t->nr_cpu_ids : 1, sizeof(*cores));
@@ -186,9 +186,9 @@ void propose_cpu_isolation(struct propose_context *ctx)
                         return;
                 snprintf(source, sizeof(source), "%u core%s for guests (%s)", c->isolate_cores,
                          c->isolate_cores == 1 ? "" : "s",
-                         intent_origin(ctx, CONFIG_DIRECTIVE_ISOLATE_CORES, origin, sizeof(origin)));
+                         config_intent_origin(ctx->intent, CONFIG_DIRECTIVE_ISOLATE_CORES, origin, sizeof(origin)));
         } else if (c->isolate_cpus) {
-                intent_origin(ctx, CONFIG_DIRECTIVE_ISOLATE_CPUS, origin, sizeof(origin));
+                config_intent_origin(ctx->intent, CONFIG_DIRECTIVE_ISOLATE_CPUS, origin, sizeof(origin));
                 char subject[160];
                 snprintf(subject, sizeof(subject), "isolate-cpus %s (%s)", c->isolate_cpus, origin);
                 if (cpu_check_list(ctx->machine, subject, c->isolate_cpus, &ctx->proposal->findings, &isolated) < 0)

@@ -23,7 +23,8 @@ static uint64_t choose_page_size(struct propose_context *ctx, bool *ok)
                 if (!m->cpus.has_pdpe1gb) {
                         char subject[128];
                         snprintf(subject, sizeof(subject), "hugepage-size 1G (%s)",
-                                 intent_origin(ctx, CONFIG_DIRECTIVE_HUGEPAGE_SIZE, origin, sizeof(origin)));
+                                 config_intent_origin(ctx->intent, CONFIG_DIRECTIVE_HUGEPAGE_SIZE, origin,
+                                                      sizeof(origin)));
                         findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject, "use hugepage-size 2M or auto",
                                      "the CPU (%s) has no pdpe1gb flag in /proc/cpuinfo: the kernel rejects "
                                      "hugepagesz=1G on it",
@@ -104,7 +105,7 @@ void propose_hugepages(struct propose_context *ctx)
         format_size(total, total_text, sizeof(total_text));
         char subject[128];
         snprintf(subject, sizeof(subject), "guest-memory %s (%s)", total_text,
-                 intent_origin(ctx, CONFIG_DIRECTIVE_GUEST_MEMORY, origin, sizeof(origin)));
+                 config_intent_origin(ctx->intent, CONFIG_DIRECTIVE_GUEST_MEMORY, origin, sizeof(origin)));
 
         if (!fits(ctx, subject, "", total, m->memory.mem_total))
                 return;

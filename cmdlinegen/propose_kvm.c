@@ -13,7 +13,7 @@ static void propose_nested(struct propose_context *ctx)
         const char *module = m->cpus.has_vmx ? "kvm_intel" : m->cpus.has_svm ? "kvm_amd" : NULL;
         bool on = ctx->intent->nested_virtualization == CONFIG_BOOL_YES;
         char origin[96], name[32];
-        intent_origin(ctx, CONFIG_DIRECTIVE_NESTED_VIRTUALIZATION, origin, sizeof(origin));
+        config_intent_origin(ctx->intent, CONFIG_DIRECTIVE_NESTED_VIRTUALIZATION, origin, sizeof(origin));
         if (!module) {
                 findings_add(
                         &ctx->proposal->findings, on ? FINDING_PROBLEM : FINDING_NOTE, "nested-virtualization", NULL,
@@ -30,7 +30,7 @@ static void propose_unsafe_interrupts(struct propose_context *ctx)
 {
         const struct machine *m = ctx->machine;
         char origin[96];
-        intent_origin(ctx, CONFIG_DIRECTIVE_UNSAFE_INTERRUPTS, origin, sizeof(origin));
+        config_intent_origin(ctx->intent, CONFIG_DIRECTIVE_UNSAFE_INTERRUPTS, origin, sizeof(origin));
         if (m->interrupt_remapping == TRISTATE_YES) {
                 findings_add(&ctx->proposal->findings, FINDING_NOTE, "unsafe-interrupts if-needed", NULL,
                              "not needed: interrupt remapping is on (IR- interrupt chips in /proc/interrupts)");
@@ -57,9 +57,10 @@ void propose_kvm_options(struct propose_context *ctx)
         char origin[96];
 
         if (c->kvm_ignore_msrs == CONFIG_BOOL_YES)
-                proposal_add(ctx->proposal, TOPIC_KVM, "kvm.ignore_msrs", "1",
-                             "kvm-ignore-msrs yes (%s): guests reading MSRs KVM does not emulate get 0, not a fault",
-                             intent_origin(ctx, CONFIG_DIRECTIVE_KVM_IGNORE_MSRS, origin, sizeof(origin)));
+                proposal_add(
+                        ctx->proposal, TOPIC_KVM, "kvm.ignore_msrs", "1",
+                        "kvm-ignore-msrs yes (%s): guests reading MSRs KVM does not emulate get 0, not a fault",
+                        config_intent_origin(ctx->intent, CONFIG_DIRECTIVE_KVM_IGNORE_MSRS, origin, sizeof(origin)));
         if (c->nested_virtualization != CONFIG_BOOL_UNSET)
                 propose_nested(ctx);
 
@@ -72,7 +73,8 @@ void propose_kvm_options(struct propose_context *ctx)
             c->transparent_hugepage == CONFIG_THP_ALWAYS)
                 proposal_add(ctx->proposal, TOPIC_MEMORY, "transparent_hugepage", thp[c->transparent_hugepage],
                              "transparent-hugepage %s (%s)", thp[c->transparent_hugepage],
-                             intent_origin(ctx, CONFIG_DIRECTIVE_TRANSPARENT_HUGEPAGE, origin, sizeof(origin)));
+                             config_intent_origin(ctx->intent, CONFIG_DIRECTIVE_TRANSPARENT_HUGEPAGE, origin,
+                                                  sizeof(origin)));
         if (c->unsafe_interrupts == CONFIG_UNSAFE_INTERRUPTS_IF_NEEDED)
                 propose_unsafe_interrupts(ctx);
 }

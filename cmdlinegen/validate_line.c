@@ -199,11 +199,12 @@ static void check_vfio_ids(const struct propose_context *ctx, const struct kcmdl
         char subject[256];
         subject_of(subject, sizeof(subject), "vfio-pci.ids", value);
         _cleanup_free_ struct vfio_id *ids = NULL;
-        size_t n = 0, pos = 0;
-        const char *expected = NULL;
-        if (vfio_id_list_parse_full(value, &ids, &n, &pos, &expected) < 0) {
-                findings_add(f, FINDING_PROBLEM, subject, NULL, "'%s' at column %zu: expected %s", value, pos + 1,
-                             expected ? expected : "vendor:device[:subvendor:subdevice[:class[:mask]]]");
+        size_t n = 0;
+        struct parse_error err = {};
+        if (vfio_id_list_parse_full(value, &ids, &n, &err) < 0) {
+                findings_add(f, FINDING_PROBLEM, subject, NULL, "'%s' at column %zu: expected %s", value,
+                             parse_error_column(&err),
+                             err.expected ? err.expected : "vendor:device[:subvendor:subdevice[:class[:mask]]]");
                 return;
         }
         const struct pci_host *h = ctx->boot_view ? ctx->boot_view : ctx->machine->pci;

@@ -25,10 +25,12 @@ static void check_no_bits_above(const char *what, const struct cpu_set *set)
 static void check_parse(const char *s, unsigned nbits, struct cpu_set *ret)
 {
         struct cpu_set set = {};
-        size_t pos = SIZE_MAX, len = strlen(s);
-        const char *expected = NULL;
+        struct parse_error e = { .offset = SIZE_MAX };
+        size_t len = strlen(s);
 
-        int r = cpu_list_parse_full(s, nbits, &set, &pos, &expected);
+        int r = cpu_list_parse_full(s, nbits, &set, &e);
+        size_t pos = e.offset;
+        const char *expected = e.expected;
         struct cpu_set plain = {};
         size_t pos_plain = SIZE_MAX;
         CHECK(cpu_list_parse(s, nbits, &plain, &pos_plain) == r, "'%s' (%u CPUs): parsers disagree", s, nbits);

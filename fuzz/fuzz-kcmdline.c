@@ -196,9 +196,11 @@ static void check_hugepages(const struct kcmdline *k, kcmdline_size_valid_fn val
 static void check_line(const char *line, unsigned flags, const struct kcmdline_param *p, size_t n)
 {
         struct kcmdline *k = NULL;
-        size_t pos = SIZE_MAX, len = strlen(line);
+        struct parse_error e = { .offset = SIZE_MAX };
+        size_t len = strlen(line);
 
-        int r = kcmdline_parse(line, flags, &k, &pos);
+        int r = kcmdline_parse(line, flags, &k, &e);
+        size_t pos = e.offset;
         if (r < 0) {
                 CHECK(!(flags & KCMDLINE_PARSE_LENIENT), "lenient parse failed with %d on '%s'", r, line);
                 CHECK(r == -EINVAL && pos < len && line[pos] == '"', "strict parse: %d at %zu on '%s'", r, pos, line);

@@ -8,7 +8,7 @@
 #include "fuzz.h"
 #include "pci_address.h"
 
-typedef int (*parse_full_fn)(const char *s, struct pci_address *ret, size_t *ret_error_pos, const char **ret_expected);
+typedef int (*parse_full_fn)(const char *s, struct pci_address *ret, struct parse_error *ret_error);
 typedef int (*parse_fn)(const char *s, struct pci_address *ret, size_t *ret_error_pos);
 
 static const struct pci_address untouched = { .domain = 0xdeadbeef, .bus = 0xee, .slot = 0xee, .function = 0xee };
@@ -23,14 +23,16 @@ static void format_slot(const struct pci_address *a, char buf[static PCI_ADDRESS
 static int check_parser(const char *s, bool with_function, parse_full_fn full, parse_fn plain, struct pci_address *ret)
 {
         struct pci_address a = untouched, b = untouched;
-        size_t pos = SIZE_MAX, pos_plain = SIZE_MAX;
-        const char *expected = NULL;
+        struct parse_error e = { .offset = SIZE_MAX };
+        size_t pos_plain = SIZE_MAX;
 
-        int r = full(s, &a, &pos, &expected);
+        int r = full(s, &a, &e);
+        size_t pos = e.offset;
+        const char *expected = e.expected;
         int r_plain = plain(s, &b, &pos_plain);
         CHECK(r == r_plain, "'%s': _full() gives %d, the plain parser %d", s, r, r_plain);
         /* No out-parameters at all must work too. */
-        CHECK(full(s, &b, NULL, NULL) == r, "'%s': result changes without out-parameters", s);
+        CHECK(full(s, &b, NULL) == r, "'%s': result changes without out-parameters", s);
 
         if (r < 0) {
                 CHECK(r == -EINVAL, "'%s': unexpected error %d", s, r);
@@ -53,13 +55,13 @@ static int check_parser(const char *s, bool with_function, parse_full_fn full, p
                 pci_address_format(&a, canonical);
         else
                 format_slot(&a, canonical);
-        CHECK(full(canonical, &again, &pos, &expected) == 0, "'%s': canonical '%s' does not parse", s, canonical);
+        CHECK(full(canonical, &again, &e) == 0, "'%s': canonical '%s' does not parse", s, canonical);
         CHECK(pci_address_compare(&a, &again) == 0 && pci_address_same_slot(&a, &again),
               "'%s': canonical '%s' parses to another value", s, canonical);
 
         /* Written without the domain, a domain-0 address means the same. */
         if (a.domain == 0) {
-                CHECK(full(canonical + 5, &again, &pos, &expected) == 0 && pci_address_equal(&a, &again),
+                CHECK(full(canonical + 5, &again, &e) == 0 && pci_address_equal(&a, &again),
                       "'%s': short form '%s' differs", s, canonical + 5);
         }
         *ret = a;

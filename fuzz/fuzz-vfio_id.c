@@ -53,10 +53,12 @@ static void check_entry(const char *s, uint32_t seed)
 {
         static const struct vfio_id untouched = { 1, 2, 3, 4, 5, 6 };
         struct vfio_id id = untouched, again = untouched;
-        size_t pos = SIZE_MAX, pos_plain = SIZE_MAX;
-        const char *expected = NULL;
+        struct parse_error e = { .offset = SIZE_MAX };
+        size_t pos_plain = SIZE_MAX;
 
-        int r = vfio_id_parse_full(s, &id, &pos, &expected);
+        int r = vfio_id_parse_full(s, &id, &e);
+        size_t pos = e.offset;
+        const char *expected = e.expected;
         CHECK(vfio_id_parse(s, &again, &pos_plain) == r, "'%s': plain and _full() parsers disagree", s);
         if (r < 0) {
                 CHECK(r == -EINVAL, "'%s': unexpected error %d", s, r);
@@ -81,10 +83,12 @@ static void check_entry(const char *s, uint32_t seed)
 static void check_list(const char *s)
 {
         struct vfio_id *ids = (struct vfio_id *) 1;
-        size_t n = SIZE_MAX, pos = SIZE_MAX, len = strlen(s);
-        const char *expected = NULL;
+        struct parse_error err = { .offset = SIZE_MAX };
+        size_t n = SIZE_MAX, len = strlen(s);
 
-        int r = vfio_id_list_parse_full(s, &ids, &n, &pos, &expected);
+        int r = vfio_id_list_parse_full(s, &ids, &n, &err);
+        size_t pos = err.offset;
+        const char *expected = err.expected;
         if (r < 0) {
                 CHECK(ids == (struct vfio_id *) 1 && n == SIZE_MAX, "'%s': result written on failure", s);
                 CHECK(expected && *expected, "'%s': no 'expected' phrase", s);

@@ -157,11 +157,10 @@ static int run(int argc, char **argv)
                         log_error("'%s' needs a PCI address, e.g. 0000:0b:00.0", command);
                         return 2;
                 }
-                size_t pos = 0;
-                const char *expected = NULL;
-                if (pci_address_parse_full(argv[optind], &address, &pos, &expected) < 0) {
-                        log_error("'%s' at column %zu: expected %s", argv[optind], pos + 1,
-                                  expected ? expected : "a PCI address");
+                struct parse_error err = {};
+                if (pci_address_parse_full(argv[optind], &address, &err) < 0) {
+                        log_error("'%s' at column %zu: expected %s", argv[optind], parse_error_column(&err),
+                                  err.expected ? err.expected : "a PCI address");
                         return 2;
                 }
                 optind++;

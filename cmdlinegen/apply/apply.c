@@ -307,13 +307,13 @@ static int restore_replaced(const struct apply_ctx *c, struct kcmdline *k)
 int apply_line_change(const struct apply_ctx *c, const char *old, char **ret_new, char **ret_error)
 {
         _cleanup_kcmdline_ struct kcmdline *k = NULL;
-        size_t pos = 0;
+        struct parse_error e = {};
         int r;
 
-        r = kcmdline_parse(old, 0, &k, &pos);
+        r = kcmdline_parse(old, 0, &k, &e);
         if (r == -EINVAL)
-                return asprintf(ret_error, "the current command line has an unterminated quote at byte %zu: '%s'", pos,
-                                old) < 0
+                return asprintf(ret_error, "the current command line has an unterminated quote at byte %zu: '%s'",
+                                e.offset, old) < 0
                                ? -ENOMEM
                                : r;
         if (r < 0)

@@ -203,5 +203,12 @@ static inline void config_freep(struct initbind_config **c) { config_free(*c); }
 /* "FILE:LINE:COLUMN: MESSAGE" (malloc'd; NULL when out of memory). */
 char *config_diagnostic_format(const struct initbind_config *c, const struct config_diagnostic *d);
 
+/*
+ * Where the value of directive D came from, for explanations: "FILE:LINE" (the first line for
+ * guest-memory, which may repeat), or "--DIRECTIVE" when a command-line option set it (line 0).
+ * Written into BUF of SIZE bytes, which is returned.
+ */
+const char *config_intent_origin(const struct initbind_config *c, enum config_directive d, char *buf, size_t size);
+
 /* Sum of all guest-memory lines in bytes (0 when none). */
 uint64_t config_guest_memory_total(const struct initbind_config *c);

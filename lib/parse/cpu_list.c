@@ -148,23 +148,17 @@ int cpu_set_next(const struct cpu_set *set, unsigned from)
         return -1;
 }
 
-/* The kernel's isspace() for ASCII (lib/ctype.c also counts Latin-1 NBSP; we do not). */
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+/* The kernel's isspace(): lib/ctype.c counts Latin-1 NBSP (0xA0) as a space, as kcmdline.c does. */
+static bool is_space(char c)
+{
+        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || (unsigned char) c == 0xA0;
+}
 
 /* bitmap-str.c __end_of_region(): what separates entries. */
 static bool is_separator(char c) { return is_space(c) || c == ','; }
 
 /* bitmap-str.c end_of_region(): what may follow a number that ends an entry. */
 static bool end_of_region(char c) { return is_separator(c) || c == '\0'; }
-
-static int fail(int r, size_t pos, const char *expected, size_t *ret_error_pos, const char **ret_expected)
-{
-        if (ret_error_pos)
-                *ret_error_pos = pos;
-        if (ret_expected)
-                *ret_expected = expected;
-        return r;
-}
 
 /*
  * bitmap_getnum(): "N" or a decimal number. Like _parse_integer() it takes every digit before
@@ -201,12 +195,109 @@ static int get_number(const char *s, size_t *pos, unsigned lastbit, unsigned *re
 
 #define EXPECT_OVERFLOW "a number below 4294967296"
 
-int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, size_t *ret_error_pos,
-                        const char **ret_expected)
+/* One entry of the list: bitmap_parse_region()'s struct region, with where each number began. */
+struct region {
+        unsigned start, end, used, group;
+        size_t end_pos, used_pos, group_pos;
+        bool pattern;    /* "a-b:used/group" */
+        bool stops_list; /* the kernel stops at the newline right after this entry */
+};
+
+static int get(const char *s, size_t *pos, unsigned lastbit, unsigned *ret, size_t *ret_at, const char *expected,
+               struct parse_error *e)
+{
+        *ret_at = *pos;
+        int r = get_number(s, pos, lastbit, ret);
+        if (r < 0)
+                return parse_error_set(e, r, *ret_at, r == -EOVERFLOW ? EXPECT_OVERFLOW : expected);
+        return 0;
+}
+
+/* bitmap_parse_region(): "all", "a" or "a-b", then maybe ":used/group". */
+static int parse_region(const char *s, size_t *pos, unsigned lastbit, struct region *r, struct parse_error *e)
+{
+        size_t start_pos;
+        int k;
+
+        *r = (struct region){};
+        if (strncasecmp(s + *pos, "all", 3) == 0) {
+                r->end = lastbit;
+                r->end_pos = *pos;
+                *pos += 3;
+        } else {
+                if ((k = get(s, pos, lastbit, &r->start, &start_pos, "a CPU number, a range a-b, N or all", e)) < 0)
+                        return k;
+                r->end = r->start;
+                r->end_pos = start_pos;
+                if (!end_of_region(s[*pos])) {
+                        if (s[*pos] != '-')
+                                return parse_error_set(e, -EINVAL, *pos, "',' or '-' after a CPU number");
+                        (*pos)++;
+                        if ((k = get(s, pos, lastbit, &r->end, &r->end_pos, "a CPU number or N after '-'", e)) < 0)
+                                return k;
+                }
+        }
+
+        if (end_of_region(s[*pos])) {
+                /* Unsigned like the kernel's: end + 1 wraps to 0 for end == 2^32-1. */
+                r->used = r->group = r->end + 1;
+                /* bitmap_parse_region() returns NULL at a newline here: the list ends. */
+                r->stops_list = s[*pos] == '\n';
+                return 0;
+        }
+        if (s[*pos] != ':')
+                return parse_error_set(e, -EINVAL, *pos, "',' or ':used/group' after a range");
+        (*pos)++;
+        if ((k = get(s, pos, lastbit, &r->used, &r->used_pos, "the number of CPUs used per group", e)) < 0)
+                return k;
+        if (s[*pos] != '/')
+                return parse_error_set(e, -EINVAL, *pos, "'/' and a group size");
+        (*pos)++;
+        if ((k = get(s, pos, lastbit, &r->group, &r->group_pos, "a group size", e)) < 0)
+                return k;
+        r->pattern = true;
+        /* Whatever follows is judged as the start of the next entry, as in the kernel. */
+        return 0;
+}
+
+/* bitmap_check_region(): -EINVAL before -ERANGE; then what we refuse beyond the kernel. */
+static int check_region(const struct region *r, unsigned nbits, struct parse_error *e)
+{
+        if (r->start > r->end)
+                return parse_error_set(e, -EINVAL, r->end_pos, "a range end not below its start");
+        if (r->group == 0)
+                return parse_error_set(e, -EINVAL, r->pattern ? r->group_pos : r->end_pos,
+                                       r->pattern ? "a group size of at least 1"
+                                                  : "a CPU number below the number of CPUs");
+        if (r->used > r->group)
+                return parse_error_set(e, -EINVAL, r->used_pos, "a used count not above the group size");
+        if (r->end >= nbits)
+                return parse_error_set(e, -ERANGE, r->end_pos, "a CPU number below the number of CPUs");
+        /*
+         * Stricter than the kernel: a group larger than the range means one group, and the
+         * kernel's unsigned start + group wraps for sizes near 2^32 ("1-7:1/4294967295" sets 0-1
+         * there), so such a size is a mistake either way.
+         */
+        if (r->pattern && r->group > r->end - r->start + 1)
+                return parse_error_set(e, -EINVAL, r->group_pos, "a group size not larger than the range");
+        return 0;
+}
+
+/* bitmap_set_region(); 64-bit so that start + group cannot wrap. */
+static void set_region(struct cpu_set *set, const struct region *r)
+{
+        for (uint64_t g = r->start; g <= r->end; g += r->group) {
+                uint64_t n = (uint64_t) r->end - g + 1 < r->used ? (uint64_t) r->end - g + 1 : r->used;
+                for (uint64_t cpu = g; cpu < g + n; cpu++)
+                        cpu_set_add(set, (unsigned) cpu);
+        }
+}
+
+int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, struct parse_error *ret_error)
 {
         _cleanup_(cpu_set_done) struct cpu_set set = {};
         const unsigned lastbit = nbits - 1; /* wraps for nbits == 0, as in the kernel */
-        bool after_newline = false;
+        bool stopped = false;
         size_t pos = 0;
         int r;
 
@@ -217,85 +308,27 @@ int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, size
         if (r < 0)
                 return r;
 
-#define FAIL(code, at, what) return fail((code), (at), (what), ret_error_pos, ret_expected)
-#define GET(field, at, what)                                                                                           \
-        do {                                                                                                           \
-                at = pos;                                                                                              \
-                r = get_number(s, &pos, lastbit, &field);                                                              \
-                if (r < 0)                                                                                             \
-                        FAIL(r, at, r == -EOVERFLOW ? EXPECT_OVERFLOW : (what));                                       \
-        } while (0)
-
         for (;;) {
+                struct region region;
+
                 /* bitmap_find_region(): commas and whitespace lead an entry. */
-                while (is_separator(s[pos])) {
-                        if (s[pos] == '\n')
-                                after_newline = true;
+                while (is_separator(s[pos]))
                         pos++;
-                }
                 if (s[pos] == '\0')
                         break;
-                if (after_newline)
-                        FAIL(-EINVAL, pos, "nothing after the newline");
-
-                /* bitmap_parse_region(); *_pos remember where each number began, for errors. */
-                unsigned start, end, used, group;
-                size_t start_pos, end_pos, used_pos = 0, group_pos = 0;
-                bool pattern = false;
-
-                if (strncasecmp(s + pos, "all", 3) == 0) {
-                        start = 0;
-                        end = lastbit;
-                        start_pos = end_pos = pos;
-                        pos += 3;
-                } else {
-                        GET(start, start_pos, "a CPU number, a range a-b, N or all");
-                        end = start;
-                        end_pos = start_pos;
-                        if (!end_of_region(s[pos])) {
-                                if (s[pos] != '-')
-                                        FAIL(-EINVAL, pos, "',' or '-' after a CPU number");
-                                pos++;
-                                GET(end, end_pos, "a CPU number or N after '-'");
-                        }
-                }
-
-                if (!end_of_region(s[pos])) {
-                        if (s[pos] != ':')
-                                FAIL(-EINVAL, pos, "',' or ':used/group' after a range");
-                        pos++;
-                        GET(used, used_pos, "the number of CPUs used per group");
-                        if (s[pos] != '/')
-                                FAIL(-EINVAL, pos, "'/' and a group size");
-                        pos++;
-                        GET(group, group_pos, "a group size");
-                        pattern = true;
-                        /* Whatever follows is judged as the start of the next entry, as in the kernel. */
-                } else {
-                        /* Unsigned like the kernel's: end + 1 wraps to 0 for end == 2^32-1. */
-                        used = group = end + 1;
-                }
-
-                /* bitmap_check_region(): -EINVAL before -ERANGE. */
-                if (start > end)
-                        FAIL(-EINVAL, end_pos, "a range end not below its start");
-                if (group == 0)
-                        FAIL(-EINVAL, pattern ? group_pos : end_pos,
-                             pattern ? "a group size of at least 1" : "a CPU number below the number of CPUs");
-                if (used > group)
-                        FAIL(-EINVAL, used_pos, "a used count not above the group size");
-                if (end >= nbits)
-                        FAIL(-ERANGE, end_pos, "a CPU number below the number of CPUs");
-
-                /* bitmap_set_region(); 64-bit so that start + group cannot wrap. */
-                for (uint64_t g = start; g <= end; g += group) {
-                        uint64_t n = (uint64_t) end - g + 1 < used ? (uint64_t) end - g + 1 : used;
-                        for (uint64_t cpu = g; cpu < g + n; cpu++)
-                                cpu_set_add(&set, (unsigned) cpu);
-                }
+                /* The kernel would ignore this entry: refuse rather than read what it does not. */
+                if (stopped)
+                        return parse_error_set(ret_error, -EINVAL, pos,
+                                               "nothing after a newline that ends an entry (the kernel stops there)");
+                r = parse_region(s, &pos, lastbit, &region, ret_error);
+                if (r < 0)
+                        return r;
+                r = check_region(&region, nbits, ret_error);
+                if (r < 0)
+                        return r;
+                set_region(&set, &region);
+                stopped = region.stops_list;
         }
-#undef GET
-#undef FAIL
 
         *ret = set;
         set = (struct cpu_set){};
@@ -304,7 +337,12 @@ int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, size
 
 int cpu_list_parse(const char *s, unsigned nbits, struct cpu_set *ret, size_t *ret_error_pos)
 {
-        return cpu_list_parse_full(s, nbits, ret, ret_error_pos, NULL);
+        struct parse_error e = {};
+        int r = cpu_list_parse_full(s, nbits, ret, &e);
+
+        if (r < 0 && r != -ENOMEM && ret_error_pos)
+                *ret_error_pos = e.offset;
+        return r;
 }
 
 char *cpu_list_format(const struct cpu_set *set)

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "parse_error.h"
+
 struct cpu_set {
         unsigned nbits;  /* nr_cpu_ids this set was parsed for */
         uint64_t *words; /* (nbits + 63) / 64 words; bits >= nbits are always 0 */
@@ -46,24 +48,26 @@ int cpu_set_next(const struct cpu_set *set, unsigned from);
  *  - numbers are decimal, no sign, no "0x"; "N" (uppercase only) is nbits-1 and may stand for any
  *    number, also in "a-b:used/group"; "all" (any case) is 0-(nbits-1), optionally with
  *    ":used/group"; a group pattern needs a range ("3:1/2" is -EINVAL);
- *  - commas and whitespace both separate entries and may lead or trail: "", ",", " 1,,2 " parse;
+ *  - commas and whitespace (the kernel's isspace(): also newlines and Latin-1 NBSP 0xA0) both
+ *    separate entries and may lead or trail: "", ",", " 1,,2 ", "\n1", "1,\n2" parse;
  *  - a number above 2^32-1 is -EOVERFLOW; a reversed range ("3-1"), a group size of 0 or
  *    used > group is -EINVAL; an end CPU >= nbits is -ERANGE (checked after -EINVAL, entry by
  *    entry, as the kernel does);
- *  - stricter than the kernel: text after a newline is -EINVAL. The kernel stops at a newline that
- *    ends "a" or "a-b" but reads on after one that follows "a-b:u/g"; a trailing newline (sysfs
- *    files end in one) is fine.
+ *  - stricter than the kernel: the kernel stops at a newline right after "a", "a-b" or "all" and
+ *    ignores the rest, so an entry after such a newline is -EINVAL ("1\n2"); a trailing newline
+ *    (sysfs files end in one) is fine, and after "a-b:u/g" the kernel reads on, as we do;
+ *  - stricter than the kernel: a group size larger than the range ("0-5:1/8") is -EINVAL; the
+ *    kernel's unsigned arithmetic wraps for sizes near 2^32.
  * *ret_error_pos (if non-NULL) is the byte offset of the offending character: the unexpected
  * character, or the start of the number that is out of range or overflows.
  */
 int cpu_list_parse(const char *s, unsigned nbits, struct cpu_set *ret, size_t *ret_error_pos);
 
 /*
- * As above; on error *ret_expected (if non-NULL) is a short phrase for what was expected at
- * *ret_error_pos, to print as "expected %s", e.g. "a CPU number below the number of CPUs".
+ * As above; on error *ret_error (if non-NULL) says where, and what was expected there, to print
+ * as "expected %s", e.g. "a CPU number below the number of CPUs".
  */
-int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, size_t *ret_error_pos,
-                        const char **ret_expected);
+int cpu_list_parse_full(const char *s, unsigned nbits, struct cpu_set *ret, struct parse_error *ret_error);
 
 /*
  * The kernel's "%*pbl" form (lib/vsprintf.c, bitmap_list_string()): runs of 2+ CPUs as "a-b", ""

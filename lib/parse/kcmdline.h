@@ -19,14 +19,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hugepage_params.h"
 #include "macro.h"
+#include "parse_error.h"
 
 /* x86 COMMAND_LINE_SIZE (arch/x86/include/asm/setup.h): includes the NUL, longer lines are cut. */
 #define KCMDLINE_SIZE 2048
 #define KCMDLINE_MAX_LEN (KCMDLINE_SIZE - 1)
-
-/* HPAGE_SIZE on x86-64: the default huge page size when default_hugepagesz= is not given. */
-#define KCMDLINE_HPAGE_SIZE_DEFAULT (UINT64_C(2) << 20)
 
 enum {
         /*
@@ -72,10 +71,10 @@ enum kcmdline_dup_rule {
 
 /*
  * Parse s (NULL is taken as ""). flags: KCMDLINE_PARSE_*. Returns 0 and a new line in *ret;
- * -EINVAL for an unterminated quote in strict mode, with *ret_error_pos (if non-NULL) set to the
- * byte offset of the opening quote; -ENOMEM.
+ * -EINVAL for an unterminated quote in strict mode, with *ret_error (if non-NULL) at the byte
+ * offset of the opening quote; -ENOMEM.
  */
-int kcmdline_parse(const char *s, unsigned flags, struct kcmdline **ret, size_t *ret_error_pos);
+int kcmdline_parse(const char *s, unsigned flags, struct kcmdline **ret, struct parse_error *ret_error);
 struct kcmdline *kcmdline_free(struct kcmdline *k);
 static inline void kcmdline_freep(struct kcmdline **k) { kcmdline_free(*k); }
 #define _cleanup_kcmdline_ _cleanup_(kcmdline_freep)
@@ -139,49 +138,6 @@ int kcmdline_remove(struct kcmdline *k, const char *name);
 
 /* Remove the occurrences with exactly this value (NULL: bare ones). Returns how many. */
 int kcmdline_remove_value(struct kcmdline *k, const char *name, const char *value);
-
-/*
- * Hugepage configuration the kernel derives from the line, replaying hugepages_setup(),
- * hugepagesz_setup(), default_hugepagesz_setup() and hugetlb_init() (mm/hugetlb.c).
- */
-struct kcmdline_hugepage {
-        uint64_t size;   /* bytes */
-        char *count;     /* the hugepages= value the kernel keeps ("16", "0:8,1:8"), or NULL */
-        uint64_t pages;  /* total pages asked for (summed over nodes) */
-        bool is_default; /* the default huge page size */
-};
-
-struct kcmdline_hugepages {
-        struct kcmdline_hugepage *entries; /* in the order the kernel created the sizes */
-        size_t n;
-        uint64_t default_size;
-};
-
-/* Whether the architecture supports a huge page size (arch_hugetlb_valid_size()). */
-typedef bool (*kcmdline_size_valid_fn)(uint64_t size, void *userdata);
-
-/*
- * valid NULL means x86-64 with pdpe1gb: 2 MiB and 1 GiB. Sizes that are never mentioned and
- * have no pages are not listed. 0 or -ENOMEM.
- */
-int kcmdline_get_hugepages(const struct kcmdline *k, kcmdline_size_valid_fn valid, void *userdata,
-                           struct kcmdline_hugepages *ret);
-void kcmdline_hugepages_done(struct kcmdline_hugepages *h);
-
-/*
- * Replace every hugepage parameter with "default_hugepagesz=SIZE hugepagesz=SIZE hugepages=COUNT",
- * in that order, where the first old one was (or appended before "--"). SIZE as memparse() reads
- * it ("1G", "2M"); COUNT "N" or "node:N[,node:N...]". -EINVAL for malformed ones. Returns 1 when
- * the line changed, 0 when exactly this block was already there; all or nothing.
- */
-int kcmdline_set_hugepages(struct kcmdline *k, const char *size, const char *count);
-
-/*
- * A size as the kernel's memparse() (lib/cmdline.c) reads it: simple_strtoull() with base 0
- * ("0x" hex, a leading "0" octal), then an optional K/M/G/T/P/E suffix in either case. Never
- * fails: no digits give 0. *ret_end (if non-NULL) is where reading stopped.
- */
-uint64_t kcmdline_memparse(const char *s, const char **ret_end);
 
 /*
  * For cmdlinegen: apply params so that the kernel uses exactly these values. Each non-hugepage

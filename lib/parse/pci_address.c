@@ -40,17 +40,7 @@ static bool read_fixed_hex(const char *s, size_t *pos, size_t width, unsigned *r
         return true;
 }
 
-static int fail(size_t pos, const char *expected, size_t *ret_error_pos, const char **ret_expected)
-{
-        if (ret_error_pos)
-                *ret_error_pos = pos;
-        if (ret_expected)
-                *ret_expected = expected;
-        return -EINVAL;
-}
-
-static int parse(const char *s, bool with_function, struct pci_address *ret, size_t *ret_error_pos,
-                 const char **ret_expected)
+static int parse(const char *s, bool with_function, struct pci_address *ret, struct parse_error *ret_error)
 {
         struct pci_address a = {};
         size_t pos = 0, n;
@@ -69,72 +59,84 @@ static int parse(const char *s, bool with_function, struct pci_address *ret, siz
                         a.domain = a.domain << 4 | (uint32_t) hex_digit_value(s[i]);
                 pos = n + 1;
         } else if (n > 8)
-                return fail(8, "a hex domain of at most 8 digits", ret_error_pos, ret_expected);
+                return parse_error_set(ret_error, -EINVAL, 8, "a hex domain of at most 8 digits");
         else if (n == 0)
-                return fail(0, with_function ? "a PCI address such as 0000:0b:00.0" : "a PCI slot such as 0000:0b:00",
-                            ret_error_pos, ret_expected);
+                return parse_error_set(ret_error, -EINVAL, 0,
+                                       with_function ? "a PCI address such as 0000:0b:00.0"
+                                                     : "a PCI slot such as 0000:0b:00");
         else if (n == 1 || n == 3)
-                return fail(0, "a 4-8 digit hex domain or a 2-digit hex bus number", ret_error_pos, ret_expected);
+                return parse_error_set(ret_error, -EINVAL, 0, "a 4-8 digit hex domain or a 2-digit hex bus number");
         else if (s[n] != ':')
-                return fail(n, n == 2 ? "':' after the bus number" : "':' after the domain", ret_error_pos,
-                            ret_expected);
+                return parse_error_set(ret_error, -EINVAL, n,
+                                       n == 2 ? "':' after the bus number" : "':' after the domain");
         else if (hex_run(s + 3) > 0 && s[3 + hex_run(s + 3)] == ':')
                 /* "00:0b:00.0": a domain written with 2 digits. */
-                return fail(0, "a 4-8 digit hex domain", ret_error_pos, ret_expected);
+                return parse_error_set(ret_error, -EINVAL, 0, "a 4-8 digit hex domain");
 
         if (!read_fixed_hex(s, &pos, 2, &v))
-                return fail(pos, "a 2-digit hex bus number", ret_error_pos, ret_expected);
+                return parse_error_set(ret_error, -EINVAL, pos, "a 2-digit hex bus number");
         a.bus = (uint8_t) v;
 
         if (s[pos] != ':')
-                return fail(pos, "':' after the bus number", ret_error_pos, ret_expected);
+                return parse_error_set(ret_error, -EINVAL, pos, "':' after the bus number");
         pos++;
 
         size_t slot_pos = pos;
         if (!read_fixed_hex(s, &pos, 2, &v))
-                return fail(pos, "a 2-digit hex slot number 00-1f", ret_error_pos, ret_expected);
+                return parse_error_set(ret_error, -EINVAL, pos, "a 2-digit hex slot number 00-1f");
         if (v > 0x1f)
-                return fail(slot_pos, "a 2-digit hex slot number 00-1f", ret_error_pos, ret_expected);
+                return parse_error_set(ret_error, -EINVAL, slot_pos, "a 2-digit hex slot number 00-1f");
         a.slot = (uint8_t) v;
 
         if (with_function) {
                 if (s[pos] != '.')
-                        return fail(pos, "'.' and a function number", ret_error_pos, ret_expected);
+                        return parse_error_set(ret_error, -EINVAL, pos, "'.' and a function number");
                 pos++;
 
                 if (s[pos] < '0' || s[pos] > '7')
-                        return fail(pos, "a function number 0-7", ret_error_pos, ret_expected);
+                        return parse_error_set(ret_error, -EINVAL, pos, "a function number 0-7");
                 a.function = (uint8_t) (s[pos] - '0');
                 pos++;
         }
 
         if (s[pos] != '\0')
-                return fail(pos,
-                            with_function ? "the end of the address" : "the end of the slot (a slot has no .function)",
-                            ret_error_pos, ret_expected);
+                return parse_error_set(ret_error, -EINVAL, pos,
+                                       with_function ? "the end of the address"
+                                                     : "the end of the slot (a slot has no .function)");
 
         *ret = a;
         return 0;
 }
 
-int pci_address_parse_full(const char *s, struct pci_address *ret, size_t *ret_error_pos, const char **ret_expected)
+int pci_address_parse_full(const char *s, struct pci_address *ret, struct parse_error *ret_error)
 {
-        return parse(s, true, ret, ret_error_pos, ret_expected);
+        return parse(s, true, ret, ret_error);
 }
 
-int pci_slot_parse_full(const char *s, struct pci_address *ret, size_t *ret_error_pos, const char **ret_expected)
+int pci_slot_parse_full(const char *s, struct pci_address *ret, struct parse_error *ret_error)
 {
-        return parse(s, false, ret, ret_error_pos, ret_expected);
+        return parse(s, false, ret, ret_error);
+}
+
+/* The plain variants report only the position. */
+static int parse_at(const char *s, bool with_function, struct pci_address *ret, size_t *ret_error_pos)
+{
+        struct parse_error e = {};
+        int r = parse(s, with_function, ret, &e);
+
+        if (r < 0 && ret_error_pos)
+                *ret_error_pos = e.offset;
+        return r;
 }
 
 int pci_address_parse(const char *s, struct pci_address *ret, size_t *ret_error_pos)
 {
-        return parse(s, true, ret, ret_error_pos, NULL);
+        return parse_at(s, true, ret, ret_error_pos);
 }
 
 int pci_slot_parse(const char *s, struct pci_address *ret, size_t *ret_error_pos)
 {
-        return parse(s, false, ret, ret_error_pos, NULL);
+        return parse_at(s, false, ret, ret_error_pos);
 }
 
 const char *pci_address_format(const struct pci_address *a, char buf[static PCI_ADDRESS_STRING_MAX])

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "parse_error.h"
+
 struct pci_address {
         uint32_t domain;  /* 0..0xffff on x86 (VMD uses 0x10000+, so up to 0xffffffff is accepted) */
         uint8_t bus;      /* 0..0xff */
@@ -37,11 +39,11 @@ int pci_address_parse(const char *s, struct pci_address *ret, size_t *ret_error_
 int pci_slot_parse(const char *s, struct pci_address *ret, size_t *ret_error_pos);
 
 /*
- * As above; on error *ret_expected (if non-NULL) is a short phrase for what was expected at
- * *ret_error_pos, to print as "file:line:column: expected %s", e.g. "a function number 0-7".
+ * As above; on error *ret_error (if non-NULL) says where, and what was expected there, to print
+ * as "file:line:column: expected %s", e.g. "a function number 0-7".
  */
-int pci_address_parse_full(const char *s, struct pci_address *ret, size_t *ret_error_pos, const char **ret_expected);
-int pci_slot_parse_full(const char *s, struct pci_address *ret, size_t *ret_error_pos, const char **ret_expected);
+int pci_address_parse_full(const char *s, struct pci_address *ret, struct parse_error *ret_error);
+int pci_slot_parse_full(const char *s, struct pci_address *ret, struct parse_error *ret_error);
 
 /* Canonical sysfs form, "%04x:%02x:%02x.%x" (domain printed with at least 4 digits). */
 const char *pci_address_format(const struct pci_address *a, char buf[static PCI_ADDRESS_STRING_MAX]);

@@ -24,15 +24,6 @@ static const char *const field_expected[FIELD_MAX] = {
         [FIELD_MASK] = "a hex class mask (1-6 digits, e.g. ffff00)",
 };
 
-static int fail(int r, size_t pos, const char *expected, size_t *ret_error_pos, const char **ret_expected)
-{
-        if (ret_error_pos)
-                *ret_error_pos = pos;
-        if (ret_expected)
-                *ret_expected = expected;
-        return r;
-}
-
 static bool is_any_id(const char *s, size_t n)
 {
         if (n != 8)
@@ -44,7 +35,7 @@ static bool is_any_id(const char *s, size_t n)
 }
 
 /* Parses one entry of exactly len bytes (it need not be NUL-terminated there). */
-static int parse_entry(const char *s, size_t len, struct vfio_id *ret, size_t *ret_error_pos, const char **ret_expected)
+static int parse_entry(const char *s, size_t len, struct vfio_id *ret, struct parse_error *ret_error)
 {
         uint32_t v[FIELD_MAX] = { 0, 0, VFIO_ID_ANY, VFIO_ID_ANY, 0, 0 };
         size_t pos = 0;
@@ -59,14 +50,14 @@ static int parse_entry(const char *s, size_t len, struct vfio_id *ret, size_t *r
                 while (pos + n < len && hex_digit_value(s[pos + n]) >= 0)
                         n++;
                 if (n == 0)
-                        return fail(-EINVAL, pos, field_expected[field], ret_error_pos, ret_expected);
+                        return parse_error_set(ret_error, -EINVAL, pos, field_expected[field]);
 
                 size_t max_digits = field >= FIELD_CLASS ? 6 : 4;
                 if (field < FIELD_CLASS && is_any_id(s + start, n))
                         v[field] = VFIO_ID_ANY;
                 else if (n > max_digits)
                         /* The kernel would take the value truncated to 32 bits; no PCI ID is that wide. */
-                        return fail(-EINVAL, start + max_digits, field_expected[field], ret_error_pos, ret_expected);
+                        return parse_error_set(ret_error, -EINVAL, start + max_digits, field_expected[field]);
                 else {
                         uint32_t x = 0;
                         for (size_t i = 0; i < n; i++)
@@ -79,16 +70,15 @@ static int parse_entry(const char *s, size_t len, struct vfio_id *ret, size_t *r
                 if (pos == len) {
                         if (field < 2)
                                 /* The kernel logs "invalid id string" and skips such an entry. */
-                                return fail(-EINVAL, pos, "':' and a hex device ID", ret_error_pos, ret_expected);
+                                return parse_error_set(ret_error, -EINVAL, pos, "':' and a hex device ID");
                         break;
                 }
                 if (s[pos] != ':' || field == FIELD_MAX)
                         /* The kernel stops scanning here and ignores the rest of the entry. */
-                        return fail(-EINVAL, pos,
-                                    field == FIELD_MAX ? "the end of the ID (at most 6 fields)"
-                                    : field < 2        ? "':' and a hex device ID"
-                                                       : "':' and another field, or the end of the ID",
-                                    ret_error_pos, ret_expected);
+                        return parse_error_set(ret_error, -EINVAL, pos,
+                                               field == FIELD_MAX ? "the end of the ID (at most 6 fields)"
+                                               : field < 2        ? "':' and a hex device ID"
+                                                                  : "':' and another field, or the end of the ID");
                 pos++;
         }
 
@@ -103,20 +93,24 @@ static int parse_entry(const char *s, size_t len, struct vfio_id *ret, size_t *r
         return 0;
 }
 
-int vfio_id_parse_full(const char *s, struct vfio_id *ret, size_t *ret_error_pos, const char **ret_expected)
+int vfio_id_parse_full(const char *s, struct vfio_id *ret, struct parse_error *ret_error)
 {
         assert(s);
         assert(ret);
-        return parse_entry(s, strlen(s), ret, ret_error_pos, ret_expected);
+        return parse_entry(s, strlen(s), ret, ret_error);
 }
 
 int vfio_id_parse(const char *s, struct vfio_id *ret, size_t *ret_error_pos)
 {
-        return vfio_id_parse_full(s, ret, ret_error_pos, NULL);
+        struct parse_error e = {};
+        int r = vfio_id_parse_full(s, ret, &e);
+
+        if (r < 0 && ret_error_pos)
+                *ret_error_pos = e.offset;
+        return r;
 }
 
-int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret_n, size_t *ret_error_pos,
-                            const char **ret_expected)
+int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret_n, struct parse_error *ret_error)
 {
         _cleanup_free_ struct vfio_id *ids = NULL;
         size_t n = 0, len;
@@ -127,8 +121,7 @@ int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret
 
         len = strlen(s);
         if (len > VFIO_ID_LIST_MAX)
-                return fail(-ENOSPC, VFIO_ID_LIST_MAX, "at most 1023 characters in vfio-pci.ids", ret_error_pos,
-                            ret_expected);
+                return parse_error_set(ret_error, -ENOSPC, VFIO_ID_LIST_MAX, "at most 1023 characters in vfio-pci.ids");
 
         for (size_t start = 0; start <= len;) {
                 const char *comma = strchr(s + start, ',');
@@ -136,11 +129,10 @@ int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret
 
                 if (end > start) {
                         struct vfio_id id;
-                        size_t epos = 0;
-                        int r = parse_entry(s + start, end - start, &id, &epos, ret_expected);
+                        struct parse_error e = {};
+                        int r = parse_entry(s + start, end - start, &id, &e);
                         if (r < 0)
-                                return fail(r, start + epos, ret_expected ? *ret_expected : NULL, ret_error_pos,
-                                            ret_expected);
+                                return parse_error_set(ret_error, r, start + e.offset, e.expected);
 
                         /* At most 512 entries fit in 1023 characters: no overflow here. */
                         struct vfio_id *grown = realloc(ids, (n + 1) * sizeof(*ids));
@@ -159,7 +151,12 @@ int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret
 
 int vfio_id_list_parse(const char *s, struct vfio_id **ret_ids, size_t *ret_n, size_t *ret_error_pos)
 {
-        return vfio_id_list_parse_full(s, ret_ids, ret_n, ret_error_pos, NULL);
+        struct parse_error e = {};
+        int r = vfio_id_list_parse_full(s, ret_ids, ret_n, &e);
+
+        if (r < 0 && r != -ENOMEM && ret_error_pos)
+                *ret_error_pos = e.offset;
+        return r;
 }
 
 bool vfio_id_matches(const struct vfio_id *id, const struct pci_ids *dev)

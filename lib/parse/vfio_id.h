@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "parse_error.h"
+
 #define VFIO_ID_ANY 0xffffffffu /* PCI_ANY_ID */
 
 /* The longest value the kernel takes for vfio-pci.ids (its buffer is 1024 bytes). */
@@ -59,12 +61,11 @@ int vfio_id_parse(const char *s, struct vfio_id *ret, size_t *ret_error_pos);
 int vfio_id_list_parse(const char *s, struct vfio_id **ret_ids, size_t *ret_n, size_t *ret_error_pos);
 
 /*
- * As above; on error *ret_expected (if non-NULL) is a short phrase for what was expected at
- * *ret_error_pos, to print as "expected %s", e.g. "a hex device ID (1-4 digits)".
+ * As above; on error *ret_error (if non-NULL) says where (an offset into s), and what was
+ * expected there, to print as "expected %s", e.g. "a hex device ID (1-4 digits)".
  */
-int vfio_id_parse_full(const char *s, struct vfio_id *ret, size_t *ret_error_pos, const char **ret_expected);
-int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret_n, size_t *ret_error_pos,
-                            const char **ret_expected);
+int vfio_id_parse_full(const char *s, struct vfio_id *ret, struct parse_error *ret_error);
+int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret_n, struct parse_error *ret_error);
 
 /*
  * pci_match_one_device() semantics (drivers/pci/pci.h): each of the four IDs equal or

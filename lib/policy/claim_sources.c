@@ -87,13 +87,13 @@ static int for_each_entry(struct claim_sources *s, const char *list, const char 
 static int add_id_entry(struct claim_sources *s, const char *entry, size_t offset, const char *origin)
 {
         struct vfio_id id;
-        size_t pos = 0;
-        const char *expected = NULL;
+        struct parse_error err = {};
         char shown[SHOWN_TEXT_SIZE];
-        if (vfio_id_parse_full(entry, &id, &pos, &expected) < 0)
+        if (vfio_id_parse_full(entry, &id, &err) < 0)
                 return add_diagnostic(s, "%s: entry %s at column %zu: expected %s; skipped, as the kernel skips it",
-                                      origin, shown_text(shown, entry, strlen(entry)), offset + pos + 1,
-                                      expected ? expected : "an ID spec vvvv:dddd");
+                                      origin, shown_text(shown, entry, strlen(entry)),
+                                      offset + parse_error_column(&err),
+                                      err.expected ? err.expected : "an ID spec vvvv:dddd");
         struct claim_request *req = new_request(s);
         if (!req)
                 return -ENOMEM;
@@ -107,13 +107,12 @@ static int add_id_entry(struct claim_sources *s, const char *entry, size_t offse
 static int add_address_entry(struct claim_sources *s, const char *entry, size_t offset, const char *origin)
 {
         struct pci_address a;
-        size_t pos = 0;
-        const char *expected = NULL;
+        struct parse_error err = {};
         char shown[SHOWN_TEXT_SIZE];
-        if (pci_address_parse_full(entry, &a, &pos, &expected) < 0)
+        if (pci_address_parse_full(entry, &a, &err) < 0)
                 return add_diagnostic(s, "%s: entry %s at column %zu: expected %s; skipped", origin,
-                                      shown_text(shown, entry, strlen(entry)), offset + pos + 1,
-                                      expected ? expected : "a PCI address");
+                                      shown_text(shown, entry, strlen(entry)), offset + parse_error_column(&err),
+                                      err.expected ? err.expected : "a PCI address");
         return claim_sources_add_address(s, CLAIM_REQUEST_CMDLINE, &a, 0, origin);
 }
 
@@ -184,12 +183,12 @@ static int read_cmdline(const struct rootdir *root, struct claim_sources *s, str
         /* An unterminated quote makes the kernel read the rest of the line as one parameter's
          * value: read it that way too, and say so, as it swallows every parameter after it. */
         _cleanup_kcmdline_ struct kcmdline *k = NULL;
-        size_t quote = 0;
+        struct parse_error quote = {};
         if (kcmdline_parse(line, 0, &k, &quote) == -EINVAL &&
             (r = add_diagnostic(s,
                                 "%s: the double quote at column %zu is never closed; the kernel reads everything after "
                                 "it as part of one parameter",
-                                KERNEL_CMDLINE_PATH, quote + 1)) < 0)
+                                KERNEL_CMDLINE_PATH, parse_error_column(&quote))) < 0)
                 return r;
         if (!k && (r = kcmdline_parse(line, KCMDLINE_PARSE_LENIENT, &k, NULL)) < 0)
                 return r;

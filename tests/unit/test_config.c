@@ -766,6 +766,22 @@ static void test_directive_to_string(void **state)
         assert_string_equal(config_directive_to_string(_CONFIG_DIRECTIVE_MAX), "");
 }
 
+static void test_intent_origin(void **state)
+{
+        _cleanup_config_ struct initbind_config *c =
+                parse("# intent\nisolate-cores 2\nguest-memory 4G\nhugepage-size 1G\nguest-memory 8G\n");
+        char buf[64];
+
+        assert_int_equal(c->n_diagnostics, 0);
+        assert_string_equal(config_intent_origin(c, CONFIG_DIRECTIVE_ISOLATE_CORES, buf, sizeof(buf)), "test.conf:2");
+        assert_string_equal(config_intent_origin(c, CONFIG_DIRECTIVE_HUGEPAGE_SIZE, buf, sizeof(buf)), "test.conf:4");
+        /* guest-memory repeats: the first line stands for all */
+        assert_string_equal(config_intent_origin(c, CONFIG_DIRECTIVE_GUEST_MEMORY, buf, sizeof(buf)), "test.conf:3");
+        /* not in the file: set by the command-line option of the same name */
+        assert_string_equal(config_intent_origin(c, CONFIG_DIRECTIVE_KVM_IGNORE_MSRS, buf, sizeof(buf)),
+                            "--kvm-ignore-msrs");
+}
+
 static void test_read_fd(void **state)
 {
         static const char text[] = "claim 0b:00.0\nguest-memory 8G\n";
@@ -870,6 +886,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_empty_file),
+                cmocka_unit_test(test_intent_origin),
                 cmocka_unit_test(test_comments_and_blank_lines),
                 cmocka_unit_test(test_claim_address),
                 cmocka_unit_test(test_claim_id_slot_group),

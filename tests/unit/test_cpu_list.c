@@ -66,6 +66,21 @@ static void test_separators(void **state)
         assert_parses_to("1\n\n", 8, "1");
         assert_parses_to("1\n ", 8, "1");
         assert_parses_to("0-3:1/2\n", 8, "0,2");
+        /* A newline after a separator, or leading, is whitespace like any other. */
+        assert_parses_to("\n1", 8, "1");
+        assert_parses_to("1,\n2", 8, "1-2");
+        assert_parses_to("1 \n2", 8, "1-2");
+        assert_parses_to("\n\n1,\n\n3\n", 8, "1,3");
+        /* After "a-b:used/group" the kernel reads on past a newline. */
+        assert_parses_to("0-3:1/2\n5", 8, "0,2,5");
+        /* The kernel's isspace() counts Latin-1 NBSP (0xA0) as whitespace. */
+        assert_parses_to("1\xa0"
+                         "2",
+                         8, "1-2");
+        assert_parses_to("\xa0"
+                         "1,\xa0"
+                         "3\xa0",
+                         8, "1,3");
 }
 
 static void test_groups(void **state)
@@ -78,8 +93,8 @@ static void test_groups(void **state)
         assert_parses_to("0-4:2/4", 8, "0-1,4"); /* the last group is cut at the end */
         assert_parses_to("1-7:1/2", 8, "1,3,5,7");
         assert_parses_to("0-7:4/4", 8, "0-7");
-        assert_parses_to("0-3:0/4", 8, "");     /* used 0 is allowed and sets nothing */
-        assert_parses_to("0-5:1/1000", 8, "0"); /* group larger than the range */
+        assert_parses_to("0-3:0/4", 8, "");  /* used 0 is allowed and sets nothing */
+        assert_parses_to("0-5:1/6", 8, "0"); /* a group as large as the range */
         assert_parses_to("0-0:1/1", 8, "0");
 }
 
@@ -158,10 +173,22 @@ static const struct bad_case bad_lists[] = {
         { "0-3:1/2,9", 8, -ERANGE, 8, "below the number of CPUs" },
         { "1,3-1,x", 8, -EINVAL, 4, "not below its start" },
         { "1,9,x", 8, -ERANGE, 2, "below the number of CPUs" },
-        /* Stricter than the kernel: nothing may follow a newline. */
+        /* Stricter than the kernel: it stops at a newline right after an entry and ignores the rest. */
         { "1\n2", 8, -EINVAL, 2, "newline" },
-        { "0-3:1/2\n5", 8, -EINVAL, 8, "newline" },
         { "1\n,2", 8, -EINVAL, 3, "newline" },
+        { "0-2\n 5", 8, -EINVAL, 5, "newline" },
+        { "all\n3", 8, -EINVAL, 4, "newline" },
+        /*
+         * Stricter than the kernel: a group larger than the range. The kernel's unsigned start +
+         * group wraps for sizes near 2^32, so "1-7:1/4294967295" isolates 0-1 there.
+         */
+        { "1-7:1/4294967295", 8, -EINVAL, 6, "group size" },
+        { "0-5:1/1000", 8, -EINVAL, 6, "group size" },
+        { "0-5:1/7", 8, -EINVAL, 6, "group size" },
+        { "all:1/9", 8, -EINVAL, 6, "group size" },
+        { "0-3:1/2\xa0"
+          "9",
+          8, -ERANGE, 8, "below the number of CPUs" },
 };
 
 static void test_malformed(void **state)
@@ -169,10 +196,12 @@ static void test_malformed(void **state)
         for (size_t i = 0; i < ELEMENTSOF(bad_lists); i++) {
                 const struct bad_case *c = &bad_lists[i];
                 struct cpu_set set = { .nbits = 12345, .words = NULL };
-                const char *expected = NULL;
-                size_t pos = SIZE_MAX;
+                struct parse_error e = { .offset = SIZE_MAX };
 
-                int r = cpu_list_parse_full(c->input, c->nbits, &set, &pos, &expected);
+                int r = cpu_list_parse_full(c->input, c->nbits, &set, &e);
+                size_t pos = e.offset;
+                const char *expected = e.expected;
+                assert_int_equal(e.code, r);
                 if (r != c->error || pos != c->pos)
                         fail_msg("\"%s\" (nbits %u): got %d at %zu, want %d at %zu", c->input, c->nbits, r, pos,
                                  c->error, c->pos);

@@ -15,11 +15,11 @@
 static struct kcmdline *parse_ok(const char *s, unsigned flags)
 {
         struct kcmdline *k = NULL;
-        size_t pos = 12345;
+        struct parse_error e = { .offset = 12345 };
 
-        assert_int_equal(kcmdline_parse(s, flags, &k, &pos), 0);
+        assert_int_equal(kcmdline_parse(s, flags, &k, &e), 0);
         assert_non_null(k);
-        assert_int_equal(pos, 12345); /* the error position is only written on error */
+        assert_int_equal(e.offset, 12345); /* the error is only written on error */
         return k;
 }
 
@@ -188,24 +188,26 @@ static void test_equals_edge_cases(void **state)
 static void test_unterminated_quote_strict(void **state)
 {
         struct kcmdline *k = NULL;
-        size_t pos = 0;
+        struct parse_error e = {};
 
-        assert_int_equal(kcmdline_parse("a b=\"c d", 0, &k, &pos), -EINVAL);
+        assert_int_equal(kcmdline_parse("a b=\"c d", 0, &k, &e), -EINVAL);
         assert_null(k);
-        assert_int_equal(pos, 4);
+        assert_int_equal(e.offset, 4);
+        assert_int_equal(e.code, -EINVAL);
+        assert_non_null(strstr(e.expected, "closing"));
 
-        assert_int_equal(kcmdline_parse("\"abc", 0, &k, &pos), -EINVAL);
-        assert_int_equal(pos, 0);
+        assert_int_equal(kcmdline_parse("\"abc", 0, &k, &e), -EINVAL);
+        assert_int_equal(e.offset, 0);
 
         /* the open quote is the last one toggled: a"b"c"d is open at offset 9 */
-        assert_int_equal(kcmdline_parse("x y a\"b\"c\"d", 0, &k, &pos), -EINVAL);
-        assert_int_equal(pos, 9);
+        assert_int_equal(kcmdline_parse("x y a\"b\"c\"d", 0, &k, &e), -EINVAL);
+        assert_int_equal(e.offset, 9);
 
         /* after "--" too: init's arguments go through next_arg() as well */
-        assert_int_equal(kcmdline_parse("a -- \"b", 0, &k, &pos), -EINVAL);
-        assert_int_equal(pos, 5);
+        assert_int_equal(kcmdline_parse("a -- \"b", 0, &k, &e), -EINVAL);
+        assert_int_equal(e.offset, 5);
 
-        /* NULL position is allowed */
+        /* NULL error is allowed */
         assert_int_equal(kcmdline_parse("\"", 0, &k, NULL), -EINVAL);
         assert_null(k);
 }

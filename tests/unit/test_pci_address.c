@@ -113,10 +113,12 @@ static void test_malformed(void **state)
         for (size_t i = 0; i < ELEMENTSOF(bad_addresses); i++) {
                 const struct bad_case *c = &bad_addresses[i];
                 struct pci_address a = { .domain = 0x5a5a, .bus = 0x5a, .slot = 0x5a, .function = 0x5a };
-                const char *expected = NULL;
-                size_t pos = SIZE_MAX;
+                struct parse_error e = { .offset = SIZE_MAX };
 
-                int r = pci_address_parse_full(c->input, &a, &pos, &expected);
+                int r = pci_address_parse_full(c->input, &a, &e);
+                size_t pos = e.offset;
+                const char *expected = e.expected;
+                assert_int_equal(e.code, r);
                 if (r != -EINVAL || pos != c->pos)
                         fail_msg("\"%s\": got %d at %zu, want -EINVAL at %zu", c->input, r, pos, c->pos);
                 assert_non_null(expected);
@@ -158,10 +160,11 @@ static void test_slot(void **state)
         assert_int_equal(pci_slot_parse("00:0b:00", &a, &pos), -EINVAL);
         assert_int_equal(pos, 0);
 
-        const char *expected = NULL;
-        assert_int_equal(pci_slot_parse_full("0000:0b:00.1", &a, &pos, &expected), -EINVAL);
-        assert_non_null(expected);
-        assert_non_null(strstr(expected, "slot"));
+        struct parse_error e = {};
+        assert_int_equal(pci_slot_parse_full("0000:0b:00.1", &a, &e), -EINVAL);
+        assert_int_equal(e.offset, 10);
+        assert_non_null(e.expected);
+        assert_non_null(strstr(e.expected, "slot"));
 }
 
 static void test_format(void **state)

@@ -121,10 +121,12 @@ static void test_malformed(void **state)
         for (size_t i = 0; i < ELEMENTSOF(bad_ids); i++) {
                 const struct bad_case *c = &bad_ids[i];
                 struct vfio_id id = { .vendor = 0x5a5a };
-                const char *expected = NULL;
-                size_t pos = SIZE_MAX;
+                struct parse_error e = { .offset = SIZE_MAX };
 
-                int r = vfio_id_parse_full(c->input, &id, &pos, &expected);
+                int r = vfio_id_parse_full(c->input, &id, &e);
+                size_t pos = e.offset;
+                const char *expected = e.expected;
+                assert_int_equal(e.code, r);
                 if (r != -EINVAL || pos != c->pos)
                         fail_msg("\"%s\": got %d at %zu, want -EINVAL at %zu", c->input, r, pos, c->pos);
                 assert_non_null(expected);
@@ -178,10 +180,11 @@ static void test_list_errors(void **state)
         size_t n = 99;
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-                const char *expected = NULL;
-                size_t pos = SIZE_MAX;
+                struct parse_error e = { .offset = SIZE_MAX };
 
-                int r = vfio_id_list_parse_full(cases[i].input, &ids, &n, &pos, &expected);
+                int r = vfio_id_list_parse_full(cases[i].input, &ids, &n, &e);
+                size_t pos = e.offset;
+                const char *expected = e.expected;
                 if (r != -EINVAL || pos != cases[i].pos)
                         fail_msg("\"%s\": got %d at %zu, want -EINVAL at %zu", cases[i].input, r, pos, cases[i].pos);
                 assert_non_null(expected);
@@ -209,10 +212,11 @@ static void test_list_length(void **state)
         s[VFIO_ID_LIST_MAX] = ',';
         s[VFIO_ID_LIST_MAX + 1] = '\0';
         struct vfio_id *other = NULL;
-        const char *expected = NULL;
-        assert_int_equal(vfio_id_list_parse_full(s, &other, &n, &pos, &expected), -ENOSPC);
-        assert_int_equal(pos, VFIO_ID_LIST_MAX);
-        assert_non_null(expected);
+        struct parse_error e = {};
+        assert_int_equal(vfio_id_list_parse_full(s, &other, &n, &e), -ENOSPC);
+        assert_int_equal(e.offset, VFIO_ID_LIST_MAX);
+        assert_int_equal(e.code, -ENOSPC);
+        assert_non_null(e.expected);
         assert_null(other);
 }
 
