@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "config_parser.h"
+#include "utf8.h"
 
 #include <assert.h>
 #include <fcntl.h>
@@ -122,7 +123,7 @@ static int parse_line(struct parser *p, const char *raw, size_t len)
         if (nul)
                 return diag(p, (unsigned) (nul - raw) + 1, "expected text, got a NUL byte");
         /* Not UTF-8 means a wrong encoding or not a text file at all: say so, whatever the line. */
-        bad = config_utf8_invalid_offset(raw, len);
+        bad = utf8_invalid_offset(raw, len);
         if (bad < len)
                 return diag(p, (unsigned) bad + 1, "expected UTF-8 text, got byte 0x%02x",
                             (unsigned) (unsigned char) raw[bad]);

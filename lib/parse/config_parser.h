@@ -59,8 +59,6 @@ int config_drop_kept_claims(struct parser *p);
 /* Frees what the claim and keep parsers keep in p between lines. */
 void config_claims_index_done(struct parser *p);
 
-/* Offset of the first byte that does not start a well-formed UTF-8 sequence, or len. */
-size_t config_utf8_invalid_offset(const char *s, size_t len);
 /* 'TEXT', cut after QUOTE_MAX bytes (at a character boundary: lines are valid UTF-8). */
 const char *config_quote(char buf[static QUOTE_SIZE], const char *s, size_t len);
 bool config_strv_contains(const char *const *words, const char *s);

@@ -9,48 +9,7 @@
 #include <strings.h>
 
 #include "config_parser.h"
-
-/* Offset of the first byte that does not start a well-formed UTF-8 sequence, or len. */
-size_t config_utf8_invalid_offset(const char *s, size_t len)
-{
-        const unsigned char *u = (const unsigned char *) s;
-        size_t i = 0;
-
-        while (i < len) {
-                unsigned cp, min, n;
-
-                if (u[i] < 0x80) {
-                        i++;
-                        continue;
-                }
-                if ((u[i] & 0xe0) == 0xc0)
-                        n = 1, cp = u[i] & 0x1f, min = 0x80;
-                else if ((u[i] & 0xf0) == 0xe0)
-                        n = 2, cp = u[i] & 0x0f, min = 0x800;
-                else if ((u[i] & 0xf8) == 0xf0)
-                        n = 3, cp = u[i] & 0x07, min = 0x10000;
-                else
-                        return i;
-                if (len - i <= n)
-                        return i;
-                for (unsigned k = 1; k <= n; k++) {
-                        if ((u[i + k] & 0xc0) != 0x80)
-                                return i;
-                        cp = cp << 6 | (u[i + k] & 0x3f);
-                }
-                /* Overlong forms, UTF-16 surrogates and values past Unicode are not UTF-8. */
-                if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-                        return i;
-                i += n + 1;
-        }
-        return len;
-}
-
-static size_t utf8_char_length(const char *s)
-{
-        unsigned char c = (unsigned char) *s;
-        return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-}
+#include "utf8.h"
 
 /* 'TEXT', cut after QUOTE_MAX bytes (at a character boundary: lines are valid UTF-8). */
 const char *config_quote(char buf[static QUOTE_SIZE], const char *s, size_t len)
@@ -108,7 +67,7 @@ const char *config_describe_got(char buf[static QUOTE_SIZE], const char *s, cons
                 return "'#' (a comment needs a blank before it)";
         while (is_word_char(s[n]))
                 n++;
-        return config_quote(buf, s, n > 0 ? n : utf8_char_length(s));
+        return config_quote(buf, s, n > 0 ? n : utf8_next(s, strlen(s)).length);
 }
 
 static unsigned edit_distance_nocase(const char *a, size_t la, const char *b)

@@ -43,3 +43,16 @@ bool utf8_is_control(int32_t code_point)
 {
         return (code_point >= 0 && code_point < 0x20) || (code_point >= 0x7f && code_point <= 0x9f);
 }
+
+size_t utf8_invalid_offset(const char *s, size_t len)
+{
+        size_t i = 0;
+
+        while (i < len) {
+                struct utf8_char c = utf8_next(s + i, len - i);
+                if (c.code_point < 0)
+                        return i;
+                i += c.length;
+        }
+        return len;
+}

@@ -24,3 +24,6 @@ struct utf8_char utf8_next(const char *s, size_t len);
 
 /* C0 controls, DEL and the C1 controls U+0080-U+009F: what a terminal may act on. */
 bool utf8_is_control(int32_t code_point);
+
+/* The offset of the first byte of S[0..LEN) that is not part of a valid character, or LEN. */
+size_t utf8_invalid_offset(const char *s, size_t len);
