@@ -32,7 +32,7 @@ static int read_config(const struct rootdir *root, const char *path, struct mach
         m->config_path = path ? path : INITBIND_CONFIG_PATH;
         int r = config_read_path(root, m->config_path, &m->config);
         if (r < 0) {
-                log_error("cannot read %s: %s", m->config_path, strerror(-r));
+                log_error("cannot read %s: %s", m->config_path, rootdir_strerror(r));
                 return r;
         }
         m->config_missing = r == CONFIG_MISSING;

@@ -258,6 +258,6 @@ int config_read_path(const struct rootdir *root, const char *path, struct initbi
 {
         if (!path)
                 path = INITBIND_CONFIG_PATH;
-        _cleanup_close_ int fd = rootdir_open(root, path, O_RDONLY | O_CLOEXEC, 0);
+        _cleanup_close_ int fd = rootdir_open_regular(root, path);
         return config_read_fd(fd, path, ret);
 }

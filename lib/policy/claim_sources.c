@@ -271,7 +271,7 @@ static int read_config(const struct rootdir *root, const char *config_path, stru
         const char *path = config_path ? config_path : INITBIND_CONFIG_PATH;
         int r = config_read_path(root, path, &s->config);
         if (r < 0)
-                return add_diagnostic(s, "%s: cannot read it: %s; no claims taken from it", path, strerror(-r));
+                return add_diagnostic(s, "%s: cannot read it: %s; no claims taken from it", path, rootdir_strerror(r));
         if (r == CONFIG_MISSING && config_path)
                 return add_diagnostic(s, "--config %s: no such file below the root; no claims taken from it", path);
         s->config_missing = r == CONFIG_MISSING;

@@ -105,10 +105,10 @@ char *rootdir_join(const struct rootdir *root, const char *path)
         return asprintf(&joined, "%s/%s", root->path, relative) < 0 ? NULL : joined;
 }
 
-int rootdir_read_file(const struct rootdir *root, const char *path, char **ret_contents, size_t *ret_size)
+int rootdir_open_regular(const struct rootdir *root, const char *path)
 {
         /* O_NONBLOCK: a FIFO in the fixture or at a config path must not block open() or read(). */
-        _cleanup_close_ int fd = rootdir_open(root, path, O_RDONLY | O_NONBLOCK, 0);
+        _cleanup_close_ int fd = rootdir_open(root, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
         if (fd < 0)
                 return fd;
         struct stat st;
@@ -116,6 +116,16 @@ int rootdir_read_file(const struct rootdir *root, const char *path, char **ret_c
                 return -errno;
         if (!S_ISREG(st.st_mode))
                 return S_ISDIR(st.st_mode) ? -EISDIR : -EBADFD;
+        return TAKE_FD(fd);
+}
+
+const char *rootdir_strerror(int r) { return r == -EBADFD ? "not a regular file" : strerror(-r); }
+
+int rootdir_read_file(const struct rootdir *root, const char *path, char **ret_contents, size_t *ret_size)
+{
+        _cleanup_close_ int fd = rootdir_open_regular(root, path);
+        if (fd < 0)
+                return fd;
         return read_full_fd(fd, ret_contents, ret_size);
 }
 

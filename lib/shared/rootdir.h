@@ -34,6 +34,15 @@ int rootdir_open_dir(const struct rootdir *root, const char *path);
 /* PATH below the root as a plain string, for libraries that take paths (libkmod). malloc'd. */
 char *rootdir_join(const struct rootdir *root, const char *path);
 
+/*
+ * An O_RDONLY fd of PATH when it is a regular file: -EISDIR for a directory, -EBADFD for anything
+ * else (a FIFO, a device), which rootdir_strerror() says in words. Opened non-blocking, so a FIFO
+ * put where a config file belongs cannot hang the boot.
+ */
+int rootdir_open_regular(const struct rootdir *root, const char *path);
+/* strerror(-R), but "not a regular file" for rootdir_open_regular()'s -EBADFD. */
+const char *rootdir_strerror(int r);
+
 /* Convenience wrappers over fileio.h for one-off files. */
 int rootdir_read_file(const struct rootdir *root, const char *path, char **ret_contents, size_t *ret_size);
 int rootdir_exists(const struct rootdir *root, const char *path);
