@@ -45,6 +45,7 @@ arguments=$(printf '%s' "$arguments" | sed "s|@TESTS@|$tests_dir|g")
 status=0
 if [ -f "$case_dir/faults" ]; then
         # The sanitizer runtime wants to be loaded first; the shim must be, to intercept anything.
+        # shellcheck disable=SC2086 # the case's arguments are split as a shell would
         LD_PRELOAD=$3 INITBIND_FAULTS=$(sed "s|@ROOT@|$root|g" "$case_dir/faults" | tr '\n' ';') \
         ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
         "$bin_dir/$program" --root "$root" $arguments > "$work/out" 2> "$work/err" || status=$?
