@@ -14,8 +14,9 @@
 # Boot never stops the boot: for each "--strict boot" command the same boot without --strict is run
 # too, and must exit 0 and print the same.
 #
-# To write a new case's .expected, start it with the command lines alone and run with SHOW=1: the
-# transcript is printed instead of compared. Read every line of it before taking it as expected.
+# To write a new case's .expected, start it with the command lines alone and run with
+# UPDATE_EXPECTED=1: the transcript is written to CASE.expected instead of compared (SHOW=1 prints
+# it). Read every line of it (git diff) before taking it as expected.
 set -eu
 
 case_file=$1
@@ -77,6 +78,11 @@ done > "$work/transcript"
 
 if [ -n "${SHOW:-}" ]; then
         cat "$work/transcript"
+        exit 0
+fi
+if [ -n "${UPDATE_EXPECTED:-}" ]; then
+        cp "$work/transcript" "$expected"
+        echo "$(basename "$case_file" .sh): $(basename "$expected") rewritten (UPDATE_EXPECTED)"
         exit 0
 fi
 if ! diff -u "$expected" "$work/transcript" > "$work/diff"; then

@@ -20,6 +20,11 @@
 #   expected.files   optional: lines "PATH CONTENT" checked in the machine after the run
 #                    (CONTENT "-" means the file must not exist; \n written as-is is the newline)
 # "@ROOT@" in expected output stands for the machine's path, "@TESTS@" in args for tests/.
+#
+# UPDATE_EXPECTED=1: nothing is compared; expected.out, and expected.err, expected.kmsg and
+# expected.status where the case has them (expected.status also where the exit status is not 0),
+# are rewritten from what the run gave. expected.files is a claim about the machine, not output:
+# it is left as it is. Read the diff (git diff) before committing it.
 set -eu
 
 case_dir=$1
@@ -52,6 +57,20 @@ if [ -f "$case_dir/faults" ]; then
 else
         # shellcheck disable=SC2086 # the case's arguments are split as a shell would
         "$bin_dir/$program" --root "$root" $arguments > "$work/out" 2> "$work/err" || status=$?
+fi
+
+if [ -n "${UPDATE_EXPECTED:-}" ]; then
+        update() { # update ACTUAL EXPECTED
+                sed "s|$root|@ROOT@|g" "$1" > "$2"
+        }
+        update "$work/out" "$case_dir/expected.out"
+        [ ! -f "$case_dir/expected.err" ] || update "$work/err" "$case_dir/expected.err"
+        [ ! -f "$case_dir/expected.kmsg" ] || update "$root/dev/kmsg" "$case_dir/expected.kmsg"
+        if [ -f "$case_dir/expected.status" ] || [ "$status" != 0 ]; then
+                echo "$status" > "$case_dir/expected.status"
+        fi
+        echo "$name: expected output rewritten (UPDATE_EXPECTED)"
+        exit 0
 fi
 
 failed=0
