@@ -1,7 +1,7 @@
 #!/bin/sh
 # Every shell script git tracks in tools/, tests/, hooks/, dracut/ and .ci/ passes shellcheck, in
 # the dialect it runs in: the shebang's (ash and busybox sh are checked as dash, their relative),
-# else by where it lives (a hook of a generator that sources it without a shebang, a cli case's
+# else a first line "# shellcheck shell=X" of a sourced file, else by where it lives (a hook of a generator that sources it without a shebang, a cli case's
 # "prepare", a file named *.sh). Run from ctest (lint/shellcheck).
 #
 # SC1090/SC1091 (a sourced file that is not followed) are off: every sourced script of ours is in
@@ -26,6 +26,7 @@ dialect() {
         '#!'*ash | '#!'*busybox*) echo dash; return ;;
         '#!'*sh) echo sh; return ;;
         '#!'*) return ;;
+        '# shellcheck shell='*) first=${first#'# shellcheck shell='}; echo "${first%% *}"; return ;;
         esac
         case $1 in
         hooks/mkinitcpio/install/*) echo bash ;;
@@ -45,7 +46,8 @@ is_excluded() {
 
 status=0
 checked=0
-for file in $(git ls-files tools tests hooks dracut .ci | grep -v '^tests/fixtures/'); do
+# The fixture machines' trees (tests/fixtures/NAME/{sys,proc,boot,dev,etc}) are data.
+for file in $(git ls-files tools tests hooks dracut .ci | grep -Ev '^tests/fixtures/[^/]+/(sys|proc|boot|dev|etc|lib|usr|run|var)/'); do
         [ -f "$file" ] || continue
         shell=$(dialect "$file")
         [ -n "$shell" ] || continue
