@@ -27,6 +27,7 @@ fixture=workstation-identical-gpus
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/initbind-bad-input.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
+. "$tests_dir/fixtures/machine.sh"
 
 # Every regular file and link of the machine with a checksum of its contents, to find writes.
 snapshot() {
@@ -36,9 +37,9 @@ snapshot() {
 
 grep '^\$ initbind ' "$expected" | while IFS= read -r command; do
         root=$work/root
-        rm -rf "$root"
-        cp -a "$tests_dir/fixtures/$fixture" "$root"
-        (cd "$root" && . "$tests_dir/cli/early-boot.sh" && . "$case_file")
+        machine_copy "$fixture" "$root"
+        machine_early_boot "$root"
+        (cd "$root" && . "$case_file")
         snapshot "$root" > "$work/before"
 
         if [ "${command#*--strict boot}" != "$command" ]; then

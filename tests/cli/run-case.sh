@@ -35,9 +35,9 @@ name=$(basename "$case_dir")
 work=$(mktemp -d "${TMPDIR:-/tmp}/initbind-cli.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 root="$work/root"
+. "$tests_dir/fixtures/machine.sh"
 
-fixture=$(cat "$case_dir/fixture")
-cp -a "$tests_dir/fixtures/$fixture" "$root"
+machine_copy "$(cat "$case_dir/fixture")" "$root"
 if [ -f "$case_dir/prepare" ]; then
         (cd "$root" && TESTS="$tests_dir" . "$case_dir/prepare")
 fi
