@@ -5,7 +5,7 @@
 # mkinitcpio harness (needs root, downloads the kernel package once into /var/cache/initbind-tests).
 # In between, every libFuzzer target replays its corpus and searches for 20 s (tools/run-fuzz.sh;
 # give it more time for a deeper search), and the packages are built and checked
-# (tools/package-tests.sh). clang-tidy runs with its clang-analyzer-* checks (tools/lint/check-tidy.sh).
+# (tools/package-tests.sh).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -16,8 +16,6 @@ tools/build-static-kmod.sh build >/dev/null
 cmake -S . -B build -DINITBIND_STATIC=ON >/dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
-# ctest's lint/tidy leaves clang-analyzer-* out for time; here they run too.
-TIDY_JOBS=$jobs sh tools/lint/check-tidy.sh --analyzer build
 
 cmake -S . -B build-asan -DINITBIND_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$jobs"

@@ -5,7 +5,7 @@
 #   check-tidy.sh [--analyzer] [BUILD_DIR]     (BUILD_DIR defaults to build)
 #
 # Without --analyzer the clang-analyzer-* checks are left out: they take minutes, the rest seconds.
-# ctest runs it so (lint/tidy); tools/run-tests.sh runs it with --analyzer.
+# ctest runs it so (lint/tidy). --analyzer is run by hand for now: it does not pass yet (.clang-tidy).
 #
 # A function above the cognitive complexity threshold fails the check unless it is listed in
 # tools/lint/tidy-known.txt (FILE:FUNCTION), and a listed one that is no longer above it fails too,
