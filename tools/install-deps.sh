@@ -12,6 +12,8 @@ set -eu
 # strace, zstd: bench/run.sh (docs/performance.md).
 packages="build-essential cmake pkg-config libkmod-dev libblkid-dev libpci-dev libcmocka-dev zlib1g-dev
 pci.ids kmod grub-common systemd clang libclang-rt-14-dev zsh musl-tools linux-libc-dev strace zstd"
+# The lint tests: clang-format and clang-tidy (tools/lint/check-format.sh, check-tidy.sh), shellcheck.
+packages="$packages clang-format clang-tidy shellcheck"
 # Building the packages (tools/package-tests.sh): debhelper and lintian for the .deb, Debian's rpm
 # for rpmbuild, and what the static libkmod build inside each package needs.
 packages="$packages debhelper dpkg-dev lintian rpm autoconf automake libtool liblzma-dev libzstd-dev xz-utils"
@@ -29,6 +31,7 @@ if [ -n "$missing" ]; then
                 exit 1
         fi
         apt-get update -qq
+        # shellcheck disable=SC2086 # one word per package
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 fi
 echo "install-deps.sh: build dependencies present"

@@ -40,6 +40,7 @@ t_start=$(date +%s)
 # copy_tree DIR: the files git knows (committed or not, ignored ones left out), as a clean clone has.
 copy_tree() {
 	mkdir -p "$1"
+	# shellcheck disable=SC2016 # the loop is the inner sh's, over the names xargs gives it
 	git ls-files -z --cached --others --exclude-standard | xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
 		tar --null -T - -cf - | tar -xf - -C "$1"
 }

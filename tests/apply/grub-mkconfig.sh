@@ -8,7 +8,6 @@
 # Usage: grub-mkconfig.sh APPLY_DRIVER
 set -eu
 driver=$(realpath "$1")
-here=$(dirname "$(realpath "$0")")
 
 [ "$(id -u)" = 0 ] || { echo "cannot run: needs root for a mount namespace"; exit 1; }
 command -v grub-mkconfig >/dev/null || { echo "cannot run: grub-mkconfig (grub-common) not installed"; exit 1; }
@@ -30,6 +29,7 @@ cp -a "$tmp/default" "$tmp/default.orig"
 
 # Inside the namespace: our files over the host's, then run what is given.
 in_namespace() {
+        # shellcheck disable=SC2016 # the script is expanded by the inner sh, in the namespace
         unshare -m sh -eu -c '
                 tmp=$1; shift
                 mount --make-rprivate /
@@ -45,8 +45,8 @@ in_namespace() {
 
 fail() { echo "FAIL: $*"; exit 1; }
 
-add="--add intel_iommu=on --add iommu=pt --add default_hugepagesz=1G --add hugepagesz=1G --add hugepages=4"
-in_namespace "$driver" --root / --bootloader grub $add --execute --regenerate >"$tmp/out" 2>&1 ||
+in_namespace "$driver" --root / --bootloader grub --add intel_iommu=on --add iommu=pt --add default_hugepagesz=1G \
+        --add hugepagesz=1G --add hugepages=4 --execute --regenerate >"$tmp/out" 2>&1 ||
         fail "apply with regeneration: $(cat "$tmp/out")"
 [ -e "$tmp/default/grub.d/zz-initbind.cfg" ] || fail "no drop-in written: $(cat "$tmp/out")"
 first=$(grep -m1 '^[[:space:]]*linux[[:space:]]' "$tmp/grub.cfg")

@@ -42,11 +42,12 @@ install_kernel "$tmp/install-conf" 6.1.0-18-amd64
 base="root=UUID=1234 ro quiet systemd.machine_id=$mid"
 [ "$(options_of 6.1.0-18-amd64)" = "$base" ] || fail "kernel-install wrote: $(options_of 6.1.0-18-amd64)"
 
-add="--add intel_iommu=on --add iommu=pt --add vfio-pci.ids=10de:1b80,10de:10f0"
-"$driver" --root "$root" --bootloader systemd-boot $add >"$tmp/plan" || fail "plan: $(cat "$tmp/plan")"
+# The parameters added, as the positional parameters: "$@" below.
+set -- --add intel_iommu=on --add iommu=pt --add vfio-pci.ids=10de:1b80,10de:10f0
+"$driver" --root "$root" --bootloader systemd-boot "$@" >"$tmp/plan" || fail "plan: $(cat "$tmp/plan")"
 grep -q 'is a unified kernel image' "$tmp/plan" || fail "the UKI is not reported"
 [ ! -e "$root/etc/kernel/cmdline" ] || fail "the dry run wrote /etc/kernel/cmdline"
-"$driver" --root "$root" --bootloader systemd-boot $add --execute --stamp T1 >/dev/null
+"$driver" --root "$root" --bootloader systemd-boot "$@" --execute --stamp T1 >/dev/null
 
 want="$base intel_iommu=on iommu=pt vfio-pci.ids=10de:1b80,10de:10f0"
 [ "$(cat "$root/etc/kernel/cmdline")" = "$want" ] || fail "/etc/kernel/cmdline: $(cat "$root/etc/kernel/cmdline")"
@@ -59,7 +60,7 @@ install_kernel "$root/etc/kernel" 6.1.0-21-amd64
 [ "$(options_of 6.1.0-21-amd64)" = "$want" ] || fail "new kernel's entry: $(options_of 6.1.0-21-amd64)"
 
 # Second apply: nothing to change.
-"$driver" --root "$root" --bootloader systemd-boot $add >"$tmp/plan2"
+"$driver" --root "$root" --bootloader systemd-boot "$@" >"$tmp/plan2"
 grep -q 'nothing to change' "$tmp/plan2" || fail "second apply would change: $(cat "$tmp/plan2")"
 
 # --remove: back to what kernel-install wrote, in every entry of an installed kernel.

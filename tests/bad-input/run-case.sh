@@ -14,8 +14,9 @@
 # Boot never stops the boot: for each "--strict boot" command the same boot without --strict is run
 # too, and must exit 0 and print the same.
 #
-# To write a new case's .expected, start it with the command lines alone and run with SHOW=1: the
-# transcript is printed instead of compared. Read every line of it before taking it as expected.
+# To write a new case's .expected, start it with the command lines alone and run with
+# UPDATE_EXPECTED=1: the transcript is written to CASE.expected instead of compared (SHOW=1 prints
+# it). Read every line of it (git diff) before taking it as expected.
 set -eu
 
 case_file=$1
@@ -26,6 +27,7 @@ fixture=workstation-identical-gpus
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/initbind-bad-input.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
+. "$tests_dir/fixtures/machine.sh"
 
 # Every regular file and link of the machine with a checksum of its contents, to find writes.
 snapshot() {
@@ -35,15 +37,15 @@ snapshot() {
 
 grep '^\$ initbind ' "$expected" | while IFS= read -r command; do
         root=$work/root
-        rm -rf "$root"
-        cp -a "$tests_dir/fixtures/$fixture" "$root"
-        (cd "$root" && . "$tests_dir/cli/early-boot.sh" && . "$case_file")
+        machine_copy "$fixture" "$root"
+        machine_early_boot "$root"
+        (cd "$root" && . "$case_file")
         snapshot "$root" > "$work/before"
 
         if [ "${command#*--strict boot}" != "$command" ]; then
                 cp -a "$root" "$work/lenient-root"
                 lenient_status=0
-                # shellcheck disable=SC2086
+                # shellcheck disable=SC2046 # the arguments are split as a shell would
                 "$bin_dir/initbind" --root "$work/lenient-root" $(printf '%s' "${command#\$ initbind }" | sed 's/--strict //') \
                         > "$work/lenient-out" 2> "$work/lenient-err" || lenient_status=$?
                 [ "$lenient_status" = 0 ] || echo "without --strict, boot exited $lenient_status, expected 0"
@@ -77,6 +79,11 @@ done > "$work/transcript"
 
 if [ -n "${SHOW:-}" ]; then
         cat "$work/transcript"
+        exit 0
+fi
+if [ -n "${UPDATE_EXPECTED:-}" ]; then
+        cp "$work/transcript" "$expected"
+        echo "$(basename "$case_file" .sh): $(basename "$expected") rewritten (UPDATE_EXPECTED)"
         exit 0
 fi
 if ! diff -u "$expected" "$work/transcript" > "$work/diff"; then

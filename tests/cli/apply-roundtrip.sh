@@ -13,7 +13,8 @@ trap 'rm -rf "$work"' EXIT INT TERM
 root=$work/root
 fail() { echo "apply-roundtrip: $*" >&2; exit 1; }
 
-cp -a "$tests_dir/fixtures/amd-ivrs" "$root"
+. "$tests_dir/fixtures/machine.sh"
+machine_copy amd-ivrs "$root"
 mkdir -p "$root/etc/default/grub.d" "$root/etc/initramfs-tools"
 : > "$root/etc/initramfs-tools/initramfs.conf"
 cat > "$root/etc/default/grub" <<'GRUB'

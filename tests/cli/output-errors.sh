@@ -9,12 +9,12 @@ tests_dir=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/initbind-output-errors.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 fail=0
+. "$tests_dir/fixtures/machine.sh"
 
 prepare() {
-        rm -rf "$1"
-        cp -a "$tests_dir/fixtures/workstation-identical-gpus" "$1"
-        (cd "$1" && . "$tests_dir/cli/early-boot.sh" &&
-                mkdir -p etc && echo 'claim id=1234:1111' > etc/initbind.conf)
+        machine_copy workstation-identical-gpus "$1"
+        machine_early_boot "$1"
+        mkdir -p "$1/etc" && echo 'claim id=1234:1111' > "$1/etc/initbind.conf"
 }
 
 prepare "$work/root"

@@ -20,6 +20,11 @@
 #   expected.files   optional: lines "PATH CONTENT" checked in the machine after the run
 #                    (CONTENT "-" means the file must not exist; \n written as-is is the newline)
 # "@ROOT@" in expected output stands for the machine's path, "@TESTS@" in args for tests/.
+#
+# UPDATE_EXPECTED=1: nothing is compared; expected.out, and expected.err, expected.kmsg and
+# expected.status where the case has them (expected.status also where the exit status is not 0),
+# are rewritten from what the run gave. expected.files is a claim about the machine, not output:
+# it is left as it is. Read the diff (git diff) before committing it.
 set -eu
 
 case_dir=$1
@@ -30,9 +35,9 @@ name=$(basename "$case_dir")
 work=$(mktemp -d "${TMPDIR:-/tmp}/initbind-cli.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 root="$work/root"
+. "$tests_dir/fixtures/machine.sh"
 
-fixture=$(cat "$case_dir/fixture")
-cp -a "$tests_dir/fixtures/$fixture" "$root"
+machine_copy "$(cat "$case_dir/fixture")" "$root"
 if [ -f "$case_dir/prepare" ]; then
         (cd "$root" && TESTS="$tests_dir" . "$case_dir/prepare")
 fi
@@ -45,12 +50,27 @@ arguments=$(printf '%s' "$arguments" | sed "s|@TESTS@|$tests_dir|g")
 status=0
 if [ -f "$case_dir/faults" ]; then
         # The sanitizer runtime wants to be loaded first; the shim must be, to intercept anything.
+        # shellcheck disable=SC2086 # the case's arguments are split as a shell would
         LD_PRELOAD=$3 INITBIND_FAULTS=$(sed "s|@ROOT@|$root|g" "$case_dir/faults" | tr '\n' ';') \
         ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
         "$bin_dir/$program" --root "$root" $arguments > "$work/out" 2> "$work/err" || status=$?
 else
         # shellcheck disable=SC2086 # the case's arguments are split as a shell would
         "$bin_dir/$program" --root "$root" $arguments > "$work/out" 2> "$work/err" || status=$?
+fi
+
+if [ -n "${UPDATE_EXPECTED:-}" ]; then
+        update() { # update ACTUAL EXPECTED
+                sed "s|$root|@ROOT@|g" "$1" > "$2"
+        }
+        update "$work/out" "$case_dir/expected.out"
+        [ ! -f "$case_dir/expected.err" ] || update "$work/err" "$case_dir/expected.err"
+        [ ! -f "$case_dir/expected.kmsg" ] || update "$root/dev/kmsg" "$case_dir/expected.kmsg"
+        if [ -f "$case_dir/expected.status" ] || [ "$status" != 0 ]; then
+                echo "$status" > "$case_dir/expected.status"
+        fi
+        echo "$name: expected output rewritten (UPDATE_EXPECTED)"
+        exit 0
 fi
 
 failed=0

@@ -21,6 +21,7 @@ bin_dir=$(cd "$2" && pwd)
 tests_dir=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/initbind-guide.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
+. "$tests_dir/fixtures/machine.sh"
 name=$(basename "$guide")
 
 # Split the guide into steps: one file per directive, numbered in order.
@@ -76,8 +77,7 @@ for step in "$work"/step.*; do
         read -r kind arg < "$step"
         case $kind in
         machine)
-                rm -rf "$work/machine"
-                cp -a "$tests_dir/fixtures/$arg" "$work/machine"
+                machine_copy "$arg" "$work/machine"
                 machine=$work/machine
                 ;;
         file)

@@ -35,6 +35,8 @@ for a in "$@"; do
 done
 
 log() { echo "fetch-kernel: $*" >&2; }
+# first PATH...: the first of the names a glob gave that exists (none when it matched nothing).
+first() { [ -e "$1" ] && printf '%s\n' "$1"; }
 
 if [ "$install_deps" = 1 ]; then
     need=""
@@ -45,6 +47,7 @@ if [ "$install_deps" = 1 ]; then
         log "installing:$need"
         apt-get update -q >&2
         do_update=0
+        # shellcheck disable=SC2086 # one word per package
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $need >&2
     fi
 fi
@@ -74,7 +77,7 @@ fi
 KDIR=$CACHE/kernel-$KVER
 if [ ! -f "$KDIR/.complete" ]; then
     pkg=linux-image-$KVER
-    deb=$(ls "$CACHE"/"${pkg}"_*.deb 2>/dev/null | head -n1 || true)
+    deb=$(first "$CACHE"/"${pkg}"_*.deb || true)
     if [ -z "$deb" ]; then
         log "downloading $pkg"
         if ! (cd "$CACHE" && apt-get download "$pkg" >&2); then
@@ -82,7 +85,7 @@ if [ ! -f "$KDIR/.complete" ]; then
             apt-get update -q >&2
             (cd "$CACHE" && apt-get download "$pkg" >&2)
         fi
-        deb=$(ls "$CACHE"/"${pkg}"_*.deb | head -n1)
+        deb=$(first "$CACHE"/"${pkg}"_*.deb)
     fi
     log "unpacking $deb"
     rm -rf "$KDIR.tmp"
@@ -103,4 +106,4 @@ echo "KERNEL=$KDIR/boot/vmlinuz-$KVER"
 echo "KMODDIR=$KDIR/lib/modules/$KVER"
 echo "KCONFIG=$KDIR/boot/config-$KVER"
 echo "KSYSMAP=$KDIR/boot/System.map-$KVER"
-echo "KDEB=$(ls "$CACHE"/linux-image-"$KVER"_*.deb 2>/dev/null | head -n1)"
+echo "KDEB=$(first "$CACHE"/linux-image-"$KVER"_*.deb || true)"

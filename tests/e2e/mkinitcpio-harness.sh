@@ -39,7 +39,10 @@ while getopts 'k:c:g:D:' opt; do
         *) sed -n '2,27p' "$0" >&2; exit 2 ;;
     esac
 done
-[ -n "$KERNELVERSION" ] && [ -n "$config" ] && [ -n "$output" ] || { sed -n '24,27p' "$0" >&2; exit 2; }
+if [ -z "$KERNELVERSION" ] || [ -z "$config" ] || [ -z "$output" ]; then
+    sed -n '24,27p' "$0" >&2
+    exit 2
+fi
 moduledir=/lib/modules/$KERNELVERSION
 [ -f "$moduledir/modules.dep" ] || { echo "mkinitcpio-harness: no $moduledir/modules.dep" >&2; exit 1; }
 
@@ -51,7 +54,10 @@ done
 
 declare -A _runhooks=() _addedmodules=() _modpaths=()
 _builderrors=0
+# error/warning FORMAT ARGS...: printf-style, as mkinitcpio's own.
+# shellcheck disable=SC2059 # the first argument is the format
 error() { local f=$1; shift; printf "==> ERROR: $f\n" "$@" >&2; _builderrors=$((_builderrors + 1)); }
+# shellcheck disable=SC2059 # the first argument is the format
 warning() { local f=$1; shift; printf "==> WARNING: $f\n" "$@" >&2; }
 
 BUILDROOT=$(mktemp -d "${TMPDIR:-/tmp}/mkinitcpio-harness.XXXXXX")
@@ -166,6 +172,7 @@ add_runscript() { # the runtime script named like the install hook that calls th
     local hookname=${BASH_SOURCE[1]##*/} script fn
     script=$(PATH=$_d_hooks type -P "$hookname") || { error "runtime script for '%s' not found" "$hookname"; return 1; }
     add_binary "$(realpath -- "$script")" "/hooks/$hookname" 755
+    # shellcheck disable=SC2013 # function names: one word each
     for fn in $(awk '/^[[:space:]]*run_[[:alnum:]_]+[[:space:]]*\(\)/ { sub(/\(.*/, "", $1); print $1 }' "$script"); do
         case $fn in
             run_earlyhook) _runhooks[early]+=" $hookname" ;;

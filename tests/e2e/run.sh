@@ -158,6 +158,7 @@ E2E_DRIVERS="bochs snd_hda_intel e1000 virtio_pci virtio_blk ext4 crc32c_generic
 # in_private CMD...: CMD where the stage is installed, the kernel is the installed one and
 # /etc/initbind.conf is the build-time configuration.
 in_private() {
+    # shellcheck disable=SC2016 # the script is the inner sh's
     "$here/private-system.sh" "$KDIR" "$KVER" "$STAGE" sh -euc '
         cp "$1" /etc/initbind.conf; shift; exec "$@"' in-private "$WORK/build-time.conf" "$@"
 }
@@ -191,11 +192,13 @@ HOOK
 # dracut image: its init, its udev, its hook points.
 dracut_common=(--force --no-hostonly --no-early-microcode --nofscks --compress zstd)
 build_dracut() { # OUTPUT
+    # shellcheck disable=SC2016 # the script is the inner sh's
     in_private sh -euc 'ln -sfn "$1"/lib/dracut/modules.d/90initbind /usr/lib/dracut/modules.d/90initbind; shift; exec "$@"' \
         link "$PREFIX" dracut "${dracut_common[@]}" --modules "bash base udev-rules rootfs-block initbind" \
         --omit "systemd" --drivers "$E2E_DRIVERS" --kver "$KVER" "$1"
 }
 build_dracut_systemd() { # OUTPUT
+    # shellcheck disable=SC2016 # the script is the inner sh's
     in_private sh -euc 'ln -sfn "$1"/lib/dracut/modules.d/90initbind /usr/lib/dracut/modules.d/90initbind; shift; exec "$@"' \
         link "$PREFIX" dracut "${dracut_common[@]}" \
         --modules "bash systemd systemd-initrd dracut-systemd base udev-rules rootfs-block initbind" \
@@ -203,6 +206,7 @@ build_dracut_systemd() { # OUTPUT
 }
 build_mkinitcpio() { # OUTPUT
     printf '%s\n' "MODULES=(ext4)" "HOOKS=(base initbind udev e2e-drivers)" > "$WORK/mkinitcpio.conf"
+    # shellcheck disable=SC2016 # the script is the inner sh's
     in_private sh -euc 'ln -sfn "$1"/lib/initcpio /usr/lib/initcpio; shift; exec "$@"' \
         link "$PREFIX" "$here/mkinitcpio-harness.sh" -k "$KVER" -c "$WORK/mkinitcpio.conf" -D "$here/mkinitcpio" -g "$1"
 }
@@ -233,7 +237,12 @@ same_binary() {
 }
 # dracut_hook DIR: the pre-udev hook in the unpacked dracut image DIR (dracut 059 keeps hooks
 # below /usr/lib/dracut/hooks, older ones below /var/lib/dracut/hooks).
-dracut_hook() { ls "$1"/{usr,var}/lib/dracut/hooks/pre-udev/00-initbind-pre-udev.sh 2>/dev/null | head -n1; }
+dracut_hook() {
+    local f
+    for f in "$1"/{usr,var}/lib/dracut/hooks/pre-udev/00-initbind-pre-udev.sh; do
+        [ ! -e "$f" ] || { printf '%s\n' "$f"; break; }
+    done
+}
 
 check_image() { # GENERATOR
     local gen=$1 img=$WORK/initrd-$1.img dir=$WORK/unpacked-$1 main m f rel bin order

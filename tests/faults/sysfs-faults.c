@@ -18,6 +18,11 @@
  *
  * Every fault it injects is reported on standard error as "faults: ...", so a test's expected
  * output shows where the fault hit.
+ *
+ * Linked into a unit test instead (tests/CMakeLists.txt, UNIT_TESTS_WITH_SYSFS_FAULTS), it
+ * interposes the same calls of the test program, and sysfs_faults_set() replaces the rules
+ * (sysfs-faults.h). It is one of the two ways the tests inject faults; the other counts the
+ * system calls of atomic file replacement (tests/unit/test-syscalls.h).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -32,6 +37,8 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "sysfs-faults.h"
 
 #define RULES_MAX 16
 #define ARGS_MAX 4
@@ -66,15 +73,13 @@ static int errno_by_name(const char *name)
         abort();
 }
 
-static void load_rules(void)
+static void parse_rules(const char *text)
 {
-        if (n_rules >= 0)
-                return;
         n_rules = 0;
-        const char *env = getenv("INITBIND_FAULTS");
-        if (!env)
+        memset(rules, 0, sizeof(rules));
+        if (!text)
                 return;
-        char *copy = strdup(env), *save = NULL;
+        char *copy = strdup(text), *save = NULL;
         for (char *r = strtok_r(copy, ";", &save); r && n_rules < RULES_MAX; r = strtok_r(NULL, ";", &save)) {
                 char *words[2 + ARGS_MAX] = {}, *wsave = NULL;
                 int n = 0;
@@ -103,6 +108,14 @@ static void load_rules(void)
         }
         free(copy);
 }
+
+static void load_rules(void)
+{
+        if (n_rules < 0)
+                parse_rules(getenv("INITBIND_FAULTS"));
+}
+
+void sysfs_faults_set(const char *text) { parse_rules(text); }
 
 static bool ends_with(const char *path, const char *suffix)
 {

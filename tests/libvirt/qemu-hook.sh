@@ -18,6 +18,7 @@ domains=$tests_dir/libvirt/domains
 work=$(mktemp -d "${TMPDIR:-/tmp}/initbind-libvirt.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 failures=0
+. "$tests_dir/fixtures/machine.sh"
 
 fail() {
 	echo "FAIL: $case_name: $*" >&2
@@ -29,9 +30,8 @@ fail() {
 # new_machine: a fresh copy of the workstation (two identical GPUs at 00:01 and 00:02, each
 # with an audio function, on their host drivers as on a running host).
 new_machine() {
-	rm -rf "$work/root"
-	cp -a "$tests_dir/fixtures/workstation-identical-gpus" "$work/root"
 	root=$work/root
+	machine_copy workstation-identical-gpus "$root"
 }
 
 # on_vfio ADDR...: the fixture shows the functions bound to vfio-pci, as after a claim.

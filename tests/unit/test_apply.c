@@ -16,6 +16,7 @@
 #include "apply.h"
 #include "atomic_file.h"
 #include "fileio.h"
+#include "test-syscalls.h"
 #include "test-tree.h"
 #include "value_edit.h"
 
@@ -181,23 +182,7 @@ static void test_grub_refusals(void **state)
         free(error);
 }
 
-/* Counting and failing the system calls apply_execute() makes. */
-static struct {
-        int calls, fail_at;
-} inject;
-
-static bool hit(void)
-{
-        if (++inject.calls != inject.fail_at)
-                return false;
-        errno = EIO;
-        return true;
-}
-static int f_openat(int d, const char *n, int f, mode_t m) { return hit() ? -1 : openat(d, n, f, m); }
-static ssize_t f_write(int fd, const void *b, size_t c) { return hit() ? -1 : write(fd, b, c); }
-static int f_fsync(int fd) { return hit() ? -1 : fsync(fd); }
-static int f_renameat(int a, const char *b, int c, const char *d) { return hit() ? -1 : renameat(a, b, c, d); }
-static const struct atomic_file_syscalls faulty = { f_openat, f_write, f_fsync, f_renameat };
+/* Each system call apply_execute() makes fails in turn (EIO): tests/unit/test-syscalls.h. */
 
 static void test_execute_fails_at_each_call(void **state)
 {
@@ -211,11 +196,10 @@ static void test_execute_fails_at_each_call(void **state)
 
         struct apply_plan *p = plan(root, BOOTLOADER_GRUB, params, ELEMENTSOF(params), false);
         assert_int_equal(p->n_files, 4); /* grub (2M pair), 50-cloud (iommu=soft), our drop-in, state */
-        inject = (typeof(inject)){};
-        atomic_file_syscalls = &faulty;
+        syscall_faults_start((struct syscall_faults){});
         execute(p);
-        n_calls = inject.calls;
-        atomic_file_syscalls = &atomic_file_real_syscalls;
+        n_calls = syscall_faults.calls;
+        syscall_faults_stop();
 
         for (int k = 1; k <= n_calls; k++) {
                 char *error = NULL;
@@ -228,10 +212,9 @@ static void test_execute_fails_at_each_call(void **state)
                                 unlink(path);
                         }
                 }
-                inject = (typeof(inject)){ .fail_at = k };
-                atomic_file_syscalls = &faulty;
+                syscall_faults_start((struct syscall_faults){ .fail_at = k });
                 int r = apply_execute(p, false, NULL, &error);
-                atomic_file_syscalls = &atomic_file_real_syscalls;
+                syscall_faults_stop();
                 for (size_t i = 0; i < p->n_files; i++) {
                         /* all old on failure; on success (a failed directory fsync is reported, so never) all new */
                         const char *want = r < 0 ? p->files[i].old_contents : p->files[i].new_contents;

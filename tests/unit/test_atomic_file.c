@@ -20,43 +20,10 @@
 #include "atomic_file.h"
 #include "fileio.h"
 #include "rootdir.h"
+#include "test-syscalls.h"
 #include "test-tree.h"
 
-/* The injected table: call number fail_at (counting from 1 over all calls) fails or kills. */
-static struct {
-        int calls, fail_at;
-        bool kill; /* _exit() instead of failing: a crash or power cut at that point */
-        int error;
-} inject;
-
-static bool hit(void)
-{
-        if (++inject.calls != inject.fail_at)
-                return false;
-        if (inject.kill)
-                _exit(42);
-        errno = inject.error;
-        return true;
-}
-
-static int f_openat(int dirfd, const char *name, int flags, mode_t mode)
-{
-        return hit() ? -1 : openat(dirfd, name, flags, mode);
-}
-
-static ssize_t f_write(int fd, const void *buf, size_t count)
-{
-        if (hit())
-                return -1;
-        /* half of it first: a failure at the next call leaves a partly written temp file */
-        return write(fd, buf, count > 1 ? count / 2 : count);
-}
-
-static int f_fsync(int fd) { return hit() ? -1 : fsync(fd); }
-
-static int f_renameat(int a, const char *b, int c, const char *d) { return hit() ? -1 : renameat(a, b, c, d); }
-
-static const struct atomic_file_syscalls faulty = { f_openat, f_write, f_fsync, f_renameat };
+/* Every write() writes half: a fault at the next call leaves a partly written temp file. */
 
 static const char old_text[] = "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n";
 static const char new_text[] = "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n";
@@ -92,13 +59,12 @@ static void test_each_call_fails(void **state)
 
         tree_write(root, "etc/default/grub", old_text);
         /* a clean run counts the calls */
-        inject = (typeof(inject)){};
-        atomic_file_syscalls = &faulty;
+        syscall_faults_start((struct syscall_faults){ .short_writes = true });
         {
                 _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY);
                 assert_int_equal(atomic_file_write_at(dfd, "grub", old_text, strlen(old_text), 0644), 0);
         }
-        n_calls = inject.calls;
+        n_calls = syscall_faults.calls;
         assert_true(n_calls >= 5); /* open, writes, fsync, rename, fsync of the directory */
 
         for (int k = 1; k <= n_calls; k++) {
@@ -108,7 +74,8 @@ static void test_each_call_fails(void **state)
                 int r;
 
                 tree_write(root, "etc/default/grub", old_text);
-                inject = (typeof(inject)){ .fail_at = k, .error = errors[k % 3] };
+                syscall_faults_start(
+                        (struct syscall_faults){ .fail_at = k, .error = errors[k % 3], .short_writes = true });
                 r = atomic_file_write_at(dfd, "grub", new_text, strlen(new_text), 0644);
                 assert_old_or_new(dir, &is_new);
                 /* only a failing fsync of the directory comes after the rename */
@@ -118,7 +85,7 @@ static void test_each_call_fails(void **state)
                 assert_true(is_new == (k == n_calls));
                 assert_int_equal(count_entries(dir), 1); /* no temporary file left */
         }
-        atomic_file_syscalls = &atomic_file_real_syscalls;
+        syscall_faults_stop();
 }
 
 static void test_killed_at_each_call(void **state)
@@ -136,8 +103,8 @@ static void test_killed_at_each_call(void **state)
                 assert_true(pid >= 0);
                 if (pid == 0) {
                         int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-                        inject = (typeof(inject)){ .fail_at = k, .kill = true };
-                        atomic_file_syscalls = &faulty;
+                        syscall_faults_start(
+                                (struct syscall_faults){ .fail_at = k, .kill = true, .short_writes = true });
                         _exit(atomic_file_write_at(dfd, "grub", new_text, strlen(new_text), 0644) == 0 ? 0 : 1);
                 }
                 assert_int_equal(waitpid(pid, &status, 0), pid);

@@ -16,38 +16,16 @@
 #include "fileio.h"
 #include "pci_host.h"
 #include "rootdir.h"
+#include "sysfs-faults.h"
 #include "test-tree.h"
 
-#include <sys/syscall.h>
-
 /*
- * write() interposed for this program: a write to a file whose path ends in failing_suffix fails
- * with failing_errno, as the kernel's sysfs attributes do (EBUSY, ENODEV, EINVAL, EACCES).
+ * Attributes that fail as the kernel's do (EBUSY, ENODEV, EINVAL, EACCES, EROFS): the rules of
+ * tests/faults/sysfs-faults.c, linked into this program; a test that sets them ends with this.
  */
-static const char *failing_suffix;
-static int failing_errno;
-
-ssize_t write(int fd, const void *buf, size_t count)
-{
-        if (failing_suffix) {
-                char link[64], path[4096];
-                snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-                ssize_t n = readlink(link, path, sizeof(path) - 1);
-                if (n > 0) {
-                        path[n] = '\0';
-                        size_t len = strlen(failing_suffix);
-                        if ((size_t) n >= len && streq(path + n - len, failing_suffix)) {
-                                errno = failing_errno;
-                                return -1;
-                        }
-                }
-        }
-        return syscall(SYS_write, fd, buf, count);
-}
-
 static int stop_failing(void **state)
 {
-        failing_suffix = NULL;
+        sysfs_faults_set(NULL);
         return tree_teardown(state);
 }
 
@@ -219,9 +197,8 @@ static void test_override_write_failure_is_contained(void **state)
 {
         const char *root = *state;
         build_machine(root);
-        /* A directory where the attribute should be: open(O_WRONLY) fails, even for root. */
-        tree_unlink(root, "sys/devices/pci0000:00/0000:00:02.1/driver_override");
-        tree_mkdir(root, "sys/devices/pci0000:00/0000:00:02.1/driver_override");
+        /* Opening the attribute for writing fails (sysfs mounted read-only), even for root. */
+        sysfs_faults_set("open-write 0000:00:02.1/driver_override EROFS");
         struct fake_kernel k = { .load_result = 1 };
         struct claim_report report = {};
         assert_int_equal(run(root, &k, &report), -EIO);
@@ -259,12 +236,11 @@ static void test_override_write_eacces(void **state)
 {
         const char *root = *state;
         build_machine(root);
-        failing_suffix = "0000:00:02.0/driver_override";
-        failing_errno = EACCES;
+        sysfs_faults_set("write 0000:00:02.0/driver_override EACCES");
         struct fake_kernel k = { .load_result = 1 };
         struct claim_report report = {};
         assert_int_equal(run(root, &k, &report), -EIO);
-        failing_suffix = NULL;
+        sysfs_faults_set(NULL);
         /* 02.0 could not be reserved, so its audio function is given back; 03.0 is claimed. */
         assert_int_equal(report.n_bound, 1);
         assert_int_equal(report.n_failed, 2);
@@ -278,12 +254,11 @@ static void test_bind_ebusy_is_rolled_back(void **state)
         const char *root = *state;
         build_machine(root);
         /* vfio-pci was loaded already and refuses 03.0 (an SR-IOV PF with VFs says EBUSY). */
-        failing_suffix = "drivers/vfio-pci/bind";
-        failing_errno = EBUSY;
+        sysfs_faults_set("write drivers/vfio-pci/bind EBUSY");
         struct fake_kernel k = { .load_result = 0, .refuses = "0000:00:03.0" };
         struct claim_report report = {};
         assert_int_equal(run(root, &k, &report), -EIO);
-        failing_suffix = NULL;
+        sysfs_faults_set(NULL);
         assert_int_equal(report.n_bound, 2);
         assert_int_equal(report.n_failed, 1);
         assert_file(root, DEV "0000:00:03.0/driver_override", "\n");
@@ -299,12 +274,11 @@ static void test_clear_enodev_still_reported(void **state)
         build_machine(root);
         /* The device vanished: even the rollback write fails. It is reported failed, not bound,
          * and the other devices are handled as usual. */
-        failing_suffix = "0000:00:03.0/driver_override";
-        failing_errno = ENODEV;
+        sysfs_faults_set("write 0000:00:03.0/driver_override ENODEV");
         struct fake_kernel k = { .load_result = 1 };
         struct claim_report report = {};
         assert_int_equal(run(root, &k, &report), -EIO);
-        failing_suffix = NULL;
+        sysfs_faults_set(NULL);
         assert_int_equal(report.n_failed, 1);
         assert_int_equal(report.n_bound, 2);
         assert_int_equal(report.outcomes[plan_index_of_last_entry], CLAIM_OUTCOME_FAILED);
@@ -334,13 +308,12 @@ static void test_unbind_einval_leaves_device_alone(void **state)
         assert_int_equal(claim_plan_build(host, &input, &plan), 0);
         assert_true(plan->entries[0].unbind_first);
 
-        failing_suffix = "drivers/e1000/unbind";
-        failing_errno = EINVAL;
+        sysfs_faults_set("write drivers/e1000/unbind EINVAL");
         struct fake_kernel k = { .load_result = 0, .root = root, .functions = &nic, .n = 1 };
         struct claim_ops ops = { .load_vfio = fake_load_vfio, .userdata = &k };
         struct claim_report report = {};
         assert_int_equal(claim_plan_execute(rd, host, plan, &ops, &report), -EIO);
-        failing_suffix = NULL;
+        sysfs_faults_set(NULL);
         assert_int_equal(report.n_failed, 1);
         /* Its override is cleared again and it stays on e1000. */
         assert_file(root, DEV "0000:00:04.0/driver_override", "\n");
@@ -355,7 +328,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_module_load_failure_leaves_nothing_half_claimed, tree_setup,
                                                 tree_teardown),
                 cmocka_unit_test_setup_teardown(test_one_refused_device_others_go_on, tree_setup, tree_teardown),
-                cmocka_unit_test_setup_teardown(test_override_write_failure_is_contained, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_override_write_failure_is_contained, tree_setup, stop_failing),
                 cmocka_unit_test_setup_teardown(test_release_clears_unbinds_and_reprobes, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_override_write_eacces, tree_setup, stop_failing),
                 cmocka_unit_test_setup_teardown(test_bind_ebusy_is_rolled_back, tree_setup, stop_failing),

@@ -5,7 +5,8 @@
  *
  * tests/bad-input/config/NAME.conf are malformed files; NAME.expected holds the diagnostics the
  * parser gives for it, one "NAME.conf:LINE:COLUMN: MESSAGE" per line, in order. To add a case,
- * add both files: test_bad_input_files() runs every .conf it finds there.
+ * add both files: test_bad_input_files() runs every .conf it finds there. With UPDATE_EXPECTED=1
+ * in the environment it writes each NAME.expected from the parser's diagnostics instead.
  */
 
 #include <dirent.h>
@@ -832,6 +833,17 @@ static char *read_file(const char *path, size_t *ret_size)
         return contents;
 }
 
+static void write_file(const char *path, const char *contents)
+{
+        FILE *f = fopen(path, "we");
+
+        if (!f)
+                print_message("cannot write %s: %s\n", path, strerror(errno));
+        assert_non_null(f);
+        assert_true(fputs(contents, f) >= 0);
+        assert_int_equal(fclose(f), 0);
+}
+
 static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *) a, *(char *const *) b); }
 
 /* Every tests/bad-input/config/NAME.conf gives exactly the diagnostics in NAME.expected. */
@@ -858,6 +870,7 @@ static void test_bad_input_files(void **state)
         closedir(dir);
         qsort(names, n, sizeof(names[0]), compare_names);
         assert_true(n >= 20);
+        const bool update = getenv("UPDATE_EXPECTED") && *getenv("UPDATE_EXPECTED");
 
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *conf_path = NULL, *expected_path = NULL, *expected = NULL, *got = NULL;
@@ -867,12 +880,13 @@ static void test_bad_input_files(void **state)
 
                 assert_true(asprintf(&conf_path, "%s/%s", dir_path, names[i]) >= 0);
                 assert_true(asprintf(&expected_path, "%.*s.expected", (int) strlen(conf_path) - 5, conf_path) >= 0);
-                expected = read_file(expected_path, &size);
-
                 fd = open(conf_path, O_RDONLY | O_CLOEXEC);
                 assert_true(fd >= 0);
                 assert_int_equal(config_read_fd(fd, names[i], &c), 0);
                 got = diagnostics_text(c);
+                if (update)
+                        write_file(expected_path, got);
+                expected = read_file(expected_path, &size);
                 if (!streq(got, expected) || c->n_diagnostics == 0)
                         print_message("%s:\n%s", conf_path, got);
                 /* A bad input with no diagnostic would pass with an empty .expected: refuse it. */

@@ -26,6 +26,7 @@ for file in $(git ls-files 'lib/*.c' 'lib/*.h'); do
                 status=1
                 continue
         fi
+        # shellcheck disable=SC2013 # header names hold no blanks: words are lines
         for header in $(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$file"); do
                 found=$(git ls-files "lib/*/$header" | head -n1)
                 if [ -z "$found" ]; then
