@@ -157,11 +157,6 @@ int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret
         return 0;
 }
 
-int vfio_id_list_parse(const char *s, struct vfio_id **ret_ids, size_t *ret_n, size_t *ret_error_pos)
-{
-        return vfio_id_list_parse_full(s, ret_ids, ret_n, ret_error_pos, NULL);
-}
-
 bool vfio_id_matches(const struct vfio_id *id, const struct pci_ids *dev)
 {
         return (id->vendor == VFIO_ID_ANY || id->vendor == dev->vendor) &&

@@ -53,18 +53,19 @@ int vfio_id_parse(const char *s, struct vfio_id *ret, size_t *ret_error_pos);
  * kernel would skip or misread make this return -EINVAL with *ret_error_pos at the offending
  * character (an offset into s). A value longer than VFIO_ID_LIST_MAX is -ENOSPC with
  * *ret_error_pos = VFIO_ID_LIST_MAX, as the kernel then ignores the whole parameter.
+ * On error *ret_expected (if non-NULL) names what was expected there, as for vfio_id_parse_full().
  * On success *ret_ids is a malloc'd array of *ret_n entries (NULL/0 for an empty list);
  * -ENOMEM when allocation fails.
  */
-int vfio_id_list_parse(const char *s, struct vfio_id **ret_ids, size_t *ret_n, size_t *ret_error_pos);
-
-/*
- * As above; on error *ret_expected (if non-NULL) is a short phrase for what was expected at
- * *ret_error_pos, to print as "expected %s", e.g. "a hex device ID (1-4 digits)".
- */
-int vfio_id_parse_full(const char *s, struct vfio_id *ret, size_t *ret_error_pos, const char **ret_expected);
 int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret_n, size_t *ret_error_pos,
                             const char **ret_expected);
+
+/*
+ * One ID; on error *ret_expected (if non-NULL) is a short phrase for what was expected at
+ * *ret_error_pos, to print as "expected %s", e.g. "a hex device ID (1-4 digits)". The same
+ * phrase comes from vfio_id_list_parse_full().
+ */
+int vfio_id_parse_full(const char *s, struct vfio_id *ret, size_t *ret_error_pos, const char **ret_expected);
 
 /*
  * pci_match_one_device() semantics (drivers/pci/pci.h): each of the four IDs equal or
