@@ -137,6 +137,42 @@ static int detect_iommu(const struct rootdir *root, struct pci_host *host)
         return 0;
 }
 
+/* Read the function NAME of /sys/bus/pci/devices (open at DEVICES_FD) into the next free slot. */
+static void add_function(const struct rootdir *root, struct pci_host *host, int devices_fd, const char *name,
+                         const struct pci_address *address, unsigned flags)
+{
+        struct pci_function *f = &host->functions[host->n_functions];
+        *f = (struct pci_function){
+                .address = *address,
+                .revision = -1,
+                .header = PCI_HEADER_UNKNOWN,
+                .pcie_type = PCIE_TYPE_UNKNOWN,
+                .boot_vga = TRISTATE_UNKNOWN,
+                .iommu_group = -1,
+                .numa_node = -1,
+                .sriov_totalvfs = -1,
+                .sriov_numvfs = -1,
+                .parent = -1,
+        };
+        pci_address_format(address, f->name);
+
+        if (pci_function_read(root, host, name, flags, f) < 0) {
+                /* Vanished mid-scan or unreadable: not a function we can act on; the problem it
+                 * added says so, so that nothing is skipped silently. */
+                host->n_unreadable++;
+                return;
+        }
+
+        _cleanup_free_ char *target = NULL;
+        if ((flags & PCI_SCAN_PARENTS) && readlink_at(devices_fd, name, &target) >= 0) {
+                const char *p = target;
+                while (startswith(p, "../"))
+                        p += 3;
+                f->sysfs_path = strdup(p);
+        }
+        host->n_functions++;
+}
+
 int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **ret)
 {
         _cleanup_pci_host_ struct pci_host *host = calloc(1, sizeof(*host));
@@ -165,36 +201,7 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
                         }
                         host->functions = grown;
                 }
-                struct pci_function *f = &host->functions[host->n_functions];
-                *f = (struct pci_function){
-                        .address = address,
-                        .revision = -1,
-                        .header = PCI_HEADER_UNKNOWN,
-                        .pcie_type = PCIE_TYPE_UNKNOWN,
-                        .boot_vga = TRISTATE_UNKNOWN,
-                        .iommu_group = -1,
-                        .numa_node = -1,
-                        .sriov_totalvfs = -1,
-                        .sriov_numvfs = -1,
-                        .parent = -1,
-                };
-                pci_address_format(&address, f->name);
-
-                if (pci_function_read(root, host, de->d_name, flags, f) < 0) {
-                        /* Vanished mid-scan or unreadable: not a function we can act on; the
-                         * problem it added says so, so that nothing is skipped silently. */
-                        host->n_unreadable++;
-                        continue;
-                }
-
-                _cleanup_free_ char *target = NULL;
-                if ((flags & PCI_SCAN_PARENTS) && readlink_at(fd, de->d_name, &target) >= 0) {
-                        const char *p = target;
-                        while (startswith(p, "../"))
-                                p += 3;
-                        f->sysfs_path = strdup(p);
-                }
-                host->n_functions++;
+                add_function(root, host, fd, de->d_name, &address, flags);
         }
         closedir(d);
         if (r < 0)
