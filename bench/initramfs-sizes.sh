@@ -39,6 +39,19 @@ report() { # GENERATOR WITHOUT WITH
                 "$1" "$c0" "$c1" $((c1 - c0)) "$u0" "$u1" $((u1 - u0))
 }
 
+# fill TEMPLATE OUT: a hook's @PLACEHOLDERS@ filled in as CMake's configure_file would
+# (cmake/InstallLayout.cmake, cmake/VfioModules.cmake), with STATIC_BINARY as the binary.
+vfio_required=$(sed -n 's/^set(INITBIND_VFIO_MODULES_REQUIRED \(.*\))$/\1/p' "$top/cmake/VfioModules.cmake" |
+        sed -e 's/${VFIO_IOMMU_MODULE}/vfio_iommu_type1/' -e 's/${VFIO_PCI_MODULE}/vfio-pci/')
+vfio_modules="$vfio_required $(sed -n 's/^set(INITBIND_VFIO_MODULES_OPTIONAL \(.*\))$/\1/p' "$top/cmake/VfioModules.cmake")"
+fill() {
+        sed -e "s|@STATIC_BINARY@|$binary|g" -e "s|@RUN_BOOT_SOURCE@|${binary%/*}/run-boot|g" \
+                -e 's|@INITRAMFS_BINARY@|/usr/bin/initbind|g' -e 's|@INITRAMFS_TOOLS_BINARY@|/sbin/initbind|g' \
+                -e 's|@RUN_BOOT@|/usr/libexec/initbind/run-boot|g' -e 's|@INITBIND_CONFIG@|/etc/initbind.conf|g' \
+                -e "s|@VFIO_MODULES@|$vfio_modules|g" -e "s|@VFIO_MODULES_REQUIRED@|$vfio_required|g" "$1" > "$2"
+        chmod 755 "$2"
+}
+
 # --- initramfs-tools ------------------------------------------------------------------------
 confdir() { # DIR WITH_HOOK
         rm -rf "$1"
@@ -47,8 +60,8 @@ confdir() { # DIR WITH_HOOK
                 > "$1/initramfs.conf"
         : > "$1/modules"
         if [ "$2" = 1 ]; then
-                install -m 755 "$top/hooks/initramfs-tools/hooks/initbind" "$1/hooks/initbind"
-                install -m 755 "$top/hooks/initramfs-tools/scripts/init-top/initbind" "$1/scripts/init-top/initbind"
+                fill "$top/hooks/initramfs-tools/hooks/initbind.in" "$1/hooks/initbind"
+                fill "$top/hooks/initramfs-tools/scripts/init-top/initbind.in" "$1/scripts/init-top/initbind"
         fi
 }
 for with in 0 1; do
@@ -67,9 +80,7 @@ rm -rf "$base"
 cp -a /usr/lib/dracut "$base"
 mkdir -p "$base/modules.d/90initbind"
 for f in module-setup.sh initbind-pre-udev.sh; do
-        sed -e "s|@STATIC_BINARY@|$binary|g" -e 's|@INITRAMFS_BINARY@|/usr/bin/initbind|g' \
-                "$top/dracut/90initbind/$f.in" > "$base/modules.d/90initbind/$f"
-        chmod 755 "$base/modules.d/90initbind/$f"
+        fill "$top/dracut/90initbind/$f.in" "$base/modules.d/90initbind/$f"
 done
 dracut_modules=(base "base initbind")
 for with in 0 1; do

@@ -6,8 +6,7 @@
 
 /*
  * A copy of the machine's PCI host with the drivers that are modules of the target kernel
- * cleared. It borrows the groups and paths of the machine's host: free it with
- * planned_boot_free() only.
+ * cleared: a copy of its own, so the problems that reading details of it finds stay with it.
  */
 int planned_boot_new(const struct machine *m, struct pci_host **ret);
 void planned_boot_free(struct pci_host *view);

@@ -121,7 +121,7 @@ static void check_list(const char *s)
         struct vfio_id *again = NULL;
         size_t n_again = 0;
         if (off <= VFIO_ID_LIST_MAX) {
-                CHECK(vfio_id_list_parse(canonical, &again, &n_again, NULL) == 0 && n_again == n &&
+                CHECK(vfio_id_list_parse_full(canonical, &again, &n_again, NULL) == 0 && n_again == n &&
                               (n == 0 || memcmp(again, ids, n * sizeof(*ids)) == 0),
                       "'%s': canonical '%s' parses differently", s, canonical);
         }

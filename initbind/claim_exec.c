@@ -12,33 +12,32 @@
 #include "rootdir.h"
 
 #define VFIO_PCI_DRIVER "vfio-pci"
+#define VFIO_PCI_SYSFS "/sys/bus/pci/drivers/" VFIO_PCI_DRIVER
 
-int sysfs_write(const struct rootdir *root, const char *path, const char *value)
+/*
+ * Every sysfs write of the executor, logged here so the order of writes can be read back from the
+ * log. DIR is resolved below the root; the attribute itself is written by write_attr_at().
+ */
+static int sysfs_write(const struct rootdir *root, const char *dir, const char *attr, const char *value)
 {
         size_t len = strlen(value);
         if (streq(value, "\n"))
-                log_debug("write %s: \\n (clears it)", path);
+                log_debug("write %s/%s: \\n (clears it)", dir, attr);
         else
-                log_debug("write %s: %.*s", path, (int) (len && value[len - 1] == '\n' ? len - 1 : len), value);
+                log_debug("write %s/%s: %.*s", dir, attr, (int) (len && value[len - 1] == '\n' ? len - 1 : len), value);
 
-        _cleanup_close_ int fd = rootdir_open(root, path, O_WRONLY | O_TRUNC | O_NOCTTY, 0);
-        if (fd < 0)
-                return fd;
-        ssize_t n;
-        do
-                n = write(fd, value, len);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return -errno;
-        return (size_t) n == len ? 0 : -EIO;
+        _cleanup_close_ int dirfd = rootdir_open_dir(root, dir);
+        if (dirfd < 0)
+                return dirfd;
+        return write_attr_at(dirfd, attr, value);
 }
 
 static int write_device_attr(const struct rootdir *root, const struct pci_function *f, const char *attr,
                              const char *value)
 {
-        char path[128];
-        snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", f->name, attr);
-        return sysfs_write(root, path, value);
+        char dir[64];
+        snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", f->name);
+        return sysfs_write(root, dir, attr, value);
 }
 
 static int write_override(const struct rootdir *root, const struct pci_function *f, const char *driver)
@@ -49,11 +48,12 @@ static int write_override(const struct rootdir *root, const struct pci_function 
         return write_device_attr(root, f, "driver_override", value);
 }
 
-static int write_address_to(const struct rootdir *root, const char *path, const struct pci_function *f)
+/* Write F's address to DIR/ATTR: bind, unbind, drivers_probe. */
+static int write_address_to(const struct rootdir *root, const char *dir, const char *attr, const struct pci_function *f)
 {
         char value[PCI_ADDRESS_STRING_MAX + 1];
         snprintf(value, sizeof(value), "%s\n", f->name);
-        return sysfs_write(root, path, value);
+        return sysfs_write(root, dir, attr, value);
 }
 
 static bool on_vfio(const struct pci_function *f) { return streq(f->driver, VFIO_PCI_DRIVER); }
@@ -83,7 +83,7 @@ static void roll_back(const struct rootdir *root, struct pci_function *f, bool w
                 log_error("%s: cannot clear driver_override again: %s; it stays reserved for vfio-pci until reboot",
                           f->name, strerror(-r));
         if (was_unbound) /* we took it off its driver: offer it back (DPDK's devbind does the same) */
-                (void) write_address_to(root, "/sys/bus/pci/drivers_probe", f);
+                (void) write_address_to(root, "/sys/bus/pci", "drivers_probe", f);
         refresh(root, f);
 }
 
@@ -93,11 +93,11 @@ int claim_release_function(const struct rootdir *root, struct pci_function *f)
         if (r < 0)
                 return r;
         if (on_vfio(f)) {
-                r = write_address_to(root, "/sys/bus/pci/drivers/vfio-pci/unbind", f);
+                r = write_address_to(root, VFIO_PCI_SYSFS, "unbind", f);
                 if (r < 0)
                         return r;
         }
-        (void) write_address_to(root, "/sys/bus/pci/drivers_probe", f);
+        (void) write_address_to(root, "/sys/bus/pci", "drivers_probe", f);
         return pci_function_refresh_binding(root, f);
 }
 
@@ -146,12 +146,12 @@ static void protect_host_devices(const struct rootdir *root, struct pci_host *ho
                                    f->name, e->why);
 
                 if (e->action == PLAN_RETURN_TO_HOST) {
-                        int r = write_address_to(root, "/sys/bus/pci/drivers/vfio-pci/unbind", f);
+                        int r = write_address_to(root, VFIO_PCI_SYSFS, "unbind", f);
                         if (r < 0)
                                 log_error("%s: cannot unbind it from vfio-pci: %s", f->name, strerror(-r));
                         if (!pinned)
                                 (void) write_override(root, f, NULL);
-                        (void) write_address_to(root, "/sys/bus/pci/drivers_probe", f);
+                        (void) write_address_to(root, "/sys/bus/pci", "drivers_probe", f);
                         refresh(root, f);
                 }
         }
@@ -167,9 +167,9 @@ static void unbind_allowed(const struct rootdir *root, struct pci_host *host, co
                         continue;
                 char driver[PCI_DRIVER_NAME_MAX];
                 snprintf(driver, sizeof(driver), "%s", f->driver);
-                char path[128];
-                snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", f->name);
-                int r = write_address_to(root, path, f);
+                char dir[64];
+                snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/driver", f->name);
+                int r = write_address_to(root, dir, "unbind", f);
                 if (r < 0 && r != -ENOENT) {
                         log_error("%s: cannot unbind it from %s: %s; not claimed", f->name, driver, strerror(-r));
                         report->outcomes[i] = CLAIM_OUTCOME_FAILED;
@@ -193,7 +193,7 @@ static void bind_remaining(const struct rootdir *root, struct pci_host *host, co
                 if (on_vfio(f) || f->driver[0])
                         continue;
                 /* bind, unlike drivers_probe, returns the probe's error: EINVAL, EBUSY, ENODEV. */
-                int r = write_address_to(root, "/sys/bus/pci/drivers/vfio-pci/bind", f);
+                int r = write_address_to(root, VFIO_PCI_SYSFS, "bind", f);
                 if (r < 0)
                         log_error("%s: vfio-pci refused it: %s", f->name, strerror(-r));
         }

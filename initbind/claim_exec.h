@@ -52,6 +52,3 @@ void claim_report_done(struct claim_report *report);
  * kernel probe it again, so its host driver takes it without a reboot. F is refreshed.
  */
 int claim_release_function(const struct rootdir *root, struct pci_function *f);
-
-/* Write VALUE to PATH below the root with one write(), logging it at debug level. */
-int sysfs_write(const struct rootdir *root, const char *path, const char *value);

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 
+#include "block_guard.h"
 #include "claim_exec.h"
 #include "commands.h"
 #include "log.h"
@@ -27,6 +28,13 @@ int command_claim(const struct initbind_options *opts, const struct pci_address 
 
         if (claim_plan_count(s.plan, PLAN_CLAIM) + claim_plan_count(s.plan, PLAN_ALREADY_CLAIMED) == 0)
                 return 1; /* refused: the reason is logged */
+        /* Half a group is of no use: one function the host's disks need stops the whole claim. */
+        int refused = block_guard_refusals(opts->root, s.host, s.plan);
+        if (refused != 0) {
+                if (refused < 0)
+                        log_error("cannot read the block devices in use: %s; nothing is claimed", strerror(-refused));
+                return 1;
+        }
 
         struct claim_report report = {};
         int r = session_execute(&s, &report);

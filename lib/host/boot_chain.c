@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "boot_chain.h"
 
+#include "initbind-paths.h"
 #include "macro.h"
 #include "rootdir.h"
 
@@ -14,10 +15,9 @@ static const struct {
         const char *config;
         const char *hook;
 } generators[] = {
-        { GENERATOR_INITRAMFS_TOOLS, "/etc/initramfs-tools/initramfs.conf",
-          "/usr/share/initramfs-tools/hooks/initbind" },
-        { GENERATOR_DRACUT, "/etc/dracut.conf", "/usr/lib/dracut/modules.d/90initbind/module-setup.sh" },
-        { GENERATOR_MKINITCPIO, "/etc/mkinitcpio.conf", "/usr/lib/initcpio/install/initbind" },
+        { GENERATOR_INITRAMFS_TOOLS, "/etc/initramfs-tools/initramfs.conf", INITBIND_PATH_HOOK_INITRAMFS_TOOLS },
+        { GENERATOR_DRACUT, "/etc/dracut.conf", INITBIND_PATH_HOOK_DRACUT },
+        { GENERATOR_MKINITCPIO, "/etc/mkinitcpio.conf", INITBIND_PATH_HOOK_MKINITCPIO },
 };
 
 /* GRUB's settings file, or systemd-boot's loader config on one of the places bootctl looks. */

@@ -281,11 +281,6 @@ void cpu_topology_done(struct cpu_topology *topo)
         *topo = (struct cpu_topology){};
 }
 
-int cpu_topology_node_of(const struct cpu_topology *topo, unsigned cpu)
-{
-        return cpu < topo->nr_cpu_ids ? topo->cpus[cpu].node : -1;
-}
-
 unsigned cpu_topology_count_cores(const struct cpu_topology *topo)
 {
         /* A core is counted at its lowest online CPU (with SMT4 and the first thread offline,

@@ -49,7 +49,5 @@ struct cpu_topology {
 int cpu_topology_read(const struct rootdir *root, struct cpu_topology *ret);
 void cpu_topology_done(struct cpu_topology *topo);
 
-/* The node of CPU, or -1. */
-int cpu_topology_node_of(const struct cpu_topology *topo, unsigned cpu);
 /* Number of distinct cores (sets of SMT siblings) among the online CPUs. */
 unsigned cpu_topology_count_cores(const struct cpu_topology *topo);

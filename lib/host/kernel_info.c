@@ -53,40 +53,12 @@ enum tristate kernel_has_acs_override(const struct rootdir *root, const char *re
         return t;
 }
 
-static bool module_name_equal_n(const char *a, size_t a_len, const char *b)
+bool kernel_module_name_equal(const char *a, const char *b)
 {
-        size_t b_len = strlen(b);
-        if (a_len != b_len)
-                return false;
-        for (size_t i = 0; i < a_len; i++) {
-                char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
+        for (; *a && *b; a++, b++) {
+                char x = *a == '-' ? '_' : *a, y = *b == '-' ? '_' : *b;
                 if (x != y)
                         return false;
         }
-        return true;
+        return *a == *b;
 }
-
-enum tristate kernel_module_builtin(const struct rootdir *root, const char *release, const char *module)
-{
-        char path[300];
-        snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", release);
-        _cleanup_free_ char *text = NULL;
-        if (rootdir_read_file(root, path, &text, NULL) < 0)
-                return TRISTATE_UNKNOWN;
-
-        /* Lines are paths like "kernel/drivers/vfio/pci/vfio-pci.ko". */
-        for (char *line = text; line && *line;) {
-                char *eol = strchr(line, '\n');
-                size_t len = eol ? (size_t) (eol - line) : strlen(line);
-                const char *base = memrchr(line, '/', len);
-                base = base ? base + 1 : line;
-                size_t base_len = len - (size_t) (base - line);
-                if (base_len > 3 && memcmp(base + base_len - 3, ".ko", 3) == 0 &&
-                    module_name_equal_n(base, base_len - 3, module))
-                        return TRISTATE_YES;
-                line = eol ? eol + 1 : NULL;
-        }
-        return TRISTATE_NO;
-}
-
-bool kernel_module_name_equal(const char *a, const char *b) { return module_name_equal_n(a, strlen(a), b); }

@@ -21,7 +21,5 @@ int kernel_cmdline(const struct rootdir *root, char **ret);
 
 /* YES when System.map-RELEASE or (running) /proc/kallsyms names pcie_acs_overrides. */
 enum tristate kernel_has_acs_override(const struct rootdir *root, const char *release, bool is_running);
-/* YES when /lib/modules/RELEASE/modules.builtin lists MODULE (e.g. "vfio-pci", "-"=="_"). */
-enum tristate kernel_module_builtin(const struct rootdir *root, const char *release, const char *module);
 /* Module names compare with '-' equal to '_', as kmod does. */
 bool kernel_module_name_equal(const char *a, const char *b);

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "macro.h"
 #include "rootdir.h"
+#include "vfio_modules.h"
 
 struct module_loader {
         struct kmod_ctx *ctx;
@@ -155,13 +156,13 @@ int module_loader_load_vfio(struct module_loader *ml)
         /* Options append after modprobe.d's and the kernel command line's, and the kernel keeps the
          * last value of a parameter: an empty ids= switches vfio-pci's own ID matching off. */
         bool was_there;
-        int r = probe_insert(ml, "vfio-pci", "ids=", &was_there);
+        int r = probe_insert(ml, VFIO_PCI_MODULE, "ids=", &was_there);
         if (r < 0)
                 return r;
         bool iommu_was_there;
-        int r2 = probe_insert(ml, "vfio_iommu_type1", NULL, &iommu_was_there);
+        int r2 = probe_insert(ml, VFIO_IOMMU_MODULE, NULL, &iommu_was_there);
         if (r2 < 0)
-                log_warning("cannot load vfio_iommu_type1: %s; guests cannot map memory for VFIO", strerror(-r2));
+                log_warning("cannot load " VFIO_IOMMU_MODULE ": %s; guests cannot map memory for VFIO", strerror(-r2));
         return was_there ? 0 : 1;
 }
 

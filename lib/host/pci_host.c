@@ -3,49 +3,17 @@
 
 #include <dirent.h>
 #include <stdarg.h>
-#include <fcntl.h>
 #include <stdio.h>
 
 #include "fileio.h"
-#include "hexdigit.h"
 #include "iomem.h"
 #include "log.h"
 #include "macro.h"
 #include "pci_class.h"
+#include "pci_host_scan.h"
 #include "rootdir.h"
-#include "shown_text.h"
 
-#define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
-
-static int parse_hex_u16(const char *s, const char *stop, uint16_t *ret)
-{
-        /* Exactly four hex digits, as the kernel prints IDs in uevent. */
-        unsigned value = 0;
-        if (stop - s != 4)
-                return -EBADMSG;
-        for (; s < stop; s++) {
-                int digit = hex_digit_value(*s);
-                if (digit < 0)
-                        return -EBADMSG;
-                value = value * 16 + (unsigned) digit;
-        }
-        *ret = (uint16_t) value;
-        return 0;
-}
-
-static int parse_id_pair(const char *value, uint16_t *ret_a, uint16_t *ret_b)
-{
-        const char *colon = strchr(value, ':');
-        if (!colon)
-                return -EBADMSG;
-        int r = parse_hex_u16(value, colon, ret_a);
-        if (r < 0)
-                return r;
-        return parse_hex_u16(colon + 1, colon + 1 + strlen(colon + 1), ret_b);
-}
-
-static void add_problem(struct pci_host *host, const char *format, ...) _printf_(2, 3);
-static void add_problem(struct pci_host *host, const char *format, ...)
+void pci_host_add_problem(struct pci_host *host, const char *format, ...)
 {
         if (host->n_problems++ >= PCI_HOST_PROBLEMS_MAX)
                 return;
@@ -55,255 +23,6 @@ static void add_problem(struct pci_host *host, const char *format, ...)
         va_start(ap, format);
         vsnprintf(host->problems[host->n_problems - 1], PCI_HOST_PROBLEM_SIZE, format, ap);
         va_end(ap);
-}
-
-#define attr_problem(host, name, attr, format, ...)                                                                    \
-        add_problem(host, SYSFS_PCI_DEVICES "/%s/%s: " format, name, attr, __VA_ARGS__)
-
-/* Why a read failed, as the rest of a sentence "cannot read it: ...". */
-static const char *read_error(int r)
-{
-        switch (r) {
-        case -EFBIG:
-                return "longer than the kernel ever makes it";
-        case -EBADMSG:
-                return "a NUL byte in it";
-        default:
-                return strerror(-r);
-        }
-}
-
-/* uevent carries driver, IDs, class and modalias in one read: "KEY=VALUE" lines. */
-static int parse_uevent(struct pci_host *host, char *text, size_t size, struct pci_function *f)
-{
-        bool have_id = false, have_class = false;
-        char shown[SHOWN_TEXT_SIZE];
-
-        if (strlen(text) != size) {
-                attr_problem(host, f->name, "uevent", "a NUL byte at byte %zu; left alone", strlen(text) + 1);
-                return -EBADMSG;
-        }
-        unsigned number = 0;
-        for (char *line = text, *next; line; line = next) {
-                number++;
-                next = strchr(line, '\n');
-                if (next)
-                        *next++ = '\0';
-                char *eq = strchr(line, '=');
-                if (!eq)
-                        continue;
-                *eq = '\0';
-                const char *key = line, *value = eq + 1;
-
-                if (streq(key, "DRIVER"))
-                        snprintf(f->driver, sizeof(f->driver), "%s", value);
-                else if (streq(key, "PCI_ID")) {
-                        have_id = parse_id_pair(value, &f->ids.vendor, &f->ids.device) == 0;
-                        if (!have_id)
-                                attr_problem(host, f->name, "uevent",
-                                             "line %u: expected PCI_ID=vvvv:dddd (4 hex digits each), got %s", number,
-                                             shown_text(shown, value, strlen(value)));
-                } else if (streq(key, "PCI_SUBSYS_ID")) {
-                        if (parse_id_pair(value, &f->ids.subvendor, &f->ids.subdevice) < 0)
-                                attr_problem(host, f->name, "uevent",
-                                             "line %u: expected PCI_SUBSYS_ID=vvvv:dddd (4 hex digits each), got %s",
-                                             number, shown_text(shown, value, strlen(value)));
-                } else if (streq(key, "PCI_CLASS")) {
-                        char *end;
-                        errno = 0;
-                        unsigned long c = strtoul(value, &end, 16);
-                        have_class = errno == 0 && end != value && *end == '\0' && c <= 0xffffff;
-                        if (have_class)
-                                f->ids.class_code = (uint32_t) c;
-                        else
-                                attr_problem(host, f->name, "uevent",
-                                             "line %u: expected PCI_CLASS=cccccc (up to 6 hex digits), got %s", number,
-                                             shown_text(shown, value, strlen(value)));
-                } else if (streq(key, "MODALIAS"))
-                        snprintf(f->modalias, sizeof(f->modalias), "%s", value);
-        }
-        if (!have_id || !have_class) {
-                attr_problem(host, f->name, "uevent",
-                             "no valid %s line: nothing to identify the function by; left alone",
-                             !have_id ? "PCI_ID" : "PCI_CLASS");
-                return -EBADMSG;
-        }
-        return 0;
-}
-
-/* 0, or -errno with the override taken as not set (the problem noted when HOST is non-NULL). */
-static int read_driver_override(struct pci_host *host, int dirfd, struct pci_function *f)
-{
-        char buf[PCI_DRIVER_NAME_MAX];
-        int r = read_attr_at(dirfd, "driver_override", buf, sizeof(buf));
-        if (r < 0 && r != -ENOENT && host)
-                attr_problem(host, f->name, "driver_override", "cannot read it: %s; taken as not set", read_error(r));
-        if (r < 0 || streq(buf, "(null)"))
-                buf[0] = '\0';
-        memcpy(f->driver_override, buf, sizeof(buf));
-        return r < 0 ? r : 0;
-}
-
-/*
- * An attribute holding one decimal number from MIN to MAX, as the kernel prints it. 1 and the
- * value in *ret when it does, 0 when the file does not exist, -1 (a problem noted) otherwise.
- */
-static int read_number_attr(struct pci_host *host, int dirfd, const char *name, const char *attr, long min, long max,
-                            long *ret)
-{
-        char buf[32], shown[SHOWN_TEXT_SIZE];
-        int r = read_attr_at(dirfd, attr, buf, sizeof(buf));
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0) {
-                attr_problem(host, name, attr, "cannot read it: %s", read_error(r));
-                return -1;
-        }
-        char *end;
-        errno = 0;
-        long value = strtol(buf, &end, 10);
-        if (errno != 0 || end == buf || *end != '\0' || value < min || value > max) {
-                attr_problem(host, name, attr, "expected a number from %ld to %ld, got %s", min, max,
-                             shown_text(shown, buf, (size_t) r));
-                return -1;
-        }
-        *ret = value;
-        return 1;
-}
-
-int pci_function_refresh_binding(const struct rootdir *root, struct pci_function *f)
-{
-        char path[sizeof(SYSFS_PCI_DEVICES) + PCI_ADDRESS_STRING_MAX + 1];
-        snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", f->name);
-        _cleanup_close_ int dirfd = rootdir_open_dir(root, path);
-        if (dirfd < 0)
-                return dirfd;
-
-        _cleanup_free_ char *driver = NULL;
-        int r = readlink_basename_at(dirfd, "driver", &driver);
-        if (r < 0 && r != -ENOENT)
-                return r;
-        snprintf(f->driver, sizeof(f->driver), "%s", driver ? driver : "");
-        /* A function without the file has no override to read; an unreadable one is not "unset". */
-        r = read_driver_override(NULL, dirfd, f);
-        return r == -ENOENT ? 0 : r;
-}
-
-static void read_config_header(struct pci_host *host, int dirfd, struct pci_function *f)
-{
-        /* The standard header and the capability area after it (256 bytes as root, 64 otherwise);
-         * reading config of a runtime-suspended GPU wakes it, so this is never done on the boot path. */
-        _cleanup_close_ int fd = openat(dirfd, "config", O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                if (errno != ENOENT)
-                        attr_problem(host, f->name, "config", "cannot read it: %s", strerror(errno));
-                return;
-        }
-        uint8_t header[256];
-        ssize_t n = pread(fd, header, sizeof(header), 0);
-        if (n < 0x10) {
-                if (n < 0)
-                        attr_problem(host, f->name, "config", "cannot read it: %s", strerror(errno));
-                else
-                        attr_problem(host, f->name, "config", "%zd bytes long, expected at least 16 (a PCI header)", n);
-                return;
-        }
-        f->revision = header[0x08];
-        f->header = (enum pci_header_kind)(header[0x0e] & 0x7f);
-        f->pcie_type = pci_config_pcie_type(header, (size_t) n);
-}
-
-static void read_iommu_group(struct pci_host *host, int dirfd, struct pci_function *f)
-{
-        _cleanup_free_ char *group = NULL;
-        int r = readlink_basename_at(dirfd, "iommu_group", &group);
-        if (r == -ENOENT)
-                return; /* no IOMMU, or a device it does not translate */
-        if (r < 0) {
-                attr_problem(host, f->name, "iommu_group", "cannot read the link: %s; taken as no group",
-                             read_error(r));
-                return;
-        }
-        char *end, shown[SHOWN_TEXT_SIZE];
-        errno = 0;
-        long number = strtol(group, &end, 10);
-        if (errno == 0 && *end == '\0' && end != group && number >= 0 && number <= INT32_MAX)
-                f->iommu_group = (int) number;
-        else
-                attr_problem(host, f->name, "iommu_group",
-                             "the link ends in %s, not in a group number; taken as no group",
-                             shown_text(shown, group, strlen(group)));
-}
-
-static void read_details(struct pci_host *host, int dirfd, struct pci_function *f)
-{
-        long value;
-        read_config_header(host, dirfd, f);
-        /* NUMA_NO_NODE is -1; a node is below MAX_NUMNODES (1024 on x86-64). */
-        if (read_number_attr(host, dirfd, f->name, "numa_node", -1, 1023, &value) > 0 && value >= 0)
-                f->numa_node = (int) value;
-}
-
-/*
- * The boot path reads, per function, uevent and the iommu_group link, and tries sriov_totalvfs,
- * which only SR-IOV physical functions have; everything else is read only for the callers that
- * ask for it (bench/run.sh counts the system calls).
- */
-static int read_function(const struct rootdir *root, struct pci_host *host, const char *name, unsigned flags,
-                         struct pci_function *f)
-{
-        char path[sizeof(SYSFS_PCI_DEVICES) + 256];
-        snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", name);
-        _cleanup_close_ int dirfd = rootdir_open_dir(root, path);
-        if (dirfd < 0) {
-                add_problem(host, "%s: cannot open it: %s (removed while it was read?); left alone", path,
-                            strerror(-dirfd));
-                return dirfd;
-        }
-
-        _cleanup_free_ char *uevent = NULL;
-        size_t size = 0;
-        int r = read_full_at(dirfd, "uevent", &uevent, &size);
-        if (r < 0) {
-                attr_problem(host, name, "uevent", "cannot read it: %s; left alone", read_error(r));
-                return r;
-        }
-        r = parse_uevent(host, uevent, size, f);
-        if (r < 0)
-                return r;
-
-        read_iommu_group(host, dirfd, f);
-        if (flags & PCI_SCAN_OVERRIDES)
-                (void) read_driver_override(host, dirfd, f);
-
-        long value;
-        if (pci_class_is_vga(f->ids.class_code)) {
-                r = read_number_attr(host, dirfd, name, "boot_vga", 0, 1, &value);
-                if (r > 0)
-                        f->boot_vga = value ? TRISTATE_YES : TRISTATE_NO;
-                f->boot_vga_unreadable = r < 0;
-        }
-        /* Counts the kernel prints as unsigned: a value that does not fit an int is malformed. */
-        if (read_number_attr(host, dirfd, name, "sriov_totalvfs", 0, INT32_MAX, &value) > 0 && value > 0) {
-                f->sriov_totalvfs = (int) value;
-                if (read_number_attr(host, dirfd, name, "sriov_numvfs", 0, INT32_MAX, &value) > 0)
-                        f->sriov_numvfs = (int) value;
-        }
-
-        if ((flags & PCI_SCAN_DETAILS) == PCI_SCAN_DETAILS)
-                read_details(host, dirfd, f);
-        return 0;
-}
-
-int pci_function_read_details(const struct rootdir *root, struct pci_host *host, struct pci_function *f)
-{
-        char path[sizeof(SYSFS_PCI_DEVICES) + PCI_ADDRESS_STRING_MAX + 1];
-        snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", f->name);
-        _cleanup_close_ int dirfd = rootdir_open_dir(root, path);
-        if (dirfd < 0)
-                return dirfd;
-        read_details(host, dirfd, f);
-        return 0;
 }
 
 static int compare_functions(const void *a, const void *b)
@@ -372,103 +91,6 @@ static void link_parents(struct pci_host *host)
         }
 }
 
-static int compare_groups(const void *a, const void *b)
-{
-        int x = ((const struct iommu_group *) a)->number, y = ((const struct iommu_group *) b)->number;
-        return (x > y) - (x < y);
-}
-
-struct group_member {
-        int group;
-        size_t index;
-};
-
-static int compare_group_members(const void *a, const void *b)
-{
-        const struct group_member *x = a, *y = b;
-        if (x->group != y->group)
-                return (x->group > y->group) - (x->group < y->group);
-        return (x->index > y->index) - (x->index < y->index);
-}
-
-static int build_groups(struct pci_host *host)
-{
-        /* Sort (group, function) pairs once instead of searching the groups for each function:
-         * a big machine has thousands of groups. Members stay in address order, as functions are. */
-        size_t n = 0;
-        for (size_t i = 0; i < host->n_functions; i++)
-                n += host->functions[i].iommu_group >= 0;
-        if (n == 0)
-                return 0;
-        _cleanup_free_ struct group_member *pairs = calloc(n, sizeof(*pairs));
-        if (!pairs)
-                return -ENOMEM;
-        n = 0;
-        for (size_t i = 0; i < host->n_functions; i++)
-                if (host->functions[i].iommu_group >= 0)
-                        pairs[n++] = (struct group_member){ .group = host->functions[i].iommu_group, .index = i };
-        qsort(pairs, n, sizeof(*pairs), compare_group_members);
-
-        size_t n_groups = 1;
-        for (size_t i = 1; i < n; i++)
-                n_groups += pairs[i].group != pairs[i - 1].group;
-        host->groups = calloc(n_groups, sizeof(*host->groups));
-        if (!host->groups)
-                return -ENOMEM;
-        for (size_t i = 0, end; i < n; i = end) {
-                for (end = i + 1; end < n && pairs[end].group == pairs[i].group; end++)
-                        ;
-                struct iommu_group *g = &host->groups[host->n_groups++];
-                *g = (struct iommu_group){ .number = pairs[i].group, .n_members = end - i };
-                g->members = calloc(g->n_members, sizeof(*g->members));
-                if (!g->members)
-                        return -ENOMEM;
-                for (size_t m = i; m < end; m++)
-                        g->members[m - i] = pairs[m].index;
-        }
-        return 0;
-}
-
-/*
- * The kernel's own list of each group's members: a function in it that the scan could not read
- * (or read without its iommu_group link) would be left on its host driver by a claim of the rest,
- * and the group would not be usable; worse, it may be the one that matters. Mark the group.
- */
-static void check_group_members(const struct rootdir *root, struct pci_host *host)
-{
-        for (size_t i = 0; i < host->n_groups; i++) {
-                struct iommu_group *g = &host->groups[i];
-                char path[64];
-                snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/devices", g->number);
-                _cleanup_close_ int fd = rootdir_open_dir(root, path);
-                if (fd < 0)
-                        continue; /* a tree without the kernel's list: the links are all there is */
-                DIR *d = opendir_at(fd);
-                if (!d)
-                        continue;
-                for (struct dirent *de; (de = readdir(d));) {
-                        struct pci_address a;
-                        if (pci_address_parse(de->d_name, &a, NULL) < 0)
-                                continue;
-                        const struct pci_function *f = pci_host_find(host, &a);
-                        if (f && f->iommu_group == g->number)
-                                continue;
-                        if (!g->unread_member[0])
-                                snprintf(g->unread_member, sizeof(g->unread_member), "%s", de->d_name);
-                        char why[64];
-                        if (!f)
-                                snprintf(why, sizeof(why), "it could not be read");
-                        else if (f->iommu_group < 0)
-                                snprintf(why, sizeof(why), "its own iommu_group link is missing or unreadable");
-                        else
-                                snprintf(why, sizeof(why), "its own iommu_group link names group %d", f->iommu_group);
-                        add_problem(host, "%s lists %s, but %s: nothing in IOMMU group %d is claimed", path, de->d_name,
-                                    why, g->number);
-                }
-                closedir(d);
-        }
-}
-
 static bool some_function_without_group(const struct pci_host *host)
 {
         for (size_t i = 0; i < host->n_functions; i++)
@@ -515,6 +137,42 @@ static int detect_iommu(const struct rootdir *root, struct pci_host *host)
         return 0;
 }
 
+/* Read the function NAME of /sys/bus/pci/devices (open at DEVICES_FD) into the next free slot. */
+static void add_function(const struct rootdir *root, struct pci_host *host, int devices_fd, const char *name,
+                         const struct pci_address *address, unsigned flags)
+{
+        struct pci_function *f = &host->functions[host->n_functions];
+        *f = (struct pci_function){
+                .address = *address,
+                .revision = -1,
+                .header = PCI_HEADER_UNKNOWN,
+                .pcie_type = PCIE_TYPE_UNKNOWN,
+                .boot_vga = TRISTATE_UNKNOWN,
+                .iommu_group = -1,
+                .numa_node = -1,
+                .sriov_totalvfs = -1,
+                .sriov_numvfs = -1,
+                .parent = -1,
+        };
+        pci_address_format(address, f->name);
+
+        if (pci_function_read(root, host, name, flags, f) < 0) {
+                /* Vanished mid-scan or unreadable: not a function we can act on; the problem it
+                 * added says so, so that nothing is skipped silently. */
+                host->n_unreadable++;
+                return;
+        }
+
+        _cleanup_free_ char *target = NULL;
+        if ((flags & PCI_SCAN_PARENTS) && readlink_at(devices_fd, name, &target) >= 0) {
+                const char *p = target;
+                while (startswith(p, "../"))
+                        p += 3;
+                f->sysfs_path = strdup(p);
+        }
+        host->n_functions++;
+}
+
 int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **ret)
 {
         _cleanup_pci_host_ struct pci_host *host = calloc(1, sizeof(*host));
@@ -543,36 +201,7 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
                         }
                         host->functions = grown;
                 }
-                struct pci_function *f = &host->functions[host->n_functions];
-                *f = (struct pci_function){
-                        .address = address,
-                        .revision = -1,
-                        .header = PCI_HEADER_UNKNOWN,
-                        .pcie_type = PCIE_TYPE_UNKNOWN,
-                        .boot_vga = TRISTATE_UNKNOWN,
-                        .iommu_group = -1,
-                        .numa_node = -1,
-                        .sriov_totalvfs = -1,
-                        .sriov_numvfs = -1,
-                        .parent = -1,
-                };
-                pci_address_format(&address, f->name);
-
-                if (read_function(root, host, de->d_name, flags, f) < 0) {
-                        /* Vanished mid-scan or unreadable: not a function we can act on; the
-                         * problem it added says so, so that nothing is skipped silently. */
-                        host->n_unreadable++;
-                        continue;
-                }
-
-                _cleanup_free_ char *target = NULL;
-                if ((flags & PCI_SCAN_PARENTS) && readlink_at(fd, de->d_name, &target) >= 0) {
-                        const char *p = target;
-                        while (startswith(p, "../"))
-                                p += 3;
-                        f->sysfs_path = strdup(p);
-                }
-                host->n_functions++;
+                add_function(root, host, fd, de->d_name, &address, flags);
         }
         closedir(d);
         if (r < 0)
@@ -583,7 +212,7 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
                 return r;
         if (flags & PCI_SCAN_PARENTS)
                 link_parents(host);
-        r = build_groups(host);
+        r = iommu_groups_build(host);
         if (r < 0)
                 return r;
         /* A group can miss a member only when reading one failed (a problem), a function's
@@ -591,7 +220,7 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
          * the scan; otherwise the kernel's lists are not read again (4000 directories on a big
          * machine). */
         if (host->n_problems || host->n_unreadable || (host->n_groups && some_function_without_group(host)))
-                check_group_members(root, host);
+                iommu_groups_check_members(root, host);
         mark_framebuffer_owners(root, host);
         r = detect_iommu(root, host);
         if (r < 0)
@@ -616,20 +245,67 @@ struct pci_host *pci_host_free(struct pci_host *host)
         return NULL;
 }
 
+static int dup_groups(const struct pci_host *host, struct pci_host *copy)
+{
+        if (host->n_groups == 0)
+                return 0;
+        copy->groups = calloc(host->n_groups, sizeof(*copy->groups));
+        if (!copy->groups)
+                return -ENOMEM;
+        for (; copy->n_groups < host->n_groups; copy->n_groups++) {
+                const struct iommu_group *g = &host->groups[copy->n_groups];
+                struct iommu_group *c = &copy->groups[copy->n_groups];
+                *c = *g;
+                c->members = calloc(g->n_members ? g->n_members : 1, sizeof(*c->members));
+                if (!c->members)
+                        return -ENOMEM;
+                memcpy(c->members, g->members, g->n_members * sizeof(*c->members));
+        }
+        return 0;
+}
+
+int pci_host_dup(const struct pci_host *host, struct pci_host **ret)
+{
+        _cleanup_pci_host_ struct pci_host *copy = calloc(1, sizeof(*copy));
+        if (!copy)
+                return -ENOMEM;
+        *copy = *host;
+        /* Nothing of HOST is owned until each piece is copied: pci_host_free() may run half-way. */
+        copy->functions = NULL, copy->n_functions = 0;
+        copy->groups = NULL, copy->n_groups = 0;
+        copy->problems = NULL;
+
+        if (host->n_functions) {
+                copy->functions = calloc(host->n_functions, sizeof(*copy->functions));
+                if (!copy->functions)
+                        return -ENOMEM;
+        }
+        for (; copy->n_functions < host->n_functions; copy->n_functions++) {
+                const struct pci_function *f = &host->functions[copy->n_functions];
+                struct pci_function *c = &copy->functions[copy->n_functions];
+                *c = *f;
+                if (f->sysfs_path && !(c->sysfs_path = strdup(f->sysfs_path)))
+                        return -ENOMEM;
+        }
+        int r = dup_groups(host, copy);
+        if (r < 0)
+                return r;
+        if (host->problems) {
+                copy->problems = calloc(PCI_HOST_PROBLEMS_MAX, sizeof(*copy->problems));
+                if (!copy->problems)
+                        return -ENOMEM;
+                memcpy(copy->problems, host->problems, PCI_HOST_PROBLEMS_MAX * sizeof(*copy->problems));
+        }
+        *ret = TAKE_PTR(copy);
+        return 0;
+}
+
 struct pci_function *pci_host_find(const struct pci_host *host, const struct pci_address *address)
 {
         if (host->n_functions == 0)
                 return NULL;
         struct pci_function key = { .address = *address };
         return bsearch(&key, host->functions, host->n_functions, sizeof(key), compare_functions);
-}
-
-const struct iommu_group *pci_host_group(const struct pci_host *host, int number)
-{
-        if (host->n_groups == 0)
-                return NULL;
-        struct iommu_group key = { .number = number };
-        return bsearch(&key, host->groups, host->n_groups, sizeof(key), compare_groups);
 }
 
 bool pci_function_is_bridge(const struct pci_function *f)

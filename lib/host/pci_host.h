@@ -104,6 +104,9 @@ static inline void pci_host_freep(struct pci_host **h)
 }
 #define _cleanup_pci_host_ __attribute__((cleanup(pci_host_freep)))
 
+/* A deep copy of HOST, which stays as it is: the next boot's view is planned on a copy. */
+int pci_host_dup(const struct pci_host *host, struct pci_host **ret);
+
 struct pci_function *pci_host_find(const struct pci_host *host, const struct pci_address *address);
 const struct iommu_group *pci_host_group(const struct pci_host *host, int number);
 static inline size_t pci_host_index(const struct pci_host *host, const struct pci_function *f)
@@ -115,7 +118,8 @@ static inline size_t pci_host_index(const struct pci_host *host, const struct pc
 void pci_host_log_problems(const struct pci_host *host);
 
 /* Read the details of one function (see PCI_SCAN_DETAILS) that a scan without them left out:
- * what cmdlinegen needs of the few functions a claim touches. 0 or -errno (the function is gone). */
+ * what cmdlinegen needs of the few functions a claim touches. 0 or -errno (the function is gone).
+ * A problem found is added to HOST and logged at once: the scan's problems were logged already. */
 int pci_function_read_details(const struct rootdir *root, struct pci_host *host, struct pci_function *f);
 
 /* Re-read driver and driver_override of one function (after writes, binds, unbinds): -errno

@@ -16,11 +16,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "initbind-paths.h"
 #include "macro.h"
 #include "pci_address.h"
 #include "vfio_id.h"
 
-#define INITBIND_CONFIG_PATH "/etc/initbind.conf"
+#define INITBIND_CONFIG_PATH INITBIND_PATH_CONFIG
 
 /* Longer lines are a diagnostic (and ignored): nothing sensible is this long. */
 #define CONFIG_LINE_MAX 4096

@@ -207,15 +207,73 @@ static int parse_selector(struct parser *p, const struct word *w, struct config_
         return config_bad_value(p, w, 0, &e, "end of address");
 }
 
-int config_parse_claim(struct parser *p)
+/* One option word after the selector of a claim line: expect= or allow=, each at most once. */
+static int parse_claim_option(struct parser *p, const struct word *w, struct config_claim *claim, bool *seen_expect,
+                              bool *seen_allow)
 {
         static const char *const options[] = { "expect=", "allow=", NULL };
+        struct parse_error e = {};
+        unsigned columns[4] = {};
+        char q[QUOTE_SIZE];
+        int r;
+
+        if (startswith(w->text, "expect=")) {
+                bool twice = *seen_expect;
+                *seen_expect = true;
+                if (twice)
+                        return diag(p, w->column, "option 'expect=' given twice");
+                if (claim->selector != CONFIG_SELECT_ADDRESS)
+                        return diag(p, w->column, "option 'expect=' needs a PCI address selector");
+                if (vfio_id_parse_full(w->text + 7, &claim->expect, &e) < 0)
+                        return config_bad_value(p, w, 7, &e, "end of ID");
+                claim->has_expect = true;
+                return 0;
+        }
+        if (startswith(w->text, "allow=")) {
+                bool twice = *seen_allow;
+                *seen_allow = true;
+                if (twice)
+                        return diag(p, w->column, "option 'allow=' given twice");
+                r = config_parse_flag_list(p, w, 6, allow_names, "permission", &claim->allow, columns);
+                if (r >= 0 && (claim->allow & CONFIG_ALLOW_CONSOLE) && claim->selector != CONFIG_SELECT_ADDRESS)
+                        r = diag(p, columns[0], "permission 'console' needs a PCI address selector");
+                return r;
+        }
+
+        const char *suggestion = config_closest(w->text, strcspn(w->text, "="), options);
+        if (config_strv_contains(allow_names, w->text))
+                return diag(p, w->column, "unknown option '%s' (did you mean 'allow=%s'?)", w->text, w->text);
+        if (suggestion)
+                return diag(p, w->column, "unknown option %s (did you mean '%s'?)",
+                            config_quote(q, w->text, strlen(w->text)), suggestion);
+        return diag(p, w->column,
+                    "unknown option %s: expected expect= or allow=", config_quote(q, w->text, strlen(w->text)));
+}
+
+/* Keep CLAIM unless an earlier line claims the same selector (found through the hash index). */
+static int add_claim(struct parser *p, const struct config_claim *claim)
+{
+        char buf[64];
+        uint64_t hash = claim_hash(claim);
+        size_t probe = 0, i;
+        int r;
+
+        while (index_next(&p->claims_seen, hash, &probe, &i))
+                if (same_selector(&p->config->claims[i], claim))
+                        return diag(p, claim->column, "duplicate claim: line %u already claims %s",
+                                    p->config->claims[i].line, format_selector(claim, buf));
+        r = index_reserve(&p->claims_seen);
+        if (r >= 0)
+                r = APPEND(p->config->claims, p->config->n_claims, *claim);
+        if (r >= 0)
+                index_put(&p->claims_seen, hash, p->config->n_claims - 1);
+        return r;
+}
+
+int config_parse_claim(struct parser *p)
+{
         struct config_claim claim = { .line = p->line };
         bool seen_expect = false, seen_allow = false;
-        struct parse_error e = {};
-        const char *suggestion;
-        char q[QUOTE_SIZE], buf[64];
-        unsigned columns[4] = {};
         struct word w;
         int r;
 
@@ -227,55 +285,13 @@ int config_parse_claim(struct parser *p)
                 return r;
 
         while (config_next_word(p, &w)) {
-                if (startswith(w.text, "expect=")) {
-                        if (seen_expect)
-                                r = diag(p, w.column, "option 'expect=' given twice");
-                        else if (claim.selector != CONFIG_SELECT_ADDRESS)
-                                r = diag(p, w.column, "option 'expect=' needs a PCI address selector");
-                        else if (vfio_id_parse_full(w.text + 7, &claim.expect, &e) < 0)
-                                r = config_bad_value(p, &w, 7, &e, "end of ID");
-                        else
-                                claim.has_expect = true;
-                        seen_expect = true;
-                } else if (startswith(w.text, "allow=")) {
-                        if (seen_allow)
-                                r = diag(p, w.column, "option 'allow=' given twice");
-                        else {
-                                r = config_parse_flag_list(p, &w, 6, allow_names, "permission", &claim.allow, columns);
-                                if (r >= 0 && (claim.allow & CONFIG_ALLOW_CONSOLE) &&
-                                    claim.selector != CONFIG_SELECT_ADDRESS)
-                                        r = diag(p, columns[0], "permission 'console' needs a PCI address selector");
-                        }
-                        seen_allow = true;
-                } else {
-                        suggestion = config_closest(w.text, strcspn(w.text, "="), options);
-                        if (config_strv_contains(allow_names, w.text))
-                                r = diag(p, w.column, "unknown option '%s' (did you mean 'allow=%s'?)", w.text, w.text);
-                        else if (suggestion)
-                                r = diag(p, w.column, "unknown option %s (did you mean '%s'?)",
-                                         config_quote(q, w.text, strlen(w.text)), suggestion);
-                        else
-                                r = diag(p, w.column, "unknown option %s: expected expect= or allow=",
-                                         config_quote(q, w.text, strlen(w.text)));
-                }
+                r = parse_claim_option(p, &w, &claim, &seen_expect, &seen_allow);
                 if (r < 0)
                         return r;
         }
         if (!config_line_ok(p))
                 return 0;
-
-        uint64_t hash = claim_hash(&claim);
-        size_t probe = 0, i;
-        while (index_next(&p->claims_seen, hash, &probe, &i))
-                if (same_selector(&p->config->claims[i], &claim))
-                        return diag(p, claim.column, "duplicate claim: line %u already claims %s",
-                                    p->config->claims[i].line, format_selector(&claim, buf));
-        r = index_reserve(&p->claims_seen);
-        if (r >= 0)
-                r = APPEND(p->config->claims, p->config->n_claims, claim);
-        if (r >= 0)
-                index_put(&p->claims_seen, hash, p->config->n_claims - 1);
-        return r;
+        return add_claim(p, &claim);
 }
 
 int config_parse_keep(struct parser *p)

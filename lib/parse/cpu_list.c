@@ -58,12 +58,6 @@ void cpu_set_add(struct cpu_set *set, unsigned cpu)
                 set->words[cpu / 64] |= UINT64_C(1) << (cpu % 64);
 }
 
-void cpu_set_remove(struct cpu_set *set, unsigned cpu)
-{
-        if (cpu < set->nbits)
-                set->words[cpu / 64] &= ~(UINT64_C(1) << (cpu % 64));
-}
-
 bool cpu_set_has(const struct cpu_set *set, unsigned cpu)
 {
         return cpu < set->nbits && (set->words[cpu / 64] >> (cpu % 64) & 1);

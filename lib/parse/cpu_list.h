@@ -26,9 +26,8 @@ int cpu_set_init(struct cpu_set *set, unsigned nbits);
 void cpu_set_done(struct cpu_set *set);
 int cpu_set_copy(struct cpu_set *dst, const struct cpu_set *src);
 
-/* CPUs >= set->nbits are ignored by add/remove and never "had". */
+/* CPUs >= set->nbits are ignored by add and never "had". */
 void cpu_set_add(struct cpu_set *set, unsigned cpu);
-void cpu_set_remove(struct cpu_set *set, unsigned cpu);
 bool cpu_set_has(const struct cpu_set *set, unsigned cpu);
 unsigned cpu_set_count(const struct cpu_set *set);
 bool cpu_set_is_empty(const struct cpu_set *set);

@@ -149,16 +149,6 @@ int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret
         return 0;
 }
 
-int vfio_id_list_parse(const char *s, struct vfio_id **ret_ids, size_t *ret_n, size_t *ret_error_pos)
-{
-        struct parse_error e = {};
-        int r = vfio_id_list_parse_full(s, ret_ids, ret_n, &e);
-
-        if (r < 0 && r != -ENOMEM && ret_error_pos)
-                *ret_error_pos = e.offset;
-        return r;
-}
-
 bool vfio_id_matches(const struct vfio_id *id, const struct pci_ids *dev)
 {
         return (id->vendor == VFIO_ID_ANY || id->vendor == dev->vendor) &&

@@ -52,20 +52,19 @@ int vfio_id_parse(const char *s, struct vfio_id *ret, size_t *ret_error_pos);
 
 /*
  * Parse a comma-separated list as the kernel splits it: empty entries are skipped. Entries the
- * kernel would skip or misread make this return -EINVAL with *ret_error_pos at the offending
- * character (an offset into s). A value longer than VFIO_ID_LIST_MAX is -ENOSPC with
- * *ret_error_pos = VFIO_ID_LIST_MAX, as the kernel then ignores the whole parameter.
- * On success *ret_ids is a malloc'd array of *ret_n entries (NULL/0 for an empty list);
+ * kernel would skip or misread make this return -EINVAL with ret_error (if non-NULL) at the
+ * offending character (an offset into s) and what was expected there. A value longer than
+ * VFIO_ID_LIST_MAX is -ENOSPC with the offset VFIO_ID_LIST_MAX, as the kernel then ignores the
+ * whole parameter. On success *ret_ids is a malloc'd array of *ret_n entries (NULL/0 for an empty list);
  * -ENOMEM when allocation fails.
  */
-int vfio_id_list_parse(const char *s, struct vfio_id **ret_ids, size_t *ret_n, size_t *ret_error_pos);
+int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret_n, struct parse_error *ret_error);
 
 /*
- * As above; on error *ret_error (if non-NULL) says where (an offset into s), and what was
- * expected there, to print as "expected %s", e.g. "a hex device ID (1-4 digits)".
+ * One ID; on error *ret_error (if non-NULL) says where (an offset into s) and what was expected
+ * there, to print as "expected %s", e.g. "a hex device ID (1-4 digits)".
  */
 int vfio_id_parse_full(const char *s, struct vfio_id *ret, struct parse_error *ret_error);
-int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret_n, struct parse_error *ret_error);
 
 /*
  * pci_match_one_device() semantics (drivers/pci/pci.h): each of the four IDs equal or

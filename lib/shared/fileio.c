@@ -121,8 +121,10 @@ int readlink_basename_at(int dirfd, const char *name, char **ret)
 
 int write_attr_at(int dirfd, const char *name, const char *value)
 {
-        /* O_TRUNC: harmless on sysfs, and keeps regular files in fixture trees exact. */
-        _cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+        /* O_TRUNC: harmless on sysfs, and keeps regular files in fixture trees exact. O_NOFOLLOW:
+         * a sysfs attribute is never a symlink, and one in a fixture tree or an image could point
+         * out of the root that DIRFD was opened under. */
+        _cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
         if (fd < 0)
                 return -errno;
 

@@ -35,7 +35,8 @@ int readlink_basename_at(int dirfd, const char *name, char **ret);
 
 /*
  * Write VALUE (the caller includes the newline sysfs expects) with one write() to an existing
- * file, never creating it. A short write is -EIO.
+ * file, never creating it and never following a symlink (-ELOOP). A short write is -EIO. The
+ * one writer of sysfs attributes.
  */
 int write_attr_at(int dirfd, const char *name, const char *value);
 

@@ -304,16 +304,7 @@ static void test_set_ops(void **state)
         cpu_set_add(&a, 100000);
         assert_int_equal(cpu_set_count(&a), 4);
 
-        cpu_set_remove(&a, 65);
-        assert_false(cpu_set_has(&a, 65));
-        assert_int_equal(cpu_set_count(&a), 3);
-        cpu_set_remove(&a, 100000);
-        cpu_set_add(&a, 65);
-
         assert_true(cpu_set_intersects(&a, &b));
-        cpu_set_remove(&b, 3);
-        assert_false(cpu_set_intersects(&a, &b));
-        cpu_set_add(&b, 3);
 
         /* next */
         assert_int_equal(cpu_set_next(&a, 0), 1);

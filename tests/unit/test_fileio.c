@@ -226,6 +226,22 @@ static void test_write_attr_never_creates(void **state)
         assert_int_equal(errno, ENOENT);
 }
 
+static void test_write_attr_no_symlink(void **state)
+{
+        const char *tree = *state;
+        tree_write(tree, "outside", "untouched\n");
+        _cleanup_free_ char *target = tree_path(tree, "outside");
+        _cleanup_free_ char *link = tree_path(tree, "driver_override");
+        assert_int_equal(symlink(target, link), 0);
+        _cleanup_close_ int dirfd = open_tree(tree);
+
+        /* An absolute link in a fixture tree would lead out of the root the directory was opened
+         * under: refused, and the file it names is left as it was. */
+        assert_int_equal(write_attr_at(dirfd, "driver_override", "vfio-pci\n"), -ELOOP);
+        _cleanup_free_ char *text = slurp(tree, "outside", NULL);
+        assert_string_equal(text, "untouched\n");
+}
+
 static void test_write_attr_errors(void **state)
 {
         const char *tree = *state;
@@ -334,6 +350,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_readlink, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_write_attr, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_write_attr_never_creates, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_write_attr_no_symlink, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_write_attr_errors, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_read_full_empty, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_read_full_large, tree_setup, tree_teardown),

@@ -142,55 +142,6 @@ static void test_acs_override_debian_stub(void **state)
         assert_int_equal(kernel_has_acs_override(root, RELEASE, true), TRISTATE_YES);
 }
 
-static void test_module_builtin(void **state)
-{
-        const char *tree = *state;
-        _cleanup_rootdir_ struct rootdir *root = tree_rootdir(tree);
-
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "vfio-pci"), TRISTATE_UNKNOWN);
-
-        tree_write(tree, "lib/modules/" RELEASE "/modules.builtin",
-                   "kernel/drivers/vfio/vfio.ko\n"
-                   "kernel/drivers/vfio/pci/vfio-pci-core.ko\n"
-                   "kernel/drivers/vfio/pci/vfio-pci.ko\n"
-                   "kernel/drivers/gpu/drm/tiny/simpledrm.ko\n"
-                   "kernel/drivers/video/fbdev/efifb.ko");
-        /* '-' and '_' are the same character in module names, both ways. */
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "vfio-pci"), TRISTATE_YES);
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "vfio_pci"), TRISTATE_YES);
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "vfio_pci_core"), TRISTATE_YES);
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "vfio"), TRISTATE_YES);
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "efifb"), TRISTATE_YES); /* last line, no newline */
-        /* Whole names only. */
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "vfio_iommu_type1"), TRISTATE_NO);
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "pci"), TRISTATE_NO);
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "vfio-pci-cor"), TRISTATE_NO);
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "vfio-pci.ko"), TRISTATE_NO);
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "simple"), TRISTATE_NO);
-        assert_int_equal(kernel_module_builtin(root, RELEASE, ""), TRISTATE_NO);
-        /* Another release: its own file, missing here. */
-        assert_int_equal(kernel_module_builtin(root, "6.12.0-1-amd64", "vfio-pci"), TRISTATE_UNKNOWN);
-}
-
-static void test_module_builtin_odd_lines(void **state)
-{
-        const char *tree = *state;
-        _cleanup_rootdir_ struct rootdir *root = tree_rootdir(tree);
-
-        tree_write(tree, "lib/modules/" RELEASE "/modules.builtin",
-                   "\n"
-                   "kernel/drivers/pci/\n"
-                   ".ko\n"
-                   "kernel/.ko\n"
-                   "pci-stub.ko\n"
-                   "kernel/drivers/vfio/pci/vfio-pci.ko.xz\n");
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "pci_stub"), TRISTATE_YES);
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "vfio-pci"), TRISTATE_NO);
-
-        tree_write(tree, "lib/modules/" RELEASE "/modules.builtin", "");
-        assert_int_equal(kernel_module_builtin(root, RELEASE, "vfio-pci"), TRISTATE_NO);
-}
-
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -200,8 +151,6 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_acs_override_whole_symbol, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_acs_override_kallsyms, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_acs_override_debian_stub, tree_setup, tree_teardown),
-                cmocka_unit_test_setup_teardown(test_module_builtin, tree_setup, tree_teardown),
-                cmocka_unit_test_setup_teardown(test_module_builtin_odd_lines, tree_setup, tree_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -406,6 +406,58 @@ static void test_short_config(void **state)
         assert_int_equal(host->functions[0].header, PCI_HEADER_UNKNOWN);
 }
 
+/* The next boot's view is planned on a copy: it must own everything it holds. */
+static void test_dup_is_deep(void **state)
+{
+        const char *tree = *state;
+        add_machine(tree);
+        /* A problem found in the original (a short config), and one found later in the copy only. */
+        tree_write_bytes(tree, "sys/devices/pci0000:00/0000:00:1c.0/0000:01:00.1/config", "\xde\x10", 2);
+        struct pci_host *host = scan(tree, PCI_SCAN_PARENTS);
+        tree_write_bytes(tree, "sys/devices/pci0000:00/0000:00:1c.0/0000:01:00.0/config", "\xde", 1);
+        assert_int_equal(host->n_problems, 0);
+        _cleanup_rootdir_ struct rootdir *root = tree_rootdir(tree);
+        assert_int_equal(pci_function_read_details(root, host, find(host, "0000:01:00.1")), 0);
+        assert_int_equal(host->n_problems, 1);
+
+        _cleanup_pci_host_ struct pci_host *copy = NULL;
+        assert_int_equal(pci_host_dup(host, &copy), 0);
+        assert_ptr_not_equal(copy->functions, host->functions);
+        assert_ptr_not_equal(copy->groups, host->groups);
+        assert_ptr_not_equal(copy->problems, host->problems);
+        char path[256];
+        snprintf(path, sizeof(path), "%s", find(host, "0000:01:00.0")->sysfs_path);
+        pci_host_free(host); /* the copy lives on alone; a shallow one reads freed memory here */
+
+        assert_int_equal(copy->n_functions, 7);
+        assert_int_equal(copy->n_problems, 1);
+        assert_non_null(strstr(copy->problems[0], "0000:01:00.1/config: 2 bytes long"));
+        const struct pci_function *g = find(copy, "0000:01:00.0");
+        assert_string_equal(g->sysfs_path, path);
+        assert_string_equal(copy->functions[g->parent].name, "0000:00:1c.0");
+        const struct iommu_group *group = pci_host_group(copy, 13);
+        assert_non_null(group);
+        assert_int_equal(group->n_members, 2);
+        assert_ptr_equal(&copy->functions[group->members[0]], g);
+
+        /* A problem the copy finds is the copy's own, and kept. */
+        assert_int_equal(pci_function_read_details(root, copy, find(copy, "0000:01:00.0")), 0);
+        assert_int_equal(copy->n_problems, 2);
+        assert_non_null(strstr(copy->problems[1], "0000:01:00.0/config: 1 bytes long"));
+}
+
+static void test_dup_empty(void **state)
+{
+        const char *tree = *state;
+        tree_mkdir(tree, "sys/bus/pci/devices");
+        _cleanup_pci_host_ struct pci_host *host = scan(tree, 0);
+        _cleanup_pci_host_ struct pci_host *copy = NULL;
+        assert_int_equal(pci_host_dup(host, &copy), 0);
+        assert_int_equal(copy->n_functions, 0);
+        assert_int_equal(copy->n_groups, 0);
+        assert_null(copy->problems);
+}
+
 static void test_boot_vga_only_for_vga(void **state)
 {
         const char *tree = *state;
@@ -591,6 +643,8 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_groups, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_missing_and_malformed, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_short_config, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_dup_is_deep, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_dup_empty, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_boot_vga_only_for_vga, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_iommu_detection, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_framebuffer_owner, tree_setup, tree_teardown),

@@ -141,9 +141,9 @@ static void test_malformed(void **state)
 static void test_list(void **state)
 {
         _cleanup_free_ struct vfio_id *ids = NULL;
-        size_t n = 99, pos = 0;
+        size_t n = 99;
 
-        assert_int_equal(vfio_id_list_parse("10de:1b80,10de:10f0", &ids, &n, &pos), 0);
+        assert_int_equal(vfio_id_list_parse_full("10de:1b80,10de:10f0", &ids, &n, NULL), 0);
         assert_int_equal(n, 2);
         assert_id(&ids[0], 0x10de, 0x1b80, ANY, ANY, 0, 0);
         assert_id(&ids[1], 0x10de, 0x10f0, ANY, ANY, 0, 0);
@@ -151,19 +151,19 @@ static void test_list(void **state)
         ids = NULL;
 
         /* strsep() leaves empty entries, which the kernel skips. */
-        assert_int_equal(vfio_id_list_parse(",,10de:1b80,,1002:67df:1002:0b31,", &ids, &n, &pos), 0);
+        assert_int_equal(vfio_id_list_parse_full(",,10de:1b80,,1002:67df:1002:0b31,", &ids, &n, NULL), 0);
         assert_int_equal(n, 2);
         assert_id(&ids[1], 0x1002, 0x67df, 0x1002, 0x0b31, 0, 0);
         free(ids);
         ids = NULL;
 
         n = 99;
-        assert_int_equal(vfio_id_list_parse("", &ids, &n, &pos), 0);
+        assert_int_equal(vfio_id_list_parse_full("", &ids, &n, NULL), 0);
         assert_null(ids);
         assert_int_equal(n, 0);
 
         n = 99;
-        assert_int_equal(vfio_id_list_parse(",", &ids, &n, &pos), 0);
+        assert_int_equal(vfio_id_list_parse_full(",", &ids, &n, NULL), 0);
         assert_null(ids);
         assert_int_equal(n, 0);
 }
@@ -200,13 +200,13 @@ static void test_list_length(void **state)
         /* param_set_copystring(): 1023 characters fit in the 1024-byte buffer, 1024 do not. */
         char s[VFIO_ID_LIST_MAX + 2];
         _cleanup_free_ struct vfio_id *ids = NULL;
-        size_t n = 0, pos = 0;
+        size_t n = 0;
 
         memset(s, ',', sizeof(s));
         memcpy(s, "10de:1b80", 9);
         s[VFIO_ID_LIST_MAX] = '\0';
         assert_int_equal(strlen(s), 1023);
-        assert_int_equal(vfio_id_list_parse(s, &ids, &n, &pos), 0);
+        assert_int_equal(vfio_id_list_parse_full(s, &ids, &n, NULL), 0);
         assert_int_equal(n, 1);
 
         s[VFIO_ID_LIST_MAX] = ',';
