@@ -319,6 +319,58 @@ static int warn_later(const struct grub_files *g, const struct sh_env *env, stru
         return 0;
 }
 
+/*
+ * Whether byte OFFSET of file FILE's edited text is one the edits wrote. Edits do not overlap;
+ * several inserts at one offset count as one run, whichever order they went in.
+ */
+static bool edits_wrote(const struct text_edits *edits, unsigned file, size_t offset)
+{
+        for (size_t i = 0; i < edits->n; i++) {
+                const struct text_edit *e = &edits->v[i];
+                size_t start = e->start, len = 0;
+                if (e->file != file)
+                        continue;
+                for (size_t k = 0; k < edits->n; k++) {
+                        const struct text_edit *o = &edits->v[k];
+                        if (o->file != file)
+                                continue;
+                        if (o->start < e->start) /* before this run: it shifts it */
+                                start = start + strlen(o->text) - (o->end - o->start);
+                        else if (o->start == e->start)
+                                len += strlen(o->text);
+                }
+                if (offset >= start && offset < start + len)
+                        return true;
+        }
+        return false;
+}
+
+/*
+ * Text the edits wrote must reach the line once and nothing else: through a later
+ * X="$GRUB_CMDLINE_LINUX_DEFAULT" it would change X too, and --remove, which cuts out only
+ * bytes no other value uses, could not take it back. LINE and ORIGINS are the edited files' line.
+ */
+static int check_added_unshared(const struct grub_files *g, const struct text_edits *edits, const struct sh_env *after,
+                                const char *line, const struct sh_origin *origins, char **ret_error)
+{
+        for (size_t k = 0; line[k]; k++) {
+                const struct sh_origin *o = &origins[k];
+                unsigned l, column;
+                if (o->file == VALUE_ORIGIN_SYNTHETIC || !edits_wrote(edits, o->file, o->raw_start) ||
+                    sh_env_origin_uses(after, o) <= 1)
+                        continue;
+                sh_position(g->v[o->file].text, o->raw_start, &l, &column);
+                return asprintf(ret_error,
+                                "%s:%u:%u: the text added here would also reach another variable (or the command "
+                                "line twice), which would change too and which --remove could not take back; "
+                                "edit by hand",
+                                g->v[o->file].path, l, column) < 0
+                               ? -ENOMEM
+                               : -EINVAL;
+        }
+        return 0;
+}
+
 /* Whether any byte of the final values was written in file FILE (other than blanks). */
 static bool file_contributes(const struct sh_env *env, unsigned file)
 {
@@ -497,6 +549,9 @@ int apply_grub_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_
         if (r < 0)
                 goto out;
         r = combined_line(after, &final_line, &final_origins, ret_error);
+        if (r < 0)
+                goto out;
+        r = check_added_unshared(&g, &edits, after, final_line, final_origins, ret_error);
         if (r < 0)
                 goto out;
         r = warn_later(&g, after, p);

@@ -181,6 +181,38 @@ static void test_grub_refusals(void **state)
         free(error);
 }
 
+/*
+ * Text appended to GRUB_CMDLINE_LINUX_DEFAULT that a later assignment copies would change that
+ * variable too, and --remove could then not take it back (found by fuzz-grub_apply).
+ */
+static void test_grub_refuses_added_text_copied(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "quiet" };
+        struct apply_request req = { .root = root, .bootloader = BOOTLOADER_GRUB, .add = add, .n_add = 1 };
+        struct apply_plan *p = NULL;
+        char *error = NULL;
+
+        tree_write(root, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"x\"\nX=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n");
+        assert_int_equal(apply_plan(&req, &p, &error), -EINVAL);
+        assert_non_null(strstr(error, "/etc/default/grub:1:30: the text added here would also reach another variable"));
+        free(error);
+
+        /* copied before the assignment that ends the value: the added text reaches nothing else */
+        tree_write(root, "etc/default/grub",
+                   "GRUB_CMDLINE_LINUX_DEFAULT=\"x\"\nX=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n"
+                   "GRUB_CMDLINE_LINUX_DEFAULT=\"y\"\n");
+        p = plan(root, BOOTLOADER_GRUB, add, 1, false);
+        execute(p);
+        apply_plan_free(p);
+        p = plan(root, BOOTLOADER_GRUB, NULL, 0, true);
+        execute(p);
+        apply_plan_free(p);
+        assert_file(root, "etc/default/grub",
+                    "GRUB_CMDLINE_LINUX_DEFAULT=\"x\"\nX=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n"
+                    "GRUB_CMDLINE_LINUX_DEFAULT=\"y\"\n");
+}
+
 /* Counting and failing the system calls apply_execute() makes. */
 static struct {
         int calls, fail_at;
@@ -446,6 +478,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_grub_in_place, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_references, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_refusals, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_grub_refuses_added_text_copied, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_execute_fails_at_each_call, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_execute_rolls_back_on_regeneration, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_execute_refuses_changed_file, tree_setup, tree_teardown),
