@@ -13,12 +13,21 @@
 #include "apply_ctx.h"
 #include "apply_state.h"
 #include "atomic_file.h"
+#include "boot_chain.h"
 #include "fileio.h"
 #include "loaders.h"
 
+/*
+ * The boot loader lib/host/boot_chain detects, so that the report's "what the boot loader gives
+ * the next boot" and the edit speak of the same one; systemd-boot when none is told (it boots
+ * without a loader.conf), where the search for its partitions says what is missing.
+ */
 static enum bootloader detect_bootloader(const struct rootdir *root)
 {
-        return rootdir_exists(root, "/etc/default/grub") > 0 ? BOOTLOADER_GRUB : BOOTLOADER_SYSTEMD_BOOT;
+        struct boot_chain chain;
+
+        boot_chain_detect(root, &chain);
+        return chain.bootloader == LOADER_GRUB ? BOOTLOADER_GRUB : BOOTLOADER_SYSTEMD_BOOT;
 }
 
 int apply_plan(const struct apply_request *req, struct apply_plan **ret, char **ret_error)

@@ -15,6 +15,8 @@
 
 #include "apply.h"
 #include "atomic_file.h"
+#include "boot_chain.h"
+#include "rootdir.h"
 #include "fileio.h"
 #include "test-tree.h"
 #include "value_edit.h"
@@ -444,6 +446,28 @@ static void test_sdboot_xbootldr(void **state)
         assert_file(root, "boot/loader/entries/m-6.1.0-18-amd64.conf", "title t\noptions root=UUID=1 ro iommu=pt\n");
 }
 
+/* With GRUB's settings and systemd-boot's loader.conf both there, apply edits the loader the report names. */
+static void test_auto_same_loader_as_boot_chain(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "iommu=pt" };
+        _cleanup_rootdir_ struct rootdir *rd = NULL;
+        struct boot_chain chain;
+
+        tree_write(root, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
+        tree_mkdir(root, "usr/lib/modules/6.1.0-18-amd64");
+        tree_write(root, "efi/loader/loader.conf", "timeout 3\n");
+        tree_write(root, "etc/kernel/cmdline", "root=UUID=1 ro\n");
+        tree_write(root, "efi/loader/entries/m-6.1.0-18-amd64.conf", "title t\noptions root=UUID=1 ro\n");
+        assert_int_equal(rootdir_new(root, &rd), 0);
+        boot_chain_detect(rd, &chain);
+
+        struct apply_plan *p = plan(root, BOOTLOADER_AUTO, add, 1, false);
+        assert_string_equal(bootloader_to_string(p->bootloader), loader_kind_to_string(chain.bootloader));
+        assert_string_equal(p->new_cmdline, "root=UUID=1 ro iommu=pt");
+        apply_plan_free(p);
+}
+
 static void test_sdboot_no_esp(void **state)
 {
         const struct apply_request req = { .root = *state, .bootloader = BOOTLOADER_SYSTEMD_BOOT };
@@ -485,6 +509,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_grub_fedora_bls, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot_no_esp, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_auto_same_loader_as_boot_chain, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot_xbootldr, tree_setup, tree_teardown),
                 cmocka_unit_test(test_value_edit_quoting),
         };
