@@ -8,12 +8,12 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "apply_ctx.h"
 #include "apply_state.h"
 #include "atomic_file.h"
 #include "boot_chain.h"
+#include "child.h"
 #include "fileio.h"
 #include "loaders.h"
 
@@ -163,27 +163,22 @@ static int write_file(const struct rootdir *root, struct apply_file *f, const ch
         return atomic_file_write_at(dfd, name, f->new_contents, strlen(f->new_contents), 0644);
 }
 
-static int run_command(char **argv, FILE *log)
+/* The plan's regeneration command; 0 when it ran and exited 0, else *ret_error (malloc'd, or NULL) and -ECHILD. */
+static int run_regenerate(const struct apply_plan *p, FILE *log, char **ret_error)
 {
-        int status;
-        pid_t pid;
+        int status = 0, r;
 
         if (log)
                 fflush(log);
-        fflush(stdout);
-        pid = fork();
-        if (pid < 0)
-                return -errno;
-        if (pid == 0) {
-                /* its output goes where ours goes; stdout to stderr keeps a report on stdout clean */
-                dup2(STDERR_FILENO, STDOUT_FILENO);
-                execvp(argv[0], argv);
-                _exit(127);
-        }
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return -errno;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        r = child_run(p->regenerate_argv, &status);
+        if (r >= 0 && status == 0)
+                return 0;
+        if ((r < 0 ? asprintf(ret_error, "%s could not be run (%s); every file is restored", p->regenerate_argv[0],
+                              strerror(-r))
+                   : asprintf(ret_error, "%s failed (exit status %d); every file is restored", p->regenerate_argv[0],
+                              status)) < 0)
+                *ret_error = NULL;
+        return -ECHILD;
 }
 
 static void rollback(const struct rootdir *root, const struct apply_plan *p, size_t n, FILE *log)
@@ -235,20 +230,18 @@ int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_e
                         fprintf(log, "%s\n", p->regenerate_note);
                 return 0;
         }
-        r = run_command(p->regenerate_argv, log);
-        if (r != 0) {
-                if (asprintf(ret_error, "%s failed (%s %d); every file is restored", p->regenerate_argv[0],
-                             r < 0 ? "error" : "exit status", r < 0 ? -r : r) < 0)
-                        *ret_error = NULL;
+        r = run_regenerate(p, log, ret_error);
+        if (r < 0) {
                 rollback(root, p, p->n_files, log);
-                return -ECHILD;
+                return r;
         }
         if (p->bootloader == BOOTLOADER_GRUB) {
                 r = apply_grub_verify(p, root, ret_error);
                 if (r < 0) {
                         rollback(root, p, p->n_files, log);
                         /* put the menu back as it was, from the restored files */
-                        (void) run_command(p->regenerate_argv, log);
+                        _cleanup_free_ char *again = NULL;
+                        (void) run_regenerate(p, log, &again);
                         return r;
                 }
         }

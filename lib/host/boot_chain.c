@@ -13,11 +13,20 @@ static const struct {
         enum initramfs_generator generator;
         const char *config;
         const char *hook;
+        const char *const rebuild[3]; /* the command that rebuilds every initramfs with the hook */
 } generators[] = {
-        { GENERATOR_INITRAMFS_TOOLS, "/etc/initramfs-tools/initramfs.conf",
-          "/usr/share/initramfs-tools/hooks/initbind" },
-        { GENERATOR_DRACUT, "/etc/dracut.conf", "/usr/lib/dracut/modules.d/90initbind/module-setup.sh" },
-        { GENERATOR_MKINITCPIO, "/etc/mkinitcpio.conf", "/usr/lib/initcpio/install/initbind" },
+        { GENERATOR_INITRAMFS_TOOLS,
+          "/etc/initramfs-tools/initramfs.conf",
+          "/usr/share/initramfs-tools/hooks/initbind",
+          { "update-initramfs", "-u", NULL } },
+        { GENERATOR_DRACUT,
+          "/etc/dracut.conf",
+          "/usr/lib/dracut/modules.d/90initbind/module-setup.sh",
+          { "dracut", "-f", NULL } },
+        { GENERATOR_MKINITCPIO,
+          "/etc/mkinitcpio.conf",
+          "/usr/lib/initcpio/install/initbind",
+          { "mkinitcpio", "-P", NULL } },
 };
 
 /* GRUB's settings file, or systemd-boot's loader config on one of the places bootctl looks. */
@@ -77,17 +86,10 @@ const char *loader_kind_to_string(enum loader_kind b)
         return "unknown";
 }
 
-const char *initramfs_generator_rebuild_command(enum initramfs_generator g)
+const char *const *initramfs_generator_rebuild_argv(enum initramfs_generator g)
 {
-        switch (g) {
-        case GENERATOR_INITRAMFS_TOOLS:
-                return "update-initramfs -u";
-        case GENERATOR_DRACUT:
-                return "dracut -f";
-        case GENERATOR_MKINITCPIO:
-                return "mkinitcpio -P";
-        case GENERATOR_UNKNOWN:
-                break;
-        }
+        for (size_t i = 0; i < ELEMENTSOF(generators); i++)
+                if (generators[i].generator == g)
+                        return generators[i].rebuild;
         return NULL;
 }

@@ -292,10 +292,18 @@ static void test_execute_rolls_back_on_regeneration(void **state)
         p->regenerate_argv = malloc(sizeof(argv_false));
         memcpy(p->regenerate_argv, argv_false, sizeof(argv_false));
         assert_int_equal(apply_execute(p, true, NULL, &error), -ECHILD);
-        assert_non_null(strstr(error, "false failed"));
+        assert_non_null(strstr(error, "false failed (exit status 1)"));
         free(error);
         assert_file(root, "etc/default/grub", grub_before);
         assert_file(root, "var/lib/initbind/cmdline-added", NULL);
+
+        /* a program that is not there is told as such, not as an exit status */
+        free(p->regenerate_argv[0]);
+        p->regenerate_argv[0] = strdup("initbind-no-such-program");
+        assert_int_equal(apply_execute(p, true, NULL, &error), -ECHILD);
+        assert_non_null(strstr(error, "initbind-no-such-program could not be run (No such file or directory)"));
+        free(error);
+        assert_file(root, "etc/default/grub", grub_before);
 
         /* it succeeds but grub.cfg does not show the parameters: every file back */
         free(p->regenerate_argv[0]);
