@@ -126,20 +126,17 @@ int apply_plan_warn(struct apply_plan *p, const char *format, ...)
         return apply_strv_push(&p->warnings, &p->n_warnings, s);
 }
 
-int apply_plan_set_regenerate(struct apply_plan *p, const char *note, ...)
+int apply_plan_set_regenerate(struct apply_plan *p, const char *note, const char *const *argv)
 {
-        size_t n = 0;
-        va_list ap;
+        size_t n = strv_length(p->regenerate_argv);
         int r = 0;
 
         free(p->regenerate_note);
         p->regenerate_note = note ? strdup(note) : NULL;
         if (note && !p->regenerate_note)
                 return -ENOMEM;
-        va_start(ap, note);
-        for (const char *a = va_arg(ap, const char *); a && r >= 0; a = va_arg(ap, const char *))
-                r = apply_strv_push(&p->regenerate_argv, &n, a);
-        va_end(ap);
+        for (size_t i = 0; argv && argv[i] && r >= 0; i++)
+                r = apply_strv_push(&p->regenerate_argv, &n, argv[i]);
         return r;
 }
 

@@ -41,6 +41,16 @@ static int plan_grubby(const struct apply_ctx *c, struct apply_plan *p)
         return r;
 }
 
+/* The command that regenerates (ARGV, may be NULL) and the file below the root it writes, to read back. */
+static int set_regenerate(struct apply_plan *p, const char *verify_path, const char *const *argv)
+{
+        /* without it the read-back would be skipped, not failed */
+        p->verify_path = strdup(verify_path);
+        if (!p->verify_path)
+                return -ENOMEM;
+        return apply_plan_set_regenerate(p, NULL, argv);
+}
+
 int grub_plan_regenerate(const struct sh_env *env, const struct apply_ctx *c, struct apply_plan *p)
 {
         const struct rootdir *root = c->root;
@@ -56,18 +66,21 @@ int grub_plan_regenerate(const struct sh_env *env, const struct apply_ctx *c, st
                         return r;
         }
         if (apply_has_program(root, "/usr/sbin/update-grub") || apply_has_program(root, "/sbin/update-grub")) {
-                p->verify_path = strdup("/boot/grub/grub.cfg");
-                r = apply_plan_set_regenerate(p, NULL, "update-grub", NULL);
+                r = set_regenerate(p, "/boot/grub/grub.cfg", (const char *const[]){ "update-grub", NULL });
         } else if (apply_has_program(root, "/usr/sbin/grub2-mkconfig") ||
                    apply_has_program(root, "/sbin/grub2-mkconfig")) {
                 /* Fedora/RHEL: with BLS the options live in /boot/loader/entries (rhboot/grub2 PR 126) */
                 if (sh_env_get(env, "GRUB_ENABLE_BLSCFG", &bls, NULL, NULL, NULL) >= 0 && streq(bls, "true")) {
                         /* the entries carry the options: read back every one of them */
-                        p->verify_path = strdup(BLS_ENTRIES);
                         (void) apply_read_file(root, "/usr/sbin/grub2-mkconfig", &script);
+                        r = set_regenerate(p, BLS_ENTRIES, NULL);
+                        if (r < 0)
+                                return r;
                         if (script && strstr(script, "--update-bls-cmdline"))
-                                r = apply_plan_set_regenerate(p, NULL, "grub2-mkconfig", "-o", "/boot/grub2/grub.cfg",
-                                                              "--update-bls-cmdline", NULL);
+                                r = apply_plan_set_regenerate(p, NULL,
+                                                              (const char *const[]){ "grub2-mkconfig", "-o",
+                                                                                     "/boot/grub2/grub.cfg",
+                                                                                     "--update-bls-cmdline", NULL });
                         else if (apply_has_program(root, "/usr/sbin/grubby") || apply_has_program(root, "/sbin/grubby"))
                                 r = plan_grubby(c, p);
                         else
@@ -76,13 +89,14 @@ int grub_plan_regenerate(const struct sh_env *env, const struct apply_ctx *c, st
                                                               "change the options of " BLS_ENTRIES " yourself",
                                                               NULL);
                 } else {
-                        p->verify_path = strdup("/boot/grub2/grub.cfg");
-                        r = apply_plan_set_regenerate(p, NULL, "grub2-mkconfig", "-o", "/boot/grub2/grub.cfg", NULL);
+                        r = set_regenerate(
+                                p, "/boot/grub2/grub.cfg",
+                                (const char *const[]){ "grub2-mkconfig", "-o", "/boot/grub2/grub.cfg", NULL });
                 }
         } else if (apply_has_program(root, "/usr/sbin/grub-mkconfig") ||
                    apply_has_program(root, "/usr/bin/grub-mkconfig")) {
-                p->verify_path = strdup("/boot/grub/grub.cfg");
-                r = apply_plan_set_regenerate(p, NULL, "grub-mkconfig", "-o", "/boot/grub/grub.cfg", NULL);
+                r = set_regenerate(p, "/boot/grub/grub.cfg",
+                                   (const char *const[]){ "grub-mkconfig", "-o", "/boot/grub/grub.cfg", NULL });
         } else
                 r = apply_plan_set_regenerate(p, "no update-grub or grub-mkconfig found: regenerate grub.cfg yourself",
                                               NULL);

@@ -215,6 +215,46 @@ static void test_grub_refuses_added_text_copied(void **state)
                     "GRUB_CMDLINE_LINUX_DEFAULT=\"y\"\n");
 }
 
+/* strdup() of exactly this string fails, as when out of memory (this definition takes the libc one's place). */
+static const char *strdup_fails_for;
+
+char *strdup(const char *s)
+{
+        size_t n = strlen(s) + 1;
+        char *d;
+
+        if (strdup_fails_for && streq(s, strdup_fails_for)) {
+                errno = ENOMEM;
+                return NULL;
+        }
+        d = malloc(n);
+        return d ? memcpy(d, s, n) : NULL;
+}
+
+/* Out of memory for the path to read back fails the plan; it does not plan an apply without the read-back. */
+static void test_grub_verify_path_oom(void **state)
+{
+        const char *root = *state;
+        const struct apply_request req = { .root = root, .bootloader = BOOTLOADER_GRUB, .add = params, .n_add = 1 };
+        struct apply_plan *p = NULL;
+        char *error = NULL;
+
+        tree_write(root, "etc/default/grub", grub_before);
+        _cleanup_free_ char *update_grub = tree_path(root, "usr/sbin/update-grub");
+        tree_write(root, "usr/sbin/update-grub", "#!/bin/sh\n");
+        assert_int_equal(chmod(update_grub, 0755), 0);
+        strdup_fails_for = "/boot/grub/grub.cfg";
+        int r = apply_plan(&req, &p, &error);
+        strdup_fails_for = NULL;
+        assert_int_equal(r, -ENOMEM);
+        assert_null(p);
+        free(error);
+
+        p = plan(root, BOOTLOADER_GRUB, params, 1, false);
+        assert_string_equal(p->verify_path, "/boot/grub/grub.cfg");
+        apply_plan_free(p);
+}
+
 /* Counting and failing the system calls apply_execute() makes. */
 static struct {
         int calls, fail_at;
@@ -510,6 +550,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_grub_in_place, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_references, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_refusals, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_grub_verify_path_oom, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_refuses_added_text_copied, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_execute_fails_at_each_call, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_execute_rolls_back_on_regeneration, tree_setup, tree_teardown),
