@@ -7,6 +7,8 @@
 #include "apply.h"
 
 #include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "apply_ctx.h"
@@ -72,16 +74,15 @@ int apply_plan(const struct apply_request *req, struct apply_plan **ret, char **
         return 0;
 }
 
-/* Split PATH below the root into an open parent directory (created when missing) and a name. */
-static int open_parent(const struct rootdir *root, const char *path, bool create, int *ret_fd, const char **ret_name)
+/* An fd of the directory PATH (below the root) is in, each missing component made with CREATE. */
+static int open_dir_of(const struct rootdir *root, const char *path, bool create, int *ret_fd)
 {
-        _cleanup_free_ char *dir = NULL;
         const char *slash = strrchr(path, '/');
+        _cleanup_free_ char *dir = slash ? strndup(path, (size_t) (slash - path) + 1) : NULL;
         _cleanup_close_ int fd = -1;
 
         if (!slash)
                 return -EINVAL;
-        dir = strndup(path, (size_t) (slash - path) + 1);
         if (!dir)
                 return -ENOMEM;
         fd = rootdir_open_dir(root, dir);
@@ -106,16 +107,53 @@ static int open_parent(const struct rootdir *root, const char *path, bool create
         if (fd < 0)
                 return fd;
         *ret_fd = TAKE_FD(fd);
-        *ret_name = slash + 1;
         return 0;
+}
+
+/*
+ * Split PATH below the root into an open parent directory (created when missing) and the file
+ * name in it: *ret_path is PATH with a symlink as its last component followed, inside the root
+ * as rootdir_open() follows the others (an openat() of the link would follow it against the
+ * host's "/", and the atomic rename would replace the link with a file).
+ */
+static int open_parent(const struct rootdir *root, const char *path, bool create, int *ret_fd, char **ret_path)
+{
+        _cleanup_free_ char *p = strdup(path);
+
+        for (unsigned hops = 0; p; hops++) {
+                _cleanup_close_ int fd = -1;
+                char target[PATH_MAX];
+                int r = open_dir_of(root, p, create, &fd);
+                if (r < 0)
+                        return r;
+                const char *name = strrchr(p, '/') + 1;
+                ssize_t n = readlinkat(fd, name, target, sizeof(target) - 1);
+                if (n < 0 && errno != EINVAL && errno != ENOENT)
+                        return -errno;
+                if (n < 0) { /* not a link, or not there yet: the file itself */
+                        *ret_fd = TAKE_FD(fd);
+                        *ret_path = TAKE_PTR(p);
+                        return 0;
+                }
+                if (hops >= 40) /* as the kernel's limit on links in one lookup */
+                        return -ELOOP;
+                target[n] = '\0';
+                char *next = NULL;
+                if (asprintf(&next, "%.*s%s", target[0] == '/' ? 0 : (int) (name - p), p, target) < 0)
+                        return -ENOMEM;
+                free(p);
+                p = next;
+        }
+        return -ENOMEM;
 }
 
 /* Put one file of the plan back as it was. */
 static int restore_file(const struct rootdir *root, const struct apply_file *f)
 {
         _cleanup_close_ int dfd = -1;
-        const char *name;
-        int r = open_parent(root, f->path, false, &dfd, &name);
+        _cleanup_free_ char *path = NULL;
+        int r = open_parent(root, f->path, false, &dfd, &path);
+        const char *name = r >= 0 ? strrchr(path, '/') + 1 : NULL;
 
         if (r < 0)
                 return r;
@@ -136,12 +174,12 @@ static bool file_is(const struct rootdir *root, const char *path, const char *co
 static int write_file(const struct rootdir *root, struct apply_file *f, const char *stamp)
 {
         _cleanup_close_ int dfd = -1;
-        const char *name;
-        _cleanup_free_ char *current = NULL;
-        int r = open_parent(root, f->path, f->new_contents != NULL, &dfd, &name);
+        _cleanup_free_ char *current = NULL, *path = NULL;
+        int r = open_parent(root, f->path, f->new_contents != NULL, &dfd, &path);
 
         if (r < 0)
                 return r;
+        const char *name = strrchr(path, '/') + 1;
         /* the plan was made from what was there: refuse when someone changed it since */
         r = read_full_at(dfd, name, &current, NULL);
         if (r < 0 && r != -ENOENT)
@@ -155,7 +193,7 @@ static int write_file(const struct rootdir *root, struct apply_file *f, const ch
                         return r;
                 free(f->backup_path); /* from an earlier run of the same plan */
                 f->backup_path = NULL;
-                if (asprintf(&f->backup_path, "%.*s%s", (int) (name - f->path), f->path, backup) < 0)
+                if (asprintf(&f->backup_path, "%.*s%s", (int) (name - path), path, backup) < 0)
                         return -ENOMEM;
         }
         if (!f->new_contents)

@@ -136,6 +136,34 @@ static void test_grub_in_place(void **state)
         assert_file(root, "var/lib/initbind/cmdline-added", NULL);
 }
 
+/*
+ * /etc/default/grub as an absolute symlink: followed inside the root, not on this host's "/", and
+ * the link stays a link; the backup and the rollback go to its target.
+ */
+static void test_grub_symlink_inside_root(void **state)
+{
+        const char *root = *state;
+        _cleanup_free_ char *link = tree_path(root, "etc/default/grub"), *target = NULL;
+        struct stat st;
+
+        tree_write(root, "etc/default/initbind-test-grub.real", grub_before);
+        assert_int_equal(symlink("/etc/default/initbind-test-grub.real", link), 0);
+        struct apply_plan *p = plan(root, BOOTLOADER_GRUB, params, 1, false);
+        execute(p);
+        assert_string_equal(p->files[0].backup_path, "/etc/default/initbind-test-grub.real.T.bak");
+        apply_plan_free(p);
+        assert_int_equal(lstat(link, &st), 0);
+        assert_true(S_ISLNK(st.st_mode));
+        target = read_tree(root, "etc/default/initbind-test-grub.real");
+        assert_non_null(strstr(target, "splash intel_iommu=on'"));
+        assert_file(root, "etc/default/initbind-test-grub.real.T.bak", grub_before);
+
+        p = plan(root, BOOTLOADER_GRUB, NULL, 0, true);
+        execute(p);
+        apply_plan_free(p);
+        assert_file(root, "etc/default/initbind-test-grub.real", grub_before);
+}
+
 static void test_grub_references(void **state)
 {
         const char *root = *state;
@@ -550,6 +578,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_grub_in_place, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_references, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_refusals, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_grub_symlink_inside_root, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_verify_path_oom, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_refuses_added_text_copied, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_execute_fails_at_each_call, tree_setup, tree_teardown),
