@@ -10,6 +10,7 @@
 #include "apply_ctx.h"
 #include "apply_plan.h"
 #include "fileio.h"
+#include "grub_tools.h"
 
 #define DROPIN_DIR "/etc/default/grub.d"
 
@@ -52,13 +53,12 @@ static int files_add(struct grub_files *g, const char *path, char *old)
 /* The grub-mkconfig of the system says whether it reads the drop-ins (Debian's patch does). */
 static bool reads_dropins(const struct rootdir *root)
 {
-        static const char *const scripts[] = { "/usr/sbin/grub-mkconfig", "/sbin/grub-mkconfig",
-                                               "/usr/bin/grub-mkconfig", "/usr/sbin/grub2-mkconfig",
-                                               "/sbin/grub2-mkconfig" };
+        static const enum grub_tool scripts[] = { GRUB_TOOL_GRUB_MKCONFIG, GRUB_TOOL_GRUB2_MKCONFIG };
 
         for (size_t i = 0; i < ELEMENTSOF(scripts); i++) {
+                const char *path = grub_tool_find(root, scripts[i]);
                 _cleanup_free_ char *s = NULL;
-                if (apply_read_file(root, scripts[i], &s) >= 0)
+                if (path && apply_read_file(root, path, &s) >= 0)
                         return strstr(s, "default/grub.d") != NULL;
         }
         /* no grub-mkconfig to ask (an image being prepared): the directory says it */

@@ -10,6 +10,7 @@
 
 #include "apply_plan.h"
 #include "fileio.h"
+#include "grub_tools.h"
 #include "loaders.h"
 
 #define BLS_ENTRIES "/boot/loader/entries"
@@ -35,27 +36,74 @@ static int plan_grubby(const struct apply_ctx *c, struct apply_plan *p)
         _cleanup_free_ char *a1 = NULL, *a2 = NULL;
         if ((args && asprintf(&a1, "--args=%s", args) < 0) || (remove && asprintf(&a2, "--remove-args=%s", remove) < 0))
                 return -ENOMEM;
-        const char *argv[] = { "grubby", "--update-kernel=ALL", a1 ? a1 : a2, a1 ? a2 : NULL, NULL };
+        const char *argv[] = { grub_tool_name(GRUB_TOOL_GRUBBY), "--update-kernel=ALL", a1 ? a1 : a2, a1 ? a2 : NULL,
+                               NULL };
         for (size_t i = 0; argv[i] && r >= 0; i++)
                 r = apply_strv_push(&p->regenerate_argv, &n, argv[i]);
         return r;
 }
 
-/* The command that regenerates (ARGV, may be NULL) and the file below the root it writes, to read back. */
-static int set_regenerate(struct apply_plan *p, const char *verify_path, const char *const *argv)
+/* TOOL -o its grub.cfg [EXTRA], to be run, and that grub.cfg (or VERIFY_PATH) to read back. */
+static int set_mkconfig(struct apply_plan *p, enum grub_tool tool, const char *extra, const char *verify_path)
 {
+        const char *cfg = grub_tool_cfg(tool);
+        const char *const argv[] = { grub_tool_name(tool), "-o", cfg, extra, NULL };
+
         /* without it the read-back would be skipped, not failed */
-        p->verify_path = strdup(verify_path);
+        p->verify_path = strdup(verify_path ? verify_path : cfg);
         if (!p->verify_path)
                 return -ENOMEM;
-        return apply_plan_set_regenerate(p, NULL, argv);
+        /* update-grub is Debian's wrapper of "grub-mkconfig -o /boot/grub/grub.cfg": it takes no arguments */
+        return apply_plan_set_regenerate(p, NULL,
+                                         tool == GRUB_TOOL_UPDATE_GRUB ? (const char *const[]){ argv[0], NULL } : argv);
+}
+
+/* Fedora/RHEL with BLS: the options live in /boot/loader/entries (rhboot/grub2 PR 126), all read back. */
+static int plan_bls(const struct apply_ctx *c, struct apply_plan *p, const char *mkconfig)
+{
+        _cleanup_free_ char *script = NULL;
+
+        (void) apply_read_file(c->root, mkconfig, &script);
+        if (script && strstr(script, "--update-bls-cmdline"))
+                return set_mkconfig(p, GRUB_TOOL_GRUB2_MKCONFIG, "--update-bls-cmdline", BLS_ENTRIES);
+        p->verify_path = strdup(BLS_ENTRIES);
+        if (!p->verify_path)
+                return -ENOMEM;
+        if (grub_tool_find(c->root, GRUB_TOOL_GRUBBY))
+                return plan_grubby(c, p);
+        return apply_plan_set_regenerate(p,
+                                         "no grub2-mkconfig --update-bls-cmdline and no grubby: "
+                                         "change the options of " BLS_ENTRIES " yourself",
+                                         NULL);
+}
+
+/* A mounted system or an image: its tools must run inside it, not on this host. */
+static int drop_for_root(struct apply_plan *p)
+{
+        _cleanup_free_ char *command = NULL, *note = NULL;
+
+        for (size_t i = 0; p->regenerate_argv[i]; i++) {
+                char *joined = NULL;
+                if (asprintf(&joined, "%s%s%s", command ? command : "", i ? " " : "", p->regenerate_argv[i]) < 0)
+                        return -ENOMEM;
+                free(command);
+                command = joined;
+        }
+        if (asprintf(&note, "--root %s: the boot menu is not regenerated; run \"%s\" inside that system", p->root,
+                     command) < 0)
+                return -ENOMEM;
+        free(p->regenerate_note);
+        p->regenerate_note = TAKE_PTR(note);
+        for (size_t i = 0; p->regenerate_argv[i]; i++)
+                free(p->regenerate_argv[i]);
+        free(p->regenerate_argv);
+        p->regenerate_argv = NULL;
+        return 0;
 }
 
 int grub_plan_regenerate(const struct sh_env *env, const struct apply_ctx *c, struct apply_plan *p)
 {
-        const struct rootdir *root = c->root;
-        const char *bls = NULL, *def = NULL;
-        _cleanup_free_ char *script = NULL, *note = NULL;
+        const char *bls = NULL, *def = NULL, *mkconfig2 = grub_tool_find(c->root, GRUB_TOOL_GRUB2_MKCONFIG);
         int r;
 
         if (sh_env_get(env, "GRUB_DEFAULT", &def, NULL, NULL, NULL) >= 0 && *def && !streq(def, "0")) {
@@ -65,65 +113,21 @@ int grub_plan_regenerate(const struct sh_env *env, const struct apply_ctx *c, st
                 if (r < 0)
                         return r;
         }
-        if (apply_has_program(root, "/usr/sbin/update-grub") || apply_has_program(root, "/sbin/update-grub")) {
-                r = set_regenerate(p, "/boot/grub/grub.cfg", (const char *const[]){ "update-grub", NULL });
-        } else if (apply_has_program(root, "/usr/sbin/grub2-mkconfig") ||
-                   apply_has_program(root, "/sbin/grub2-mkconfig")) {
-                /* Fedora/RHEL: with BLS the options live in /boot/loader/entries (rhboot/grub2 PR 126) */
-                if (sh_env_get(env, "GRUB_ENABLE_BLSCFG", &bls, NULL, NULL, NULL) >= 0 && streq(bls, "true")) {
-                        /* the entries carry the options: read back every one of them */
-                        (void) apply_read_file(root, "/usr/sbin/grub2-mkconfig", &script);
-                        r = set_regenerate(p, BLS_ENTRIES, NULL);
-                        if (r < 0)
-                                return r;
-                        if (script && strstr(script, "--update-bls-cmdline"))
-                                r = apply_plan_set_regenerate(p, NULL,
-                                                              (const char *const[]){ "grub2-mkconfig", "-o",
-                                                                                     "/boot/grub2/grub.cfg",
-                                                                                     "--update-bls-cmdline", NULL });
-                        else if (apply_has_program(root, "/usr/sbin/grubby") || apply_has_program(root, "/sbin/grubby"))
-                                r = plan_grubby(c, p);
-                        else
-                                r = apply_plan_set_regenerate(p,
-                                                              "no grub2-mkconfig --update-bls-cmdline and no grubby: "
-                                                              "change the options of " BLS_ENTRIES " yourself",
-                                                              NULL);
-                } else {
-                        r = set_regenerate(
-                                p, "/boot/grub2/grub.cfg",
-                                (const char *const[]){ "grub2-mkconfig", "-o", "/boot/grub2/grub.cfg", NULL });
-                }
-        } else if (apply_has_program(root, "/usr/sbin/grub-mkconfig") ||
-                   apply_has_program(root, "/usr/bin/grub-mkconfig")) {
-                r = set_regenerate(p, "/boot/grub/grub.cfg",
-                                   (const char *const[]){ "grub-mkconfig", "-o", "/boot/grub/grub.cfg", NULL });
-        } else
+        if (grub_tool_find(c->root, GRUB_TOOL_UPDATE_GRUB))
+                r = set_mkconfig(p, GRUB_TOOL_UPDATE_GRUB, NULL, NULL);
+        else if (mkconfig2 && sh_env_get(env, "GRUB_ENABLE_BLSCFG", &bls, NULL, NULL, NULL) >= 0 && streq(bls, "true"))
+                r = plan_bls(c, p, mkconfig2);
+        else if (mkconfig2)
+                r = set_mkconfig(p, GRUB_TOOL_GRUB2_MKCONFIG, NULL, NULL);
+        else if (grub_tool_find(c->root, GRUB_TOOL_GRUB_MKCONFIG))
+                r = set_mkconfig(p, GRUB_TOOL_GRUB_MKCONFIG, NULL, NULL);
+        else
                 r = apply_plan_set_regenerate(p, "no update-grub or grub-mkconfig found: regenerate grub.cfg yourself",
                                               NULL);
         if (r < 0)
                 return r;
-
-        if (p->regenerate_argv && !rootdir_is_host(root)) {
-                /* a mounted system or an image: its tools must run inside it, not on this host */
-                _cleanup_free_ char *command = NULL;
-                for (size_t i = 0; p->regenerate_argv[i]; i++) {
-                        char *joined = NULL;
-                        if (asprintf(&joined, "%s%s%s", command ? command : "", i ? " " : "", p->regenerate_argv[i]) <
-                            0)
-                                return -ENOMEM;
-                        free(command);
-                        command = joined;
-                }
-                if (asprintf(&note, "--root %s: the boot menu is not regenerated; run \"%s\" inside that system",
-                             p->root, command) < 0)
-                        return -ENOMEM;
-                free(p->regenerate_note);
-                p->regenerate_note = TAKE_PTR(note);
-                for (size_t i = 0; p->regenerate_argv[i]; i++)
-                        free(p->regenerate_argv[i]);
-                free(p->regenerate_argv);
-                p->regenerate_argv = NULL;
-        }
+        if (p->regenerate_argv && !rootdir_is_host(c->root))
+                return drop_for_root(p);
         return 0;
 }
 

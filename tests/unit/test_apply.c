@@ -437,6 +437,26 @@ static void test_grub_fedora_bls(void **state)
         apply_plan_free(p);
 }
 
+/* The grub2-mkconfig asked about --update-bls-cmdline is the one that runs, wherever it is. */
+static void test_grub_bls_mkconfig_in_sbin(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "intel_iommu=on" };
+        _cleanup_free_ char *mk = tree_path(root, "sbin/grub2-mkconfig"), *gb = tree_path(root, "usr/sbin/grubby");
+
+        tree_write(root, "etc/default/grub", "GRUB_CMDLINE_LINUX=\"rhgb quiet\"\nGRUB_ENABLE_BLSCFG=true\n");
+        tree_write(root, "sbin/grub2-mkconfig", "#!/bin/sh\n# --update-bls-cmdline\n");
+        tree_write(root, "usr/sbin/grubby", "#!/bin/sh\n");
+        assert_int_equal(chmod(mk, 0755), 0);
+        assert_int_equal(chmod(gb, 0755), 0);
+
+        struct apply_plan *p = plan(root, BOOTLOADER_GRUB, add, 1, false);
+        assert_non_null(
+                strstr(p->regenerate_note, "run \"grub2-mkconfig -o /boot/grub2/grub.cfg --update-bls-cmdline\""));
+        assert_string_equal(p->verify_path, "/boot/loader/entries");
+        apply_plan_free(p);
+}
+
 static void test_execute_refuses_changed_file(void **state)
 {
         const char *root = *state;
@@ -585,6 +605,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_execute_rolls_back_on_regeneration, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_execute_refuses_changed_file, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_fedora_bls, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_grub_bls_mkconfig_in_sbin, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot_no_esp, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_auto_same_loader_as_boot_chain, tree_setup, tree_teardown),
