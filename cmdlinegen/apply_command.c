@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "apply_command.h"
 
-#include <spawn.h>
 #include <stdio.h>
-#include <sys/wait.h>
 
+#include "child.h"
 #include "log.h"
 #include "rootdir.h"
-
-extern char **environ;
 
 /* The proposal as the apply library takes it: "name=value" to add, "name=value" to take out. */
 struct param_lists {
@@ -105,34 +102,26 @@ int apply_preview(const struct generation *g, const char *root_path, char **ret_
         return 0;
 }
 
-/* Run the initramfs generator's rebuild command ("update-initramfs -u"); 0 or -errno/-ECHILD. */
+/* Run the initramfs generator's rebuild command ("update-initramfs -u"); 0 or -errno/-ECHILD, logged. */
 static int rebuild_initramfs(enum initramfs_generator generator)
 {
-        static char *const update_initramfs[] = { "update-initramfs", "-u", NULL };
-        static char *const dracut[] = { "dracut", "-f", NULL };
-        static char *const mkinitcpio[] = { "mkinitcpio", "-P", NULL };
-        char *const *argv = generator == GENERATOR_INITRAMFS_TOOLS ? update_initramfs
-                            : generator == GENERATOR_DRACUT        ? dracut
-                            : generator == GENERATOR_MKINITCPIO    ? mkinitcpio
-                                                                   : NULL;
+        const char *const *argv = initramfs_generator_rebuild_argv(generator);
+        int status, r;
+
         if (!argv) {
                 log_error("--rebuild-initramfs: no initramfs generator found (initramfs-tools, dracut, mkinitcpio)");
                 return -ENOENT;
         }
         log_notice("rebuilding the initramfs: %s %s", argv[0], argv[1]);
-        pid_t pid;
-        int r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
-        if (r != 0) {
-                log_error("cannot run %s: %s", argv[0], strerror(r));
-                return -r;
+        r = child_run((char *const *) argv, &status); /* posix_spawn's argv type; it is not written */
+        if (r < 0) {
+                log_error("cannot run %s: %s", argv[0], strerror(-r));
+                return r;
         }
-        int status;
-        if (waitpid(pid, &status, 0) < 0)
-                return -errno;
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        if (status != 0) {
                 log_error(
                         "%s %s failed (exit status %d): the boot loader configuration is changed, the initramfs is not",
-                        argv[0], argv[1], WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                        argv[0], argv[1], status);
                 return -ECHILD;
         }
         return 0;
@@ -178,8 +167,9 @@ int apply_command(const struct generation *g, const struct apply_options *opts)
         }
         if (opts->rebuild_initramfs) {
                 if (!regenerate) {
-                        printf("--rebuild-initramfs: skipped below --root %s; run '%s' inside it\n", opts->root_path,
-                               initramfs_generator_rebuild_command(m->boot.generator) ?: "the generator");
+                        const char *const *argv = initramfs_generator_rebuild_argv(m->boot.generator);
+                        printf("--rebuild-initramfs: skipped below --root %s; run '%s%s%s' inside it\n",
+                               opts->root_path, argv ? argv[0] : "the generator", argv ? " " : "", argv ? argv[1] : "");
                         return 0;
                 }
                 if (rebuild_initramfs(m->boot.generator) < 0)

@@ -108,9 +108,10 @@ static void check_boot_chain(const struct machine *m, struct readiness *r)
                 add(r, "initramfs", CHECK_WARN, "no initramfs-tools, dracut or mkinitcpio configuration found");
         else if (b->hook_installed)
                 add(r, "initramfs", CHECK_OK,
-                    "%s, with initbind's hook (%s); rebuild with '%s' after changing the config",
+                    "%s, with initbind's hook (%s); rebuild with '%s %s' after changing the config",
                     initramfs_generator_to_string(b->generator), b->hook_path,
-                    initramfs_generator_rebuild_command(b->generator));
+                    initramfs_generator_rebuild_argv(b->generator)[0],
+                    initramfs_generator_rebuild_argv(b->generator)[1]);
         else
                 add(r, "initramfs", CHECK_FAIL,
                     "%s, without initbind's hook (%s missing): the claims cannot happen before the GPU driver loads",

@@ -31,7 +31,7 @@
 #define APPLY_STATE_FILE "/var/lib/initbind/cmdline-added"
 
 enum bootloader {
-        BOOTLOADER_AUTO, /* GRUB when /etc/default/grub exists, else systemd-boot */
+        BOOTLOADER_AUTO, /* the one boot_chain_detect() tells (lib/host/boot_chain.h), else systemd-boot */
         BOOTLOADER_GRUB,
         BOOTLOADER_SYSTEMD_BOOT,
 };

@@ -9,7 +9,9 @@
  * /etc/kernel/cmdline, when missing, is created from the options of the default entry, never from
  * /proc/cmdline: that would copy one-off edits made at the boot menu (systemd issue 18456).
  */
-#include "apply_internal.h"
+#include "apply_plan.h"
+#include "apply_state.h"
+#include "loaders.h"
 
 #include <dirent.h>
 #include <fnmatch.h>
@@ -381,19 +383,85 @@ static int warn_ukis(const struct rootdir *root, const char *dir, struct apply_p
         return r;
 }
 
+/*
+ * /etc/kernel/cmdline with C's change; created from the default entry's options when missing. The
+ * plan's command lines are its.
+ */
+static int plan_kernel_cmdline(const struct apply_ctx *c, struct apply_plan *p, const char *esp,
+                               const struct entries *e, char **versions, size_t n_versions, char **ret_error)
+{
+        _cleanup_free_ char *cmdline_old = NULL, *cmdline_new = NULL, *old_line = NULL, *new_line = NULL;
+        int r;
+
+        r = apply_read_file(c->root, KERNEL_CMDLINE, &cmdline_old);
+        if (r == -ENOENT) {
+                const struct entry *def = default_entry(c->root, esp, e, versions, n_versions);
+                struct options opt = {};
+                if (!def)
+                        return asprintf(ret_error,
+                                        KERNEL_CMDLINE " does not exist and no loader entry of an installed kernel was "
+                                                       "found under %s to take the options from; write " KERNEL_CMDLINE
+                                                       " first",
+                                        esp) < 0
+                                       ? -ENOMEM
+                                       : -ENOENT;
+                r = entry_options(def->text, &opt);
+                if (r < 0)
+                        return r;
+                free(opt.o);
+                old_line = opt.line;
+                r = apply_line_change(c, old_line, &new_line, ret_error);
+                if (r < 0)
+                        return r;
+                if (asprintf(&cmdline_new, "%s\n", new_line) < 0)
+                        return -ENOMEM;
+                r = apply_plan_warn(p, KERNEL_CMDLINE " is created from the options of %s", def->path);
+        } else if (r >= 0)
+                r = edit_cmdline_file(c, cmdline_old, &cmdline_new, &old_line, &new_line, ret_error);
+        else
+                r = asprintf(ret_error, KERNEL_CMDLINE ": %s", strerror(-r)) < 0 ? -ENOMEM : r;
+        if (r >= 0)
+                r = apply_plan_add_file(p, KERNEL_CMDLINE, cmdline_old, cmdline_new);
+        if (r < 0)
+                return r;
+        p->old_cmdline = TAKE_PTR(old_line);
+        p->new_cmdline = TAKE_PTR(new_line);
+        return 0;
+}
+
+/* The entries of the installed kernels, each with C's change. */
+static int plan_entries(const struct apply_ctx *c, struct apply_plan *p, const struct entries *e, char **versions,
+                        size_t n_versions, char **ret_error)
+{
+        for (size_t i = 0; i < e->n; i++) {
+                _cleanup_free_ char *text = NULL, *line = NULL;
+                int r;
+                if (e->v[i].uki || !entry_kernel(&e->v[i], versions, n_versions))
+                        continue;
+                r = edit_entry(c, e->v[i].path, e->v[i].text, &text, &line, ret_error);
+                if (r >= 0 && !apply_line_satisfies(c, line))
+                        r = asprintf(ret_error, "%s: after the edit its options would be '%s'", e->v[i].path, line) < 0
+                                    ? -ENOMEM
+                                    : -EINVAL;
+                if (r >= 0)
+                        r = apply_plan_add_file(p, e->v[i].path, e->v[i].text, text);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error)
 {
         struct boot_partitions bp = {};
         struct entries e = {};
         char **versions = NULL;
         size_t n_versions = 0;
-        _cleanup_free_ char *cmdline_old = NULL, *cmdline_new = NULL, *old_line = NULL, *new_line = NULL;
         int r;
 
         r = boot_partitions_find(c->root, &bp, ret_error);
-        if (r < 0)
-                goto out;
-        r = load_entries(c->root, bp.esp, &e);
+        if (r >= 0)
+                r = load_entries(c->root, bp.esp, &e);
         if (r >= 0 && bp.xbootldr)
                 r = load_entries(c->root, bp.xbootldr, &e);
         if (r >= 0)
@@ -402,74 +470,19 @@ int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **re
                 r = warn_ukis(c->root, bp.esp, p);
         if (r >= 0)
                 r = warn_ukis(c->root, bp.xbootldr, p);
-        if (r < 0)
-                goto out;
-
         /* /etc/kernel/cmdline first: it is the line the plan reports and records */
-        r = apply_read_file(c->root, KERNEL_CMDLINE, &cmdline_old);
-        if (r == -ENOENT) {
-                const struct entry *def = default_entry(c->root, bp.esp, &e, versions, n_versions);
-                struct options opt = {};
-                if (!def) {
-                        r = asprintf(ret_error,
-                                     KERNEL_CMDLINE
-                                     " does not exist and no loader entry of an installed "
-                                     "kernel was found under %s to take the options from; write " KERNEL_CMDLINE
-                                     " first",
-                                     bp.esp) < 0
-                                    ? -ENOMEM
-                                    : -ENOENT;
-                        goto out;
-                }
-                r = entry_options(def->text, &opt);
-                if (r < 0)
-                        goto out;
-                free(opt.o);
-                old_line = opt.line;
-                r = apply_line_change(c, old_line, &new_line, ret_error);
-                if (r < 0)
-                        goto out;
-                if (asprintf(&cmdline_new, "%s\n", new_line) < 0) {
-                        r = -ENOMEM;
-                        goto out;
-                }
-                r = apply_plan_warn(p, KERNEL_CMDLINE " is created from the options of %s", def->path);
-        } else if (r >= 0)
-                r = edit_cmdline_file(c, cmdline_old, &cmdline_new, &old_line, &new_line, ret_error);
-        else
-                r = asprintf(ret_error, KERNEL_CMDLINE ": %s", strerror(-r)) < 0 ? -ENOMEM : r;
-        if (r < 0)
-                goto out;
-        r = apply_plan_add_file(p, KERNEL_CMDLINE, cmdline_old, cmdline_new);
-        if (r < 0)
-                goto out;
-
-        for (size_t i = 0; i < e.n; i++) {
-                _cleanup_free_ char *text = NULL, *line = NULL;
-                if (e.v[i].uki || !entry_kernel(&e.v[i], versions, n_versions))
-                        continue;
-                r = edit_entry(c, e.v[i].path, e.v[i].text, &text, &line, ret_error);
-                if (r >= 0 && !apply_line_satisfies(c, line))
-                        r = asprintf(ret_error, "%s: after the edit its options would be '%s'", e.v[i].path, line) < 0
-                                    ? -ENOMEM
-                                    : -EINVAL;
-                if (r >= 0)
-                        r = apply_plan_add_file(p, e.v[i].path, e.v[i].text, text);
-                if (r < 0)
-                        goto out;
-        }
-
-        p->old_cmdline = TAKE_PTR(old_line);
-        p->new_cmdline = TAKE_PTR(new_line);
-        if (p->n_files > 0)
-                r = apply_plan_record(p, c, p->old_cmdline, p->new_cmdline);
+        if (r >= 0)
+                r = plan_kernel_cmdline(c, p, bp.esp, &e, versions, n_versions, ret_error);
+        if (r >= 0)
+                r = plan_entries(c, p, &e, versions, n_versions, ret_error);
+        if (r >= 0 && p->n_files > 0)
+                r = apply_state_record(p, c, p->old_cmdline, p->new_cmdline);
         if (r >= 0)
                 r = apply_plan_set_regenerate(
                         p,
                         "systemd-boot reads the loader entries as they are: nothing to regenerate; "
                         "kernels installed later get " KERNEL_CMDLINE " from kernel-install",
                         NULL);
-out:
         apply_strv_free(versions, n_versions);
         entries_done(&e);
         boot_partitions_done(&bp);

@@ -14,10 +14,14 @@ static const struct {
         enum initramfs_generator generator;
         const char *config;
         const char *hook;
+        const char *const rebuild[3]; /* the command that rebuilds every initramfs with the hook */
 } generators[] = {
-        { GENERATOR_INITRAMFS_TOOLS, "/etc/initramfs-tools/initramfs.conf", INITBIND_PATH_HOOK_INITRAMFS_TOOLS },
-        { GENERATOR_DRACUT, "/etc/dracut.conf", INITBIND_PATH_HOOK_DRACUT },
-        { GENERATOR_MKINITCPIO, "/etc/mkinitcpio.conf", INITBIND_PATH_HOOK_MKINITCPIO },
+        { GENERATOR_INITRAMFS_TOOLS,
+          "/etc/initramfs-tools/initramfs.conf",
+          INITBIND_PATH_HOOK_INITRAMFS_TOOLS,
+          { "update-initramfs", "-u", NULL } },
+        { GENERATOR_DRACUT, "/etc/dracut.conf", INITBIND_PATH_HOOK_DRACUT, { "dracut", "-f", NULL } },
+        { GENERATOR_MKINITCPIO, "/etc/mkinitcpio.conf", INITBIND_PATH_HOOK_MKINITCPIO, { "mkinitcpio", "-P", NULL } },
 };
 
 /* GRUB's settings file, or systemd-boot's loader config on one of the places bootctl looks. */
@@ -77,17 +81,10 @@ const char *loader_kind_to_string(enum loader_kind b)
         return "unknown";
 }
 
-const char *initramfs_generator_rebuild_command(enum initramfs_generator g)
+const char *const *initramfs_generator_rebuild_argv(enum initramfs_generator g)
 {
-        switch (g) {
-        case GENERATOR_INITRAMFS_TOOLS:
-                return "update-initramfs -u";
-        case GENERATOR_DRACUT:
-                return "dracut -f";
-        case GENERATOR_MKINITCPIO:
-                return "mkinitcpio -P";
-        case GENERATOR_UNKNOWN:
-                break;
-        }
+        for (size_t i = 0; i < ELEMENTSOF(generators); i++)
+                if (generators[i].generator == g)
+                        return generators[i].rebuild;
         return NULL;
 }

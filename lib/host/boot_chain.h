@@ -33,5 +33,8 @@ struct boot_chain {
 void boot_chain_detect(const struct rootdir *root, struct boot_chain *ret);
 const char *initramfs_generator_to_string(enum initramfs_generator g);
 const char *loader_kind_to_string(enum loader_kind b);
-/* The command that rebuilds the initramfs with the hook. */
-const char *initramfs_generator_rebuild_command(enum initramfs_generator g);
+/*
+ * The command that rebuilds the initramfs with the hook, NULL-terminated: a program and one
+ * option ("update-initramfs", "-u"). NULL for GENERATOR_UNKNOWN.
+ */
+const char *const *initramfs_generator_rebuild_argv(enum initramfs_generator g);

@@ -15,6 +15,8 @@
 
 #include "apply.h"
 #include "atomic_file.h"
+#include "boot_chain.h"
+#include "rootdir.h"
 #include "fileio.h"
 #include "test-syscalls.h"
 #include "test-tree.h"
@@ -135,6 +137,34 @@ static void test_grub_in_place(void **state)
         assert_file(root, "var/lib/initbind/cmdline-added", NULL);
 }
 
+/*
+ * /etc/default/grub as an absolute symlink: followed inside the root, not on this host's "/", and
+ * the link stays a link; the backup and the rollback go to its target.
+ */
+static void test_grub_symlink_inside_root(void **state)
+{
+        const char *root = *state;
+        _cleanup_free_ char *link = tree_path(root, "etc/default/grub"), *target = NULL;
+        struct stat st;
+
+        tree_write(root, "etc/default/initbind-test-grub.real", grub_before);
+        assert_int_equal(symlink("/etc/default/initbind-test-grub.real", link), 0);
+        struct apply_plan *p = plan(root, BOOTLOADER_GRUB, params, 1, false);
+        execute(p);
+        assert_string_equal(p->files[0].backup_path, "/etc/default/initbind-test-grub.real.T.bak");
+        apply_plan_free(p);
+        assert_int_equal(lstat(link, &st), 0);
+        assert_true(S_ISLNK(st.st_mode));
+        target = read_tree(root, "etc/default/initbind-test-grub.real");
+        assert_non_null(strstr(target, "splash intel_iommu=on'"));
+        assert_file(root, "etc/default/initbind-test-grub.real.T.bak", grub_before);
+
+        p = plan(root, BOOTLOADER_GRUB, NULL, 0, true);
+        execute(p);
+        apply_plan_free(p);
+        assert_file(root, "etc/default/initbind-test-grub.real", grub_before);
+}
+
 static void test_grub_references(void **state)
 {
         const char *root = *state;
@@ -180,6 +210,78 @@ static void test_grub_refusals(void **state)
         tree_unlink(root, "etc/default/grub");
         assert_int_equal(apply_plan(&req, &p, &error), -ENOENT);
         free(error);
+}
+
+/*
+ * Text appended to GRUB_CMDLINE_LINUX_DEFAULT that a later assignment copies would change that
+ * variable too, and --remove could then not take it back (found by fuzz-grub_apply).
+ */
+static void test_grub_refuses_added_text_copied(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "quiet" };
+        struct apply_request req = { .root = root, .bootloader = BOOTLOADER_GRUB, .add = add, .n_add = 1 };
+        struct apply_plan *p = NULL;
+        char *error = NULL;
+
+        tree_write(root, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"x\"\nX=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n");
+        assert_int_equal(apply_plan(&req, &p, &error), -EINVAL);
+        assert_non_null(strstr(error, "/etc/default/grub:1:30: the text added here would also reach another variable"));
+        free(error);
+
+        /* copied before the assignment that ends the value: the added text reaches nothing else */
+        tree_write(root, "etc/default/grub",
+                   "GRUB_CMDLINE_LINUX_DEFAULT=\"x\"\nX=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n"
+                   "GRUB_CMDLINE_LINUX_DEFAULT=\"y\"\n");
+        p = plan(root, BOOTLOADER_GRUB, add, 1, false);
+        execute(p);
+        apply_plan_free(p);
+        p = plan(root, BOOTLOADER_GRUB, NULL, 0, true);
+        execute(p);
+        apply_plan_free(p);
+        assert_file(root, "etc/default/grub",
+                    "GRUB_CMDLINE_LINUX_DEFAULT=\"x\"\nX=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n"
+                    "GRUB_CMDLINE_LINUX_DEFAULT=\"y\"\n");
+}
+
+/* strdup() of exactly this string fails, as when out of memory (this definition takes the libc one's place). */
+static const char *strdup_fails_for;
+
+char *strdup(const char *s)
+{
+        size_t n = strlen(s) + 1;
+        char *d;
+
+        if (strdup_fails_for && streq(s, strdup_fails_for)) {
+                errno = ENOMEM;
+                return NULL;
+        }
+        d = malloc(n);
+        return d ? memcpy(d, s, n) : NULL;
+}
+
+/* Out of memory for the path to read back fails the plan; it does not plan an apply without the read-back. */
+static void test_grub_verify_path_oom(void **state)
+{
+        const char *root = *state;
+        const struct apply_request req = { .root = root, .bootloader = BOOTLOADER_GRUB, .add = params, .n_add = 1 };
+        struct apply_plan *p = NULL;
+        char *error = NULL;
+
+        tree_write(root, "etc/default/grub", grub_before);
+        _cleanup_free_ char *update_grub = tree_path(root, "usr/sbin/update-grub");
+        tree_write(root, "usr/sbin/update-grub", "#!/bin/sh\n");
+        assert_int_equal(chmod(update_grub, 0755), 0);
+        strdup_fails_for = "/boot/grub/grub.cfg";
+        int r = apply_plan(&req, &p, &error);
+        strdup_fails_for = NULL;
+        assert_int_equal(r, -ENOMEM);
+        assert_null(p);
+        free(error);
+
+        p = plan(root, BOOTLOADER_GRUB, params, 1, false);
+        assert_string_equal(p->verify_path, "/boot/grub/grub.cfg");
+        apply_plan_free(p);
 }
 
 /* Each system call apply_execute() makes fails in turn (EIO): tests/unit/test-syscalls.h. */
@@ -241,10 +343,18 @@ static void test_execute_rolls_back_on_regeneration(void **state)
         p->regenerate_argv = malloc(sizeof(argv_false));
         memcpy(p->regenerate_argv, argv_false, sizeof(argv_false));
         assert_int_equal(apply_execute(p, true, NULL, &error), -ECHILD);
-        assert_non_null(strstr(error, "false failed"));
+        assert_non_null(strstr(error, "false failed (exit status 1)"));
         free(error);
         assert_file(root, "etc/default/grub", grub_before);
         assert_file(root, "var/lib/initbind/cmdline-added", NULL);
+
+        /* a program that is not there is told as such, not as an exit status */
+        free(p->regenerate_argv[0]);
+        p->regenerate_argv[0] = strdup("initbind-no-such-program");
+        assert_int_equal(apply_execute(p, true, NULL, &error), -ECHILD);
+        assert_non_null(strstr(error, "initbind-no-such-program could not be run (No such file or directory)"));
+        free(error);
+        assert_file(root, "etc/default/grub", grub_before);
 
         /* it succeeds but grub.cfg does not show the parameters: every file back */
         free(p->regenerate_argv[0]);
@@ -307,6 +417,26 @@ static void test_grub_fedora_bls(void **state)
         free(error);
         tree_write(root, "boot/loader/entries/b.conf", "title b\noptions root=UUID=1 intel_iommu=on\n");
         assert_int_equal(apply_execute(p, true, NULL, &error), 0);
+        apply_plan_free(p);
+}
+
+/* The grub2-mkconfig asked about --update-bls-cmdline is the one that runs, wherever it is. */
+static void test_grub_bls_mkconfig_in_sbin(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "intel_iommu=on" };
+        _cleanup_free_ char *mk = tree_path(root, "sbin/grub2-mkconfig"), *gb = tree_path(root, "usr/sbin/grubby");
+
+        tree_write(root, "etc/default/grub", "GRUB_CMDLINE_LINUX=\"rhgb quiet\"\nGRUB_ENABLE_BLSCFG=true\n");
+        tree_write(root, "sbin/grub2-mkconfig", "#!/bin/sh\n# --update-bls-cmdline\n");
+        tree_write(root, "usr/sbin/grubby", "#!/bin/sh\n");
+        assert_int_equal(chmod(mk, 0755), 0);
+        assert_int_equal(chmod(gb, 0755), 0);
+
+        struct apply_plan *p = plan(root, BOOTLOADER_GRUB, add, 1, false);
+        assert_non_null(
+                strstr(p->regenerate_note, "run \"grub2-mkconfig -o /boot/grub2/grub.cfg --update-bls-cmdline\""));
+        assert_string_equal(p->verify_path, "/boot/loader/entries");
         apply_plan_free(p);
 }
 
@@ -395,6 +525,28 @@ static void test_sdboot_xbootldr(void **state)
         assert_file(root, "boot/loader/entries/m-6.1.0-18-amd64.conf", "title t\noptions root=UUID=1 ro iommu=pt\n");
 }
 
+/* With GRUB's settings and systemd-boot's loader.conf both there, apply edits the loader the report names. */
+static void test_auto_same_loader_as_boot_chain(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "iommu=pt" };
+        _cleanup_rootdir_ struct rootdir *rd = NULL;
+        struct boot_chain chain;
+
+        tree_write(root, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
+        tree_mkdir(root, "usr/lib/modules/6.1.0-18-amd64");
+        tree_write(root, "efi/loader/loader.conf", "timeout 3\n");
+        tree_write(root, "etc/kernel/cmdline", "root=UUID=1 ro\n");
+        tree_write(root, "efi/loader/entries/m-6.1.0-18-amd64.conf", "title t\noptions root=UUID=1 ro\n");
+        assert_int_equal(rootdir_new(root, &rd), 0);
+        boot_chain_detect(rd, &chain);
+
+        struct apply_plan *p = plan(root, BOOTLOADER_AUTO, add, 1, false);
+        assert_string_equal(bootloader_to_string(p->bootloader), loader_kind_to_string(chain.bootloader));
+        assert_string_equal(p->new_cmdline, "root=UUID=1 ro iommu=pt");
+        apply_plan_free(p);
+}
+
 static void test_sdboot_no_esp(void **state)
 {
         const struct apply_request req = { .root = *state, .bootloader = BOOTLOADER_SYSTEMD_BOOT };
@@ -429,12 +581,17 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_grub_in_place, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_references, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_refusals, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_grub_symlink_inside_root, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_grub_verify_path_oom, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_grub_refuses_added_text_copied, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_execute_fails_at_each_call, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_execute_rolls_back_on_regeneration, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_execute_refuses_changed_file, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_fedora_bls, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_grub_bls_mkconfig_in_sbin, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot_no_esp, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_auto_same_loader_as_boot_chain, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot_xbootldr, tree_setup, tree_teardown),
                 cmocka_unit_test(test_value_edit_quoting),
         };

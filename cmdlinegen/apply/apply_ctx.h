@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* What the boot loader planners (grub.c, sdboot.c) share with apply.c. Not for callers. */
+/* The request parsed, and the change it makes to a command line: what the back ends share. */
 #pragma once
 
 #include "apply.h"
@@ -7,7 +7,6 @@
 #include "macro.h"
 #include "rootdir.h"
 
-/* The request, parsed. */
 struct apply_ctx {
         const struct apply_request *req;
         struct rootdir *root;
@@ -25,38 +24,27 @@ struct apply_ctx {
         size_t n_param_storage;
 };
 
-/* A file the plan writes: added only when NEW differs from OLD. Takes neither string. */
-int apply_plan_add_file(struct apply_plan *p, const char *path, const char *old, const char *new);
-int apply_plan_warn(struct apply_plan *p, const char *format, ...) _printf_(2, 3);
-/* A NULL-terminated argv from the arguments, NULL-terminated too. */
-int apply_plan_set_regenerate(struct apply_plan *p, const char *note, ...);
-int apply_strv_push(char ***v, size_t *n, const char *s);
-void apply_strv_free(char **v, size_t n);
+/* Parse REQ's parameters into C (ROOT borrowed); -EINVAL with *ret_error for an empty name. */
+int apply_ctx_init(struct apply_ctx *c, const struct apply_request *req, struct rootdir *root, char **ret_error);
+void apply_ctx_done(struct apply_ctx *c);
+/* "name=value" or "name" into *RET, its strings kept in C; -EINVAL for an empty name. */
+int apply_ctx_param(struct apply_ctx *c, const char *s, struct kcmdline_param *ret, bool *ret_has_value);
 
 /*
  * The new command line from OLD: the removals, then (with remove_ours) the state's parameters
- * taken back and the values they had replaced put back, then the additions merged. *ret_error for a line kcmdline refuses to edit.
+ * taken back and the values they had replaced put back, then the additions merged. *ret_error
+ * for a line kcmdline refuses to edit.
  */
 int apply_line_change(const struct apply_ctx *c, const char *old, char **ret_new, char **ret_error);
 
-/*
- * Record in the plan what OLD_LINE -> NEW_LINE adds (for the state file and the read-back) and
- * plan the state file itself.
- */
-int apply_plan_record(struct apply_plan *p, const struct apply_ctx *c, const char *old_line, const char *new_line);
-
 /* Whether the kernel, given line K, uses NAME with VALUE (a hugepage one: the token is there). */
 bool apply_line_uses(const struct kcmdline *k, const char *name, const char *value);
-
+/* Whether K has a token NAME with exactly VALUE (NULL: without '='). */
+bool apply_line_has_token(const struct kcmdline *k, const char *name, const char *value);
 /* Whether LINE carries every added parameter and none of the removed ones. */
 bool apply_line_satisfies(const struct apply_ctx *c, const char *line);
 
-/* Read PATH below the root; -ENOENT when missing. */
+/* Read PATH below the root; -ENOENT when missing, -EBADMSG when it holds a NUL byte. */
 int apply_read_file(const struct rootdir *root, const char *path, char **ret);
 /* Whether an executable PATH exists below the root. */
 bool apply_has_program(const struct rootdir *root, const char *path);
-
-int apply_grub_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error);
-int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error);
-/* Whether the default entry of a regenerated configuration carries what the plan wants. */
-int apply_grub_verify(const struct apply_plan *p, const struct rootdir *root, char **ret_error);
