@@ -179,35 +179,33 @@ bool apply_line_uses(const struct kcmdline *k, const char *name, const char *val
         return kcmdline_get(k, name, &v) == 0 && streq_ptr(v, value);
 }
 
-bool apply_line_has_token(const struct kcmdline *k, const char *name, const char *value)
+bool apply_line_has_token(const struct kcmdline_index *x, const char *name, const char *value)
 {
-        const struct kcmdline_token **all = NULL;
-        size_t n = 0;
-        bool found = false;
+        const struct kcmdline_token *const *all;
+        size_t n = kcmdline_index_get_all(x, name, &all);
 
-        if (kcmdline_get_all(k, name, &all, &n) < 0)
-                return false;
         for (size_t i = 0; i < n; i++)
-                found = found || (all[i]->has_value == (value != NULL) && streq_ptr(all[i]->value, value));
-        free(all);
-        return found;
+                if (all[i]->has_value == (value != NULL) && streq_ptr(all[i]->value, value))
+                        return true;
+        return false;
 }
 
 bool apply_line_satisfies(const struct apply_ctx *c, const char *line)
 {
         _cleanup_kcmdline_ struct kcmdline *k = NULL;
+        _cleanup_(kcmdline_index_done) struct kcmdline_index x = {};
 
-        if (kcmdline_parse(line, KCMDLINE_PARSE_LENIENT, &k, NULL) < 0)
+        if (kcmdline_parse(line, KCMDLINE_PARSE_LENIENT, &k, NULL) < 0 || kcmdline_index_build(k, &x) < 0)
                 return false;
         for (size_t i = 0; i < c->n_add; i++)
                 if (!apply_line_uses(k, c->add[i].name, c->add[i].value))
                         return false;
         for (size_t i = 0; i < c->n_remove; i++)
                 if (c->remove_all[i] ? kcmdline_contains(k, c->remove[i].name)
-                                     : apply_line_has_token(k, c->remove[i].name, c->remove[i].value))
+                                     : apply_line_has_token(&x, c->remove[i].name, c->remove[i].value))
                         return false;
         for (size_t i = 0; c->req->remove_ours && i < c->n_ours; i++)
-                if (apply_line_has_token(k, c->ours[i].name, c->ours[i].value))
+                if (apply_line_has_token(&x, c->ours[i].name, c->ours[i].value))
                         return false;
         return true;
 }
