@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "apply_plan.h"
+#include "array.h"
 
 int apply_read_file(const struct rootdir *root, const char *path, char **ret)
 {
@@ -35,16 +36,12 @@ bool apply_has_program(const struct rootdir *root, const char *path)
 int apply_ctx_param(struct apply_ctx *c, const char *s, struct kcmdline_param *ret, bool *ret_has_value)
 {
         char *copy = strdup(s), *eq;
-        char **g = realloc(c->param_storage, (c->n_param_storage + 1) * sizeof(*g));
 
-        if (!copy || !g) {
+        if (!copy || ARRAY_GROW(c->param_storage, c->n_param_storage) < 0) {
                 free(copy);
-                if (g)
-                        c->param_storage = g;
                 return -ENOMEM;
         }
-        c->param_storage = g;
-        g[c->n_param_storage++] = copy;
+        c->param_storage[c->n_param_storage++] = copy;
         eq = strchr(copy, '=');
         if (eq)
                 *eq = '\0';

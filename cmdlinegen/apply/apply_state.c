@@ -7,6 +7,7 @@
 #include "apply_state.h"
 
 #include "apply_plan.h"
+#include "array.h"
 
 /* State file lines: "BOOTLOADER PARAM". Comments and blank lines are skipped. */
 int apply_state_load(struct apply_ctx *c, enum bootloader b, char **ret_error)
@@ -39,11 +40,9 @@ int apply_state_load(struct apply_ctx *c, enum bootloader b, char **ret_error)
                 bool replaced = space[1] == '-';
                 struct kcmdline_param **list = replaced ? &c->restore : &c->ours;
                 size_t *n = replaced ? &c->n_restore : &c->n_ours;
-                struct kcmdline_param *g = realloc(*list, (*n + 1) * sizeof(*g));
-                if (!g)
+                if (ARRAY_GROW(*list, *n) < 0)
                         return -ENOMEM;
-                *list = g;
-                r = apply_ctx_param(c, space + 1 + replaced, &g[(*n)++], NULL);
+                r = apply_ctx_param(c, space + 1 + replaced, &(*list)[(*n)++], NULL);
                 if (r < 0)
                         return r == -ENOMEM ? r : -EINVAL;
         }

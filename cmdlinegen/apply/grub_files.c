@@ -9,6 +9,7 @@
 
 #include "apply_ctx.h"
 #include "apply_plan.h"
+#include "array.h"
 #include "fileio.h"
 #include "grub_tools.h"
 
@@ -32,18 +33,17 @@ void grub_files_done(struct grub_files *g)
 
 static int files_add(struct grub_files *g, const char *path, char *old)
 {
-        struct grub_file *n = realloc(g->v, (g->n + 1) * sizeof(*n));
-
-        if (!n) {
+        if (ARRAY_GROW(g->v, g->n) < 0) {
                 free(old);
                 return -ENOMEM;
         }
-        g->v = n;
-        n[g->n] = (struct grub_file){ .path = strdup(path), .old = old, .text = strdup(old ? old : dropin_template) };
-        if (!n[g->n].path || !n[g->n].text) {
-                free(n[g->n].path);
-                free(n[g->n].text);
+        struct grub_file *f = &g->v[g->n];
+        *f = (struct grub_file){ .path = strdup(path), .old = old, .text = strdup(old ? old : dropin_template) };
+        if (!f->path || !f->text) {
+                free(f->path);
+                free(f->text);
                 free(old);
+                *f = (struct grub_file){};
                 return -ENOMEM;
         }
         g->n++;

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <fnmatch.h>
 
+#include "array.h"
 #include "boot_partitions.h"
 #include "fileio.h"
 #include "value_edit.h"
@@ -105,9 +106,8 @@ static int load_entries(const struct rootdir *root, const char *dir, struct entr
                         break;
                 }
                 r = apply_read_file(root, e.path, &e.text);
-                struct entry *g = r >= 0 ? realloc(ret->v, (ret->n + 1) * sizeof(*g)) : NULL;
-                if (r >= 0 && !g)
-                        r = -ENOMEM;
+                if (r >= 0)
+                        r = ARRAY_GROW(ret->v, ret->n);
                 if (r < 0) {
                         free(e.path);
                         free(e.id);
@@ -115,7 +115,6 @@ static int load_entries(const struct rootdir *root, const char *dir, struct entr
                         break;
                 }
                 entry_fields(&e);
-                ret->v = g;
                 ret->v[ret->n++] = e;
         }
         closedir(d);

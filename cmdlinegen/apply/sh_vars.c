@@ -6,6 +6,8 @@
  */
 #include "sh_vars_internal.h"
 
+#include "array.h"
+
 /* Where a command ends: an operator or newline, or a comment starting where a word would. */
 static bool at_command_end(const struct parser *p) { return ends_word(p->t[p->i]) || p->t[p->i] == '#'; }
 
@@ -293,14 +295,13 @@ static int parse_file(struct parser *p)
 
 int sh_env_run(struct sh_env *env, const char *label, const char *text, struct sh_error *ret_error)
 {
-        char **labels = realloc(env->labels, (env->n_files + 1) * sizeof(*labels));
+        char *copy = strdup(label);
 
-        if (!labels)
+        if (!copy || ARRAY_GROW(env->labels, env->n_files) < 0) {
+                free(copy);
                 return -ENOMEM;
-        env->labels = labels;
-        labels[env->n_files] = strdup(label);
-        if (!labels[env->n_files])
-                return -ENOMEM;
+        }
+        env->labels[env->n_files] = copy;
 
         struct parser p = {
                 .env = env,

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 
+#include "array.h"
 #include "kcmdline.h"
 
 struct unit {
@@ -64,13 +65,10 @@ void text_edits_done(struct text_edits *e)
 
 static int edits_add(struct text_edits *e, unsigned file, size_t start, size_t end, char *text)
 {
-        struct text_edit *g = realloc(e->v, (e->n + 1) * sizeof(*g));
-
-        if (!g) {
+        if (ARRAY_GROW(e->v, e->n) < 0) {
                 free(text);
                 return -ENOMEM;
         }
-        e->v = g;
         e->v[e->n++] = (struct text_edit){ file, start, end, text };
         return 0;
 }
