@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "apply_error.h"
 #include "apply_plan.h"
 #include "array.h"
 
@@ -75,19 +76,15 @@ int apply_ctx_init(struct apply_ctx *c, const struct apply_request *req, struct 
         for (size_t i = 0; i < req->n_add; i++) {
                 r = apply_ctx_param(c, req->add[i], &c->add[c->n_add++], NULL);
                 if (r < 0)
-                        return r == -ENOMEM
-                                       ? r
-                                       : (asprintf(ret_error, "empty parameter name in '%s'", req->add[i]) < 0 ? -ENOMEM
-                                                                                                               : r);
+                        return r == -ENOMEM ? r
+                                            : apply_error(ret_error, r, "empty parameter name in '%s'", req->add[i]);
         }
         for (size_t i = 0; i < req->n_remove; i++) {
                 bool has_value;
                 r = apply_ctx_param(c, req->remove[i], &c->remove[c->n_remove], &has_value);
                 if (r < 0)
                         return r == -ENOMEM ? r
-                                            : (asprintf(ret_error, "empty parameter name in '%s'", req->remove[i]) < 0
-                                                       ? -ENOMEM
-                                                       : r);
+                                            : apply_error(ret_error, r, "empty parameter name in '%s'", req->remove[i]);
                 c->remove_all[c->n_remove++] = !has_value;
         }
         return 0;
@@ -129,10 +126,8 @@ int apply_line_change(const struct apply_ctx *c, const char *old, char **ret_new
 
         r = kcmdline_parse(old, 0, &k, &e);
         if (r == -EINVAL)
-                return asprintf(ret_error, "the current command line has an unterminated quote at byte %zu: '%s'",
-                                e.offset, old) < 0
-                               ? -ENOMEM
-                               : r;
+                return apply_error(ret_error, r, "the current command line has an unterminated quote at byte %zu: '%s'",
+                                   e.offset, old);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < c->n_remove; i++) {
@@ -149,10 +144,9 @@ int apply_line_change(const struct apply_ctx *c, const char *old, char **ret_new
         }
         r = kcmdline_merge(k, c->add, c->n_add);
         if (r == -EINVAL)
-                return asprintf(ret_error, "a parameter to add is not valid for the kernel command line "
-                                           "(empty name, '\"' in a value, or a malformed hugepage value)") < 0
-                               ? -ENOMEM
-                               : r;
+                return apply_error(ret_error, r,
+                                   "a parameter to add is not valid for the kernel command line "
+                                   "(empty name, '\"' in a value, or a malformed hugepage value)");
         if (r < 0)
                 return r;
         return kcmdline_format(k, ret_new);

@@ -6,6 +6,7 @@
  */
 #include "apply_state.h"
 
+#include "apply_error.h"
 #include "apply_plan.h"
 #include "array.h"
 
@@ -18,7 +19,7 @@ int apply_state_load(struct apply_ctx *c, enum bootloader b, char **ret_error)
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
-                return asprintf(ret_error, "%s: %s", APPLY_STATE_FILE, strerror(-r)) < 0 ? -ENOMEM : r;
+                return apply_error(ret_error, r, "%s: %s", APPLY_STATE_FILE, strerror(-r));
         _cleanup_free_ char *copy = strdup(c->state_old);
         if (!copy)
                 return -ENOMEM;
@@ -29,10 +30,8 @@ int apply_state_load(struct apply_ctx *c, enum bootloader b, char **ret_error)
                 if (*l == '#' || *l == '\0')
                         continue;
                 if (!space || space[1] == '\0')
-                        return asprintf(ret_error, "%s: a line is not \"BOOTLOADER PARAMETER\": '%s'", APPLY_STATE_FILE,
-                                        l) < 0
-                                       ? -ENOMEM
-                                       : -EINVAL;
+                        return apply_error(ret_error, -EINVAL, "%s: a line is not \"BOOTLOADER PARAMETER\": '%s'",
+                                           APPLY_STATE_FILE, l);
                 *space = '\0';
                 if (!streq(l, bootloader_to_string(b)))
                         continue;
