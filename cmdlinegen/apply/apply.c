@@ -199,11 +199,9 @@ static int run_regenerate(const struct apply_plan *p, FILE *log, char **ret_erro
                 return 0;
         /* -ECHILD also when there is no room for the message */
         if (r < 0)
-                (void) apply_error(ret_error, r, "%s could not be run (%s); every file is restored",
-                                   p->regenerate_argv[0], strerror(-r));
+                (void) apply_error(ret_error, r, "%s could not be run (%s)", p->regenerate_argv[0], strerror(-r));
         else
-                (void) apply_error(ret_error, r, "%s failed (exit status %d); every file is restored",
-                                   p->regenerate_argv[0], status);
+                (void) apply_error(ret_error, r, "%s failed (exit status %d)", p->regenerate_argv[0], status);
         return -ECHILD;
 }
 

@@ -177,8 +177,7 @@ static int check_line(const struct apply_plan *p, const char *where, const char 
                 if (eq)
                         *eq = '\0';
                 if (apply_line_uses(k, name, eq ? eq + 1 : NULL) != want)
-                        return apply_error(ret_error, -EBADMSG,
-                                           "%s %s %s%s%s after regenerating: '%s'; every file is restored", where,
+                        return apply_error(ret_error, -EBADMSG, "%s %s %s%s%s after regenerating: '%s'", where,
                                            want ? "lacks" : "still has", name, eq ? "=" : "", eq ? eq + 1 : "", line);
         }
         return 0;
