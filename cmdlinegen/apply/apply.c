@@ -205,10 +205,13 @@ static int run_regenerate(const struct apply_plan *p, FILE *log, char **ret_erro
         return -ECHILD;
 }
 
-static void rollback(const struct rootdir *root, const struct apply_plan *p, size_t n, FILE *log)
+/* Put the first N files back; counts in p->n_not_restored those it could not, for the caller to say. */
+static void rollback(const struct rootdir *root, struct apply_plan *p, size_t n, FILE *log)
 {
         for (size_t i = n; i-- > 0;) {
                 int r = restore_file(root, &p->files[i]);
+                if (r < 0)
+                        p->n_not_restored++;
                 if (log && r < 0)
                         fprintf(log, "could not restore %s: %s (backup: %s)\n", p->files[i].path, strerror(-r),
                                 p->files[i].backup_path ? p->files[i].backup_path : "none");
@@ -224,6 +227,7 @@ int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_e
         int r;
 
         *ret_error = NULL;
+        p->n_not_restored = 0;
         r = rootdir_new(p->root, &root);
         if (r < 0)
                 return apply_error(ret_error, r, "%s: %s", p->root, strerror(-r));
