@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "array.h"
 #include "config.h"
 #include "macro.h"
 #include "parse_error.h"
@@ -69,17 +70,14 @@ const char *config_describe_got(char buf[static QUOTE_SIZE], const char *s, cons
 /* The candidate a typo most likely meant (at most 2 edits, case ignored), or NULL. */
 const char *config_closest(const char *word, size_t len, const char *const *candidates);
 
-/* Room for element N of a malloc'd array of N elements, doubling at powers of two, or NULL. */
-void *config_grow(void *array, size_t n, size_t size);
-/* Appends ITEM to ARRAY of N elements. 0 or -ENOMEM (the array is then unchanged). */
+/* Appends ITEM to ARRAY of N elements (grown by ARRAY_GROW() only). 0 or -ENOMEM (the array is
+ * then unchanged). */
 #define APPEND(array, n, item)                                                                                         \
         ({                                                                                                             \
-                __typeof__(array) _grown = config_grow((array), (n), sizeof(*(array)));                                \
-                if (_grown) {                                                                                          \
-                        (array) = _grown;                                                                              \
+                int _r = ARRAY_GROW(array, n);                                                                         \
+                if (_r >= 0)                                                                                           \
                         (array)[(n)++] = (item);                                                                       \
-                }                                                                                                      \
-                _grown ? 0 : -ENOMEM;                                                                                  \
+                _r;                                                                                                    \
         })
 
 /* Records a diagnostic. Returns 0, or -ENOMEM. */

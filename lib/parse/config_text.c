@@ -112,17 +112,6 @@ const char *config_closest(const char *word, size_t len, const char *const *cand
         return best;
 }
 
-/*
- * Room for element N of a malloc'd array that holds N elements of SIZE bytes, doubling the
- * allocation whenever N reaches a power of two (4 at least): the array, maybe moved, or NULL.
- */
-void *config_grow(void *array, size_t n, size_t size)
-{
-        if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
-                return array;
-        return reallocarray(array, n == 0 ? 4 : n * 2, size);
-}
-
 /* Records a diagnostic. Returns 0, or -ENOMEM. */
 int config_diag_at(struct parser *p, unsigned line, unsigned column, enum config_directive directive,
                    const char *format, ...)
