@@ -182,19 +182,16 @@ struct initbind_config {
  */
 int config_parse(const char *buf, size_t size, const char *file_name, struct initbind_config **ret);
 
-/* config_read_fd() returns this when the file does not exist. */
+/* config_read_path() returns this when the file does not exist. */
 #define CONFIG_MISSING 1
 
-/*
- * Read and parse the file open at FD. FD may instead be the negative errno its open failed
- * with, so that the caller passes rootdir_open()'s result as it is: -ENOENT then gives an empty
- * config and returns CONFIG_MISSING, any other error is returned. The caller keeps the fd.
- * Returns 0 (parsed, see the diagnostics), CONFIG_MISSING, or -errno (-EFBIG for a huge file).
- */
-int config_read_fd(int fd, const char *file_name, struct initbind_config **ret);
-
 struct rootdir;
-/* config_read_fd() of PATH below ROOT (NULL: /etc/initbind.conf); same results. */
+/*
+ * Read and parse PATH below ROOT (NULL: /etc/initbind.conf). A missing file gives an empty
+ * config and returns CONFIG_MISSING; any other error is returned, *ret untouched. Returns 0
+ * (parsed, see the diagnostics), CONFIG_MISSING, or -errno (-EISDIR, rootdir_open_regular()'s
+ * -EBADFD for a FIFO or device, -EFBIG for a huge file).
+ */
 int config_read_path(const struct rootdir *root, const char *path, struct initbind_config **ret);
 
 struct initbind_config *config_free(struct initbind_config *c);
