@@ -63,8 +63,6 @@ void config_claims_index_done(struct parser *p);
 /* 'TEXT', cut after QUOTE_MAX bytes (at a character boundary: lines are valid UTF-8). */
 const char *config_quote(char buf[static QUOTE_SIZE], const char *s, size_t len);
 bool config_strv_contains(const char *const *words, const char *s);
-/* "a, b or c" from a NULL-terminated list of words. */
-const char *config_join_or(char *buf, size_t size, const char *const *words);
 /* What was found at S, for "got ...": a word, one character, or END when nothing is left. */
 const char *config_describe_got(char buf[static QUOTE_SIZE], const char *s, const char *end);
 /* The candidate a typo most likely meant (at most 2 edits, case ignored), or NULL. */

@@ -48,6 +48,14 @@ const char *config_join_or(char *buf, size_t size, const char *const *words)
         return buf;
 }
 
+unsigned config_flag_from_word(const char *const *words, const char *word, size_t len)
+{
+        for (unsigned i = 0; words[i]; i++)
+                if (strlen(words[i]) == len && strncmp(words[i], word, len) == 0)
+                        return 1u << i;
+        return 0;
+}
+
 static bool is_word_char(char c)
 {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';

@@ -785,6 +785,35 @@ static void test_intent_origin(void **state)
                             "--kvm-ignore-msrs");
 }
 
+/* The tables the programs' own options share with the config file. */
+static void test_option_words(void **state)
+{
+        char buf[96];
+
+        assert_int_equal(config_allow_from_word("storage", 7), CONFIG_ALLOW_STORAGE);
+        assert_int_equal(config_allow_from_word("partial-group,x", 13), CONFIG_ALLOW_PARTIAL_GROUP);
+        assert_int_equal(config_allow_from_word("stor", 4), 0);
+        assert_int_equal(config_allow_from_word("Storage", 7), 0);
+        assert_string_equal(config_join_or(buf, sizeof(buf), config_allow_words),
+                            "console, storage, unbind or partial-group");
+
+        assert_int_equal(config_isolcpus_flag_from_word("nohz,2-3", 4), CONFIG_ISOLCPUS_NOHZ);
+        assert_int_equal(config_isolcpus_flag_from_word("managed_irq", 11), CONFIG_ISOLCPUS_MANAGED_IRQ);
+        assert_int_equal(config_isolcpus_flag_from_word("domain", 6), CONFIG_ISOLCPUS_DOMAIN);
+        assert_int_equal(config_isolcpus_flag_from_word("", 0), 0);
+
+        assert_null(config_thp_to_string(CONFIG_THP_UNSET));
+        assert_string_equal(config_thp_to_string(CONFIG_THP_NEVER), "never");
+        assert_string_equal(config_thp_to_string(CONFIG_THP_MADVISE), "madvise");
+        assert_string_equal(config_thp_to_string(CONFIG_THP_ALWAYS), "always");
+        assert_string_equal(config_thp_to_string(CONFIG_THP_UNCHANGED), "unchanged");
+        assert_null(config_thp_to_string(CONFIG_THP_UNCHANGED + 1));
+        assert_string_equal(config_keyword_to_string(CONFIG_DIRECTIVE_HUGEPAGE_SIZE, CONFIG_HUGEPAGE_SIZE_1G), "1G");
+        assert_string_equal(config_keyword_to_string(CONFIG_DIRECTIVE_FRAMEBUFFER, CONFIG_FRAMEBUFFER_KEEP), "keep");
+        assert_null(config_keyword_to_string(CONFIG_DIRECTIVE_CLAIM, 1));
+        assert_null(config_keyword_to_string(_CONFIG_DIRECTIVE_MAX, 1));
+}
+
 static void test_read_path(void **state)
 {
         _cleanup_tree_ char *tree = tree_new();
@@ -927,6 +956,7 @@ int main(void)
                 cmocka_unit_test(test_long_text_is_cut_in_messages),
                 cmocka_unit_test(test_diagnostic_format),
                 cmocka_unit_test(test_directive_to_string),
+                cmocka_unit_test(test_option_words),
                 cmocka_unit_test(test_read_path),
                 cmocka_unit_test(test_read_path_missing_and_errors),
                 cmocka_unit_test(test_bad_input_files),
