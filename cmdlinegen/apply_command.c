@@ -127,6 +127,18 @@ static int rebuild_initramfs(enum initramfs_generator generator)
         return 0;
 }
 
+/* Why the apply failed, and whether the rollback put every file back: a user must not be told so when it did not. */
+static void log_execute_failure(const struct apply_plan *plan, int r, const char *error)
+{
+        const char *why = error ? error : strerror(-r);
+
+        if (plan->n_not_restored == 0)
+                log_error("%s; every file is back as it was", why);
+        else
+                log_error("%s; %zu file%s could not be put back (see above; the backups are kept)", why,
+                          plan->n_not_restored, plan->n_not_restored == 1 ? "" : "s");
+}
+
 int apply_command(const struct generation *g, const struct apply_options *opts)
 {
         const struct machine *m = g->ctx.machine;
@@ -156,12 +168,7 @@ int apply_command(const struct generation *g, const struct apply_options *opts)
         bool regenerate = rootdir_is_host(m->root);
         r = apply_execute(plan, regenerate, stderr, &error);
         if (r < 0) {
-                if (plan->n_not_restored == 0)
-                        log_error("%s; every file is back as it was", error ? error : strerror(-r));
-                else
-                        log_error("%s; %zu file%s could not be put back (see above; the backups are kept)",
-                                  error ? error : strerror(-r), plan->n_not_restored,
-                                  plan->n_not_restored == 1 ? "" : "s");
+                log_execute_failure(plan, r, error);
                 return 1;
         }
         if (!regenerate && plan->regenerate_argv && plan->n_files > 0) {

@@ -111,15 +111,6 @@ int cpu_check_list_for(const struct machine *m, const char *subject, const char 
         return 0;
 }
 
-static const struct {
-        const char *word;
-        unsigned flag;
-} isolcpus_flags[] = {
-        { "nohz", CONFIG_ISOLCPUS_NOHZ },
-        { "domain", CONFIG_ISOLCPUS_DOMAIN },
-        { "managed_irq", CONFIG_ISOLCPUS_MANAGED_IRQ },
-};
-
 int cpu_check_split_isolcpus(const char *value, unsigned *ret_flags, size_t *ret_list_offset, size_t *ret_error_offset)
 {
         /* As housekeeping_isolcpus_setup(): words made of letters and '_' before a ',' are flags;
@@ -128,15 +119,12 @@ int cpu_check_split_isolcpus(const char *value, unsigned *ret_flags, size_t *ret
         const char *p = value;
         while (*p >= 'a' && *p <= 'z') {
                 size_t len = strcspn(p, ",");
-                size_t i;
-                for (i = 0; i < ELEMENTSOF(isolcpus_flags); i++)
-                        if (strlen(isolcpus_flags[i].word) == len && strncmp(p, isolcpus_flags[i].word, len) == 0)
-                                break;
-                if (i == ELEMENTSOF(isolcpus_flags) || p[len] != ',') {
+                unsigned flag = config_isolcpus_flag_from_word(p, len);
+                if (!flag || p[len] != ',') {
                         *ret_error_offset = (size_t) (p - value);
                         return -EINVAL;
                 }
-                flags |= isolcpus_flags[i].flag;
+                flags |= flag;
                 p += len + 1;
         }
         *ret_flags = flags;
@@ -147,11 +135,11 @@ int cpu_check_split_isolcpus(const char *value, unsigned *ret_flags, size_t *ret
 const char *cpu_check_isolcpus_flags_format(unsigned flags, char buf[static CPU_CHECK_FLAGS_MAX])
 {
         buf[0] = '\0';
-        for (size_t i = 0; i < ELEMENTSOF(isolcpus_flags); i++)
-                if (flags & isolcpus_flags[i].flag) {
+        for (unsigned i = 0; config_isolcpus_flag_words[i]; i++)
+                if (flags & (1u << i)) {
                         if (buf[0])
                                 strcat(buf, ",");
-                        strcat(buf, isolcpus_flags[i].word);
+                        strcat(buf, config_isolcpus_flag_words[i]);
                 }
         return buf;
 }

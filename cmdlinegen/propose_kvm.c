@@ -64,15 +64,11 @@ void propose_kvm_options(struct propose_context *ctx)
         if (c->nested_virtualization != CONFIG_BOOL_UNSET)
                 propose_nested(ctx);
 
-        static const char *const thp[] = {
-                [CONFIG_THP_NEVER] = "never",
-                [CONFIG_THP_MADVISE] = "madvise",
-                [CONFIG_THP_ALWAYS] = "always",
-        };
-        if (c->transparent_hugepage == CONFIG_THP_NEVER || c->transparent_hugepage == CONFIG_THP_MADVISE ||
-            c->transparent_hugepage == CONFIG_THP_ALWAYS)
-                proposal_add(ctx->proposal, TOPIC_MEMORY, "transparent_hugepage", thp[c->transparent_hugepage],
-                             "transparent-hugepage %s (%s)", thp[c->transparent_hugepage],
+        /* "unchanged" leaves the kernel's default alone; the others are the kernel's own words. */
+        const char *thp = config_thp_to_string(c->transparent_hugepage);
+        if (c->transparent_hugepage != CONFIG_THP_UNSET && c->transparent_hugepage != CONFIG_THP_UNCHANGED)
+                proposal_add(ctx->proposal, TOPIC_MEMORY, "transparent_hugepage", thp, "transparent-hugepage %s (%s)",
+                             thp,
                              config_intent_origin(ctx->intent, CONFIG_DIRECTIVE_TRANSPARENT_HUGEPAGE, origin,
                                                   sizeof(origin)));
         if (c->unsafe_interrupts == CONFIG_UNSAFE_INTERRUPTS_IF_NEEDED)

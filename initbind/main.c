@@ -50,31 +50,21 @@ enum { ARG_ROOT = 0x100, ARG_CONFIG, ARG_PCI_IDS, ARG_ALLOW, ARG_STRICT, ARG_NEX
 
 static int parse_allow(const char *list, unsigned *ret)
 {
-        static const struct {
-                const char *word;
-                unsigned flag;
-        } words[] = {
-                { "console", CONFIG_ALLOW_CONSOLE },
-                { "storage", CONFIG_ALLOW_STORAGE },
-                { "unbind", CONFIG_ALLOW_UNBIND },
-                { "partial-group", CONFIG_ALLOW_PARTIAL_GROUP },
-        };
         _cleanup_free_ char *copy = strdup(list);
         if (!copy)
                 return -ENOMEM;
         unsigned allow = 0;
         char *save = NULL;
         for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-                size_t i;
-                for (i = 0; i < ELEMENTSOF(words) && !streq(words[i].word, w); i++)
-                        ;
-                if (i == ELEMENTSOF(words)) {
-                        log_error("--allow: unknown permission '%s' at column %zu; expected console, storage, unbind "
-                                  "or partial-group",
-                                  w, (size_t) (w - copy) + 1);
+                unsigned flag = config_allow_from_word(w, strlen(w));
+                if (!flag) {
+                        char expected[96];
+                        log_error("--allow: unknown permission '%s' at column %zu; expected %s", w,
+                                  (size_t) (w - copy) + 1,
+                                  config_join_or(expected, sizeof(expected), config_allow_words));
                         return -EINVAL;
                 }
-                allow |= words[i].flag;
+                allow |= flag;
         }
         *ret = allow;
         return 0;

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 
+#include "array.h"
 #include "fileio.h"
 #include "pci_address.h"
 
@@ -23,10 +24,8 @@ struct block_uses {
 
 static void add_use(struct block_uses *u, const char *device, const char *what)
 {
-        struct block_use *items = reallocarray(u->items, u->n + 1, sizeof(*items));
-        if (!items)
+        if (ARRAY_GROW(u->items, u->n) < 0)
                 return; /* an unchecked use can only make the guard weaker, never wrong: warned below */
-        u->items = items;
         snprintf(u->items[u->n].device, sizeof(u->items[u->n].device), "%s", device);
         snprintf(u->items[u->n].what, sizeof(u->items[u->n].what), "%s", what);
         u->n++;

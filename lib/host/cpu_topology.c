@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <stdio.h>
 
+#include "array.h"
 #include "fileio.h"
 #include "macro.h"
 #include "rootdir.h"
@@ -106,11 +107,10 @@ static int find_or_add_l3(struct cpu_topology *topo, const struct cpu_set *share
         for (size_t i = 0; i < topo->n_l3_domains; i++)
                 if (cpu_set_equal(&topo->l3_domains[i], shared))
                         return (int) i;
-        struct cpu_set *grown = realloc(topo->l3_domains, (topo->n_l3_domains + 1) * sizeof(*grown));
-        if (!grown)
-                return -ENOMEM;
-        topo->l3_domains = grown;
-        int r = cpu_set_copy(&topo->l3_domains[topo->n_l3_domains], shared);
+        int r = ARRAY_GROW(topo->l3_domains, topo->n_l3_domains);
+        if (r < 0)
+                return r;
+        r = cpu_set_copy(&topo->l3_domains[topo->n_l3_domains], shared);
         if (r < 0)
                 return r;
         return (int) topo->n_l3_domains++;
@@ -193,12 +193,11 @@ static int read_nodes(const struct rootdir *root, struct cpu_topology *topo)
                 return r;
 
         for (int n = cpu_set_next(&online_nodes, 0); n >= 0; n = cpu_set_next(&online_nodes, (unsigned) n + 1)) {
-                struct numa_node *grown = realloc(topo->nodes, (topo->n_nodes + 1) * sizeof(*grown));
-                if (!grown) {
+                r = ARRAY_GROW(topo->nodes, topo->n_nodes);
+                if (r < 0) {
                         cpu_set_done(&online_nodes);
-                        return -ENOMEM;
+                        return r;
                 }
-                topo->nodes = grown;
                 struct numa_node *node = &topo->nodes[topo->n_nodes++];
                 *node = (struct numa_node){ .id = n };
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <zlib.h>
 
+#include "array.h"
 #include "fileio.h"
 #include "macro.h"
 #include "rootdir.h"
@@ -67,7 +68,6 @@ static int compare_names(const void *a, const void *b) { return strcmp(*(char *c
 static int index_config(struct kernel_config *c)
 {
         /* "CONFIG_NAME=value" lines; "# CONFIG_NAME is not set" means unset, same as absent. */
-        size_t allocated = 0;
         for (char *line = c->text; line && *line;) {
                 char *eol = strchr(line, '\n');
                 if (eol)
@@ -75,17 +75,8 @@ static int index_config(struct kernel_config *c)
                 if (startswith(line, "CONFIG_")) {
                         char *eq = strchr(line, '=');
                         if (eq) {
-                                if (c->n == allocated) {
-                                        allocated = allocated ? allocated * 2 : 1024;
-                                        char **names = realloc(c->names, allocated * sizeof(char *));
-                                        if (!names)
-                                                return -ENOMEM;
-                                        c->names = names;
-                                        char **values = realloc(c->values, allocated * sizeof(char *));
-                                        if (!values)
-                                                return -ENOMEM;
-                                        c->values = values;
-                                }
+                                if (ARRAY_GROW(c->names, c->n) < 0 || ARRAY_GROW(c->values, c->n) < 0)
+                                        return -ENOMEM;
                                 *eq = '\0';
                                 c->names[c->n] = line + strlen("CONFIG_");
                                 c->values[c->n] = eq + 1;

@@ -162,7 +162,8 @@ int module_loader_load_vfio(struct module_loader *ml)
         bool iommu_was_there;
         int r2 = probe_insert(ml, VFIO_IOMMU_MODULE, NULL, &iommu_was_there);
         if (r2 < 0)
-                log_warning("cannot load " VFIO_IOMMU_MODULE ": %s; guests cannot map memory for VFIO", strerror(-r2));
+                (void) log_warning_errno(r2,
+                                         "cannot load " VFIO_IOMMU_MODULE ": %m; guests cannot map memory for VFIO");
         return was_there ? 0 : 1;
 }
 

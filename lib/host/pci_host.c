@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "array.h"
 #include "fileio.h"
 #include "iomem.h"
 #include "log.h"
@@ -186,21 +187,14 @@ int pci_host_scan(const struct rootdir *root, unsigned flags, struct pci_host **
         if (!d)
                 return -errno;
 
-        size_t allocated = 0;
         int r = 0;
         for (struct dirent *de; (de = readdir(d));) {
                 struct pci_address address;
                 if (pci_address_parse(de->d_name, &address, NULL) < 0)
                         continue;
-                if (host->n_functions == allocated) {
-                        allocated = allocated ? allocated * 2 : 64;
-                        struct pci_function *grown = realloc(host->functions, allocated * sizeof(*grown));
-                        if (!grown) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        host->functions = grown;
-                }
+                r = ARRAY_GROW(host->functions, host->n_functions);
+                if (r < 0)
+                        break;
                 add_function(root, host, fd, de->d_name, &address, flags);
         }
         closedir(d);

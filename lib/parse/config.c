@@ -210,7 +210,12 @@ int config_parse(const char *buf, size_t size, const char *file_name, struct ini
         return 0;
 }
 
-int config_read_fd(int fd, const char *file_name, struct initbind_config **ret)
+/*
+ * Read and parse the file open at FD. FD may instead be the negative errno its open failed
+ * with: -ENOENT then gives an empty config and returns CONFIG_MISSING, any other error is
+ * returned. The caller keeps the fd.
+ */
+static int config_read_fd(int fd, const char *file_name, struct initbind_config **ret)
 {
         _cleanup_free_ char *buf = NULL;
         size_t size = 0;

@@ -51,6 +51,25 @@ enum config_directive {
 /* "claim", "keep", ...; "" for CONFIG_DIRECTIVE_NONE. */
 const char *config_directive_to_string(enum config_directive d);
 
+/*
+ * The one spelling of each option family, for the config file and the programs' own options
+ * alike. A flag table is NULL-terminated and the bit of word i is 1 << i.
+ */
+extern const char *const config_allow_words[];         /* allow=, --allow: CONFIG_ALLOW_* */
+extern const char *const config_isolcpus_flag_words[]; /* isolcpus-flags, isolcpus=: CONFIG_ISOLCPUS_* */
+/* The bit of the LEN bytes at WORD in the flag table WORDS, 0 when it is none of them. */
+unsigned config_flag_from_word(const char *const *words, const char *word, size_t len);
+static inline unsigned config_allow_from_word(const char *word, size_t len)
+{
+        return config_flag_from_word(config_allow_words, word, len);
+}
+static inline unsigned config_isolcpus_flag_from_word(const char *word, size_t len)
+{
+        return config_flag_from_word(config_isolcpus_flag_words, word, len);
+}
+/* "a, b or c" from a NULL-terminated list of words, in BUF. */
+const char *config_join_or(char *buf, size_t size, const char *const *words);
+
 enum config_selector {
         CONFIG_SELECT_ADDRESS, /* one function: claim 0000:0b:00.0 */
         CONFIG_SELECT_SLOT,    /* every function of a device: claim slot=0000:0b:00 */
@@ -122,6 +141,12 @@ enum config_transparent_hugepage {
         CONFIG_THP_ALWAYS,
         CONFIG_THP_UNCHANGED,
 };
+/* The word of VALUE of keyword directive D ("never", "2M", ...), NULL for UNSET or no keyword. */
+const char *config_keyword_to_string(enum config_directive d, unsigned value);
+static inline const char *config_thp_to_string(enum config_transparent_hugepage t)
+{
+        return config_keyword_to_string(CONFIG_DIRECTIVE_TRANSPARENT_HUGEPAGE, t);
+}
 enum config_unsafe_interrupts {
         CONFIG_UNSAFE_INTERRUPTS_UNSET,
         CONFIG_UNSAFE_INTERRUPTS_NO,
@@ -182,19 +207,16 @@ struct initbind_config {
  */
 int config_parse(const char *buf, size_t size, const char *file_name, struct initbind_config **ret);
 
-/* config_read_fd() returns this when the file does not exist. */
+/* config_read_path() returns this when the file does not exist. */
 #define CONFIG_MISSING 1
 
-/*
- * Read and parse the file open at FD. FD may instead be the negative errno its open failed
- * with, so that the caller passes rootdir_open()'s result as it is: -ENOENT then gives an empty
- * config and returns CONFIG_MISSING, any other error is returned. The caller keeps the fd.
- * Returns 0 (parsed, see the diagnostics), CONFIG_MISSING, or -errno (-EFBIG for a huge file).
- */
-int config_read_fd(int fd, const char *file_name, struct initbind_config **ret);
-
 struct rootdir;
-/* config_read_fd() of PATH below ROOT (NULL: /etc/initbind.conf); same results. */
+/*
+ * Read and parse PATH below ROOT (NULL: /etc/initbind.conf). A missing file gives an empty
+ * config and returns CONFIG_MISSING; any other error is returned, *ret untouched. Returns 0
+ * (parsed, see the diagnostics), CONFIG_MISSING, or -errno (-EISDIR, rootdir_open_regular()'s
+ * -EBADFD for a FIFO or device, -EFBIG for a huge file).
+ */
 int config_read_path(const struct rootdir *root, const char *path, struct initbind_config **ret);
 
 struct initbind_config *config_free(struct initbind_config *c);

@@ -9,7 +9,7 @@
 #include "config_parser.h"
 
 /* allow= permissions; the bit of each is 1 << index (CONFIG_ALLOW_*). */
-static const char *const allow_names[] = { "console", "storage", "unbind", "partial-group", NULL };
+const char *const config_allow_words[] = { "console", "storage", "unbind", "partial-group", NULL };
 
 /* splitmix64's finalizer: every bit of the key moves the slot, so probes stay short. */
 static uint64_t mix64(uint64_t x)
@@ -234,14 +234,14 @@ static int parse_claim_option(struct parser *p, const struct word *w, struct con
                 *seen_allow = true;
                 if (twice)
                         return diag(p, w->column, "option 'allow=' given twice");
-                r = config_parse_flag_list(p, w, 6, allow_names, "permission", &claim->allow, columns);
+                r = config_parse_flag_list(p, w, 6, config_allow_words, "permission", &claim->allow, columns);
                 if (r >= 0 && (claim->allow & CONFIG_ALLOW_CONSOLE) && claim->selector != CONFIG_SELECT_ADDRESS)
                         r = diag(p, columns[0], "permission 'console' needs a PCI address selector");
                 return r;
         }
 
         const char *suggestion = config_closest(w->text, strcspn(w->text, "="), options);
-        if (config_strv_contains(allow_names, w->text))
+        if (config_strv_contains(config_allow_words, w->text))
                 return diag(p, w->column, "unknown option '%s' (did you mean 'allow=%s'?)", w->text, w->text);
         if (suggestion)
                 return diag(p, w->column, "unknown option %s (did you mean '%s'?)",

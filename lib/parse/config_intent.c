@@ -10,7 +10,7 @@
 #include "cpu_list.h"
 
 /* isolcpus-flags; the bit of each is 1 << index (CONFIG_ISOLCPUS_*). */
-static const char *const isolcpus_names[] = { "nohz", "domain", "managed_irq", NULL };
+const char *const config_isolcpus_flag_words[] = { "nohz", "domain", "managed_irq", NULL };
 
 /* The keyword directives' values; the enum value of each is its index + 1. */
 static const char *const *const directive_keywords[_CONFIG_DIRECTIVE_MAX] = {
@@ -78,7 +78,7 @@ int config_parse_isolcpus_flags(struct parser *p)
 
         if (!config_next_word(p, &w))
                 return config_missing(p, "nohz, domain or managed_irq");
-        r = config_parse_flag_list(p, &w, 0, isolcpus_names, "isolcpus flag", &flags, columns);
+        r = config_parse_flag_list(p, &w, 0, config_isolcpus_flag_words, "isolcpus flag", &flags, columns);
         if (r >= 0)
                 r = config_expect_end(p, "one comma-separated list");
         if (r >= 0 && config_line_ok(p))
@@ -204,6 +204,16 @@ static void set_keyword(struct initbind_config *c, enum config_directive d, unsi
         default:
                 assert(!"not a keyword directive");
         }
+}
+
+const char *config_keyword_to_string(enum config_directive d, unsigned value)
+{
+        if ((unsigned) d >= _CONFIG_DIRECTIVE_MAX || !directive_keywords[d] || value == 0)
+                return NULL;
+        for (unsigned i = 0; directive_keywords[d][i]; i++)
+                if (i + 1 == value)
+                        return directive_keywords[d][i];
+        return NULL;
 }
 
 int config_parse_keyword(struct parser *p)

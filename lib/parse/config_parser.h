@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "array.h"
 #include "config.h"
 #include "macro.h"
 #include "parse_error.h"
@@ -62,24 +63,19 @@ void config_claims_index_done(struct parser *p);
 /* 'TEXT', cut after QUOTE_MAX bytes (at a character boundary: lines are valid UTF-8). */
 const char *config_quote(char buf[static QUOTE_SIZE], const char *s, size_t len);
 bool config_strv_contains(const char *const *words, const char *s);
-/* "a, b or c" from a NULL-terminated list of words. */
-const char *config_join_or(char *buf, size_t size, const char *const *words);
 /* What was found at S, for "got ...": a word, one character, or END when nothing is left. */
 const char *config_describe_got(char buf[static QUOTE_SIZE], const char *s, const char *end);
 /* The candidate a typo most likely meant (at most 2 edits, case ignored), or NULL. */
 const char *config_closest(const char *word, size_t len, const char *const *candidates);
 
-/* Room for element N of a malloc'd array of N elements, doubling at powers of two, or NULL. */
-void *config_grow(void *array, size_t n, size_t size);
-/* Appends ITEM to ARRAY of N elements. 0 or -ENOMEM (the array is then unchanged). */
+/* Appends ITEM to ARRAY of N elements (grown by ARRAY_GROW() only). 0 or -ENOMEM (the array is
+ * then unchanged). */
 #define APPEND(array, n, item)                                                                                         \
         ({                                                                                                             \
-                __typeof__(array) _grown = config_grow((array), (n), sizeof(*(array)));                                \
-                if (_grown) {                                                                                          \
-                        (array) = _grown;                                                                              \
+                int _r = ARRAY_GROW(array, n);                                                                         \
+                if (_r >= 0)                                                                                           \
                         (array)[(n)++] = (item);                                                                       \
-                }                                                                                                      \
-                _grown ? 0 : -ENOMEM;                                                                                  \
+                _r;                                                                                                    \
         })
 
 /* Records a diagnostic. Returns 0, or -ENOMEM. */

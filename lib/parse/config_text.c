@@ -48,6 +48,14 @@ const char *config_join_or(char *buf, size_t size, const char *const *words)
         return buf;
 }
 
+unsigned config_flag_from_word(const char *const *words, const char *word, size_t len)
+{
+        for (unsigned i = 0; words[i]; i++)
+                if (strlen(words[i]) == len && strncmp(words[i], word, len) == 0)
+                        return 1u << i;
+        return 0;
+}
+
 static bool is_word_char(char c)
 {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
@@ -110,17 +118,6 @@ const char *config_closest(const char *word, size_t len, const char *const *cand
                 }
         }
         return best;
-}
-
-/*
- * Room for element N of a malloc'd array that holds N elements of SIZE bytes, doubling the
- * allocation whenever N reaches a power of two (4 at least): the array, maybe moved, or NULL.
- */
-void *config_grow(void *array, size_t n, size_t size)
-{
-        if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
-                return array;
-        return reallocarray(array, n == 0 ? 4 : n * 2, size);
 }
 
 /* Records a diagnostic. Returns 0, or -ENOMEM. */

@@ -289,7 +289,7 @@ int kcmdline_get_hugepages(const struct kcmdline *k, kcmdline_size_valid_fn vali
         /*
          * Replayed in command-line order. Since 6.15 the kernel records these as early params
          * and replays them the same way (hugetlb_parse_params()), but keeps only
-         * 2 * HUGE_MAX_HSTATE + 1 of them (5 on x86): kcmdline_set_hugepages() writes 3.
+         * 2 * HUGE_MAX_HSTATE + 1 of them (5 on x86): kcmdline_merge() writes 3.
          */
         for (size_t i = 0; i < end; i++) {
                 const struct kcmdline_token *t = &k->tokens[i];
@@ -408,28 +408,4 @@ int hugepage_block_replace(struct kcmdline *k, const struct kcmdline_param *bloc
                         return r;
         }
         return 1;
-}
-
-int kcmdline_set_hugepages(struct kcmdline *k, const char *size, const char *count)
-{
-        _cleanup_kcmdline_ struct kcmdline *c = NULL;
-        int r;
-
-        if (!size || !count || !hugepage_size_valid(size) || !hugepage_count_valid(count) ||
-            kcmdline_has_unterminated_quote(k))
-                return -EINVAL;
-
-        const struct kcmdline_param block[] = {
-                { "default_hugepagesz", size },
-                { "hugepagesz", size },
-                { "hugepages", count },
-        };
-
-        r = kcmdline_copy(k, &c);
-        if (r < 0)
-                return r;
-        r = hugepage_block_replace(c, block, ELEMENTSOF(block));
-        if (r > 0)
-                kcmdline_swap(k, c);
-        return r;
 }

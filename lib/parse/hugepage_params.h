@@ -44,14 +44,6 @@ int kcmdline_get_hugepages(const struct kcmdline *k, kcmdline_size_valid_fn vali
 void kcmdline_hugepages_done(struct kcmdline_hugepages *h);
 
 /*
- * Replace every hugepage parameter with "default_hugepagesz=SIZE hugepagesz=SIZE hugepages=COUNT",
- * in that order, where the first old one was (or appended before "--"). SIZE as memparse() reads
- * it ("1G", "2M"); COUNT "N" or "node:N[,node:N...]". -EINVAL for malformed ones. Returns 1 when
- * the line changed, 0 when exactly this block was already there; all or nothing.
- */
-int kcmdline_set_hugepages(struct kcmdline *k, const char *size, const char *count);
-
-/*
  * A size as the kernel's memparse() (lib/cmdline.c) reads it: simple_strtoull() with base 0
  * ("0x" hex, a leading "0" octal), then an optional K/M/G/T/P/E suffix in either case. Never
  * fails: no digits give 0. *ret_end (if non-NULL) is where reading stopped.

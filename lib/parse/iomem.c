@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 
+#include "array.h"
 #include "macro.h"
 
 /* Resource names firmware framebuffers register (x86 sysfb, efifb, vesafb, simplefb/simpledrm). */
@@ -81,12 +82,10 @@ int iomem_find_framebuffers(const char *text, struct framebuffer_range **ret, si
                         level_end[entry.depth] = entry.end;
 
                         if (is_framebuffer_name(name)) {
-                                struct framebuffer_range *grown = realloc(found, (n + 1) * sizeof(*found));
-                                if (!grown) {
+                                if (ARRAY_GROW(found, n) < 0) {
                                         free(found);
                                         return -ENOMEM;
                                 }
-                                found = grown;
                                 struct framebuffer_range *fb = &found[n++];
                                 *fb = (struct framebuffer_range){ .start = entry.start, .end = entry.end };
                                 snprintf(fb->name, sizeof(fb->name), "%s", name);

@@ -100,7 +100,7 @@ int kcmdline_check_length(const struct kcmdline *k, size_t reserve);
 /* parameq(): equal when equal after mapping every '-' to '_'. */
 bool kcmdline_name_equal(const char *a, const char *b);
 enum kcmdline_dup_rule kcmdline_dup_rule(const char *name);
-/* default_hugepagesz, hugepagesz, hugepages: the ordered group kcmdline_set_hugepages() owns. */
+/* default_hugepagesz, hugepagesz, hugepages: the ordered group kcmdline_merge() replaces as one. */
 bool kcmdline_is_hugepage_param(const char *name);
 
 /*
@@ -135,19 +135,6 @@ void kcmdline_index_done(struct kcmdline_index *x);
 size_t kcmdline_index_get_all(const struct kcmdline_index *x, const char *name,
                               const struct kcmdline_token *const **ret);
 
-/*
- * Make name[=value] the only occurrence: the first occurrence is rewritten in place and the
- * others removed, or the parameter is appended after the last kernel parameter (before "--").
- * A value with whitespace is quoted. -EINVAL for a name that is empty, "--" or contains
- * whitespace, '=' or '"', for a value with '"' (the kernel has no escape for it), and for the
- * hugepage parameters (use kcmdline_set_hugepages()). Returns 1 when the line changed, 0 when
- * it already was the only occurrence with that value (its bytes are then left alone), or
- * -ENOMEM. A rewritten token keeps the line's spelling of the name (vfio_pci vs vfio-pci).
- * A line with an unterminated quote (parsed leniently) is -EINVAL: what is appended would end
- * up inside the quote. The same holds for kcmdline_set_hugepages() and kcmdline_merge().
- */
-int kcmdline_set(struct kcmdline *k, const char *name, const char *value);
-
 /* Remove every occurrence. Returns how many were removed. */
 int kcmdline_remove(struct kcmdline *k, const char *name);
 
@@ -156,11 +143,18 @@ int kcmdline_remove_value(struct kcmdline *k, const char *name, const char *valu
 
 /*
  * For cmdlinegen: apply params so that the kernel uses exactly these values. Each non-hugepage
- * parameter is set as by kcmdline_set() (so an earlier first-wins occurrence or a duplicate
- * cannot shadow it). When params contain hugepage parameters (values checked as by
- * kcmdline_set_hugepages()), they replace all existing ones as one block, in the order given. All or nothing: on error k is unchanged. Returns a positive
- * number when the line changed (one per parameter set, one for the hugepage block), 0 when
- * everything was already in place, or -EINVAL / -ENOMEM.
+ * parameter becomes the only occurrence (so an earlier first-wins occurrence or a duplicate
+ * cannot shadow it): the first occurrence is rewritten in place and the others removed, or it
+ * is appended after the last kernel parameter (before "--"); a value with whitespace is quoted,
+ * a rewritten token keeps the line's spelling of the name (vfio_pci vs vfio-pci). When params
+ * contain hugepage parameters, they replace all existing ones as one block, in the order given,
+ * where the first old one was. -EINVAL for a name that is empty, "--" or contains whitespace,
+ * '=' or '"', for a value with '"' (the kernel has no escape for it), for a bare or malformed
+ * hugepage parameter (a size as memparse() reads it, a count "N" or "node:N[,node:N...]"), and
+ * for a line with an unterminated quote (parsed leniently: what is appended would end up inside
+ * the quote). All or nothing: on error k is unchanged. Returns a positive number when the line
+ * changed (one per parameter set, one for the hugepage block), 0 when everything was already in
+ * place, or -EINVAL / -ENOMEM.
  */
 int kcmdline_merge(struct kcmdline *k, const struct kcmdline_param *params, size_t n);
 

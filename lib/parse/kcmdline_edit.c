@@ -137,7 +137,8 @@ bool kcmdline_has_unterminated_quote(const struct kcmdline *k)
         return false;
 }
 
-int kcmdline_set(struct kcmdline *k, const char *name, const char *value)
+/* name[=value] as the only occurrence, as kcmdline_merge() says; 1 when the line changed. */
+static int kcmdline_set(struct kcmdline *k, const char *name, const char *value)
 {
         size_t end = kcmdline_kernel_end(k), first = end;
         bool changed = false;
@@ -227,6 +228,10 @@ int kcmdline_merge(struct kcmdline *k, const struct kcmdline_param *params, size
         size_t n_block = 0;
         int r, changed = 0;
 
+        /* Checked here too, not only by kcmdline_set(): a line of hugepage parameters alone
+         * never reaches it. */
+        if (kcmdline_has_unterminated_quote(k))
+                return -EINVAL;
         for (size_t i = 0; i < n; i++) {
                 if (!valid_name(params[i].name) || !valid_value(params[i].value))
                         return -EINVAL;

@@ -16,7 +16,6 @@ static inline uint16_t pci_class_sub(uint32_t class_code) { return (uint16_t) (c
 #define PCI_CLASS_BRIDGE_PCI 0x0604
 #define PCI_CLASS_BRIDGE_CARDBUS 0x0607
 
-static inline bool pci_class_is_display(uint32_t c) { return pci_class_base(c) == PCI_BASE_CLASS_DISPLAY; }
 static inline bool pci_class_is_vga(uint32_t c) { return pci_class_sub(c) == PCI_CLASS_DISPLAY_VGA; }
 static inline bool pci_class_is_storage(uint32_t c) { return pci_class_base(c) == PCI_BASE_CLASS_STORAGE; }
 static inline bool pci_class_is_bridge(uint32_t c) { return pci_class_base(c) == PCI_BASE_CLASS_BRIDGE; }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "macro.h"
 
 enum { FIELD_VENDOR, FIELD_DEVICE, FIELD_SUBVENDOR, FIELD_SUBDEVICE, FIELD_CLASS, FIELD_MASK, FIELD_MAX };
@@ -135,10 +136,8 @@ int vfio_id_list_parse_full(const char *s, struct vfio_id **ret_ids, size_t *ret
                                 return parse_error_set(ret_error, r, start + e.offset, e.expected);
 
                         /* At most 512 entries fit in 1023 characters: no overflow here. */
-                        struct vfio_id *grown = realloc(ids, (n + 1) * sizeof(*ids));
-                        if (!grown)
+                        if (ARRAY_GROW(ids, n) < 0)
                                 return -ENOMEM;
-                        ids = grown;
                         ids[n++] = id;
                 }
                 start = end + 1;

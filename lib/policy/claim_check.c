@@ -6,7 +6,8 @@
 
 #define PCI_VENDOR_ID_INTEL 0x8086
 
-bool vfio_pci_denylisted(const struct pci_ids *ids)
+/* vfio-pci's own denylist (drivers/vfio/pci/vfio_pci.c vfio_pci_dev_in_denylist()). */
+static bool vfio_pci_denylisted(const struct pci_ids *ids)
 {
         /* Intel QAT C3XXX, C62X and DH895XCC and their VFs. */
         static const uint16_t intel_qat[] = { 0x19e2, 0x19e3, 0x37c8, 0x37c9, 0x0435, 0x0443 };

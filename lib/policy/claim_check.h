@@ -32,6 +32,3 @@ enum claim_refusal claim_check(const struct pci_host *host, const struct pci_fun
 const char *claim_refusal_to_string(enum claim_refusal r);
 /* One sentence a log line can end with. */
 const char *claim_refusal_explain(enum claim_refusal r);
-
-/* vfio-pci's own denylist (drivers/vfio/pci/vfio_pci.c vfio_pci_dev_in_denylist()). */
-bool vfio_pci_denylisted(const struct pci_ids *ids);

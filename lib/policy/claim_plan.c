@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "array.h"
 #include "claim_check.h"
 #include "group_viability.h"
 #include "macro.h"
@@ -41,10 +42,8 @@ static int add_refusal(struct planner *p, ssize_t function, bool is_error, const
 static int add_refusal(struct planner *p, ssize_t function, bool is_error, const char *origin, const char *format, ...)
 {
         struct claim_plan *plan = p->plan;
-        struct plan_refusal *grown = realloc(plan->refusals, (plan->n_refusals + 1) * sizeof(*grown));
-        if (!grown)
+        if (ARRAY_GROW(plan->refusals, plan->n_refusals) < 0)
                 return -ENOMEM;
-        plan->refusals = grown;
         struct plan_refusal *r = &plan->refusals[plan->n_refusals++];
         *r = (struct plan_refusal){ .function = function, .is_error = is_error };
         snprintf(r->origin, sizeof(r->origin), "%s", origin ? origin : "");
@@ -219,10 +218,8 @@ static int add_group(struct planner *p, int number, bool usable, ssize_t blocker
 static int add_group(struct planner *p, int number, bool usable, ssize_t blocker, const char *format, ...)
 {
         struct claim_plan *plan = p->plan;
-        struct plan_group *grown = realloc(plan->groups, (plan->n_groups + 1) * sizeof(*grown));
-        if (!grown)
+        if (ARRAY_GROW(plan->groups, plan->n_groups) < 0)
                 return -ENOMEM;
-        plan->groups = grown;
         struct plan_group *g = &plan->groups[plan->n_groups++];
         *g = (struct plan_group){ .number = number, .usable = usable, .blocker = blocker };
         va_list ap;
@@ -338,10 +335,8 @@ static int add_entry(struct planner *p, size_t i, enum plan_action action)
 {
         struct claim_plan *plan = p->plan;
         const struct candidate *c = &p->candidates[i];
-        struct plan_entry *grown = realloc(plan->entries, (plan->n_entries + 1) * sizeof(*grown));
-        if (!grown)
+        if (ARRAY_GROW(plan->entries, plan->n_entries) < 0)
                 return -ENOMEM;
-        plan->entries = grown;
         struct plan_entry *e = &plan->entries[plan->n_entries++];
         *e = (struct plan_entry){
                 .function = i,

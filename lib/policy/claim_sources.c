@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "array.h"
 #include "kcmdline.h"
 #include "kernel_info.h"
 #include "module_loader.h"
@@ -32,18 +33,9 @@ static int add_diagnostic(struct claim_sources *s, const char *format, ...)
 
 static struct claim_request *new_request(struct claim_sources *s)
 {
-        /* Doubling whenever the count reaches a power of two: no copy of the array per entry of
-         * a huge list (the count only grows, or restarts from 0). */
-        size_t n = s->n_requests;
-        if ((n & (n - 1)) == 0) {
-                struct claim_request *grown = reallocarray(s->requests, n ? n * 2 : 1, sizeof(*grown));
-                if (!grown)
-                        return NULL;
-                s->requests = grown;
-        }
-        struct claim_request *req = &s->requests[s->n_requests++];
-        *req = (struct claim_request){};
-        return req;
+        if (ARRAY_GROW(s->requests, s->n_requests) < 0)
+                return NULL;
+        return &s->requests[s->n_requests++];
 }
 
 int claim_sources_add_address(struct claim_sources *s, enum claim_request_kind kind, const struct pci_address *a,

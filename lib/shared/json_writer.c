@@ -97,7 +97,7 @@ void json_int(struct json_writer *w, int64_t v)
         fprintf(w->out, "%" PRId64, v);
 }
 
-void json_bool(struct json_writer *w, bool v)
+static void json_bool(struct json_writer *w, bool v)
 {
         before_value(w);
         fputs(v ? "true" : "false", w->out);

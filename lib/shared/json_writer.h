@@ -29,7 +29,6 @@ void json_key(struct json_writer *w, const char *key);
  */
 void json_string(struct json_writer *w, const char *s);
 void json_int(struct json_writer *w, int64_t v);
-void json_bool(struct json_writer *w, bool v);
 void json_null(struct json_writer *w);
 /* Finish the document with a newline. */
 void json_finish(struct json_writer *w);

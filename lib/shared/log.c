@@ -41,17 +41,17 @@ static int open_kmsg(const struct rootdir *root)
         return 0;
 }
 
-int log_open_kmsg(const struct rootdir *root)
-{
-        log_close();
-        return open_kmsg(root);
-}
-
-void log_close(void)
+static void log_close(void)
 {
         closep(&log_kmsg_fd);
         log_kmsg_fd = -1;
         log_kmsg_root = NULL;
+}
+
+int log_open_kmsg(const struct rootdir *root)
+{
+        log_close();
+        return open_kmsg(root);
 }
 
 static void write_kmsg(enum log_level level, const char *message)

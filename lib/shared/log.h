@@ -22,7 +22,6 @@ struct rootdir;
 void log_setup(const char *program, enum log_level max_level);
 /* Also send each message to ROOT/dev/kmsg. Missing /dev/kmsg is not an error: returns 0. */
 int log_open_kmsg(const struct rootdir *root);
-void log_close(void);
 enum log_level log_get_max_level(void);
 
 void log_full(enum log_level level, const char *format, ...) _printf_(2, 3);

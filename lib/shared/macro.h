@@ -38,13 +38,6 @@ static inline void closep(int *fd)
 }
 #define _cleanup_close_ _cleanup_(closep)
 
-static inline void fclosep(FILE **f)
-{
-        if (*f)
-                fclose(*f);
-}
-#define _cleanup_fclose_ _cleanup_(fclosep)
-
 /* Hand a pointer over to the caller and stop its cleanup from freeing it. */
 #define TAKE_PTR(p)                                                                                                    \
         ({                                                                                                             \

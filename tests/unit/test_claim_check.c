@@ -113,14 +113,14 @@ static void test_denylist(void **state)
 {
         static const uint16_t denied[] = { 0x19e2, 0x19e3, 0x37c8, 0x37c9, 0x0435, 0x0443 };
         for (size_t i = 0; i < ELEMENTSOF(denied); i++) {
-                struct pci_ids ids = { .vendor = 0x8086, .device = denied[i] };
-                assert_true(vfio_pci_denylisted(&ids));
+                struct pci_function f = endpoint(0x8086, denied[i], 0x0b4000);
+                expect(&host_iommu, &f, ALL_PERMISSIONS, CLAIM_REFUSED_DENYLISTED);
         }
         /* Same device IDs from another vendor, other Intel QAT generations: not on the list. */
-        struct pci_ids other_vendor = { .vendor = 0x10de, .device = 0x37c8 };
-        assert_false(vfio_pci_denylisted(&other_vendor));
-        struct pci_ids qat_4xxx = { .vendor = 0x8086, .device = 0x4940 };
-        assert_false(vfio_pci_denylisted(&qat_4xxx));
+        struct pci_function other_vendor = endpoint(0x10de, 0x37c8, 0x0b4000);
+        expect(&host_iommu, &other_vendor, 0, CLAIM_ALLOWED);
+        struct pci_function qat_4xxx = endpoint(0x8086, 0x4940, 0x0b4000);
+        expect(&host_iommu, &qat_4xxx, 0, CLAIM_ALLOWED);
 
         struct pci_function qat = endpoint(0x8086, 0x37c8, 0x0b4000);
         expect(&host_iommu, &qat, ALL_PERMISSIONS, CLAIM_REFUSED_DENYLISTED);

@@ -21,6 +21,8 @@
 
 #include "config.h"
 #include "fileio.h"
+#include "rootdir.h"
+#include "test-tree.h"
 
 static struct initbind_config *parse_n(const char *text, size_t size)
 {
@@ -783,41 +785,70 @@ static void test_intent_origin(void **state)
                             "--kvm-ignore-msrs");
 }
 
-static void test_read_fd(void **state)
+/* The tables the programs' own options share with the config file. */
+static void test_option_words(void **state)
 {
-        static const char text[] = "claim 0b:00.0\nguest-memory 8G\n";
+        char buf[96];
+
+        assert_int_equal(config_allow_from_word("storage", 7), CONFIG_ALLOW_STORAGE);
+        assert_int_equal(config_allow_from_word("partial-group,x", 13), CONFIG_ALLOW_PARTIAL_GROUP);
+        assert_int_equal(config_allow_from_word("stor", 4), 0);
+        assert_int_equal(config_allow_from_word("Storage", 7), 0);
+        assert_string_equal(config_join_or(buf, sizeof(buf), config_allow_words),
+                            "console, storage, unbind or partial-group");
+
+        assert_int_equal(config_isolcpus_flag_from_word("nohz,2-3", 4), CONFIG_ISOLCPUS_NOHZ);
+        assert_int_equal(config_isolcpus_flag_from_word("managed_irq", 11), CONFIG_ISOLCPUS_MANAGED_IRQ);
+        assert_int_equal(config_isolcpus_flag_from_word("domain", 6), CONFIG_ISOLCPUS_DOMAIN);
+        assert_int_equal(config_isolcpus_flag_from_word("", 0), 0);
+
+        assert_null(config_thp_to_string(CONFIG_THP_UNSET));
+        assert_string_equal(config_thp_to_string(CONFIG_THP_NEVER), "never");
+        assert_string_equal(config_thp_to_string(CONFIG_THP_MADVISE), "madvise");
+        assert_string_equal(config_thp_to_string(CONFIG_THP_ALWAYS), "always");
+        assert_string_equal(config_thp_to_string(CONFIG_THP_UNCHANGED), "unchanged");
+        assert_null(config_thp_to_string(CONFIG_THP_UNCHANGED + 1));
+        assert_string_equal(config_keyword_to_string(CONFIG_DIRECTIVE_HUGEPAGE_SIZE, CONFIG_HUGEPAGE_SIZE_1G), "1G");
+        assert_string_equal(config_keyword_to_string(CONFIG_DIRECTIVE_FRAMEBUFFER, CONFIG_FRAMEBUFFER_KEEP), "keep");
+        assert_null(config_keyword_to_string(CONFIG_DIRECTIVE_CLAIM, 1));
+        assert_null(config_keyword_to_string(_CONFIG_DIRECTIVE_MAX, 1));
+}
+
+static void test_read_path(void **state)
+{
+        _cleanup_tree_ char *tree = tree_new();
+        tree_write(tree, "/etc/initbind.conf", "claim 0b:00.0\nguest-memory 8G\n");
+        _cleanup_rootdir_ struct rootdir *root = tree_rootdir(tree);
         _cleanup_config_ struct initbind_config *c = NULL;
-        _cleanup_close_ int fd = memfd_create("initbind.conf", MFD_CLOEXEC);
 
-        assert_true(fd >= 0);
-        assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
-        assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-
-        assert_int_equal(config_read_fd(fd, "initbind.conf", &c), 0);
+        assert_int_equal(config_read_path(root, NULL, &c), 0);
         assert_int_equal(c->n_diagnostics, 0);
         assert_int_equal(c->n_claims, 1);
         assert_int_equal(config_guest_memory_total(c), UINT64_C(8) << 30);
-        assert_string_equal(c->file_name, "initbind.conf");
+        assert_string_equal(c->file_name, "/etc/initbind.conf");
 }
 
-static void test_read_fd_missing_and_errors(void **state)
+static void test_read_path_missing_and_errors(void **state)
 {
+        _cleanup_tree_ char *tree = tree_new();
+        tree_mkdir(tree, "/etc/initbind.d");
+        _cleanup_free_ char *fifo = tree_path(tree, "/etc/fifo.conf");
+        assert_int_equal(mkfifo(fifo, 0600), 0);
+        _cleanup_rootdir_ struct rootdir *root = tree_rootdir(tree);
         _cleanup_config_ struct initbind_config *c = NULL;
-        _cleanup_close_ int dir = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         struct initbind_config sentinel, *untouched = &sentinel;
 
-        /* The open() failed with ENOENT: no file is an empty config, told apart by the result. */
-        assert_int_equal(config_read_fd(-ENOENT, "/etc/initbind.conf", &c), CONFIG_MISSING);
+        /* No file is an empty config, told apart by the result. */
+        assert_int_equal(config_read_path(root, NULL, &c), CONFIG_MISSING);
         assert_non_null(c);
         assert_int_equal(c->n_claims, 0);
         assert_int_equal(c->n_diagnostics, 0);
         assert_string_equal(c->file_name, "/etc/initbind.conf");
 
         /* Any other failure is the caller's to report; *ret stays untouched. */
-        assert_int_equal(config_read_fd(-EACCES, "/etc/initbind.conf", &untouched), -EACCES);
+        assert_int_equal(config_read_path(root, "/etc/initbind.d", &untouched), -EISDIR);
         assert_ptr_equal(untouched, &sentinel);
-        assert_true(dir >= 0);
-        assert_int_equal(config_read_fd(dir, "/", &untouched), -EISDIR);
+        assert_int_equal(config_read_path(root, "/etc/fifo.conf", &untouched), -EBADFD);
         assert_ptr_equal(untouched, &sentinel);
 }
 
@@ -875,14 +906,13 @@ static void test_bad_input_files(void **state)
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *conf_path = NULL, *expected_path = NULL, *expected = NULL, *got = NULL;
                 _cleanup_config_ struct initbind_config *c = NULL;
-                _cleanup_close_ int fd = -1;
+                _cleanup_free_ char *text = NULL;
                 size_t size;
 
                 assert_true(asprintf(&conf_path, "%s/%s", dir_path, names[i]) >= 0);
                 assert_true(asprintf(&expected_path, "%.*s.expected", (int) strlen(conf_path) - 5, conf_path) >= 0);
-                fd = open(conf_path, O_RDONLY | O_CLOEXEC);
-                assert_true(fd >= 0);
-                assert_int_equal(config_read_fd(fd, names[i], &c), 0);
+                text = read_file(conf_path, &size);
+                assert_int_equal(config_parse(text, size, names[i], &c), 0);
                 got = diagnostics_text(c);
                 if (update)
                         write_file(expected_path, got);
@@ -926,8 +956,9 @@ int main(void)
                 cmocka_unit_test(test_long_text_is_cut_in_messages),
                 cmocka_unit_test(test_diagnostic_format),
                 cmocka_unit_test(test_directive_to_string),
-                cmocka_unit_test(test_read_fd),
-                cmocka_unit_test(test_read_fd_missing_and_errors),
+                cmocka_unit_test(test_option_words),
+                cmocka_unit_test(test_read_path),
+                cmocka_unit_test(test_read_path_missing_and_errors),
                 cmocka_unit_test(test_bad_input_files),
         };
 

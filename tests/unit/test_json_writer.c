@@ -228,9 +228,8 @@ static void test_int_range(void **state)
         json_int(&c.w, INT64_MAX);
         json_int(&c.w, INT64_MIN);
         json_int(&c.w, (int64_t) UINT32_MAX + 1);
-        json_bool(&c.w, true);
         json_array_end(&c.w);
-        capture_expect(&c, "[0,-1,9223372036854775807,-9223372036854775808,4294967296,true]");
+        capture_expect(&c, "[0,-1,9223372036854775807,-9223372036854775808,4294967296]");
 }
 
 int main(void)

@@ -24,6 +24,24 @@ static struct kcmdline *parse_ok(const char *s, unsigned flags)
 }
 
 /* The formatted line must be `expect`; returns nothing, frees its own string. */
+/* One parameter through kcmdline_merge(), the way cmdlinegen sets one. */
+static int set_one(struct kcmdline *k, const char *name, const char *value)
+{
+        const struct kcmdline_param param = { name, value };
+        return kcmdline_merge(k, &param, 1);
+}
+
+/* The whole hugepage block through kcmdline_merge(). */
+static int set_hugepages(struct kcmdline *k, const char *size, const char *count)
+{
+        const struct kcmdline_param block[] = {
+                { "default_hugepagesz", size },
+                { "hugepagesz", size },
+                { "hugepages", count },
+        };
+        return kcmdline_merge(k, block, ELEMENTSOF(block));
+}
+
 static void assert_line(const struct kcmdline *k, const char *expect)
 {
         _cleanup_free_ char *s = NULL;
@@ -77,7 +95,7 @@ static void test_only_whitespace(void **state)
         assert_line(k, "  \t \n");
         assert_int_equal(kcmdline_length(k), 0);
 
-        assert_int_equal(kcmdline_set(k, "quiet", NULL), 1);
+        assert_int_equal(set_one(k, "quiet", NULL), 1);
         assert_int_equal(k->n_tokens, 1);
         assert_line(k, "quiet  \t \n");
 }
@@ -96,7 +114,7 @@ static void test_proc_cmdline_newline(void **state)
         /* the newline is /proc's, not part of the command line */
         assert_int_equal(kcmdline_length(k), strlen(line) - 1);
 
-        assert_int_equal(kcmdline_set(k, "iommu", "pt"), 1);
+        assert_int_equal(set_one(k, "iommu", "pt"), 1);
         assert_line(k, "BOOT_IMAGE=/vmlinuz-6.1.0 root=UUID=0b1c ro quiet iommu=pt\n");
 }
 
@@ -127,7 +145,7 @@ static void test_kernel_isspace_0xa0(void **state)
         assert_token(e, 0, "x", "\xc3\xa9y");
 
         /* and a value with it gets quoted when we write it */
-        assert_int_equal(kcmdline_set(e, "z", "\xc3\xa0"), 1);
+        assert_int_equal(set_one(e, "z", "\xc3\xa0"), 1);
         assert_line(e, "x=\xc3\xa9y z=\"\xc3\xa0\"");
 }
 
@@ -262,7 +280,7 @@ static void test_dashdash_variants(void **state)
         assert_true(kcmdline_contains(v, "y"));
 
         /* set inserts before "--", even when it is the first token */
-        assert_int_equal(kcmdline_set(f, "x", "1"), 1);
+        assert_int_equal(set_one(f, "x", "1"), 1);
         assert_line(f, "x=1 -- x");
         assert_false(f->tokens[0].after_dashdash);
         assert_true(f->tokens[1].is_dashdash);
@@ -373,14 +391,14 @@ static void test_set_in_place(void **state)
 {
         _cleanup_kcmdline_ struct kcmdline *k = parse_ok("a=1  b=2\tc=3\n", 0);
 
-        assert_int_equal(kcmdline_set(k, "b", "9"), 1);
+        assert_int_equal(set_one(k, "b", "9"), 1);
         assert_line(k, "a=1  b=9\tc=3\n");
-        assert_int_equal(kcmdline_set(k, "b", "9"), 0);
+        assert_int_equal(set_one(k, "b", "9"), 0);
         assert_line(k, "a=1  b=9\tc=3\n");
         /* from value to bare flag and back */
-        assert_int_equal(kcmdline_set(k, "a", NULL), 1);
+        assert_int_equal(set_one(k, "a", NULL), 1);
         assert_line(k, "a  b=9\tc=3\n");
-        assert_int_equal(kcmdline_set(k, "a", ""), 1);
+        assert_int_equal(set_one(k, "a", ""), 1);
         assert_line(k, "a=  b=9\tc=3\n");
 }
 
@@ -389,10 +407,10 @@ static void test_set_untouched_bytes(void **state)
         /* same value written differently: the line's own bytes stay */
         _cleanup_kcmdline_ struct kcmdline *k = parse_ok("\"a=b c\" vfio_pci.ids=1", 0);
 
-        assert_int_equal(kcmdline_set(k, "a", "b c"), 0);
+        assert_int_equal(set_one(k, "a", "b c"), 0);
         assert_line(k, "\"a=b c\" vfio_pci.ids=1");
         /* a rewrite keeps the line's spelling of the name */
-        assert_int_equal(kcmdline_set(k, "vfio-pci.ids", "2"), 1);
+        assert_int_equal(set_one(k, "vfio-pci.ids", "2"), 1);
         assert_line(k, "\"a=b c\" vfio_pci.ids=2");
 }
 
@@ -401,9 +419,9 @@ static void test_set_append(void **state)
         _cleanup_kcmdline_ struct kcmdline *k = parse_ok("  a b\n", 0);
         _cleanup_kcmdline_ struct kcmdline *e = parse_ok("", 0);
 
-        assert_int_equal(kcmdline_set(k, "c", "1"), 1);
+        assert_int_equal(set_one(k, "c", "1"), 1);
         assert_line(k, "  a b c=1\n");
-        assert_int_equal(kcmdline_set(e, "c", "1"), 1);
+        assert_int_equal(set_one(e, "c", "1"), 1);
         assert_line(e, "c=1");
         assert_int_equal(e->n_tokens, 1);
 }
@@ -412,13 +430,13 @@ static void test_set_removes_duplicates(void **state)
 {
         _cleanup_kcmdline_ struct kcmdline *k = parse_ok("x=1 a x=2 b x-y=0 x=3 -- x=5", 0);
 
-        assert_int_equal(kcmdline_set(k, "x", "4"), 1);
+        assert_int_equal(set_one(k, "x", "4"), 1);
         assert_line(k, "x=4 a b x-y=0 -- x=5");
         assert_get(k, "x", "4");
 
         /* first-wins: the one that would shadow the new value goes */
         _cleanup_kcmdline_ struct kcmdline *i = parse_ok("isolcpus=1 quiet isolcpus=2-3", 0);
-        assert_int_equal(kcmdline_set(i, "isolcpus", "2-3"), 1);
+        assert_int_equal(set_one(i, "isolcpus", "2-3"), 1);
         assert_line(i, "isolcpus=2-3 quiet");
 }
 
@@ -428,7 +446,7 @@ static void test_set_quotes_spaces(void **state)
         _cleanup_free_ char *s = NULL;
         _cleanup_kcmdline_ struct kcmdline *back = NULL;
 
-        assert_int_equal(kcmdline_set(k, "dyndbg", "file drivers/vfio/* +p"), 1);
+        assert_int_equal(set_one(k, "dyndbg", "file drivers/vfio/* +p"), 1);
         assert_line(k, "quiet dyndbg=\"file drivers/vfio/* +p\"");
 
         assert_int_equal(kcmdline_format(k, &s), 0);
@@ -440,15 +458,13 @@ static void test_set_invalid(void **state)
 {
         _cleanup_kcmdline_ struct kcmdline *k = parse_ok("a=1", 0);
 
-        assert_int_equal(kcmdline_set(k, "", "1"), -EINVAL);
-        assert_int_equal(kcmdline_set(k, NULL, "1"), -EINVAL);
-        assert_int_equal(kcmdline_set(k, "--", NULL), -EINVAL);
-        assert_int_equal(kcmdline_set(k, "a b", "1"), -EINVAL);
-        assert_int_equal(kcmdline_set(k, "a=b", "1"), -EINVAL);
-        assert_int_equal(kcmdline_set(k, "a\"", "1"), -EINVAL);
-        assert_int_equal(kcmdline_set(k, "a", "x\"y"), -EINVAL);
-        assert_int_equal(kcmdline_set(k, "hugepages", "4"), -EINVAL);
-        assert_int_equal(kcmdline_set(k, "default-hugepagesz", "1G"), -EINVAL);
+        assert_int_equal(set_one(k, "", "1"), -EINVAL);
+        assert_int_equal(set_one(k, NULL, "1"), -EINVAL);
+        assert_int_equal(set_one(k, "--", NULL), -EINVAL);
+        assert_int_equal(set_one(k, "a b", "1"), -EINVAL);
+        assert_int_equal(set_one(k, "a=b", "1"), -EINVAL);
+        assert_int_equal(set_one(k, "a\"", "1"), -EINVAL);
+        assert_int_equal(set_one(k, "a", "x\"y"), -EINVAL);
         assert_line(k, "a=1");
 }
 
@@ -512,7 +528,7 @@ static void test_length_limit(void **state)
         assert_int_equal(kcmdline_check_length(nl, 0), 0);
 
         /* reserve for what the boot loader prepends */
-        assert_int_equal(kcmdline_set(nl, "x", "short"), 1);
+        assert_int_equal(set_one(nl, "x", "short"), 1);
         assert_int_equal(kcmdline_length(nl), 7);
         assert_int_equal(kcmdline_check_length(nl, 2040), 0);
         assert_int_equal(kcmdline_check_length(nl, 2041), -E2BIG);
@@ -691,29 +707,29 @@ static void test_set_hugepages(void **state)
                 parse_ok("quiet hugepages=4 root=/dev/sda hugepagesz=2M hugepages=8 -- hugepages=1", 0);
         struct kcmdline_hugepages h;
 
-        assert_int_equal(kcmdline_set_hugepages(k, "1G", "16"), 1);
+        assert_int_equal(set_hugepages(k, "1G", "16"), 1);
         assert_line(k, "quiet default_hugepagesz=1G hugepagesz=1G hugepages=16 root=/dev/sda -- "
                        "hugepages=1");
-        assert_int_equal(kcmdline_set_hugepages(k, "1G", "16"), 0);
+        assert_int_equal(set_hugepages(k, "1G", "16"), 0);
 
         assert_int_equal(kcmdline_get_hugepages(k, NULL, NULL, &h), 0);
         assert_int_equal(h.n, 1);
         assert_hugepage(&h, 0, GiB, "16", 16, true);
         kcmdline_hugepages_done(&h);
 
-        assert_int_equal(kcmdline_set_hugepages(k, "1G", "0:8,1:8"), 1);
+        assert_int_equal(set_hugepages(k, "1G", "0:8,1:8"), 1);
         assert_line(k, "quiet default_hugepagesz=1G hugepagesz=1G hugepages=0:8,1:8 root=/dev/sda "
                        "-- hugepages=1");
 
         /* malformed: nothing changes */
-        assert_int_equal(kcmdline_set_hugepages(k, "1Q", "4"), -EINVAL);
-        assert_int_equal(kcmdline_set_hugepages(k, "", "4"), -EINVAL);
-        assert_int_equal(kcmdline_set_hugepages(k, "0", "4"), -EINVAL);
-        assert_int_equal(kcmdline_set_hugepages(k, "1G", "4x"), -EINVAL);
-        assert_int_equal(kcmdline_set_hugepages(k, "1G", "0:4,"), -EINVAL);
-        assert_int_equal(kcmdline_set_hugepages(k, "1G", ":4"), -EINVAL);
-        assert_int_equal(kcmdline_set_hugepages(k, "1G", " 4"), -EINVAL);
-        assert_int_equal(kcmdline_set_hugepages(k, NULL, "4"), -EINVAL);
+        assert_int_equal(set_hugepages(k, "1Q", "4"), -EINVAL);
+        assert_int_equal(set_hugepages(k, "", "4"), -EINVAL);
+        assert_int_equal(set_hugepages(k, "0", "4"), -EINVAL);
+        assert_int_equal(set_hugepages(k, "1G", "4x"), -EINVAL);
+        assert_int_equal(set_hugepages(k, "1G", "0:4,"), -EINVAL);
+        assert_int_equal(set_hugepages(k, "1G", ":4"), -EINVAL);
+        assert_int_equal(set_hugepages(k, "1G", " 4"), -EINVAL);
+        assert_int_equal(set_hugepages(k, NULL, "4"), -EINVAL);
         assert_line(k, "quiet default_hugepagesz=1G hugepagesz=1G hugepages=0:8,1:8 root=/dev/sda "
                        "-- hugepages=1");
 }
@@ -725,11 +741,11 @@ static void test_set_hugepages_position(void **state)
         /* the right parameters in the wrong order are rewritten */
         _cleanup_kcmdline_ struct kcmdline *c = parse_ok("hugepagesz=1G default_hugepagesz=1G hugepages=2", 0);
 
-        assert_int_equal(kcmdline_set_hugepages(a, "1G", "2"), 1);
+        assert_int_equal(set_hugepages(a, "1G", "2"), 1);
         assert_line(a, "ro default_hugepagesz=1G hugepagesz=1G hugepages=2 -- single");
-        assert_int_equal(kcmdline_set_hugepages(b, "2M", "1024"), 1);
+        assert_int_equal(set_hugepages(b, "2M", "1024"), 1);
         assert_line(b, " default_hugepagesz=2M hugepagesz=2M hugepages=1024 ro\n");
-        assert_int_equal(kcmdline_set_hugepages(c, "1G", "2"), 1);
+        assert_int_equal(set_hugepages(c, "1G", "2"), 1);
         assert_line(c, "default_hugepagesz=1G hugepagesz=1G hugepages=2");
 }
 
@@ -816,7 +832,7 @@ static void test_copy_is_independent(void **state)
         _cleanup_kcmdline_ struct kcmdline *c = NULL;
 
         assert_int_equal(kcmdline_copy(k, &c), 0);
-        assert_int_equal(kcmdline_set(c, "a", "2"), 1);
+        assert_int_equal(set_one(c, "a", "2"), 1);
         assert_int_equal(kcmdline_remove(c, "b"), 1);
         assert_line(k, "a=1 b");
         assert_line(c, "a=2");
@@ -834,8 +850,8 @@ static void test_edits_refuse_unterminated_quote(void **state)
 
         struct kcmdline_param params[] = { { "iommu", "pt" } };
         assert_int_equal(kcmdline_merge(k, params, 1), -EINVAL);
-        assert_int_equal(kcmdline_set(k, "iommu", "pt"), -EINVAL);
-        assert_int_equal(kcmdline_set_hugepages(k, "1G", "4"), -EINVAL);
+        assert_int_equal(set_one(k, "iommu", "pt"), -EINVAL);
+        assert_int_equal(set_hugepages(k, "1G", "4"), -EINVAL);
 
         _cleanup_free_ char *after = NULL;
         assert_int_equal(kcmdline_format(k, &after), 0);
