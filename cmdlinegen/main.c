@@ -121,6 +121,34 @@ static int remember_value(struct arguments *a, int c, const char *name, const ch
         return 0;
 }
 
+/* An option of intent_options becomes an intent flag: 1 when C is one, 0 when not. */
+static int take_intent_option(struct arguments *a, int c, const char *value)
+{
+        for (size_t i = 0; i < ELEMENTSOF(intent_options); i++) {
+                if (intent_options[i].arg != c)
+                        continue;
+                if (!a->proposal_option)
+                        a->proposal_option = intent_options[i].option;
+                if (intent_flags_add(&a->flags, intent_options[i].directive, intent_options[i].option, value) < 0)
+                        return -ENOMEM;
+                return 1;
+        }
+        return 0;
+}
+
+static int set_kernel(struct arguments *a, const char *value)
+{
+        if (!is_release_name(value)) {
+                char shown[SHOWN_TEXT_SIZE];
+                log_error("--kernel %s: expected a kernel release name as in /lib/modules, such as "
+                          "6.1.0-18-amd64 (not empty, no '/', not '.' or '..')",
+                          shown_text(shown, value, strlen(value)));
+                return -EINVAL;
+        }
+        a->kernel = value;
+        return 0;
+}
+
 /* The options that make sense only together, or not together. */
 static int check_combinations(const struct arguments *a)
 {
@@ -194,17 +222,11 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
         for (int c, index = -1; (c = getopt_long(argc, argv, "vqh", options, &index)) >= 0; index = -1) {
                 if (index >= 0 && options[index].has_arg && remember_value(a, c, options[index].name, optarg) < 0)
                         return -EINVAL;
-                size_t i;
-                for (i = 0; i < ELEMENTSOF(intent_options) && intent_options[i].arg != c; i++)
-                        ;
-                if (i < ELEMENTSOF(intent_options)) {
-                        if (!a->proposal_option)
-                                a->proposal_option = intent_options[i].option;
-                        if (intent_flags_add(&a->flags, intent_options[i].directive, intent_options[i].option, optarg) <
-                            0)
-                                return -ENOMEM;
+                int r = take_intent_option(a, c, optarg);
+                if (r < 0)
+                        return r;
+                if (r > 0)
                         continue;
-                }
                 switch (c) {
                 case ARG_ROOT:
                         a->root = optarg;
@@ -213,14 +235,8 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
                         a->config = optarg;
                         break;
                 case ARG_KERNEL:
-                        if (!is_release_name(optarg)) {
-                                char shown[SHOWN_TEXT_SIZE];
-                                log_error("--kernel %s: expected a kernel release name as in /lib/modules, such as "
-                                          "6.1.0-18-amd64 (not empty, no '/', not '.' or '..')",
-                                          shown_text(shown, optarg, strlen(optarg)));
+                        if (set_kernel(a, optarg) < 0)
                                 return -EINVAL;
-                        }
-                        a->kernel = optarg;
                         break;
                 case ARG_APPLY:
                         if (bootloader_from_string(optarg, &a->apply_options.bootloader) < 0) {
