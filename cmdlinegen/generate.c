@@ -161,7 +161,7 @@ int generation_run(const struct machine *m, const struct initbind_config *intent
 void generation_done(struct generation *g)
 {
         proposal_done(&g->proposal);
-        planned_boot_free(g->boot_view);
+        pci_host_free(g->boot_view);
         claim_plan_free(g->plan);
         kcmdline_free(g->proposed_line);
         findings_done(&g->line_findings);

@@ -22,5 +22,3 @@ int planned_boot_new(const struct machine *m, struct pci_host **ret)
         *ret = TAKE_PTR(view);
         return 0;
 }
-
-void planned_boot_free(struct pci_host *view) { pci_host_free(view); }
