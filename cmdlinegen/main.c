@@ -323,12 +323,12 @@ static int print_report(const struct arguments *a, const struct generation *g)
         size_t size = 0;
         FILE *out = open_memstream(&text, &size);
         if (!out) {
-                log_error("cannot make the report: %s", strerror(errno));
+                log_error_errno(errno, "cannot make the report: %m");
                 return EXIT_PROBLEMS;
         }
         int status = report_to(out, a, g);
         if (fclose(out) != 0) {
-                log_error("cannot make the report: %s", strerror(errno));
+                log_error_errno(errno, "cannot make the report: %m");
                 return EXIT_PROBLEMS;
         }
         shown_text_write(stdout, text, size);
@@ -348,7 +348,7 @@ int main(int argc, char **argv)
         _cleanup_rootdir_ struct rootdir *root = NULL;
         r = rootdir_new(a.root, &root);
         if (r < 0) {
-                log_error("cannot open root directory '%s': %s", a.root, strerror(-r));
+                log_error_errno(r, "cannot open root directory '%s': %m", a.root);
                 intent_flags_free(a.flags);
                 return EXIT_USAGE;
         }

@@ -62,7 +62,7 @@ static void refresh(const struct rootdir *root, struct pci_function *f)
 {
         int r = pci_function_refresh_binding(root, f);
         if (r < 0)
-                log_warning("%s: cannot read its driver back: %s", f->name, strerror(-r));
+                log_warning_errno(r, "%s: cannot read its driver back: %m", f->name);
 }
 
 /*
@@ -80,8 +80,9 @@ static void roll_back(const struct rootdir *root, struct pci_function *f, bool w
         if (r < 0 || streq(f->driver_override, VFIO_PCI_DRIVER))
                 r = write_override(root, f, NULL);
         if (r < 0)
-                log_error("%s: cannot clear driver_override again: %s; it stays reserved for vfio-pci until reboot",
-                          f->name, strerror(-r));
+                log_error_errno(
+                        r, "%s: cannot clear driver_override again: %m; it stays reserved for vfio-pci until reboot",
+                        f->name);
         if (was_unbound) /* we took it off its driver: offer it back (DPDK's devbind does the same) */
                 (void) write_address_to(root, "/sys/bus/pci", "drivers_probe", f);
         refresh(root, f);
@@ -116,7 +117,7 @@ static void claim_overrides(const struct rootdir *root, struct pci_host *host, c
                         continue;
                 int r = write_override(root, f, VFIO_PCI_DRIVER);
                 if (r < 0) {
-                        log_error("%s: cannot write driver_override: %s; not claimed", f->name, strerror(-r));
+                        log_error_errno(r, "%s: cannot write driver_override: %m; not claimed", f->name);
                         report->outcomes[i] = CLAIM_OUTCOME_FAILED;
                         /* A failed write may still have changed it (a short write): make sure. */
                         roll_back(root, f, false);
@@ -148,7 +149,7 @@ static void protect_host_devices(const struct rootdir *root, struct pci_host *ho
                 if (e->action == PLAN_RETURN_TO_HOST) {
                         int r = write_address_to(root, VFIO_PCI_SYSFS, "unbind", f);
                         if (r < 0)
-                                log_error("%s: cannot unbind it from vfio-pci: %s", f->name, strerror(-r));
+                                log_error_errno(r, "%s: cannot unbind it from vfio-pci: %m", f->name);
                         if (!pinned)
                                 (void) write_override(root, f, NULL);
                         (void) write_address_to(root, "/sys/bus/pci", "drivers_probe", f);
@@ -171,7 +172,7 @@ static void unbind_allowed(const struct rootdir *root, struct pci_host *host, co
                 snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/driver", f->name);
                 int r = write_address_to(root, dir, "unbind", f);
                 if (r < 0 && r != -ENOENT) {
-                        log_error("%s: cannot unbind it from %s: %s; not claimed", f->name, driver, strerror(-r));
+                        log_error_errno(r, "%s: cannot unbind it from %s: %m; not claimed", f->name, driver);
                         report->outcomes[i] = CLAIM_OUTCOME_FAILED;
                         roll_back(root, f, false);
                         continue;
@@ -195,7 +196,7 @@ static void bind_remaining(const struct rootdir *root, struct pci_host *host, co
                 /* bind, unlike drivers_probe, returns the probe's error: EINVAL, EBUSY, ENODEV. */
                 int r = write_address_to(root, VFIO_PCI_SYSFS, "bind", f);
                 if (r < 0)
-                        log_error("%s: vfio-pci refused it: %s", f->name, strerror(-r));
+                        log_error_errno(r, "%s: vfio-pci refused it: %m", f->name);
         }
 }
 
@@ -296,7 +297,7 @@ int claim_plan_execute(const struct rootdir *root, struct pci_host *host, const 
         if (plan->needs_vfio) {
                 int r = ops->load_vfio ? ops->load_vfio(ops->userdata) : -EOPNOTSUPP;
                 if (r < 0)
-                        log_error("cannot load vfio-pci: %s", strerror(-r));
+                        log_error_errno(r, "cannot load vfio-pci: %m");
                 else
                         bind_remaining(root, host, plan, &report);
         }

@@ -217,7 +217,7 @@ static int run(int argc, char **argv)
         _cleanup_rootdir_ struct rootdir *root = NULL;
         r = rootdir_new(arg_root, &root);
         if (r < 0) {
-                log_error("cannot open root directory '%s': %s", arg_root, strerror(-r));
+                log_error_errno(r, "cannot open root directory '%s': %m", arg_root);
                 return 1;
         }
         opts.root = root;
