@@ -295,11 +295,12 @@ int claim_plan_execute(const struct rootdir *root, struct pci_host *host, const 
         release_incomplete_groups(root, host, plan, &report);
 
         if (plan->needs_vfio) {
+                /* load_vfio logged why it failed: it knows (not the running system, no libkmod). */
                 int r = ops->load_vfio ? ops->load_vfio(ops->userdata) : -EOPNOTSUPP;
-                if (r < 0)
-                        log_error_errno(r, "cannot load vfio-pci: %m");
-                else
+                if (r >= 0)
                         bind_remaining(root, host, plan, &report);
+                else if (!ops->load_vfio)
+                        log_error("cannot load vfio-pci: no module loader");
         }
         verify(root, host, plan, &report);
         release_incomplete_groups(root, host, plan, &report);

@@ -75,7 +75,12 @@ static int ops_load_vfio(void *userdata)
                 log_notice("not loading vfio-pci: --root %s is not the running system", rootdir_path(s->opts->root));
                 return -EOPNOTSUPP;
         }
-        return s->loader ? module_loader_load_vfio(s->loader) : -ENOPKG;
+        if (!s->loader)
+                return -ENOPKG; /* session_open() said why: modules cannot be loaded */
+        int r = module_loader_load_vfio(s->loader);
+        if (r < 0)
+                return log_error_errno(r, "cannot load vfio-pci: %m");
+        return r;
 }
 
 static int ops_host_driver(void *userdata, const struct pci_function *f, char *buf, size_t size)
