@@ -158,13 +158,22 @@ static void protect_host_devices(const struct rootdir *root, struct pci_host *ho
         }
 }
 
+/* The function of plan entry I when it is a claim still under way, else NULL. */
+static struct pci_function *pending_claim(struct pci_host *host, const struct claim_plan *plan,
+                                          const struct claim_report *report, size_t i)
+{
+        const struct plan_entry *e = &plan->entries[i];
+        if (e->action != PLAN_CLAIM || report->outcomes[i] != CLAIM_OUTCOME_PENDING)
+                return NULL;
+        return &host->functions[e->function];
+}
+
 static void unbind_allowed(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
                            struct claim_report *report)
 {
         for (size_t i = 0; i < plan->n_entries; i++) {
-                const struct plan_entry *e = &plan->entries[i];
-                struct pci_function *f = &host->functions[e->function];
-                if (e->action != PLAN_CLAIM || !e->unbind_first || report->outcomes[i] != CLAIM_OUTCOME_PENDING)
+                struct pci_function *f = pending_claim(host, plan, report, i);
+                if (!f || !plan->entries[i].unbind_first)
                         continue;
                 char driver[PCI_DRIVER_NAME_MAX];
                 snprintf(driver, sizeof(driver), "%s", f->driver);
@@ -186,9 +195,8 @@ static void bind_remaining(const struct rootdir *root, struct pci_host *host, co
                            struct claim_report *report)
 {
         for (size_t i = 0; i < plan->n_entries; i++) {
-                const struct plan_entry *e = &plan->entries[i];
-                struct pci_function *f = &host->functions[e->function];
-                if (e->action != PLAN_CLAIM || report->outcomes[i] != CLAIM_OUTCOME_PENDING)
+                struct pci_function *f = pending_claim(host, plan, report, i);
+                if (!f)
                         continue;
                 refresh(root, f);
                 if (on_vfio(f) || f->driver[0])
@@ -204,9 +212,8 @@ static void verify(const struct rootdir *root, struct pci_host *host, const stru
                    struct claim_report *report)
 {
         for (size_t i = 0; i < plan->n_entries; i++) {
-                const struct plan_entry *e = &plan->entries[i];
-                struct pci_function *f = &host->functions[e->function];
-                if (e->action != PLAN_CLAIM || report->outcomes[i] != CLAIM_OUTCOME_PENDING)
+                struct pci_function *f = pending_claim(host, plan, report, i);
+                if (!f)
                         continue;
                 refresh(root, f);
                 if (on_vfio(f)) {
@@ -217,7 +224,7 @@ static void verify(const struct rootdir *root, struct pci_host *host, const stru
                 report->outcomes[i] = CLAIM_OUTCOME_FAILED;
                 log_error("%s did not bind to vfio-pci (driver now: %s); its driver_override is cleared again", f->name,
                           f->driver[0] ? f->driver : "none");
-                roll_back(root, f, e->unbind_first);
+                roll_back(root, f, plan->entries[i].unbind_first);
         }
 }
 
