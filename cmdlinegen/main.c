@@ -335,42 +335,31 @@ static int print_report(const struct arguments *a, const struct generation *g)
         return status;
 }
 
-int main(int argc, char **argv)
+/* Everything after the arguments: the exit status. */
+static int run(const struct arguments *a)
 {
-        struct arguments a = { .root = "/" };
-        log_setup("cmdlinegen", LOG_LEVEL_WARNING);
-        int r = parse_arguments(argc, argv, &a);
-        if (r < 0) {
-                intent_flags_free(a.flags);
-                return r == -ENOMEM ? EXIT_PROBLEMS : EXIT_USAGE;
-        }
-
         _cleanup_rootdir_ struct rootdir *root = NULL;
-        r = rootdir_new(a.root, &root);
+        int r = rootdir_new(a->root, &root);
         if (r < 0) {
-                log_error_errno(r, "cannot open root directory '%s': %m", a.root);
-                intent_flags_free(a.flags);
+                log_error_errno(r, "cannot open root directory '%s': %m", a->root);
                 return EXIT_USAGE;
         }
 
         /* No config is a valid state, but not when the user named one: a typo in --config must not
          * quietly turn into "nothing configured". */
-        if (a.config && rootdir_exists(root, a.config) == 0) {
-                log_error("--config %s: no such file below the root", a.config);
-                intent_flags_free(a.flags);
+        if (a->config && rootdir_exists(root, a->config) == 0) {
+                log_error("--config %s: no such file below the root", a->config);
                 return EXIT_USAGE;
         }
 
         struct machine m;
-        r = machine_detect(root, a.config, a.kernel, &m);
-        if (r < 0) {
-                intent_flags_free(a.flags);
+        r = machine_detect(root, a->config, a->kernel, &m);
+        if (r < 0)
                 return EXIT_PROBLEMS;
-        }
         int status = EXIT_USAGE;
         if (!config_usable(&m))
                 goto out;
-        r = intent_flags_apply(a.flags, m.config);
+        r = intent_flags_apply(a->flags, m.config);
         if (r < 0) {
                 status = r == -ENOMEM ? EXIT_PROBLEMS : EXIT_USAGE;
                 goto out;
@@ -384,28 +373,37 @@ int main(int argc, char **argv)
                 status = EXIT_PROBLEMS;
                 goto out;
         }
-        if (a.apply) {
+        if (a->apply) {
                 _cleanup_free_ char *error = NULL;
-                if (!a.apply_options.remove &&
-                    apply_add_loader_removals(&g, a.root, a.apply_options.bootloader, &error) == -ENOMEM) {
+                if (!a->apply_options.remove &&
+                    apply_add_loader_removals(&g, a->root, a->apply_options.bootloader, &error) == -ENOMEM) {
                         status = EXIT_PROBLEMS;
                         goto done;
                 }
-                status = apply_command(&g, &a.apply_options);
+                status = apply_command(&g, &a->apply_options);
         } else {
-                if (!a.verify && m.boot.bootloader != LOADER_UNKNOWN) {
-                        r = apply_add_loader_removals(&g, a.root, BOOTLOADER_AUTO, &g.next_boot_error);
+                if (!a->verify && m.boot.bootloader != LOADER_UNKNOWN) {
+                        r = apply_add_loader_removals(&g, a->root, BOOTLOADER_AUTO, &g.next_boot_error);
                         if (r >= 0)
-                                r = apply_preview(&g, a.root, &g.next_boot_old, &g.next_boot_new, &g.next_boot_error);
+                                r = apply_preview(&g, a->root, &g.next_boot_old, &g.next_boot_new, &g.next_boot_error);
                         if (r < 0 && !g.next_boot_error)
                                 g.next_boot_error = strdup(strerror(-r));
                 }
-                status = print_report(&a, &g);
+                status = print_report(a, &g);
         }
 done:
         generation_done(&g);
 out:
         machine_done(&m);
+        return status;
+}
+
+int main(int argc, char **argv)
+{
+        struct arguments a = { .root = "/" };
+        log_setup("cmdlinegen", LOG_LEVEL_WARNING);
+        int r = parse_arguments(argc, argv, &a);
+        int status = r < 0 ? (r == -ENOMEM ? EXIT_PROBLEMS : EXIT_USAGE) : run(&a);
         intent_flags_free(a.flags);
         return status;
 }
