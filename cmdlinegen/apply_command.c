@@ -114,10 +114,8 @@ static int rebuild_initramfs(enum initramfs_generator generator)
         }
         log_notice("rebuilding the initramfs: %s %s", argv[0], argv[1]);
         r = child_run((char *const *) argv, &status); /* posix_spawn's argv type; it is not written */
-        if (r < 0) {
-                log_error("cannot run %s: %s", argv[0], strerror(-r));
-                return r;
-        }
+        if (r < 0)
+                return log_error_errno(r, "cannot run %s: %m", argv[0]);
         if (status != 0) {
                 log_error(
                         "%s %s failed (exit status %d): the boot loader configuration is changed, the initramfs is not",

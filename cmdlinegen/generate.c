@@ -124,10 +124,8 @@ int generation_run(const struct machine *m, const struct initbind_config *intent
         struct generation *g = ret;
         *g = (struct generation){};
         int r = plan_claims(m, intent, g);
-        if (r < 0) {
-                log_error("cannot plan the claims: %s", strerror(-r));
-                return r;
-        }
+        if (r < 0)
+                return log_error_errno(r, "cannot plan the claims: %m");
         g->ctx = (struct propose_context){
                 .machine = m,
                 .intent = intent,
@@ -154,14 +152,14 @@ int generation_run(const struct machine *m, const struct initbind_config *intent
                 r = g->line_findings.out_of_memory ? -ENOMEM : 0;
         }
         if (r < 0)
-                log_error("cannot make a proposal: %s", strerror(-r));
+                log_error_errno(r, "cannot make a proposal: %m");
         return r;
 }
 
 void generation_done(struct generation *g)
 {
         proposal_done(&g->proposal);
-        planned_boot_free(g->boot_view);
+        pci_host_free(g->boot_view);
         claim_plan_free(g->plan);
         kcmdline_free(g->proposed_line);
         findings_done(&g->line_findings);

@@ -42,12 +42,9 @@ static int read_config(const struct rootdir *root, const char *path, struct mach
 static int read_kernel(const struct rootdir *root, const char *target_release, struct machine *m)
 {
         int r = kernel_release(root, &m->running_release);
-        if (r < 0 && !target_release) {
-                log_error("cannot read the running kernel's release (/proc/sys/kernel/osrelease): %s; "
-                          "name the target kernel with --kernel",
-                          strerror(-r));
-                return r;
-        }
+        if (r < 0 && !target_release)
+                return log_error_errno(r, "cannot read the running kernel's release (/proc/sys/kernel/osrelease): %m; "
+                                          "name the target kernel with --kernel");
         m->target_release = strdup(target_release ? target_release : m->running_release);
         if (!m->target_release)
                 return -ENOMEM;
@@ -56,14 +53,12 @@ static int read_kernel(const struct rootdir *root, const char *target_release, s
 
         r = kernel_config_load(root, m->target_release, m->target_is_running, &m->kernel_config);
         if (r < 0 && r != -ENOENT)
-                log_warning("cannot read the configuration of kernel %s: %s", m->target_release, strerror(-r));
+                log_warning_errno(r, "cannot read the configuration of kernel %s: %m", m->target_release);
         m->acs_patch = kernel_has_acs_override(root, m->target_release, m->target_is_running);
 
         r = kernel_cmdline(root, &m->cmdline_text);
-        if (r < 0) {
-                log_error("cannot read /proc/cmdline: %s", strerror(-r));
-                return r;
-        }
+        if (r < 0)
+                return log_error_errno(r, "cannot read /proc/cmdline: %m");
         return kcmdline_parse(m->cmdline_text, KCMDLINE_PARSE_LENIENT, &m->cmdline, NULL);
 }
 
@@ -86,7 +81,7 @@ int machine_detect(const struct rootdir *root, const char *config_path, const ch
                 goto fail;
         r = cpu_topology_read(root, &m.cpus);
         if (r < 0) {
-                log_error("cannot read the CPUs (/sys/devices/system/cpu/possible): %s", strerror(-r));
+                log_error_errno(r, "cannot read the CPUs (/sys/devices/system/cpu/possible): %m");
                 goto fail;
         }
         r = memory_info_read(root, &m.memory);
@@ -94,7 +89,7 @@ int machine_detect(const struct rootdir *root, const char *config_path, const ch
                 goto fail;
         r = pci_host_scan(root, PCI_SCAN_PARENTS, &m.pci); /* details: generate.c reads those it needs */
         if (r < 0) {
-                log_error("cannot read the PCI devices (/sys/bus/pci/devices): %s", strerror(-r));
+                log_error_errno(r, "cannot read the PCI devices (/sys/bus/pci/devices): %m");
                 goto fail;
         }
         pci_host_log_problems(m.pci);

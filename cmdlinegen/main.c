@@ -121,6 +121,34 @@ static int remember_value(struct arguments *a, int c, const char *name, const ch
         return 0;
 }
 
+/* An option of intent_options becomes an intent flag: 1 when C is one, 0 when not. */
+static int take_intent_option(struct arguments *a, int c, const char *value)
+{
+        for (size_t i = 0; i < ELEMENTSOF(intent_options); i++) {
+                if (intent_options[i].arg != c)
+                        continue;
+                if (!a->proposal_option)
+                        a->proposal_option = intent_options[i].option;
+                if (intent_flags_add(&a->flags, intent_options[i].directive, intent_options[i].option, value) < 0)
+                        return -ENOMEM;
+                return 1;
+        }
+        return 0;
+}
+
+static int set_kernel(struct arguments *a, const char *value)
+{
+        if (!is_release_name(value)) {
+                char shown[SHOWN_TEXT_SIZE];
+                log_error("--kernel %s: expected a kernel release name as in /lib/modules, such as "
+                          "6.1.0-18-amd64 (not empty, no '/', not '.' or '..')",
+                          shown_text(shown, value, strlen(value)));
+                return -EINVAL;
+        }
+        a->kernel = value;
+        return 0;
+}
+
 /* The options that make sense only together, or not together. */
 static int check_combinations(const struct arguments *a)
 {
@@ -194,17 +222,11 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
         for (int c, index = -1; (c = getopt_long(argc, argv, "vqh", options, &index)) >= 0; index = -1) {
                 if (index >= 0 && options[index].has_arg && remember_value(a, c, options[index].name, optarg) < 0)
                         return -EINVAL;
-                size_t i;
-                for (i = 0; i < ELEMENTSOF(intent_options) && intent_options[i].arg != c; i++)
-                        ;
-                if (i < ELEMENTSOF(intent_options)) {
-                        if (!a->proposal_option)
-                                a->proposal_option = intent_options[i].option;
-                        if (intent_flags_add(&a->flags, intent_options[i].directive, intent_options[i].option, optarg) <
-                            0)
-                                return -ENOMEM;
+                int r = take_intent_option(a, c, optarg);
+                if (r < 0)
+                        return r;
+                if (r > 0)
                         continue;
-                }
                 switch (c) {
                 case ARG_ROOT:
                         a->root = optarg;
@@ -213,14 +235,8 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
                         a->config = optarg;
                         break;
                 case ARG_KERNEL:
-                        if (!is_release_name(optarg)) {
-                                char shown[SHOWN_TEXT_SIZE];
-                                log_error("--kernel %s: expected a kernel release name as in /lib/modules, such as "
-                                          "6.1.0-18-amd64 (not empty, no '/', not '.' or '..')",
-                                          shown_text(shown, optarg, strlen(optarg)));
+                        if (set_kernel(a, optarg) < 0)
                                 return -EINVAL;
-                        }
-                        a->kernel = optarg;
                         break;
                 case ARG_APPLY:
                         if (bootloader_from_string(optarg, &a->apply_options.bootloader) < 0) {
@@ -307,54 +323,43 @@ static int print_report(const struct arguments *a, const struct generation *g)
         size_t size = 0;
         FILE *out = open_memstream(&text, &size);
         if (!out) {
-                log_error("cannot make the report: %s", strerror(errno));
+                log_error_errno(errno, "cannot make the report: %m");
                 return EXIT_PROBLEMS;
         }
         int status = report_to(out, a, g);
         if (fclose(out) != 0) {
-                log_error("cannot make the report: %s", strerror(errno));
+                log_error_errno(errno, "cannot make the report: %m");
                 return EXIT_PROBLEMS;
         }
         shown_text_write(stdout, text, size);
         return status;
 }
 
-int main(int argc, char **argv)
+/* Everything after the arguments: the exit status. */
+static int run(const struct arguments *a)
 {
-        struct arguments a = { .root = "/" };
-        log_setup("cmdlinegen", LOG_LEVEL_WARNING);
-        int r = parse_arguments(argc, argv, &a);
-        if (r < 0) {
-                intent_flags_free(a.flags);
-                return r == -ENOMEM ? EXIT_PROBLEMS : EXIT_USAGE;
-        }
-
         _cleanup_rootdir_ struct rootdir *root = NULL;
-        r = rootdir_new(a.root, &root);
+        int r = rootdir_new(a->root, &root);
         if (r < 0) {
-                log_error("cannot open root directory '%s': %s", a.root, strerror(-r));
-                intent_flags_free(a.flags);
+                log_error_errno(r, "cannot open root directory '%s': %m", a->root);
                 return EXIT_USAGE;
         }
 
         /* No config is a valid state, but not when the user named one: a typo in --config must not
          * quietly turn into "nothing configured". */
-        if (a.config && rootdir_exists(root, a.config) == 0) {
-                log_error("--config %s: no such file below the root", a.config);
-                intent_flags_free(a.flags);
+        if (a->config && rootdir_exists(root, a->config) == 0) {
+                log_error("--config %s: no such file below the root", a->config);
                 return EXIT_USAGE;
         }
 
         struct machine m;
-        r = machine_detect(root, a.config, a.kernel, &m);
-        if (r < 0) {
-                intent_flags_free(a.flags);
+        r = machine_detect(root, a->config, a->kernel, &m);
+        if (r < 0)
                 return EXIT_PROBLEMS;
-        }
         int status = EXIT_USAGE;
         if (!config_usable(&m))
                 goto out;
-        r = intent_flags_apply(a.flags, m.config);
+        r = intent_flags_apply(a->flags, m.config);
         if (r < 0) {
                 status = r == -ENOMEM ? EXIT_PROBLEMS : EXIT_USAGE;
                 goto out;
@@ -368,28 +373,37 @@ int main(int argc, char **argv)
                 status = EXIT_PROBLEMS;
                 goto out;
         }
-        if (a.apply) {
+        if (a->apply) {
                 _cleanup_free_ char *error = NULL;
-                if (!a.apply_options.remove &&
-                    apply_add_loader_removals(&g, a.root, a.apply_options.bootloader, &error) == -ENOMEM) {
+                if (!a->apply_options.remove &&
+                    apply_add_loader_removals(&g, a->root, a->apply_options.bootloader, &error) == -ENOMEM) {
                         status = EXIT_PROBLEMS;
                         goto done;
                 }
-                status = apply_command(&g, &a.apply_options);
+                status = apply_command(&g, &a->apply_options);
         } else {
-                if (!a.verify && m.boot.bootloader != LOADER_UNKNOWN) {
-                        r = apply_add_loader_removals(&g, a.root, BOOTLOADER_AUTO, &g.next_boot_error);
+                if (!a->verify && m.boot.bootloader != LOADER_UNKNOWN) {
+                        r = apply_add_loader_removals(&g, a->root, BOOTLOADER_AUTO, &g.next_boot_error);
                         if (r >= 0)
-                                r = apply_preview(&g, a.root, &g.next_boot_old, &g.next_boot_new, &g.next_boot_error);
+                                r = apply_preview(&g, a->root, &g.next_boot_old, &g.next_boot_new, &g.next_boot_error);
                         if (r < 0 && !g.next_boot_error)
                                 g.next_boot_error = strdup(strerror(-r));
                 }
-                status = print_report(&a, &g);
+                status = print_report(a, &g);
         }
 done:
         generation_done(&g);
 out:
         machine_done(&m);
+        return status;
+}
+
+int main(int argc, char **argv)
+{
+        struct arguments a = { .root = "/" };
+        log_setup("cmdlinegen", LOG_LEVEL_WARNING);
+        int r = parse_arguments(argc, argv, &a);
+        int status = r < 0 ? (r == -ENOMEM ? EXIT_PROBLEMS : EXIT_USAGE) : run(&a);
         intent_flags_free(a.flags);
         return status;
 }

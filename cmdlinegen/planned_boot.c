@@ -14,13 +14,13 @@ int planned_boot_new(const struct machine *m, struct pci_host **ret)
         _cleanup_module_loader_ struct module_loader *ml = NULL;
         r = module_loader_new(m->root, m->target_release, &ml);
         if (r < 0)
-                log_warning("cannot read the module index of kernel %s (%s): planning as if every bound driver were "
-                            "built in",
-                            m->target_release, strerror(-r));
+                log_warning_errno(
+                        r,
+                        "cannot read the module index of kernel %s (%m): planning as if every bound driver were "
+                        "built in",
+                        m->target_release);
         else
                 pci_host_forget_module_drivers(ml, view);
         *ret = TAKE_PTR(view);
         return 0;
 }
-
-void planned_boot_free(struct pci_host *view) { pci_host_free(view); }

@@ -7,6 +7,6 @@
 /*
  * A copy of the machine's PCI host with the drivers that are modules of the target kernel
  * cleared: a copy of its own, so the problems that reading details of it finds stay with it.
+ * Free it with pci_host_free().
  */
 int planned_boot_new(const struct machine *m, struct pci_host **ret);
-void planned_boot_free(struct pci_host *view);

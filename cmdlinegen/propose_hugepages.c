@@ -73,21 +73,11 @@ static bool fits(struct propose_context *ctx, const char *subject, const char *w
         return false;
 }
 
-void propose_hugepages(struct propose_context *ctx)
+/* Per-node reservations need every guest pinned: a line without node= has no home. Are they all
+ * pinned (*ret_pinned); false, with a finding, when some are and some are not. */
+static bool pinning_is_uniform(struct propose_context *ctx, bool *ret_pinned)
 {
         const struct initbind_config *c = ctx->intent;
-        const struct machine *m = ctx->machine;
-        if (c->n_guest_memory == 0)
-                return;
-
-        bool ok;
-        uint64_t page = choose_page_size(ctx, &ok);
-        if (!ok)
-                return;
-        char size_text[16], total_text[32], origin[96];
-        format_size(page, size_text, sizeof(size_text));
-
-        /* Per-node reservations need every guest pinned: a line without node= has no home. */
         size_t with_node = 0;
         for (size_t i = 0; i < c->n_guest_memory; i++)
                 with_node += c->guest_memory[i].node >= 0;
@@ -96,62 +86,65 @@ void propose_hugepages(struct propose_context *ctx)
                              "give node= on every guest-memory line, or on none",
                              "some guest-memory lines name a NUMA node and some do not: the kernel reserves pages "
                              "either per node or from all nodes, not both");
-                return;
+                return false;
         }
+        *ret_pinned = with_node > 0;
+        return true;
+}
 
-        uint64_t total = 0;
+static uint64_t guest_bytes_on_node(const struct initbind_config *c, int node)
+{
+        uint64_t bytes = 0;
         for (size_t i = 0; i < c->n_guest_memory; i++)
-                total += c->guest_memory[i].bytes;
-        format_size(total, total_text, sizeof(total_text));
-        char subject[128];
-        snprintf(subject, sizeof(subject), "guest-memory %s (%s)", total_text,
-                 config_intent_origin(ctx->intent, CONFIG_DIRECTIVE_GUEST_MEMORY, origin, sizeof(origin)));
+                if (c->guest_memory[i].node == node)
+                        bytes += c->guest_memory[i].bytes;
+        return bytes;
+}
 
-        if (!fits(ctx, subject, "", total, m->memory.mem_total))
-                return;
-
-        char count[256];
-        if (with_node == 0) {
-                snprintf(count, sizeof(count), "%" PRIu64, (total + page - 1) / page);
-        } else {
-                if (!machine_kernel_at_least(m, 5, 16)) {
-                        findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject,
-                                     "drop node= (or boot a kernel from 5.16 on)",
-                                     "kernel %s is older than 5.16, which added per-node hugepages= (node:count)",
-                                     m->target_release);
-                        return;
-                }
-                /* Sum per node, in node order. */
-                size_t len = 0;
-                count[0] = '\0';
-                for (int node = 0; node < CONFIG_NUMA_NODES_MAX; node++) {
-                        uint64_t bytes = 0;
-                        for (size_t i = 0; i < c->n_guest_memory; i++)
-                                if (c->guest_memory[i].node == node)
-                                        bytes += c->guest_memory[i].bytes;
-                        if (!bytes)
-                                continue;
-                        uint64_t node_total = 0;
-                        char where[48];
-                        snprintf(where, sizeof(where), " on node %d", node);
-                        if (!node_exists(&m->cpus, node, &node_total)) {
-                                findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject,
-                                             "name a node listed in /sys/devices/system/node",
-                                             "the machine has no NUMA node %d (it has %zu)", node, m->cpus.n_nodes);
-                                return;
-                        }
-                        if (!fits(ctx, subject, where, bytes, node_total))
-                                return;
-                        len += (size_t) snprintf(count + len, sizeof(count) - len, "%s%d:%" PRIu64, len ? "," : "",
-                                                 node, (bytes + page - 1) / page);
-                        if (len >= sizeof(count))
-                                return; /* cannot happen with the node bound above; never emit a cut value */
-                }
+/* The hugepages= value node:count,... summed per node in node order; false (with a finding) when a
+ * node is missing, too small, or the kernel cannot take the per-node form. */
+static bool format_node_counts(struct propose_context *ctx, const char *subject, uint64_t page, char *count,
+                               size_t size)
+{
+        const struct machine *m = ctx->machine;
+        if (!machine_kernel_at_least(m, 5, 16)) {
+                findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject,
+                             "drop node= (or boot a kernel from 5.16 on)",
+                             "kernel %s is older than 5.16, which added per-node hugepages= (node:count)",
+                             m->target_release);
+                return false;
         }
-        if (total % page)
-                findings_add(&ctx->proposal->findings, FINDING_NOTE, subject, NULL,
-                             "%s is not a multiple of the %s page size: rounded up", total_text, size_text);
+        size_t len = 0;
+        count[0] = '\0';
+        for (int node = 0; node < CONFIG_NUMA_NODES_MAX; node++) {
+                uint64_t bytes = guest_bytes_on_node(ctx->intent, node);
+                if (!bytes)
+                        continue;
+                uint64_t node_total = 0;
+                char where[48];
+                snprintf(where, sizeof(where), " on node %d", node);
+                if (!node_exists(&m->cpus, node, &node_total)) {
+                        findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject,
+                                     "name a node listed in /sys/devices/system/node",
+                                     "the machine has no NUMA node %d (it has %zu)", node, m->cpus.n_nodes);
+                        return false;
+                }
+                if (!fits(ctx, subject, where, bytes, node_total))
+                        return false;
+                len += (size_t) snprintf(count + len, size - len, "%s%d:%" PRIu64, len ? "," : "", node,
+                                         (bytes + page - 1) / page);
+                if (len >= size)
+                        return false; /* cannot happen with the node bound above; never emit a cut value */
+        }
+        return true;
+}
 
+static void add_hugepage_params(struct propose_context *ctx, uint64_t page, const char *count, const char *total_text,
+                                bool per_node)
+{
+        const struct machine *m = ctx->machine;
+        char size_text[16];
+        format_size(page, size_text, sizeof(size_text));
         proposal_add(ctx->proposal, TOPIC_HUGEPAGES, "default_hugepagesz", size_text,
                      "guests map hugetlbfs of the default size without naming one");
         proposal_add(ctx->proposal, TOPIC_HUGEPAGES, "hugepagesz", size_text,
@@ -161,5 +154,42 @@ void propose_hugepages(struct propose_context *ctx)
                              : (m->cpus.has_pdpe1gb ? " as configured" : ": the CPU has no pdpe1gb for 1 GiB pages"));
         proposal_add(ctx->proposal, TOPIC_HUGEPAGES, "hugepages", count,
                      "%s of guest memory%s, reserved at boot while memory is still unfragmented", total_text,
-                     with_node ? " on the guests' NUMA nodes" : "");
+                     per_node ? " on the guests' NUMA nodes" : "");
+}
+
+void propose_hugepages(struct propose_context *ctx)
+{
+        const struct initbind_config *c = ctx->intent;
+        if (c->n_guest_memory == 0)
+                return;
+
+        bool ok;
+        uint64_t page = choose_page_size(ctx, &ok);
+        if (!ok)
+                return;
+        bool pinned;
+        if (!pinning_is_uniform(ctx, &pinned))
+                return;
+
+        uint64_t total = 0;
+        for (size_t i = 0; i < c->n_guest_memory; i++)
+                total += c->guest_memory[i].bytes;
+        char size_text[16], total_text[32], origin[96], subject[128];
+        format_size(page, size_text, sizeof(size_text));
+        format_size(total, total_text, sizeof(total_text));
+        snprintf(subject, sizeof(subject), "guest-memory %s (%s)", total_text,
+                 config_intent_origin(ctx->intent, CONFIG_DIRECTIVE_GUEST_MEMORY, origin, sizeof(origin)));
+
+        if (!fits(ctx, subject, "", total, ctx->machine->memory.mem_total))
+                return;
+
+        char count[256];
+        if (!pinned)
+                snprintf(count, sizeof(count), "%" PRIu64, (total + page - 1) / page);
+        else if (!format_node_counts(ctx, subject, page, count, sizeof(count)))
+                return;
+        if (total % page)
+                findings_add(&ctx->proposal->findings, FINDING_NOTE, subject, NULL,
+                             "%s is not a multiple of the %s page size: rounded up", total_text, size_text);
+        add_hugepage_params(ctx, page, count, total_text, pinned);
 }

@@ -13,7 +13,7 @@ int command_boot(const struct initbind_options *opts)
 {
         int r = log_open_kmsg(opts->root);
         if (r < 0)
-                log_warning("cannot open /dev/kmsg: %s; logging to stderr only", strerror(-r));
+                log_warning_errno(r, "cannot open /dev/kmsg: %m; logging to stderr only");
 
         _cleanup_(session_close) struct session s = {};
         if (session_open(&s, opts) < 0)

@@ -62,7 +62,7 @@ static void refresh(const struct rootdir *root, struct pci_function *f)
 {
         int r = pci_function_refresh_binding(root, f);
         if (r < 0)
-                log_warning("%s: cannot read its driver back: %s", f->name, strerror(-r));
+                log_warning_errno(r, "%s: cannot read its driver back: %m", f->name);
 }
 
 /*
@@ -80,8 +80,9 @@ static void roll_back(const struct rootdir *root, struct pci_function *f, bool w
         if (r < 0 || streq(f->driver_override, VFIO_PCI_DRIVER))
                 r = write_override(root, f, NULL);
         if (r < 0)
-                log_error("%s: cannot clear driver_override again: %s; it stays reserved for vfio-pci until reboot",
-                          f->name, strerror(-r));
+                log_error_errno(
+                        r, "%s: cannot clear driver_override again: %m; it stays reserved for vfio-pci until reboot",
+                        f->name);
         if (was_unbound) /* we took it off its driver: offer it back (DPDK's devbind does the same) */
                 (void) write_address_to(root, "/sys/bus/pci", "drivers_probe", f);
         refresh(root, f);
@@ -116,7 +117,7 @@ static void claim_overrides(const struct rootdir *root, struct pci_host *host, c
                         continue;
                 int r = write_override(root, f, VFIO_PCI_DRIVER);
                 if (r < 0) {
-                        log_error("%s: cannot write driver_override: %s; not claimed", f->name, strerror(-r));
+                        log_error_errno(r, "%s: cannot write driver_override: %m; not claimed", f->name);
                         report->outcomes[i] = CLAIM_OUTCOME_FAILED;
                         /* A failed write may still have changed it (a short write): make sure. */
                         roll_back(root, f, false);
@@ -148,7 +149,7 @@ static void protect_host_devices(const struct rootdir *root, struct pci_host *ho
                 if (e->action == PLAN_RETURN_TO_HOST) {
                         int r = write_address_to(root, VFIO_PCI_SYSFS, "unbind", f);
                         if (r < 0)
-                                log_error("%s: cannot unbind it from vfio-pci: %s", f->name, strerror(-r));
+                                log_error_errno(r, "%s: cannot unbind it from vfio-pci: %m", f->name);
                         if (!pinned)
                                 (void) write_override(root, f, NULL);
                         (void) write_address_to(root, "/sys/bus/pci", "drivers_probe", f);
@@ -157,13 +158,22 @@ static void protect_host_devices(const struct rootdir *root, struct pci_host *ho
         }
 }
 
+/* The function of plan entry I when it is a claim still under way, else NULL. */
+static struct pci_function *pending_claim(struct pci_host *host, const struct claim_plan *plan,
+                                          const struct claim_report *report, size_t i)
+{
+        const struct plan_entry *e = &plan->entries[i];
+        if (e->action != PLAN_CLAIM || report->outcomes[i] != CLAIM_OUTCOME_PENDING)
+                return NULL;
+        return &host->functions[e->function];
+}
+
 static void unbind_allowed(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
                            struct claim_report *report)
 {
         for (size_t i = 0; i < plan->n_entries; i++) {
-                const struct plan_entry *e = &plan->entries[i];
-                struct pci_function *f = &host->functions[e->function];
-                if (e->action != PLAN_CLAIM || !e->unbind_first || report->outcomes[i] != CLAIM_OUTCOME_PENDING)
+                struct pci_function *f = pending_claim(host, plan, report, i);
+                if (!f || !plan->entries[i].unbind_first)
                         continue;
                 char driver[PCI_DRIVER_NAME_MAX];
                 snprintf(driver, sizeof(driver), "%s", f->driver);
@@ -171,7 +181,7 @@ static void unbind_allowed(const struct rootdir *root, struct pci_host *host, co
                 snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/driver", f->name);
                 int r = write_address_to(root, dir, "unbind", f);
                 if (r < 0 && r != -ENOENT) {
-                        log_error("%s: cannot unbind it from %s: %s; not claimed", f->name, driver, strerror(-r));
+                        log_error_errno(r, "%s: cannot unbind it from %s: %m; not claimed", f->name, driver);
                         report->outcomes[i] = CLAIM_OUTCOME_FAILED;
                         roll_back(root, f, false);
                         continue;
@@ -185,9 +195,8 @@ static void bind_remaining(const struct rootdir *root, struct pci_host *host, co
                            struct claim_report *report)
 {
         for (size_t i = 0; i < plan->n_entries; i++) {
-                const struct plan_entry *e = &plan->entries[i];
-                struct pci_function *f = &host->functions[e->function];
-                if (e->action != PLAN_CLAIM || report->outcomes[i] != CLAIM_OUTCOME_PENDING)
+                struct pci_function *f = pending_claim(host, plan, report, i);
+                if (!f)
                         continue;
                 refresh(root, f);
                 if (on_vfio(f) || f->driver[0])
@@ -195,7 +204,7 @@ static void bind_remaining(const struct rootdir *root, struct pci_host *host, co
                 /* bind, unlike drivers_probe, returns the probe's error: EINVAL, EBUSY, ENODEV. */
                 int r = write_address_to(root, VFIO_PCI_SYSFS, "bind", f);
                 if (r < 0)
-                        log_error("%s: vfio-pci refused it: %s", f->name, strerror(-r));
+                        log_error_errno(r, "%s: vfio-pci refused it: %m", f->name);
         }
 }
 
@@ -203,9 +212,8 @@ static void verify(const struct rootdir *root, struct pci_host *host, const stru
                    struct claim_report *report)
 {
         for (size_t i = 0; i < plan->n_entries; i++) {
-                const struct plan_entry *e = &plan->entries[i];
-                struct pci_function *f = &host->functions[e->function];
-                if (e->action != PLAN_CLAIM || report->outcomes[i] != CLAIM_OUTCOME_PENDING)
+                struct pci_function *f = pending_claim(host, plan, report, i);
+                if (!f)
                         continue;
                 refresh(root, f);
                 if (on_vfio(f)) {
@@ -216,7 +224,7 @@ static void verify(const struct rootdir *root, struct pci_host *host, const stru
                 report->outcomes[i] = CLAIM_OUTCOME_FAILED;
                 log_error("%s did not bind to vfio-pci (driver now: %s); its driver_override is cleared again", f->name,
                           f->driver[0] ? f->driver : "none");
-                roll_back(root, f, e->unbind_first);
+                roll_back(root, f, plan->entries[i].unbind_first);
         }
 }
 
@@ -294,11 +302,12 @@ int claim_plan_execute(const struct rootdir *root, struct pci_host *host, const 
         release_incomplete_groups(root, host, plan, &report);
 
         if (plan->needs_vfio) {
+                /* load_vfio logged why it failed: it knows (not the running system, no libkmod). */
                 int r = ops->load_vfio ? ops->load_vfio(ops->userdata) : -EOPNOTSUPP;
-                if (r < 0)
-                        log_error("cannot load vfio-pci: %s", strerror(-r));
-                else
+                if (r >= 0)
                         bind_remaining(root, host, plan, &report);
+                else if (!ops->load_vfio)
+                        log_error("cannot load vfio-pci: no module loader");
         }
         verify(root, host, plan, &report);
         release_incomplete_groups(root, host, plan, &report);

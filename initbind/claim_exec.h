@@ -17,7 +17,8 @@ struct claim_ops {
         /*
          * Load vfio-pci (without its ids: initbind applies them itself) and vfio_iommu_type1.
          * Returns 1 when vfio-pci registered now (so it bound every overridden device), 0 when it
-         * was there already (built in or loaded: devices must be bound one by one), or -errno.
+         * was there already (built in or loaded: devices must be bound one by one), or -errno,
+         * having logged why.
          */
         int (*load_vfio)(void *userdata);
         /* The driver name to pin a protected host device to (its host driver), or -ENOENT. */

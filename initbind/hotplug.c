@@ -41,7 +41,7 @@ int command_hotplug(const struct initbind_options *opts, const struct pci_addres
 {
         int r = log_open_kmsg(opts->root);
         if (r < 0)
-                log_warning("cannot open /dev/kmsg: %s", strerror(-r));
+                log_warning_errno(r, "cannot open /dev/kmsg: %m");
 
         _cleanup_(session_close) struct session s = {};
         if (session_open(&s, opts) < 0 || s.sources.disabled || s.sources.n_requests == 0)

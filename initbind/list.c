@@ -167,8 +167,8 @@ int command_list(const struct initbind_options *opts)
         _cleanup_pci_host_ struct pci_host *host = NULL;
         int r = pci_host_scan(opts->root, PCI_SCAN_DETAILS | PCI_SCAN_OVERRIDES, &host);
         if (r < 0) {
-                log_error("cannot read PCI devices under %s/sys/bus/pci/devices: %s",
-                          rootdir_is_host(opts->root) ? "" : rootdir_path(opts->root), strerror(-r));
+                log_error_errno(r, "cannot read PCI devices under %s/sys/bus/pci/devices: %m",
+                                rootdir_is_host(opts->root) ? "" : rootdir_path(opts->root));
                 return 1;
         }
 

@@ -75,7 +75,8 @@ static bool command_takes_address(const char *command)
         return streq(command, "claim") || streq(command, "release") || streq(command, "hotplug");
 }
 
-static int run(int argc, char **argv)
+/* The options, up to the command: 0 to go on, 1 when done (--help, --version), -EINVAL. */
+static int parse_options(int argc, char **argv, struct initbind_options *opts, const char **arg_root)
 {
         static const struct option options[] = { { "root", required_argument, NULL, ARG_ROOT },
                                                  { "config", required_argument, NULL, ARG_CONFIG },
@@ -89,34 +90,32 @@ static int run(int argc, char **argv)
                                                  { "help", no_argument, NULL, 'h' },
                                                  { "version", no_argument, NULL, ARG_VERSION },
                                                  {} };
-        const char *arg_root = "/";
-        struct initbind_options opts = {};
         enum log_level level = LOG_LEVEL_INFO;
 
         log_setup("initbind", level);
         for (int c; (c = getopt_long(argc, argv, "vqh", options, NULL)) >= 0;) {
                 switch (c) {
                 case ARG_ROOT:
-                        arg_root = optarg;
+                        *arg_root = optarg;
                         break;
                 case ARG_CONFIG:
-                        opts.config_path = optarg;
+                        opts->config_path = optarg;
                         break;
                 case ARG_PCI_IDS:
-                        opts.pci_ids_path = optarg;
+                        opts->pci_ids_path = optarg;
                         break;
                 case ARG_ALLOW:
-                        if (parse_allow(optarg, &opts.allow) < 0)
-                                return 2;
+                        if (parse_allow(optarg, &opts->allow) < 0)
+                                return -EINVAL;
                         break;
                 case ARG_STRICT:
-                        opts.strict = true;
+                        opts->strict = true;
                         break;
                 case ARG_NEXT_BOOT:
-                        opts.next_boot = true;
+                        opts->next_boot = true;
                         break;
                 case ARG_JSON:
-                        opts.json = true;
+                        opts->json = true;
                         break;
                 case 'v':
                         level = LOG_LEVEL_DEBUG;
@@ -126,69 +125,93 @@ static int run(int argc, char **argv)
                         break;
                 case 'h':
                         help();
-                        return 0;
+                        return 1;
                 case ARG_VERSION:
                         printf("initbind %s\n", INITBIND_VERSION);
-                        return 0;
+                        return 1;
                 default:
-                        return 2;
+                        return -EINVAL;
                 }
         }
         log_setup("initbind", level);
+        return 0;
+}
 
+/* After the options: the command, its PCI address when it takes one, and nothing else. */
+static int parse_command(int argc, char **argv, const struct initbind_options *opts, const char **ret_command,
+                         struct pci_address *ret_address)
+{
         if (optind >= argc) {
                 log_error("no command given; try 'initbind --help'");
-                return 2;
+                return -EINVAL;
         }
         const char *command = argv[optind++];
-        struct pci_address address;
         if (command_takes_address(command)) {
                 if (optind >= argc) {
                         log_error("'%s' needs a PCI address, e.g. 0000:0b:00.0", command);
-                        return 2;
+                        return -EINVAL;
                 }
                 struct parse_error err = {};
-                if (pci_address_parse_full(argv[optind], &address, &err) < 0) {
+                if (pci_address_parse_full(argv[optind], ret_address, &err) < 0) {
                         log_error("'%s' at column %zu: expected %s", argv[optind], parse_error_column(&err),
                                   err.expected ? err.expected : "a PCI address");
-                        return 2;
+                        return -EINVAL;
                 }
                 optind++;
         }
         if (optind < argc) {
                 log_error("unexpected argument '%s' after '%s'", argv[optind], command);
-                return 2;
+                return -EINVAL;
         }
-        if (opts.next_boot && !streq(command, "plan")) {
+        if (opts->next_boot && !streq(command, "plan")) {
                 log_error("--next-boot is an option of 'plan' only");
-                return 2;
+                return -EINVAL;
         }
+        *ret_command = command;
+        return 0;
+}
 
-        _cleanup_rootdir_ struct rootdir *root = NULL;
-        int r = rootdir_new(arg_root, &root);
-        if (r < 0) {
-                log_error("cannot open root directory '%s': %s", arg_root, strerror(-r));
-                return 1;
-        }
-        opts.root = root;
-
+static int run_command(const char *command, const struct initbind_options *opts, const struct pci_address *address)
+{
         if (streq(command, "list"))
-                return command_list(&opts);
+                return command_list(opts);
         if (streq(command, "boot"))
-                return command_boot(&opts);
+                return command_boot(opts);
         if (streq(command, "plan"))
-                return command_plan(&opts);
+                return command_plan(opts);
         if (streq(command, "status"))
-                return command_status(&opts);
+                return command_status(opts);
         if (streq(command, "claim"))
-                return command_claim(&opts, &address);
+                return command_claim(opts, address);
         if (streq(command, "hotplug"))
-                return command_hotplug(&opts, &address);
+                return command_hotplug(opts, address);
         if (streq(command, "release"))
-                return command_release(&opts, &address);
+                return command_release(opts, address);
 
         log_error("unknown command '%s'; try 'initbind --help'", command);
         return 2;
+}
+
+static int run(int argc, char **argv)
+{
+        const char *arg_root = "/", *command = NULL;
+        struct initbind_options opts = {};
+        struct pci_address address = {};
+
+        int r = parse_options(argc, argv, &opts, &arg_root);
+        if (r != 0)
+                return r > 0 ? 0 : 2;
+        if (parse_command(argc, argv, &opts, &command, &address) < 0)
+                return 2;
+
+        _cleanup_rootdir_ struct rootdir *root = NULL;
+        r = rootdir_new(arg_root, &root);
+        if (r < 0) {
+                log_error_errno(r, "cannot open root directory '%s': %m", arg_root);
+                return 1;
+        }
+        opts.root = root;
+        return run_command(command, &opts, &address);
 }
 
 /* As util-linux's closestream: output that could not be written is an error, not a success. */

@@ -32,7 +32,7 @@ int command_claim(const struct initbind_options *opts, const struct pci_address 
         int refused = block_guard_refusals(opts->root, s.host, s.plan);
         if (refused != 0) {
                 if (refused < 0)
-                        log_error("cannot read the block devices in use: %s; nothing is claimed", strerror(-refused));
+                        log_error_errno(refused, "cannot read the block devices in use: %m; nothing is claimed");
                 return 1;
         }
 
@@ -53,7 +53,7 @@ int command_release(const struct initbind_options *opts, const struct pci_addres
         _cleanup_pci_host_ struct pci_host *host = NULL;
         int r = pci_host_scan(opts->root, PCI_SCAN_OVERRIDES, &host);
         if (r < 0) {
-                log_error("cannot read PCI devices: %s", strerror(-r));
+                log_error_errno(r, "cannot read PCI devices: %m");
                 return 1;
         }
         char name[PCI_ADDRESS_STRING_MAX];

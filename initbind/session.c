@@ -13,25 +13,23 @@ int session_open(struct session *s, const struct initbind_options *opts)
 
         int r = module_loader_new(opts->root, NULL, &s->loader);
         if (r < 0) {
-                log_warning("cannot set up libkmod (%s): modprobe.d options are not read and modules cannot be loaded",
-                            strerror(-r));
+                log_warning_errno(
+                        r, "cannot set up libkmod (%m): modprobe.d options are not read and modules cannot be loaded");
                 s->loader = NULL;
         }
 
         r = claim_sources_read(opts->root, opts->config_path, s->loader, &s->sources);
         if (r < 0) {
                 /* Without the line there is no telling whether initbind=off is on it. */
-                log_error("cannot read %s: %s; nothing is claimed", KERNEL_CMDLINE_PATH, strerror(-r));
+                log_error_errno(r, "cannot read %s: %m; nothing is claimed", KERNEL_CMDLINE_PATH);
                 return r;
         }
         if (s->sources.disabled)
                 return 0;
 
         r = pci_host_scan(opts->root, 0, &s->host);
-        if (r < 0) {
-                log_error("cannot read PCI devices: %s", strerror(-r));
-                return r;
-        }
+        if (r < 0)
+                return log_error_errno(r, "cannot read PCI devices: %m");
         pci_host_log_problems(s->host);
         if (opts->next_boot && s->loader) {
                 size_t n = pci_host_forget_module_drivers(s->loader, s->host);
@@ -53,7 +51,7 @@ int session_plan(struct session *s)
         struct claim_input input = claim_sources_input(&s->sources);
         int r = claim_plan_build(s->host, &input, &s->plan);
         if (r < 0)
-                log_error("cannot build the claim plan: %s", strerror(-r));
+                log_error_errno(r, "cannot build the claim plan: %m");
         return r;
 }
 
@@ -77,7 +75,12 @@ static int ops_load_vfio(void *userdata)
                 log_notice("not loading vfio-pci: --root %s is not the running system", rootdir_path(s->opts->root));
                 return -EOPNOTSUPP;
         }
-        return s->loader ? module_loader_load_vfio(s->loader) : -ENOPKG;
+        if (!s->loader)
+                return -ENOPKG; /* session_open() said why: modules cannot be loaded */
+        int r = module_loader_load_vfio(s->loader);
+        if (r < 0)
+                return log_error_errno(r, "cannot load vfio-pci: %m");
+        return r;
 }
 
 static int ops_host_driver(void *userdata, const struct pci_function *f, char *buf, size_t size)

@@ -11,6 +11,91 @@
 #include "log.h"
 #include "session.h"
 
+static bool group_has_vfio(const struct pci_host *host, const struct iommu_group *g)
+{
+        for (size_t m = 0; m < g->n_members; m++)
+                if (streq(host->functions[g->members[m]].driver, "vfio-pci"))
+                        return true;
+        return false;
+}
+
+static void print_group_json(struct json_writer *w, const struct pci_host *host, const struct iommu_group *g,
+                             bool usable, const struct pci_function *blocker)
+{
+        json_object_begin(w);
+        json_kv_int(w, "group", g->number);
+        json_kv_bool(w, "usable", usable);
+        json_kv_string(w, "blocked_by", usable ? NULL : blocker->name);
+        json_key(w, "functions");
+        json_array_begin(w);
+        for (size_t m = 0; m < g->n_members; m++) {
+                const struct pci_function *f = &host->functions[g->members[m]];
+                json_object_begin(w);
+                json_kv_string(w, "address", f->name);
+                json_kv_string(w, "driver", f->driver[0] ? f->driver : NULL);
+                json_object_end(w);
+        }
+        json_array_end(w);
+        json_object_end(w);
+}
+
+static void print_group_text(const struct pci_host *host, const struct iommu_group *g, bool usable,
+                             const struct pci_function *blocker)
+{
+        if (usable)
+                printf("IOMMU group %d: usable\n", g->number);
+        else
+                printf("IOMMU group %d: NOT usable: %s is on %s\n", g->number, blocker->name, blocker->driver);
+        for (size_t m = 0; m < g->n_members; m++) {
+                const struct pci_function *f = &host->functions[g->members[m]];
+                printf("  %s  %04x:%04x  %s\n", f->name, f->ids.vendor, f->ids.device, f->driver[0] ? f->driver : "-");
+        }
+}
+
+/* Every group with a device on vfio-pci, usable or not; W is NULL for text. */
+static void print_groups(struct json_writer *w, const struct pci_host *host)
+{
+        if (w) {
+                json_key(w, "groups");
+                json_array_begin(w);
+        }
+        for (size_t i = 0; i < host->n_groups; i++) {
+                const struct iommu_group *g = &host->groups[i];
+                if (!group_has_vfio(host, g))
+                        continue;
+                const struct pci_function *blocker = NULL;
+                bool usable = group_is_viable(host, g, &blocker);
+                if (w)
+                        print_group_json(w, host, g, usable, blocker);
+                else
+                        print_group_text(host, g, usable, blocker);
+        }
+        if (w)
+                json_array_end(w);
+}
+
+/* What the plan still wants claimed; W is NULL for text. */
+static void print_not_claimed(struct json_writer *w, const struct pci_host *host, const struct claim_plan *plan)
+{
+        if (w) {
+                json_key(w, "not_claimed");
+                json_array_begin(w);
+        }
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                const struct plan_entry *e = &plan->entries[i];
+                if (e->action != PLAN_CLAIM)
+                        continue;
+                const struct pci_function *f = &host->functions[e->function];
+                if (w)
+                        json_string(w, f->name);
+                else
+                        printf("configured but not on vfio-pci: %s (%s; driver: %s)\n", f->name, e->why,
+                               f->driver[0] ? f->driver : "none");
+        }
+        if (w)
+                json_array_end(w);
+}
+
 int command_status(const struct initbind_options *opts)
 {
         _cleanup_(session_close) struct session s = {};
@@ -20,72 +105,18 @@ int command_status(const struct initbind_options *opts)
                 printf("initbind=off is on the kernel command line.\n");
                 return 0;
         }
-        const struct pci_host *host = s.host;
-        size_t missing = claim_plan_count(s.plan, PLAN_CLAIM);
 
-        struct json_writer w;
+        struct json_writer jw, *w = NULL;
         if (opts->json) {
-                json_init(&w, stdout);
-                json_object_begin(&w);
-                json_key(&w, "groups");
-                json_array_begin(&w);
+                w = &jw;
+                json_init(w, stdout);
+                json_object_begin(w);
         }
-        for (size_t i = 0; i < host->n_groups; i++) {
-                const struct iommu_group *g = &host->groups[i];
-                bool has_vfio = false;
-                for (size_t m = 0; m < g->n_members; m++)
-                        has_vfio |= streq(host->functions[g->members[m]].driver, "vfio-pci");
-                if (!has_vfio)
-                        continue;
-                const struct pci_function *blocker = NULL;
-                bool usable = group_is_viable(host, g, &blocker);
-                if (opts->json) {
-                        json_object_begin(&w);
-                        json_kv_int(&w, "group", g->number);
-                        json_kv_bool(&w, "usable", usable);
-                        json_kv_string(&w, "blocked_by", usable ? NULL : blocker->name);
-                        json_key(&w, "functions");
-                        json_array_begin(&w);
-                } else if (usable)
-                        printf("IOMMU group %d: usable\n", g->number);
-                else
-                        printf("IOMMU group %d: NOT usable: %s is on %s\n", g->number, blocker->name, blocker->driver);
-                for (size_t m = 0; m < g->n_members; m++) {
-                        const struct pci_function *f = &host->functions[g->members[m]];
-                        if (opts->json) {
-                                json_object_begin(&w);
-                                json_kv_string(&w, "address", f->name);
-                                json_kv_string(&w, "driver", f->driver[0] ? f->driver : NULL);
-                                json_object_end(&w);
-                        } else
-                                printf("  %s  %04x:%04x  %s\n", f->name, f->ids.vendor, f->ids.device,
-                                       f->driver[0] ? f->driver : "-");
-                }
-                if (opts->json) {
-                        json_array_end(&w);
-                        json_object_end(&w);
-                }
+        print_groups(w, s.host);
+        print_not_claimed(w, s.host, s.plan);
+        if (w) {
+                json_object_end(w);
+                json_finish(w);
         }
-        if (opts->json) {
-                json_array_end(&w);
-                json_key(&w, "not_claimed");
-                json_array_begin(&w);
-        }
-        for (size_t i = 0; i < s.plan->n_entries; i++) {
-                const struct plan_entry *e = &s.plan->entries[i];
-                if (e->action != PLAN_CLAIM)
-                        continue;
-                const struct pci_function *f = &host->functions[e->function];
-                if (opts->json)
-                        json_string(&w, f->name);
-                else
-                        printf("configured but not on vfio-pci: %s (%s; driver: %s)\n", f->name, e->why,
-                               f->driver[0] ? f->driver : "none");
-        }
-        if (opts->json) {
-                json_array_end(&w);
-                json_object_end(&w);
-                json_finish(&w);
-        }
-        return missing ? 1 : 0;
+        return claim_plan_count(s.plan, PLAN_CLAIM) ? 1 : 0;
 }
