@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "array.h"
+
 char *strdup_printf(const char *format, ...)
 {
         va_list ap;
@@ -17,12 +19,10 @@ char *strdup_printf(const char *format, ...)
 void findings_add(struct findings *f, enum finding_level level, const char *subject, const char *fix,
                   const char *fact_format, ...)
 {
-        struct finding *items = reallocarray(f->items, f->n + 1, sizeof(*items));
-        if (!items) {
+        if (ARRAY_GROW(f->items, f->n) < 0) {
                 f->out_of_memory = true;
                 return;
         }
-        f->items = items;
 
         va_list ap;
         char *fact = NULL;

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "array.h"
 #include "log.h"
 
 struct intent_flag {
@@ -20,11 +21,9 @@ int intent_flags_add(struct intent_flags **flags, enum config_directive d, const
 {
         if (!*flags && !(*flags = calloc(1, sizeof(**flags))))
                 return -ENOMEM;
-        struct intent_flag *items = reallocarray((*flags)->items, (*flags)->n + 1, sizeof(*items));
-        if (!items)
+        if (ARRAY_GROW((*flags)->items, (*flags)->n) < 0)
                 return -ENOMEM;
-        (*flags)->items = items;
-        items[(*flags)->n++] = (struct intent_flag){ d, option, value };
+        (*flags)->items[(*flags)->n++] = (struct intent_flag){ d, option, value };
         return 0;
 }
 
@@ -61,10 +60,10 @@ static int take_value(struct initbind_config *to, struct initbind_config *from, 
                         to->n_guest_memory = 0;
                         *guest_memory_replaced = true;
                 }
-                struct config_guest_memory *m = reallocarray(to->guest_memory, to->n_guest_memory + 1, sizeof(*m));
-                if (!m)
+                /* back to 0 above: array_grow() takes that as a new array and reallocates */
+                if (ARRAY_GROW(to->guest_memory, to->n_guest_memory) < 0)
                         return -ENOMEM;
-                to->guest_memory = m;
+                struct config_guest_memory *m = to->guest_memory;
                 m[to->n_guest_memory] = from->guest_memory[0];
                 m[to->n_guest_memory].line = 0;
                 to->n_guest_memory++;

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "array.h"
+
 static char *strdup_or_null(const char *s, bool *failed)
 {
         if (!s)
@@ -18,12 +20,10 @@ static char *strdup_or_null(const char *s, bool *failed)
 static void append(struct proposal *p, struct proposed_param **array, size_t *n, enum proposal_topic topic,
                    const char *name, const char *value, const char *reason_format, va_list ap)
 {
-        struct proposed_param *grown = reallocarray(*array, *n + 1, sizeof(**array));
-        if (!grown) {
+        if (array_grow((void **) array, *n, sizeof(**array)) < 0) {
                 p->out_of_memory = true;
                 return;
         }
-        *array = grown;
 
         char *reason = NULL;
         bool failed = vasprintf(&reason, reason_format, ap) < 0;
