@@ -156,7 +156,12 @@ int apply_command(const struct generation *g, const struct apply_options *opts)
         bool regenerate = rootdir_is_host(m->root);
         r = apply_execute(plan, regenerate, stderr, &error);
         if (r < 0) {
-                log_error("%s; every file is back as it was", error ? error : strerror(-r));
+                if (plan->n_not_restored == 0)
+                        log_error("%s; every file is back as it was", error ? error : strerror(-r));
+                else
+                        log_error("%s; %zu file%s could not be put back (see above; the backups are kept)",
+                                  error ? error : strerror(-r), plan->n_not_restored,
+                                  plan->n_not_restored == 1 ? "" : "s");
                 return 1;
         }
         if (!regenerate && plan->regenerate_argv && plan->n_files > 0) {

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "apply_ctx.h"
+#include "apply_error.h"
 #include "apply_state.h"
 #include "atomic_file.h"
 #include "boot_chain.h"
@@ -42,11 +43,10 @@ int apply_plan(const struct apply_request *req, struct apply_plan **ret, char **
 
         *ret_error = NULL;
         if (req->remove_ours && req->n_add > 0)
-                return asprintf(ret_error, "--remove takes back what was added; it adds nothing") < 0 ? -ENOMEM
-                                                                                                      : -EINVAL;
+                return apply_error(ret_error, -EINVAL, "--remove takes back what was added; it adds nothing");
         r = rootdir_new(req->root ? req->root : "/", &root);
         if (r < 0)
-                return asprintf(ret_error, "%s: %s", req->root ? req->root : "/", strerror(-r)) < 0 ? -ENOMEM : r;
+                return apply_error(ret_error, r, "%s: %s", req->root ? req->root : "/", strerror(-r));
 
         p = calloc(1, sizeof(*p));
         if (!p)
@@ -197,18 +197,21 @@ static int run_regenerate(const struct apply_plan *p, FILE *log, char **ret_erro
         r = child_run(p->regenerate_argv, &status);
         if (r >= 0 && status == 0)
                 return 0;
-        if ((r < 0 ? asprintf(ret_error, "%s could not be run (%s); every file is restored", p->regenerate_argv[0],
-                              strerror(-r))
-                   : asprintf(ret_error, "%s failed (exit status %d); every file is restored", p->regenerate_argv[0],
-                              status)) < 0)
-                *ret_error = NULL;
+        /* -ECHILD also when there is no room for the message */
+        if (r < 0)
+                (void) apply_error(ret_error, r, "%s could not be run (%s)", p->regenerate_argv[0], strerror(-r));
+        else
+                (void) apply_error(ret_error, r, "%s failed (exit status %d)", p->regenerate_argv[0], status);
         return -ECHILD;
 }
 
-static void rollback(const struct rootdir *root, const struct apply_plan *p, size_t n, FILE *log)
+/* Put the first N files back; counts in p->n_not_restored those it could not, for the caller to say. */
+static void rollback(const struct rootdir *root, struct apply_plan *p, size_t n, FILE *log)
 {
         for (size_t i = n; i-- > 0;) {
                 int r = restore_file(root, &p->files[i]);
+                if (r < 0)
+                        p->n_not_restored++;
                 if (log && r < 0)
                         fprintf(log, "could not restore %s: %s (backup: %s)\n", p->files[i].path, strerror(-r),
                                 p->files[i].backup_path ? p->files[i].backup_path : "none");
@@ -224,16 +227,17 @@ int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_e
         int r;
 
         *ret_error = NULL;
+        p->n_not_restored = 0;
         r = rootdir_new(p->root, &root);
         if (r < 0)
-                return asprintf(ret_error, "%s: %s", p->root, strerror(-r)) < 0 ? -ENOMEM : r;
+                return apply_error(ret_error, r, "%s: %s", p->root, strerror(-r));
 
         for (; done < p->n_files; done++) {
                 r = write_file(root, &p->files[done], p->stamp, ret_error);
                 if (r < 0) {
-                        if (!*ret_error && asprintf(ret_error, "%s: %s%s", p->files[done].path, strerror(-r),
-                                                    r == -ESTALE ? " (changed since the plan was made)" : "") < 0)
-                                *ret_error = NULL;
+                        if (!*ret_error)
+                                (void) apply_error(ret_error, r, "%s: %s%s", p->files[done].path, strerror(-r),
+                                                   r == -ESTALE ? " (changed since the plan was made)" : "");
                         /* this one too when it got replaced (its directory's fsync comes after the
                          * rename); never when it is not ours (-ESTALE) or was never touched */
                         if (r != -ESTALE && file_is(root, p->files[done].path, p->files[done].new_contents))

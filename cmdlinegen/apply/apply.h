@@ -86,6 +86,7 @@ struct apply_plan {
         char **verify_absent; /* parameters it must no longer carry */
         size_t n_verify_absent;
         char *stamp;
+        size_t n_not_restored; /* after a failed apply_execute(): files its rollback could not put back */
 };
 
 struct apply_plan *apply_plan_free(struct apply_plan *p);

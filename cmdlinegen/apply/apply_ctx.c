@@ -8,7 +8,9 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "apply_error.h"
 #include "apply_plan.h"
+#include "array.h"
 
 int apply_read_file(const struct rootdir *root, const char *path, char **ret)
 {
@@ -35,16 +37,12 @@ bool apply_has_program(const struct rootdir *root, const char *path)
 int apply_ctx_param(struct apply_ctx *c, const char *s, struct kcmdline_param *ret, bool *ret_has_value)
 {
         char *copy = strdup(s), *eq;
-        char **g = realloc(c->param_storage, (c->n_param_storage + 1) * sizeof(*g));
 
-        if (!copy || !g) {
+        if (!copy || ARRAY_GROW(c->param_storage, c->n_param_storage) < 0) {
                 free(copy);
-                if (g)
-                        c->param_storage = g;
                 return -ENOMEM;
         }
-        c->param_storage = g;
-        g[c->n_param_storage++] = copy;
+        c->param_storage[c->n_param_storage++] = copy;
         eq = strchr(copy, '=');
         if (eq)
                 *eq = '\0';
@@ -78,19 +76,15 @@ int apply_ctx_init(struct apply_ctx *c, const struct apply_request *req, struct 
         for (size_t i = 0; i < req->n_add; i++) {
                 r = apply_ctx_param(c, req->add[i], &c->add[c->n_add++], NULL);
                 if (r < 0)
-                        return r == -ENOMEM
-                                       ? r
-                                       : (asprintf(ret_error, "empty parameter name in '%s'", req->add[i]) < 0 ? -ENOMEM
-                                                                                                               : r);
+                        return r == -ENOMEM ? r
+                                            : apply_error(ret_error, r, "empty parameter name in '%s'", req->add[i]);
         }
         for (size_t i = 0; i < req->n_remove; i++) {
                 bool has_value;
                 r = apply_ctx_param(c, req->remove[i], &c->remove[c->n_remove], &has_value);
                 if (r < 0)
                         return r == -ENOMEM ? r
-                                            : (asprintf(ret_error, "empty parameter name in '%s'", req->remove[i]) < 0
-                                                       ? -ENOMEM
-                                                       : r);
+                                            : apply_error(ret_error, r, "empty parameter name in '%s'", req->remove[i]);
                 c->remove_all[c->n_remove++] = !has_value;
         }
         return 0;
@@ -132,10 +126,8 @@ int apply_line_change(const struct apply_ctx *c, const char *old, char **ret_new
 
         r = kcmdline_parse(old, 0, &k, &e);
         if (r == -EINVAL)
-                return asprintf(ret_error, "the current command line has an unterminated quote at byte %zu: '%s'",
-                                e.offset, old) < 0
-                               ? -ENOMEM
-                               : r;
+                return apply_error(ret_error, r, "the current command line has an unterminated quote at byte %zu: '%s'",
+                                   e.offset, old);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < c->n_remove; i++) {
@@ -152,10 +144,9 @@ int apply_line_change(const struct apply_ctx *c, const char *old, char **ret_new
         }
         r = kcmdline_merge(k, c->add, c->n_add);
         if (r == -EINVAL)
-                return asprintf(ret_error, "a parameter to add is not valid for the kernel command line "
-                                           "(empty name, '\"' in a value, or a malformed hugepage value)") < 0
-                               ? -ENOMEM
-                               : r;
+                return apply_error(ret_error, r,
+                                   "a parameter to add is not valid for the kernel command line "
+                                   "(empty name, '\"' in a value, or a malformed hugepage value)");
         if (r < 0)
                 return r;
         return kcmdline_format(k, ret_new);
@@ -179,35 +170,33 @@ bool apply_line_uses(const struct kcmdline *k, const char *name, const char *val
         return kcmdline_get(k, name, &v) == 0 && streq_ptr(v, value);
 }
 
-bool apply_line_has_token(const struct kcmdline *k, const char *name, const char *value)
+bool apply_line_has_token(const struct kcmdline_index *x, const char *name, const char *value)
 {
-        const struct kcmdline_token **all = NULL;
-        size_t n = 0;
-        bool found = false;
+        const struct kcmdline_token *const *all;
+        size_t n = kcmdline_index_get_all(x, name, &all);
 
-        if (kcmdline_get_all(k, name, &all, &n) < 0)
-                return false;
         for (size_t i = 0; i < n; i++)
-                found = found || (all[i]->has_value == (value != NULL) && streq_ptr(all[i]->value, value));
-        free(all);
-        return found;
+                if (all[i]->has_value == (value != NULL) && streq_ptr(all[i]->value, value))
+                        return true;
+        return false;
 }
 
 bool apply_line_satisfies(const struct apply_ctx *c, const char *line)
 {
         _cleanup_kcmdline_ struct kcmdline *k = NULL;
+        _cleanup_(kcmdline_index_done) struct kcmdline_index x = {};
 
-        if (kcmdline_parse(line, KCMDLINE_PARSE_LENIENT, &k, NULL) < 0)
+        if (kcmdline_parse(line, KCMDLINE_PARSE_LENIENT, &k, NULL) < 0 || kcmdline_index_build(k, &x) < 0)
                 return false;
         for (size_t i = 0; i < c->n_add; i++)
                 if (!apply_line_uses(k, c->add[i].name, c->add[i].value))
                         return false;
         for (size_t i = 0; i < c->n_remove; i++)
                 if (c->remove_all[i] ? kcmdline_contains(k, c->remove[i].name)
-                                     : apply_line_has_token(k, c->remove[i].name, c->remove[i].value))
+                                     : apply_line_has_token(&x, c->remove[i].name, c->remove[i].value))
                         return false;
         for (size_t i = 0; c->req->remove_ours && i < c->n_ours; i++)
-                if (apply_line_has_token(k, c->ours[i].name, c->ours[i].value))
+                if (apply_line_has_token(&x, c->ours[i].name, c->ours[i].value))
                         return false;
         return true;
 }

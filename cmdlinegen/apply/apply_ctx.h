@@ -39,8 +39,8 @@ int apply_line_change(const struct apply_ctx *c, const char *old, char **ret_new
 
 /* Whether the kernel, given line K, uses NAME with VALUE (a hugepage one: the token is there). */
 bool apply_line_uses(const struct kcmdline *k, const char *name, const char *value);
-/* Whether K has a token NAME with exactly VALUE (NULL: without '='). */
-bool apply_line_has_token(const struct kcmdline *k, const char *name, const char *value);
+/* Whether the line indexed by X has a token NAME with exactly VALUE (NULL: without '='). */
+bool apply_line_has_token(const struct kcmdline_index *x, const char *name, const char *value);
 /* Whether LINE carries every added parameter and none of the removed ones. */
 bool apply_line_satisfies(const struct apply_ctx *c, const char *line);
 

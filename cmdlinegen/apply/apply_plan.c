@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 
+#include "array.h"
 #include "macro.h"
 #include "unified_diff.h"
 
@@ -28,15 +29,14 @@ const char *bootloader_to_string(enum bootloader b)
 
 int apply_strv_push(char ***v, size_t *n, const char *s)
 {
-        char **g = realloc(*v, (*n + 2) * sizeof(*g));
+        char *copy = strdup(s);
 
-        if (!g)
+        /* *n strings and the NULL after them: once it exists, the array holds *n + 1 elements */
+        if (!copy || (!*v && ARRAY_GROW(*v, 0) < 0) || ARRAY_GROW(*v, *n + 1) < 0) {
+                free(copy);
                 return -ENOMEM;
-        *v = g;
-        g[*n] = strdup(s);
-        if (!g[*n])
-                return -ENOMEM;
-        g[++*n] = NULL;
+        }
+        (*v)[(*n)++] = copy;
         return 0;
 }
 
@@ -97,17 +97,15 @@ int apply_plan_add_file(struct apply_plan *p, const char *path, const char *old,
         f.old_contents = old ? strdup(old) : NULL;
         f.new_contents = new ? strdup(new) : NULL;
         r = unified_diff(a, old, b, new, &f.diff);
-        struct apply_file *g = realloc(p->files, (p->n_files + 1) * sizeof(*g));
-        if (r < 0 || !g || !f.path || (old && !f.old_contents) || (new && !f.new_contents)) {
-                if (g)
-                        p->files = g;
+        if (r >= 0)
+                r = ARRAY_GROW(p->files, p->n_files);
+        if (r < 0 || !f.path || (old && !f.old_contents) || (new && !f.new_contents)) {
                 free(f.path);
                 free(f.old_contents);
                 free(f.new_contents);
                 free(f.diff);
                 return -ENOMEM;
         }
-        p->files = g;
         p->files[p->n_files++] = f;
         return 0;
 }

@@ -6,7 +6,9 @@
  */
 #include "apply_state.h"
 
+#include "apply_error.h"
 #include "apply_plan.h"
+#include "array.h"
 
 /* State file lines: "BOOTLOADER PARAM". Comments and blank lines are skipped. */
 int apply_state_load(struct apply_ctx *c, enum bootloader b, char **ret_error)
@@ -17,7 +19,7 @@ int apply_state_load(struct apply_ctx *c, enum bootloader b, char **ret_error)
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
-                return asprintf(ret_error, "%s: %s", APPLY_STATE_FILE, strerror(-r)) < 0 ? -ENOMEM : r;
+                return apply_error(ret_error, r, "%s: %s", APPLY_STATE_FILE, strerror(-r));
         _cleanup_free_ char *copy = strdup(c->state_old);
         if (!copy)
                 return -ENOMEM;
@@ -28,10 +30,8 @@ int apply_state_load(struct apply_ctx *c, enum bootloader b, char **ret_error)
                 if (*l == '#' || *l == '\0')
                         continue;
                 if (!space || space[1] == '\0')
-                        return asprintf(ret_error, "%s: a line is not \"BOOTLOADER PARAMETER\": '%s'", APPLY_STATE_FILE,
-                                        l) < 0
-                                       ? -ENOMEM
-                                       : -EINVAL;
+                        return apply_error(ret_error, -EINVAL, "%s: a line is not \"BOOTLOADER PARAMETER\": '%s'",
+                                           APPLY_STATE_FILE, l);
                 *space = '\0';
                 if (!streq(l, bootloader_to_string(b)))
                         continue;
@@ -39,11 +39,9 @@ int apply_state_load(struct apply_ctx *c, enum bootloader b, char **ret_error)
                 bool replaced = space[1] == '-';
                 struct kcmdline_param **list = replaced ? &c->restore : &c->ours;
                 size_t *n = replaced ? &c->n_restore : &c->n_ours;
-                struct kcmdline_param *g = realloc(*list, (*n + 1) * sizeof(*g));
-                if (!g)
+                if (ARRAY_GROW(*list, *n) < 0)
                         return -ENOMEM;
-                *list = g;
-                r = apply_ctx_param(c, space + 1 + replaced, &g[(*n)++], NULL);
+                r = apply_ctx_param(c, space + 1 + replaced, &(*list)[(*n)++], NULL);
                 if (r < 0)
                         return r == -ENOMEM ? r : -EINVAL;
         }
@@ -71,20 +69,37 @@ found:
         return true;
 }
 
-/* Whether token T of K has an equal one before it: each replaced value is recorded once. */
-static bool already_listed(const struct kcmdline *k, size_t t)
+static bool same_token(const struct kcmdline_token *a, const struct kcmdline_token *b)
 {
+        return streq_ptr(a->value, b->value) && a->has_value == b->has_value;
+}
+
+/* Whether token T of K (indexed by X) has an equal one before it: each replaced value is recorded once. */
+static bool already_listed(const struct kcmdline *k, const struct kcmdline_index *x, size_t t)
+{
+        const struct kcmdline_token *tok = &k->tokens[t], *const * same;
+        size_t n = kcmdline_index_get_all(x, tok->name, &same);
+        bool indexed = false;
+
+        /* SAME is in line order */
+        for (size_t i = 0; i < n && same[i] <= tok; i++) {
+                if (same[i] == tok)
+                        indexed = true;
+                else if (same_token(same[i], tok))
+                        return true;
+        }
+        if (indexed)
+                return false;
+        /* a bare NAME the kernel ignores (it needs "NAME=") is not in the index: rare, so scanned */
         for (size_t i = 0; i < t; i++)
-                if (kcmdline_name_equal(k->tokens[i].name, k->tokens[t].name) &&
-                    streq_ptr(k->tokens[i].value, k->tokens[t].value) &&
-                    k->tokens[i].has_value == k->tokens[t].has_value)
+                if (kcmdline_name_equal(k->tokens[i].name, tok->name) && same_token(&k->tokens[i], tok))
                         return true;
         return false;
 }
 
 /* Lines to keep: other boot loaders' as they were; ours still in NEW unless taken back; replaced values. */
 static int write_kept(FILE *f, const struct apply_plan *p, const struct apply_ctx *c, const struct kcmdline *ko,
-                      const struct kcmdline *kn, size_t *entries)
+                      const struct kcmdline_index *xo, const struct kcmdline_index *xn, size_t *entries)
 {
         const char *mine = bootloader_to_string(p->bootloader);
 
@@ -101,7 +116,7 @@ static int write_kept(FILE *f, const struct apply_plan *p, const struct apply_ct
         }
         for (size_t i = 0; !c->req->remove_ours && i < c->n_ours; i++) {
                 _cleanup_free_ char *s = NULL;
-                if (!apply_line_has_token(kn, c->ours[i].name, c->ours[i].value))
+                if (!apply_line_has_token(xn, c->ours[i].name, c->ours[i].value))
                         continue;
                 if (param_string(&c->ours[i], &s) < 0)
                         return -ENOMEM;
@@ -119,8 +134,9 @@ static int write_kept(FILE *f, const struct apply_plan *p, const struct apply_ct
         for (size_t t = 0; !c->req->remove_ours && t < ko->n_tokens; t++) {
                 const struct kcmdline_token *tok = &ko->tokens[t];
                 _cleanup_free_ char *s = NULL;
-                if (tok->after_dashdash || tok->is_dashdash || apply_line_has_token(kn, tok->name, tok->value) ||
-                    !replaced_by(c, tok) || already_listed(ko, t) ||
+                /* replaced_by() first: it is the cheap test that rules out nearly every token */
+                if (tok->after_dashdash || tok->is_dashdash || !replaced_by(c, tok) ||
+                    apply_line_has_token(xn, tok->name, tok->value) || already_listed(ko, xo, t) ||
                     param_string(&(struct kcmdline_param){ tok->name, tok->value }, &s) < 0)
                         continue;
                 ++*entries;
@@ -130,7 +146,7 @@ static int write_kept(FILE *f, const struct apply_plan *p, const struct apply_ct
 }
 
 /* What this plan adds (in the new line, not in the old one, not recorded already), and what the read-back checks. */
-static int write_added(FILE *f, struct apply_plan *p, const struct apply_ctx *c, const struct kcmdline *ko,
+static int write_added(FILE *f, struct apply_plan *p, const struct apply_ctx *c, const struct kcmdline_index *xo,
                        size_t *entries)
 {
         for (size_t i = 0; i < c->n_add; i++) {
@@ -141,7 +157,7 @@ static int write_added(FILE *f, struct apply_plan *p, const struct apply_ctx *c,
                 for (size_t j = 0; j < c->n_ours; j++)
                         recorded = recorded || (kcmdline_name_equal(c->ours[j].name, c->add[i].name) &&
                                                 streq_ptr(c->ours[j].value, c->add[i].value));
-                if (apply_line_has_token(ko, c->add[i].name, c->add[i].value) || recorded)
+                if (apply_line_has_token(xo, c->add[i].name, c->add[i].value) || recorded)
                         continue;
                 if (apply_strv_push(&p->added, &p->n_added, s) < 0)
                         return -ENOMEM;
@@ -159,6 +175,7 @@ static int write_added(FILE *f, struct apply_plan *p, const struct apply_ctx *c,
 int apply_state_record(struct apply_plan *p, const struct apply_ctx *c, const char *old_line, const char *new_line)
 {
         _cleanup_kcmdline_ struct kcmdline *ko = NULL, *kn = NULL;
+        _cleanup_(kcmdline_index_done) struct kcmdline_index xo = {}, xn = {};
         _cleanup_free_ char *state_new = NULL;
         size_t size = 0, entries = 0;
         FILE *f;
@@ -170,6 +187,8 @@ int apply_state_record(struct apply_plan *p, const struct apply_ctx *c, const ch
         r = kcmdline_parse(new_line, KCMDLINE_PARSE_LENIENT, &kn, NULL);
         if (r < 0)
                 return r;
+        if (kcmdline_index_build(ko, &xo) < 0 || kcmdline_index_build(kn, &xn) < 0)
+                return -ENOMEM;
 
         f = open_memstream(&state_new, &size);
         if (!f)
@@ -178,9 +197,9 @@ int apply_state_record(struct apply_plan *p, const struct apply_ctx *c, const ch
               "# they replaced (\"BOOTLOADER -PARAMETER\"). cmdlinegen --remove takes back exactly the first\n"
               "# and puts back the second. Written by cmdlinegen; do not edit.\n",
               f);
-        r = write_kept(f, p, c, ko, kn, &entries);
+        r = write_kept(f, p, c, ko, &xo, &xn, &entries);
         if (r >= 0)
-                r = write_added(f, p, c, ko, &entries);
+                r = write_added(f, p, c, &xo, &entries);
         if (fclose(f) != 0 || r < 0)
                 return -ENOMEM;
 

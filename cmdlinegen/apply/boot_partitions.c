@@ -10,6 +10,7 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
+#include "apply_error.h"
 #include "macro.h"
 
 #define ESP_GPT_TYPE "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"
@@ -127,7 +128,7 @@ int boot_partitions_find(const struct rootdir *root, struct boot_partitions *ret
                         return -ENOMEM;
         }
         if (!b.esp)
-                return asprintf(ret_error, "no EFI system partition found (%s)", why) < 0 ? -ENOMEM : -ENOENT;
+                return apply_error(ret_error, -ENOENT, "no EFI system partition found (%s)", why);
 
         const char *xpath = xenv ? xenv : "/boot";
         if (!streq(xpath, b.esp) && !check(root, xpath, XBOOTLDR_GPT_TYPE, NULL)) {

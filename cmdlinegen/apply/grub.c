@@ -10,6 +10,7 @@
  */
 #include "loaders.h"
 
+#include "apply_error.h"
 #include "apply_plan.h"
 #include "apply_state.h"
 #include "grub_files.h"
@@ -63,9 +64,8 @@ static int prepare_target(struct grub_files *g, char **ret_error)
                 if (r < 0)
                         return r;
         }
-        return asprintf(ret_error, "%s: could not prepare " VAR_DEFAULT " for editing", g->v[g->target].path) < 0
-                       ? -ENOMEM
-                       : -EINVAL;
+        return apply_error(ret_error, -EINVAL, "%s: could not prepare " VAR_DEFAULT " for editing",
+                           g->v[g->target].path);
 }
 
 /* The line normal entries get: LINUX, a space grub-mkconfig adds (no file holds it), DEFAULT. */
@@ -168,13 +168,11 @@ static int check_added_unshared(const struct grub_files *g, const struct text_ed
                     sh_env_origin_uses(after, o) <= 1)
                         continue;
                 sh_position(g->v[o->file].text, o->raw_start, &l, &column);
-                return asprintf(ret_error,
-                                "%s:%u:%u: the text added here would also reach another variable (or the command "
-                                "line twice), which would change too and which --remove could not take back; "
-                                "edit by hand",
-                                g->v[o->file].path, l, column) < 0
-                               ? -ENOMEM
-                               : -EINVAL;
+                return apply_error(ret_error, -EINVAL,
+                                   "%s:%u:%u: the text added here would also reach another variable (or the command "
+                                   "line twice), which would change too and which --remove could not take back; "
+                                   "edit by hand",
+                                   g->v[o->file].path, l, column);
         }
         return 0;
 }
@@ -263,12 +261,10 @@ static int check_edited(const struct apply_ctx *c, const struct grub_files *g, c
         if (r < 0)
                 return r;
         if (!apply_line_satisfies(c, line))
-                return asprintf(ret_error,
-                                "after the edit grub-mkconfig would still give the kernel '%s' (a later file "
-                                "overrides " VAR_DEFAULT "?); nothing written",
-                                line) < 0
-                               ? -ENOMEM
-                               : -EEXIST;
+                return apply_error(ret_error, -EEXIST,
+                                   "after the edit grub-mkconfig would still give the kernel '%s' (a later file "
+                                   "overrides " VAR_DEFAULT "?); nothing written",
+                                   line);
         *ret_env = TAKE_PTR(after);
         *ret_line = TAKE_PTR(line);
         return 0;

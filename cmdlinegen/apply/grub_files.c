@@ -8,7 +8,9 @@
 #include <dirent.h>
 
 #include "apply_ctx.h"
+#include "apply_error.h"
 #include "apply_plan.h"
+#include "array.h"
 #include "fileio.h"
 #include "grub_tools.h"
 
@@ -32,18 +34,17 @@ void grub_files_done(struct grub_files *g)
 
 static int files_add(struct grub_files *g, const char *path, char *old)
 {
-        struct grub_file *n = realloc(g->v, (g->n + 1) * sizeof(*n));
-
-        if (!n) {
+        if (ARRAY_GROW(g->v, g->n) < 0) {
                 free(old);
                 return -ENOMEM;
         }
-        g->v = n;
-        n[g->n] = (struct grub_file){ .path = strdup(path), .old = old, .text = strdup(old ? old : dropin_template) };
-        if (!n[g->n].path || !n[g->n].text) {
-                free(n[g->n].path);
-                free(n[g->n].text);
+        struct grub_file *f = &g->v[g->n];
+        *f = (struct grub_file){ .path = strdup(path), .old = old, .text = strdup(old ? old : dropin_template) };
+        if (!f->path || !f->text) {
+                free(f->path);
+                free(f->text);
                 free(old);
+                *f = (struct grub_file){};
                 return -ENOMEM;
         }
         g->n++;
@@ -80,12 +81,10 @@ int grub_files_load(const struct rootdir *root, struct grub_files *g, char **ret
 
         r = apply_read_file(root, "/etc/default/grub", &text);
         if (r == -ENOENT)
-                return asprintf(ret_error, "/etc/default/grub does not exist: GRUB is not configured on this system") <
-                                       0
-                               ? -ENOMEM
-                               : r;
+                return apply_error(ret_error, r,
+                                   "/etc/default/grub does not exist: GRUB is not configured on this system");
         if (r < 0)
-                return asprintf(ret_error, "/etc/default/grub: %s", strerror(-r)) < 0 ? -ENOMEM : r;
+                return apply_error(ret_error, r, "/etc/default/grub: %s", strerror(-r));
         r = files_add(g, "/etc/default/grub", text);
         if (r < 0)
                 return r;
@@ -115,7 +114,7 @@ int grub_files_load(const struct rootdir *root, struct grub_files *g, char **ret
                 }
                 closedir(d);
         } else if (dfd != -ENOENT)
-                return asprintf(ret_error, DROPIN_DIR ": %s", strerror(-dfd)) < 0 ? -ENOMEM : dfd;
+                return apply_error(ret_error, dfd, DROPIN_DIR ": %s", strerror(-dfd));
         if (r >= 0 && !have_ours)
                 r = apply_strv_push(&names, &n, dropin_name);
         if (r < 0) {
@@ -136,8 +135,7 @@ int grub_files_load(const struct rootdir *root, struct grub_files *g, char **ret
                 if (r == -ENOENT && streq(names[i], dropin_name))
                         r = 0;
                 else if (r < 0) {
-                        if (asprintf(ret_error, "%s: %s", path, strerror(-r)) < 0)
-                                r = -ENOMEM;
+                        r = apply_error(ret_error, r, "%s: %s", path, strerror(-r));
                         break;
                 }
                 r = files_add(g, path, text);
@@ -159,10 +157,8 @@ int grub_files_run(const struct grub_files *g, struct sh_env **ret, char **ret_e
                 if (r == -EINVAL) {
                         _cleanup_free_ char *s = sh_error_format(&e);
                         sh_error_done(&e);
-                        return asprintf(ret_error, "%s; refusing to guess what grub-mkconfig would read", s ? s : "?") <
-                                               0
-                                       ? -ENOMEM
-                                       : r;
+                        return apply_error(ret_error, r, "%s; refusing to guess what grub-mkconfig would read",
+                                           s ? s : "?");
                 }
                 sh_error_done(&e);
                 if (r < 0)
@@ -180,7 +176,7 @@ int grub_get_var(const struct sh_env *env, const char *name, const char **ret, c
 
         if (r == -EINVAL) {
                 _cleanup_free_ char *s = sh_error_format(&e);
-                r = asprintf(ret_error, "%s is not determinable: %s", name, s ? s : "?") < 0 ? -ENOMEM : -EINVAL;
+                r = apply_error(ret_error, -EINVAL, "%s is not determinable: %s", name, s ? s : "?");
         }
         sh_error_done(&e);
         return r;

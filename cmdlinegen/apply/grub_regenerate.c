@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 
+#include "apply_error.h"
 #include "apply_plan.h"
 #include "fileio.h"
 #include "grub_tools.h"
@@ -176,11 +177,8 @@ static int check_line(const struct apply_plan *p, const char *where, const char 
                 if (eq)
                         *eq = '\0';
                 if (apply_line_uses(k, name, eq ? eq + 1 : NULL) != want)
-                        return asprintf(ret_error, "%s %s %s%s%s after regenerating: '%s'; every file is restored",
-                                        where, want ? "lacks" : "still has", name, eq ? "=" : "", eq ? eq + 1 : "",
-                                        line) < 0
-                                       ? -ENOMEM
-                                       : -EBADMSG;
+                        return apply_error(ret_error, -EBADMSG, "%s %s %s%s%s after regenerating: '%s'", where,
+                                           want ? "lacks" : "still has", name, eq ? "=" : "", eq ? eq + 1 : "", line);
         }
         return 0;
 }
@@ -193,7 +191,7 @@ static int verify_bls(const struct apply_plan *p, const struct rootdir *root, ch
         int r = 0;
 
         if (fd < 0)
-                return asprintf(ret_error, "%s: %s", p->verify_path, strerror(-fd)) < 0 ? -ENOMEM : -EBADMSG;
+                return apply_error(ret_error, -EBADMSG, "%s: %s", p->verify_path, strerror(-fd));
         d = opendir_at(fd);
         if (!d)
                 return -errno;
@@ -238,10 +236,8 @@ int apply_grub_verify(const struct apply_plan *p, const struct rootdir *root, ch
         if (r >= 0)
                 r = first_entry_cmdline(cfg, &line);
         if (r < 0)
-                return asprintf(ret_error, "%s: no linux line in the first menu entry to check (%s)", p->verify_path,
-                                strerror(-r)) < 0
-                               ? -ENOMEM
-                               : -EBADMSG;
+                return apply_error(ret_error, -EBADMSG, "%s: no linux line in the first menu entry to check (%s)",
+                                   p->verify_path, strerror(-r));
         if (asprintf(&where, "%s: the first menu entry", p->verify_path) < 0)
                 return -ENOMEM;
         return check_line(p, where, line, ret_error);

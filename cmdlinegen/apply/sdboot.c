@@ -16,6 +16,8 @@
 #include <dirent.h>
 #include <fnmatch.h>
 
+#include "apply_error.h"
+#include "array.h"
 #include "boot_partitions.h"
 #include "fileio.h"
 #include "value_edit.h"
@@ -105,9 +107,8 @@ static int load_entries(const struct rootdir *root, const char *dir, struct entr
                         break;
                 }
                 r = apply_read_file(root, e.path, &e.text);
-                struct entry *g = r >= 0 ? realloc(ret->v, (ret->n + 1) * sizeof(*g)) : NULL;
-                if (r >= 0 && !g)
-                        r = -ENOMEM;
+                if (r >= 0)
+                        r = ARRAY_GROW(ret->v, ret->n);
                 if (r < 0) {
                         free(e.path);
                         free(e.id);
@@ -115,7 +116,6 @@ static int load_entries(const struct rootdir *root, const char *dir, struct entr
                         break;
                 }
                 entry_fields(&e);
-                ret->v = g;
                 ret->v[ret->n++] = e;
         }
         closedir(d);
@@ -398,13 +398,11 @@ static int plan_kernel_cmdline(const struct apply_ctx *c, struct apply_plan *p, 
                 const struct entry *def = default_entry(c->root, esp, e, versions, n_versions);
                 struct options opt = {};
                 if (!def)
-                        return asprintf(ret_error,
-                                        KERNEL_CMDLINE " does not exist and no loader entry of an installed kernel was "
-                                                       "found under %s to take the options from; write " KERNEL_CMDLINE
-                                                       " first",
-                                        esp) < 0
-                                       ? -ENOMEM
-                                       : -ENOENT;
+                        return apply_error(ret_error, -ENOENT,
+                                           KERNEL_CMDLINE
+                                           " does not exist and no loader entry of an installed kernel was "
+                                           "found under %s to take the options from; write " KERNEL_CMDLINE " first",
+                                           esp);
                 r = entry_options(def->text, &opt);
                 if (r < 0)
                         return r;
@@ -419,7 +417,7 @@ static int plan_kernel_cmdline(const struct apply_ctx *c, struct apply_plan *p, 
         } else if (r >= 0)
                 r = edit_cmdline_file(c, cmdline_old, &cmdline_new, &old_line, &new_line, ret_error);
         else
-                r = asprintf(ret_error, KERNEL_CMDLINE ": %s", strerror(-r)) < 0 ? -ENOMEM : r;
+                r = apply_error(ret_error, r, KERNEL_CMDLINE ": %s", strerror(-r));
         if (r >= 0)
                 r = apply_plan_add_file(p, KERNEL_CMDLINE, cmdline_old, cmdline_new);
         if (r < 0)
@@ -440,9 +438,8 @@ static int plan_entries(const struct apply_ctx *c, struct apply_plan *p, const s
                         continue;
                 r = edit_entry(c, e->v[i].path, e->v[i].text, &text, &line, ret_error);
                 if (r >= 0 && !apply_line_satisfies(c, line))
-                        r = asprintf(ret_error, "%s: after the edit its options would be '%s'", e->v[i].path, line) < 0
-                                    ? -ENOMEM
-                                    : -EINVAL;
+                        r = apply_error(ret_error, -EINVAL, "%s: after the edit its options would be '%s'",
+                                        e->v[i].path, line);
                 if (r >= 0)
                         r = apply_plan_add_file(p, e->v[i].path, e->v[i].text, text);
                 if (r < 0)

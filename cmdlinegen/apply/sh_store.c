@@ -5,6 +5,8 @@
  */
 #include "sh_vars_internal.h"
 
+#include "array.h"
+
 /* FNV-1a: short names, no adversary who gains from collisions but a slower read. */
 static size_t name_hash(const char *name, size_t len)
 {
@@ -40,14 +42,8 @@ struct sh_var *sh_var_find(const struct sh_env *env, const char *name, size_t le
 /* Room for one more variable: the array and the index (kept at most half full) grow by doubling. */
 static int reserve_var(struct sh_env *env)
 {
-        if (env->n_vars == env->cap_vars) {
-                size_t cap = env->cap_vars ? 2 * env->cap_vars : 16;
-                struct sh_var *g = reallocarray(env->vars, cap, sizeof(*g));
-                if (!g)
-                        return -ENOMEM;
-                env->vars = g;
-                env->cap_vars = cap;
-        }
+        if (ARRAY_GROW(env->vars, env->n_vars) < 0)
+                return -ENOMEM;
         if (2 * (env->n_vars + 1) <= env->n_slots)
                 return 0;
 
@@ -117,7 +113,7 @@ int sh_var_assign(struct sh_env *env, const char *name, size_t name_len, struct 
         v->origins = b->o;
         b->s = NULL;
         b->o = NULL;
-        b->len = b->cap = 0;
+        b->len = 0;
         return 0;
 }
 
@@ -125,14 +121,8 @@ int sh_record_assignment(struct parser *p, size_t name_start, size_t name_len, c
 {
         struct sh_env *env = p->env;
 
-        if (env->n_assignments == env->cap_assignments) {
-                size_t cap = env->cap_assignments ? 2 * env->cap_assignments : 16;
-                struct sh_assignment *g = reallocarray(env->assignments, cap, sizeof(*g));
-                if (!g)
-                        return -ENOMEM;
-                env->assignments = g;
-                env->cap_assignments = cap;
-        }
+        if (ARRAY_GROW(env->assignments, env->n_assignments) < 0)
+                return -ENOMEM;
         env->assignments[env->n_assignments] = (struct sh_assignment){
                 .name = strndup(p->t + name_start, name_len),
                 .file = p->file,

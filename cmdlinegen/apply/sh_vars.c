@@ -6,6 +6,8 @@
  */
 #include "sh_vars_internal.h"
 
+#include "array.h"
+
 /* Where a command ends: an operator or newline, or a comment starting where a word would. */
 static bool at_command_end(const struct parser *p) { return ends_word(p->t[p->i]) || p->t[p->i] == '#'; }
 
@@ -82,60 +84,77 @@ static int poison(struct parser *p, size_t offset, const char *what)
         return sh_error_at(p, offset, &p->env->poison, "%s: every variable after it could have any value", what);
 }
 
+/* "export NAME=WORD" or "local NAME=WORD" at p->i: applied, or with local unknown. */
+static int command_assignment(struct parser *p, size_t name_len, bool local)
+{
+        struct pending a = { .name_start = p->i, .name_len = name_len };
+        int r;
+
+        p->i += name_len + 1;
+        r = sh_read_word(p, &a.b, &a.w);
+        if (r >= 0)
+                r = local ? var_mark_unknown(p, p->t + a.name_start, name_len, a.name_start, "is assigned with local")
+                          : apply_pending(p, &a, 1, true);
+        valbuf_done(&a.b);
+        return r;
+}
+
+static bool is_name(const char *s)
+{
+        if (!is_name_start(s[0]))
+                return false;
+        while (is_name_char(*s))
+                s++;
+        return *s == '\0';
+}
+
+/* A word after unset, read or getopts: a NAME there is unset now, or unknown from then on. */
+static int name_argument(struct parser *p, bool unset, bool reads)
+{
+        _cleanup_(valbuf_done) struct valbuf b = {};
+        struct word w;
+        size_t start = p->i;
+        int r = sh_read_word(p, &b, &w);
+
+        if (r < 0)
+                return r;
+        if (!w.literal_unquoted || !b.s || !is_name(b.s))
+                return 0;
+        if (unset && p->depth == 0 && !p->conditional) {
+                struct sh_var *v = sh_var_find(p->env, b.s, strlen(b.s));
+                if (!v)
+                        return 0;
+                sh_var_clear(v);
+                v->value = strdup("");
+                v->set = false;
+                return v->value ? 0 : -ENOMEM;
+        }
+        if (unset || reads)
+                return var_mark_unknown(p, b.s, strlen(b.s), start,
+                                        unset ? "is unset conditionally" : "is read at run time");
+        return 0;
+}
+
 /* The words of a command after its first word, up to the end of the command. */
 static int command_args(struct parser *p, const char *command)
 {
         bool export_like = streq(command, "export") || streq(command, "readonly");
-        bool unset = streq(command, "unset");
         bool local = streq(command, "local");
+        bool unset = streq(command, "unset");
         bool reads = streq(command, "read") || streq(command, "getopts");
-        int r;
 
         for (;;) {
-                struct valbuf b = {};
-                struct word w;
                 size_t name_len;
+                int r;
 
                 sh_skip_blanks(p);
                 if (at_command_end(p))
                         return 0;
                 name_len = assignment_name_len(p->t + p->i);
-                if ((export_like || local) && name_len > 0) {
-                        struct pending a = { .name_start = p->i, .name_len = name_len };
-                        p->i += name_len + 1;
-                        r = sh_read_word(p, &a.b, &a.w);
-                        if (r >= 0) {
-                                if (local)
-                                        r = var_mark_unknown(p, p->t + a.name_start, name_len, a.name_start,
-                                                             "is assigned with local");
-                                else
-                                        r = apply_pending(p, &a, 1, true);
-                        }
-                        valbuf_done(&a.b);
-                        if (r < 0)
-                                return r;
-                        continue;
-                }
-                size_t start = p->i;
-                r = sh_read_word(p, &b, &w);
-                if (r >= 0 && w.literal_unquoted && b.s && assignment_name_len(b.s) == 0 && is_name_start(b.s[0])) {
-                        size_t n = strlen(b.s);
-                        bool is_name = true;
-                        for (size_t k = 0; k < n; k++)
-                                is_name = is_name && is_name_char(b.s[k]);
-                        if (is_name && unset && p->depth == 0 && !p->conditional) {
-                                struct sh_var *v = sh_var_find(p->env, b.s, n);
-                                if (v) {
-                                        sh_var_clear(v);
-                                        v->value = strdup("");
-                                        v->set = false;
-                                        r = v->value ? 0 : -ENOMEM;
-                                }
-                        } else if (is_name && (unset || reads))
-                                r = var_mark_unknown(p, b.s, n, start,
-                                                     unset ? "is unset conditionally" : "is read at run time");
-                }
-                valbuf_done(&b);
+                if ((export_like || local) && name_len > 0)
+                        r = command_assignment(p, name_len, local);
+                else
+                        r = name_argument(p, unset, reads);
                 if (r < 0)
                         return r;
         }
@@ -243,64 +262,73 @@ out:
         return r;
 }
 
+/* A redirection at p->i: its target word is read and dropped. */
+static int skip_redirection(struct parser *p)
+{
+        _cleanup_(valbuf_done) struct valbuf b = {};
+        struct word w;
+        size_t start = p->i;
+
+        if (p->t[p->i] == '<' && p->t[p->i + 1] == '<')
+                return FAIL(p, start, "here-document: not supported in this file");
+        while (p->t[p->i] == '<' || p->t[p->i] == '>' || p->t[p->i] == '&')
+                p->i++;
+        sh_skip_blanks(p);
+        return sh_read_word(p, &b, &w);
+}
+
+/* A separator or operator at p->i (newline ; & && | || ( )): whether it was one, consumed. */
+static bool parse_operator(struct parser *p)
+{
+        char c = p->t[p->i];
+
+        if (c == '\n' || c == ';') {
+                p->i++;
+                p->conditional = false;
+        } else if (c == '&' || c == '|') {
+                /* && || | &: what follows may not run, or runs in a subshell */
+                p->i += p->t[p->i + 1] == c ? 2 : 1;
+                p->conditional = true;
+        } else if (c == '(') {
+                p->i++;
+                p->depth++;
+        } else if (c == ')') {
+                p->i++;
+                if (p->case_depth == 0 && p->depth > 0)
+                        p->depth--;
+        } else
+                return false;
+        return true;
+}
+
 static int parse_file(struct parser *p)
 {
-        int r;
-
         for (;;) {
+                int r = 0;
+
                 sh_skip_blanks(p);
                 char c = p->t[p->i];
-
                 if (c == '\0')
                         return 0;
                 if (c == '#') {
                         while (p->t[p->i] && p->t[p->i] != '\n')
                                 p->i++;
-                } else if (c == '\n' || c == ';') {
-                        p->i++;
-                        p->conditional = false;
-                } else if (c == '&' || c == '|') {
-                        /* && || | &: what follows may not run, or runs in a subshell */
-                        p->i += p->t[p->i + 1] == c ? 2 : 1;
-                        p->conditional = true;
-                } else if (c == '(') {
-                        p->i++;
-                        p->depth++;
-                } else if (c == ')') {
-                        p->i++;
-                        if (p->case_depth == 0 && p->depth > 0)
-                                p->depth--;
-                } else if (c == '<' || c == '>') {
-                        size_t start = p->i;
-                        if (c == '<' && p->t[p->i + 1] == '<')
-                                return FAIL(p, start, "here-document: not supported in this file");
-                        while (p->t[p->i] == '<' || p->t[p->i] == '>' || p->t[p->i] == '&')
-                                p->i++;
-                        sh_skip_blanks(p);
-                        struct valbuf b = {};
-                        struct word w;
-                        r = sh_read_word(p, &b, &w); /* the redirection's target */
-                        valbuf_done(&b);
-                        if (r < 0)
-                                return r;
-                } else {
-                        r = parse_command(p);
-                        if (r < 0)
-                                return r;
-                }
+                } else if (!parse_operator(p))
+                        r = c == '<' || c == '>' ? skip_redirection(p) : parse_command(p);
+                if (r < 0)
+                        return r;
         }
 }
 
 int sh_env_run(struct sh_env *env, const char *label, const char *text, struct sh_error *ret_error)
 {
-        char **labels = realloc(env->labels, (env->n_files + 1) * sizeof(*labels));
+        char *copy = strdup(label);
 
-        if (!labels)
+        if (!copy || ARRAY_GROW(env->labels, env->n_files) < 0) {
+                free(copy);
                 return -ENOMEM;
-        env->labels = labels;
-        labels[env->n_files] = strdup(label);
-        if (!labels[env->n_files])
-                return -ENOMEM;
+        }
+        env->labels[env->n_files] = copy;
 
         struct parser p = {
                 .env = env,

@@ -23,12 +23,12 @@ struct sh_var {
 
 struct sh_env {
         struct sh_var *vars;
-        size_t n_vars, cap_vars;
+        size_t n_vars;
         /* open addressing over vars by name: index + 1, 0 for a free slot; n_slots a power of 2 */
         size_t *slots;
         size_t n_slots;
         struct sh_assignment *assignments;
-        size_t n_assignments, cap_assignments;
+        size_t n_assignments;
         char **labels;
         size_t n_files;
         bool poisoned; /* after ".", "source" or "eval": nothing is determinable any more */
@@ -37,9 +37,9 @@ struct sh_env {
 
 /* A value being built while reading a word. */
 struct valbuf {
-        char *s;
-        size_t len, cap;
-        struct sh_origin *o;
+        char *s; /* LEN bytes and a NUL, grown by ARRAY_GROW() */
+        size_t len;
+        struct sh_origin *o; /* one per byte of S */
         bool unknown;
         struct sh_error why;
 };

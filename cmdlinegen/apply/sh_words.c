@@ -8,6 +8,8 @@
 
 #include "sh_vars_internal.h"
 
+#include "array.h"
+
 void sh_error_done(struct sh_error *e)
 {
         if (!e)
@@ -86,21 +88,11 @@ void valbuf_done(struct valbuf *b)
 
 static int valbuf_push(struct valbuf *b, char c, struct sh_origin o)
 {
-        if (b->len + 2 > b->cap) {
-                size_t cap = b->cap ? 2 * b->cap : 64;
-                char *s = realloc(b->s, cap);
-                if (!s)
-                        return -ENOMEM;
-                b->s = s;
-                struct sh_origin *no = realloc(b->o, cap * sizeof(*no));
-                if (!no)
-                        return -ENOMEM;
-                b->o = no;
-                b->cap = cap;
-        }
+        /* once S exists it holds LEN + 1 elements: the bytes and their NUL */
+        if ((!b->s && ARRAY_GROW(b->s, 0) < 0) || ARRAY_GROW(b->s, b->len + 1) < 0 || ARRAY_GROW(b->o, b->len) < 0)
+                return -ENOMEM;
         b->s[b->len] = c;
         b->o[b->len++] = o;
-        b->s[b->len] = '\0';
         return 0;
 }
 

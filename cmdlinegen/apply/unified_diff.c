@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "array.h"
 #include "macro.h"
 
 #define CONTEXT 3
@@ -26,26 +27,17 @@ struct lines {
 
 static int split_lines(const char *s, struct lines *ret)
 {
-        size_t n = 0, cap = 16;
-        struct line *v = malloc(cap * sizeof(*v));
+        _cleanup_free_ struct line *v = NULL;
+        size_t n = 0;
 
-        if (!v)
-                return -ENOMEM;
         while (s && *s) {
                 const char *nl = strchr(s, '\n');
-                if (n == cap) {
-                        struct line *g = realloc(v, 2 * cap * sizeof(*v));
-                        if (!g) {
-                                free(v);
-                                return -ENOMEM;
-                        }
-                        v = g;
-                        cap *= 2;
-                }
+                if (ARRAY_GROW(v, n) < 0)
+                        return -ENOMEM;
                 v[n++] = (struct line){ s, nl ? (size_t) (nl - s) : strlen(s), nl != NULL };
                 s = nl ? nl + 1 : s + strlen(s);
         }
-        *ret = (struct lines){ v, n };
+        *ret = (struct lines){ TAKE_PTR(v), n };
         return 0;
 }
 

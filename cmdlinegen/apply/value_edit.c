@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdint.h>
 
+#include "apply_error.h"
+#include "array.h"
 #include "kcmdline.h"
 
 struct unit {
@@ -64,13 +66,10 @@ void text_edits_done(struct text_edits *e)
 
 static int edits_add(struct text_edits *e, unsigned file, size_t start, size_t end, char *text)
 {
-        struct text_edit *g = realloc(e->v, (e->n + 1) * sizeof(*g));
-
-        if (!g) {
+        if (ARRAY_GROW(e->v, e->n) < 0) {
                 free(text);
                 return -ENOMEM;
         }
-        e->v = g;
         e->v[e->n++] = (struct text_edit){ file, start, end, text };
         return 0;
 }
@@ -90,12 +89,10 @@ static int fail_at(const struct value_sources *src, const struct sh_origin *o, c
         va_end(ap);
         if (n < 0)
                 return -ENOMEM;
-        if (o && o->file < src->n) {
-                sh_position(src->texts[o->file], o->raw_start, &line, &column);
-                n = asprintf(ret_error, "%s:%u:%u: %s", src->labels[o->file], line, column, msg);
-        } else
-                n = asprintf(ret_error, "%s", msg);
-        return n < 0 ? -ENOMEM : -EINVAL;
+        if (!o || o->file >= src->n)
+                return apply_error(ret_error, -EINVAL, "%s", msg);
+        sh_position(src->texts[o->file], o->raw_start, &line, &column);
+        return apply_error(ret_error, -EINVAL, "%s:%u:%u: %s", src->labels[o->file], line, column, msg);
 }
 
 /* Only line continuations ("\\\n") between two raw offsets: the bytes may be cut as one piece. */
@@ -262,12 +259,10 @@ static int unit_diff_init(const char *old, const struct units *uo, const char *n
         struct unit_diff d = { prefix, uo->n - suffix, un->n - suffix, un->n - suffix - prefix + 1, NULL };
         uint64_t cells = (uint64_t) (d.old_end - prefix + 1) * d.width;
         if (cells > VALUE_EDIT_MAX_CELLS)
-                return asprintf(ret_error,
-                                "the change is too large to map onto the files: %zu old and %zu new parts of the "
-                                "line differ (at most %" PRIu64 " pairs); edit the files by hand",
-                                d.old_end - prefix, d.new_end - prefix, VALUE_EDIT_MAX_CELLS) < 0
-                               ? -ENOMEM
-                               : -E2BIG;
+                return apply_error(ret_error, -E2BIG,
+                                   "the change is too large to map onto the files: %zu old and %zu new parts of the "
+                                   "line differ (at most %" PRIu64 " pairs); edit the files by hand",
+                                   d.old_end - prefix, d.new_end - prefix, VALUE_EDIT_MAX_CELLS);
         d.common = calloc(cells, sizeof(*d.common));
         if (!d.common)
                 return -ENOMEM;

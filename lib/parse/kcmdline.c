@@ -407,3 +407,66 @@ int kcmdline_get_all(const struct kcmdline *k, const char *name, const struct kc
         *ret_n = n;
         return 0;
 }
+
+/* parameq()'s order: '-' sorts as '_'. */
+static int name_compare(const char *a, const char *b)
+{
+        for (;; a++, b++) {
+                unsigned char x = (unsigned char) dash2underscore(*a), y = (unsigned char) dash2underscore(*b);
+                if (x != y)
+                        return x < y ? -1 : 1;
+                if (x == '\0')
+                        return 0;
+        }
+}
+
+/* By name, then in line order (the tokens are one array), so a name's occurrences stay in order. */
+static int token_compare(const void *a, const void *b)
+{
+        const struct kcmdline_token *x = *(const struct kcmdline_token *const *) a;
+        const struct kcmdline_token *y = *(const struct kcmdline_token *const *) b;
+        int c = name_compare(x->name, y->name);
+
+        return c != 0 ? c : x < y ? -1 : x > y;
+}
+
+int kcmdline_index_build(const struct kcmdline *k, struct kcmdline_index *ret)
+{
+        size_t end = kcmdline_kernel_end(k), n = 0;
+        const struct kcmdline_token **v = calloc(end + 1, sizeof(*v));
+
+        if (!v)
+                return -ENOMEM;
+        /* a token kcmdline_get_all() never returns for its own name is left out */
+        for (size_t i = 0; i < end; i++)
+                if (k->tokens[i].name && kcmdline_token_matches(&k->tokens[i], k->tokens[i].name, true))
+                        v[n++] = &k->tokens[i];
+        qsort(v, n, sizeof(*v), token_compare);
+        *ret = (struct kcmdline_index){ v, n };
+        return 0;
+}
+
+void kcmdline_index_done(struct kcmdline_index *x)
+{
+        free(x->tokens);
+        *x = (struct kcmdline_index){};
+}
+
+size_t kcmdline_index_get_all(const struct kcmdline_index *x, const char *name,
+                              const struct kcmdline_token *const **ret)
+{
+        size_t lo = 0, hi = x->n, end;
+
+        /* the first token not before NAME, then the run of those equal to it */
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (name_compare(x->tokens[mid]->name, name) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        for (end = lo; end < x->n && name_compare(x->tokens[end]->name, name) == 0;)
+                end++;
+        *ret = x->tokens + lo;
+        return end - lo;
+}

@@ -121,6 +121,21 @@ int kcmdline_get(const struct kcmdline *k, const char *name, const char **ret_va
 int kcmdline_get_all(const struct kcmdline *k, const char *name, const struct kcmdline_token ***ret, size_t *ret_n);
 
 /*
+ * K's kernel parameters sorted by name, for looking up many names in one long line:
+ * kcmdline_get_all() scans the whole line for each. Borrows K, which must not change meanwhile.
+ */
+struct kcmdline_index {
+        const struct kcmdline_token **tokens;
+        size_t n;
+};
+/* 0 or -ENOMEM. O(n log n). */
+int kcmdline_index_build(const struct kcmdline *k, struct kcmdline_index *ret);
+void kcmdline_index_done(struct kcmdline_index *x);
+/* What kcmdline_get_all() gives for NAME, in order, borrowed from X: their count, *ret the first. */
+size_t kcmdline_index_get_all(const struct kcmdline_index *x, const char *name,
+                              const struct kcmdline_token *const **ret);
+
+/*
  * Make name[=value] the only occurrence: the first occurrence is rewritten in place and the
  * others removed, or the parameter is appended after the last kernel parameter (before "--").
  * A value with whitespace is quoted. -EINVAL for a name that is empty, "--" or contains

@@ -344,15 +344,40 @@ static void test_execute_rolls_back_on_regeneration(void **state)
         memcpy(p->regenerate_argv, argv_false, sizeof(argv_false));
         assert_int_equal(apply_execute(p, true, NULL, &error), -ECHILD);
         assert_non_null(strstr(error, "false failed (exit status 1)"));
+        assert_null(strstr(error, "restored")); /* the caller says so, once */
         free(error);
         assert_file(root, "etc/default/grub", grub_before);
         assert_file(root, "var/lib/initbind/cmdline-added", NULL);
+
+        /* the rollback itself fails at its first system call: the plan says how many are not back */
+        syscall_faults_start((struct syscall_faults){});
+        assert_int_equal(apply_execute(p, true, NULL, &error), -ECHILD);
+        assert_int_equal(p->n_not_restored, 0);
+        free(error);
+        int writes_and_rollback = syscall_faults.calls;
+        syscall_faults_start((struct syscall_faults){});
+        tree_write(root, "etc/default/grub", grub_before);
+        assert_null(apply_plan_free(p));
+        p = plan(root, BOOTLOADER_GRUB, params, ELEMENTSOF(params), false);
+        p->regenerate_argv = malloc(sizeof(argv_false));
+        argv_false[0] = strdup("false");
+        memcpy(p->regenerate_argv, argv_false, sizeof(argv_false));
+        syscall_faults_start((struct syscall_faults){ .fail_at = writes_and_rollback });
+        assert_int_equal(apply_execute(p, true, NULL, &error), -ECHILD);
+        syscall_faults_stop();
+        assert_int_equal(p->n_not_restored, 1);
+        free(error);
+        /* put by hand what that rollback left: whichever file it was */
+        tree_write(root, "etc/default/grub", grub_before);
+        _cleanup_free_ char *state_file = tree_path(root, "var/lib/initbind/cmdline-added");
+        (void) unlink(state_file);
 
         /* a program that is not there is told as such, not as an exit status */
         free(p->regenerate_argv[0]);
         p->regenerate_argv[0] = strdup("initbind-no-such-program");
         assert_int_equal(apply_execute(p, true, NULL, &error), -ECHILD);
         assert_non_null(strstr(error, "initbind-no-such-program could not be run (No such file or directory)"));
+        assert_null(strstr(error, "restored")); /* the caller says so, once */
         free(error);
         assert_file(root, "etc/default/grub", grub_before);
 
@@ -367,6 +392,7 @@ static void test_execute_rolls_back_on_regeneration(void **state)
                    "menuentry 'Debian GNU/Linux' {\n\tlinux\t/vmlinuz-6.1.0-18-amd64 root=UUID=1 ro quiet\n}\n");
         assert_int_equal(apply_execute(p, true, NULL, &error), -EBADMSG);
         assert_non_null(strstr(error, "the first menu entry lacks intel_iommu=on"));
+        assert_null(strstr(error, "restored")); /* the caller says so, once */
         free(error);
         assert_file(root, "etc/default/grub", grub_before);
 
