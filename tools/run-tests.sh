@@ -1,8 +1,9 @@
 #!/bin/sh
 # The whole test suite: unit tests (cmocka) and black-box tests of the real binaries on fixture
-# machines, once in a normal build and once under AddressSanitizer and UBSan; then real boots of
-# Debian's kernel in QEMU with initramfs images from the real mkinitramfs and dracut and from the
-# mkinitcpio harness (needs root, downloads the kernel package once into /var/cache/initbind-tests).
+# machines, once in a normal build (then the clang static analyzer) and once under AddressSanitizer
+# and UBSan; then real boots of Debian's kernel in QEMU with initramfs images from the real
+# mkinitramfs and dracut and from the mkinitcpio harness (needs root, downloads the kernel package
+# once into /var/cache/initbind-tests).
 # In between, every libFuzzer target replays its corpus and searches for 20 s (tools/run-fuzz.sh;
 # give it more time for a deeper search), and the packages are built and checked
 # (tools/package-tests.sh).
@@ -16,6 +17,8 @@ tools/build-static-kmod.sh build >/dev/null
 cmake -S . -B build -DINITBIND_STATIC=ON >/dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
+# The clang static analyzer, minutes even on a fast machine, so not in ctest's lint/tidy.
+TIDY_JOBS=$jobs tools/lint/check-tidy.sh --analyzer build
 
 cmake -S . -B build-asan -DINITBIND_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$jobs"
