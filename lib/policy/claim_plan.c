@@ -239,6 +239,28 @@ static bool harmless_bridge(const struct pci_function *f)
  * Complete one group: every endpoint joins the claim, or the group is reported unusable and
  * (unless a claim in it says allow=partial-group) none of it is claimed.
  */
+/* Leave the whole group alone: half a group is a device nobody can use. Each claim says why. */
+static int leave_group_alone(struct planner *p, const struct iommu_group *g, const char *blocker_reason)
+{
+        for (size_t m = 0; m < g->n_members; m++) {
+                size_t i = g->members[m];
+                struct candidate *c = &p->candidates[i];
+                if (c->state != CANDIDATE_TARGET)
+                        continue;
+                c->state = CANDIDATE_EXCLUDED;
+                if (!c->companion) {
+                        int r = add_refusal(p, (ssize_t) i, true, c->origin,
+                                            "%s not claimed: IOMMU group %d cannot be made usable: %s "
+                                            "(allow=partial-group claims it anyway)",
+                                            fn(p, i)->name, g->number, blocker_reason);
+                        if (r < 0)
+                                return r;
+                }
+                c->companion = false;
+        }
+        return 0;
+}
+
 static int complete_group(struct planner *p, const struct iommu_group *g)
 {
         unsigned allow = 0;
@@ -311,23 +333,9 @@ static int complete_group(struct planner *p, const struct iommu_group *g)
                                  "IOMMU group %d will not be usable: %s (claimed anyway: allow=partial-group)",
                                  g->number, blocker_reason);
 
-        /* Leave the whole group alone: half a group is a device nobody can use. */
-        for (size_t m = 0; m < g->n_members; m++) {
-                size_t i = g->members[m];
-                struct candidate *c = &p->candidates[i];
-                if (c->state != CANDIDATE_TARGET)
-                        continue;
-                c->state = CANDIDATE_EXCLUDED;
-                if (!c->companion) {
-                        int r = add_refusal(p, (ssize_t) i, true, c->origin,
-                                            "%s not claimed: IOMMU group %d cannot be made usable: %s "
-                                            "(allow=partial-group claims it anyway)",
-                                            fn(p, i)->name, g->number, blocker_reason);
-                        if (r < 0)
-                                return r;
-                }
-                c->companion = false;
-        }
+        int r = leave_group_alone(p, g, blocker_reason);
+        if (r < 0)
+                return r;
         return add_group(p, g->number, false, blocker, "IOMMU group %d left alone: %s", g->number, blocker_reason);
 }
 
