@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -37,6 +38,27 @@ static inline void root_put(const char *path, const char *contents)
         close(fd);
 }
 
+/*
+ * Remove every backup (NAME.STAMP.bak, NAME.STAMP.N.bak) in DIR below the root: backups are never
+ * overwritten, so an input's backups would otherwise pile up over the run and change the next.
+ */
+static inline void root_remove_backups(const char *dir)
+{
+        char full[512];
+        DIR *d;
+
+        snprintf(full, sizeof(full), "%s/%s", fuzz_root, dir);
+        d = opendir(full);
+        if (!d)
+                return;
+        for (struct dirent *e; (e = readdir(d));) {
+                size_t len = strlen(e->d_name);
+                if (len > 4 && strcmp(e->d_name + len - 4, ".bak") == 0)
+                        CHECK(unlinkat(dirfd(d), e->d_name, 0) == 0, "cannot remove %s/%s", full, e->d_name);
+        }
+        closedir(d);
+}
+
 static inline void root_init(void)
 {
         const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
@@ -57,6 +79,8 @@ static inline struct apply_plan *plan_or_null(enum bootloader b, const char *con
         if (r < 0) {
                 CHECK(r != -ENOMEM, "out of memory");
                 CHECK(error && *error, "plan failed (%d) without a message", r);
+                if (getenv("FUZZ_DEBUG")) /* why a plan is refused, when replaying one input by hand */
+                        fprintf(stderr, "plan: %s\n", error);
                 free(error);
                 return NULL;
         }

@@ -25,13 +25,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         static const char *const leftovers[] = {
-                "etc/default/grub.F.bak",
                 "etc/default/grub.d/50-input.cfg",
-                "etc/default/grub.d/50-input.cfg.F.bak",
                 "etc/default/grub.d/zz-initbind.cfg",
-                "etc/default/grub.d/zz-initbind.cfg.F.bak",
                 "var/lib/initbind/cmdline-added",
-                "var/lib/initbind/cmdline-added.F.bak",
         };
         const char *rest = NULL;
         size_t rest_size = 0;
@@ -43,6 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 return 0;
         for (size_t i = 0; i < sizeof(leftovers) / sizeof(leftovers[0]); i++)
                 root_put(leftovers[i], NULL);
+        root_remove_backups("etc/default");
+        root_remove_backups("etc/default/grub.d");
+        root_remove_backups("var/lib/initbind");
         snprintf(dir, sizeof(dir), "%s/etc/default/grub.d", fuzz_root);
         rmdir(dir);
         root_put("etc/default/grub", grub);

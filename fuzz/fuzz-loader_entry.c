@@ -19,11 +19,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         static const char *const leftovers[] = {
-                "efi/loader/entries/debian-6.1.0-18-amd64.conf.F.bak",
                 "etc/kernel/cmdline",
-                "etc/kernel/cmdline.F.bak",
                 "var/lib/initbind/cmdline-added",
-                "var/lib/initbind/cmdline-added.F.bak",
         };
         const char *rest = NULL;
         size_t rest_size = 0;
@@ -34,6 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 return 0;
         for (size_t i = 0; i < sizeof(leftovers) / sizeof(leftovers[0]); i++)
                 root_put(leftovers[i], NULL);
+        root_remove_backups("efi/loader/entries");
+        root_remove_backups("etc/kernel");
+        root_remove_backups("var/lib/initbind");
         root_put("efi/loader/entries/debian-6.1.0-18-amd64.conf", entry);
         if (cmdline && !memchr(rest, 0, rest_size))
                 root_put("etc/kernel/cmdline", cmdline);

@@ -99,7 +99,8 @@ static bool already_listed(const struct kcmdline *k, const struct kcmdline_index
 
 /* Lines to keep: other boot loaders' as they were; ours still in NEW unless taken back; replaced values. */
 static int write_kept(FILE *f, const struct apply_plan *p, const struct apply_ctx *c, const struct kcmdline *ko,
-                      const struct kcmdline_index *xo, const struct kcmdline_index *xn, size_t *entries)
+                      const struct kcmdline_index *xo, const struct kcmdline_index *xn, size_t *entries,
+                      char **ret_error)
 {
         const char *mine = bootloader_to_string(p->bootloader);
 
@@ -139,6 +140,14 @@ static int write_kept(FILE *f, const struct apply_plan *p, const struct apply_ct
                     apply_line_has_token(xn, tok->name, tok->value) || already_listed(ko, xo, t) ||
                     param_string(&(struct kcmdline_param){ tok->name, tok->value }, &s) < 0)
                         continue;
+                /* one entry per line: a quoted value across lines could not be put back by --remove */
+                if (strchr(s, '\n'))
+                        return apply_error(ret_error, -EINVAL,
+                                           "%s: the value this would replace, '%.*s...', goes on past the end of a "
+                                           "line (a quote left open?); put it on one line first",
+                                           p->bootloader == BOOTLOADER_GRUB ? "GRUB_CMDLINE_LINUX_DEFAULT"
+                                                                            : "/etc/kernel/cmdline",
+                                           (int) strcspn(s, "\n"), s);
                 ++*entries;
                 fprintf(f, "%s -%s\n", mine, s);
         }
@@ -172,7 +181,8 @@ static int write_added(FILE *f, struct apply_plan *p, const struct apply_ctx *c,
         return 0;
 }
 
-int apply_state_record(struct apply_plan *p, const struct apply_ctx *c, const char *old_line, const char *new_line)
+int apply_state_record(struct apply_plan *p, const struct apply_ctx *c, const char *old_line, const char *new_line,
+                       char **ret_error)
 {
         _cleanup_kcmdline_ struct kcmdline *ko = NULL, *kn = NULL;
         _cleanup_(kcmdline_index_done) struct kcmdline_index xo = {}, xn = {};
@@ -197,11 +207,13 @@ int apply_state_record(struct apply_plan *p, const struct apply_ctx *c, const ch
               "# they replaced (\"BOOTLOADER -PARAMETER\"). cmdlinegen --remove takes back exactly the first\n"
               "# and puts back the second. Written by cmdlinegen; do not edit.\n",
               f);
-        r = write_kept(f, p, c, ko, &xo, &xn, &entries);
+        r = write_kept(f, p, c, ko, &xo, &xn, &entries, ret_error);
         if (r >= 0)
                 r = write_added(f, p, c, &xo, &entries);
-        if (fclose(f) != 0 || r < 0)
-                return -ENOMEM;
+        if (fclose(f) != 0 && r >= 0)
+                r = -ENOMEM;
+        if (r < 0)
+                return r;
 
         /* only the header: no state to keep */
         bool empty = entries == 0;

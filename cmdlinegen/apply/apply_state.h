@@ -9,6 +9,8 @@ int apply_state_load(struct apply_ctx *c, enum bootloader b, char **ret_error);
 
 /*
  * Record in the plan what OLD_LINE -> NEW_LINE adds (for the state file and the read-back) and
- * plan the state file itself.
+ * plan the state file itself. A value of the user's it would have to record across a line break
+ * is -EINVAL with *ret_error.
  */
-int apply_state_record(struct apply_plan *p, const struct apply_ctx *c, const char *old_line, const char *new_line);
+int apply_state_record(struct apply_plan *p, const struct apply_ctx *c, const char *old_line, const char *new_line,
+                       char **ret_error);

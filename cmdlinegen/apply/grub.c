@@ -301,7 +301,7 @@ int apply_grub_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_
         }
         /* with no file to change it is already in place: nothing to record, nothing to run */
         if (r >= 0 && p->n_files > 0)
-                r = apply_state_record(p, c, p->old_cmdline, p->new_cmdline);
+                r = apply_state_record(p, c, p->old_cmdline, p->new_cmdline, ret_error);
         if (r >= 0 && p->n_files > 0)
                 r = grub_plan_regenerate(after, c, p);
         text_edits_done(&edits);

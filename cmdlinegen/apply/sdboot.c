@@ -473,7 +473,7 @@ int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **re
         if (r >= 0)
                 r = plan_entries(c, p, &e, versions, n_versions, ret_error);
         if (r >= 0 && p->n_files > 0)
-                r = apply_state_record(p, c, p->old_cmdline, p->new_cmdline);
+                r = apply_state_record(p, c, p->old_cmdline, p->new_cmdline, ret_error);
         if (r >= 0)
                 r = apply_plan_set_regenerate(
                         p,

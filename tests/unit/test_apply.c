@@ -480,6 +480,30 @@ static void test_execute_refuses_changed_file(void **state)
         apply_plan_free(p);
 }
 
+/* A value of the user's that an apply replaces, quoted across a line break, could not be recorded
+ * for --remove on one line of the state file: refused (found by fuzz-loader_entry). */
+static void test_sdboot_replaced_value_across_lines(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "iommu=pt" };
+        const struct apply_request req = {
+                .root = root, .bootloader = BOOTLOADER_SYSTEMD_BOOT, .add = add, .n_add = 1, .stamp = "T"
+        };
+        struct apply_plan *p = NULL;
+        char *error = NULL;
+
+        tree_mkdir(root, "usr/lib/modules/6.1.0-18-amd64");
+        tree_write(root, "boot/efi/loader/loader.conf", "default debian-6.1.0-18*\n");
+        tree_write(root, "boot/efi/loader/entries/debian-6.1.0-18-amd64.conf",
+                   "title Debian\nversion 6.1.0-18-amd64\nlinux /vmlinuz\noptions root=UUID=1 ro\n");
+        tree_write(root, "etc/kernel/cmdline", "root=UUID=1 ro iommu=\"soft\nx\" quiet\n");
+        assert_int_equal(apply_plan(&req, &p, &error), -EINVAL);
+        assert_null(p);
+        assert_non_null(strstr(error, "/etc/kernel/cmdline: the value this would replace, 'iommu=soft...', goes on "
+                                      "past the end of a line"));
+        free(error);
+}
+
 static void test_sdboot(void **state)
 {
         const char *root = *state;
@@ -616,6 +640,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_grub_fedora_bls, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_bls_mkconfig_in_sbin, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_sdboot_replaced_value_across_lines, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot_no_esp, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_auto_same_loader_as_boot_chain, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot_xbootldr, tree_setup, tree_teardown),
