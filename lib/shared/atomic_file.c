@@ -115,7 +115,7 @@ static int copy_xattrs(int from, int to, const char *name)
                 return -errno;
         for (const char *x = names; x < names + n; x += strlen(x) + 1) {
                 _cleanup_free_ char *v = NULL;
-                size_t size;
+                size_t size = 0;
                 int r = get_xattr(from, x, &v, &size);
                 if (r == -ENODATA)
                         continue;
