@@ -27,7 +27,7 @@ int session_open(struct session *s, const struct initbind_options *opts)
         if (s->sources.disabled)
                 return 0;
 
-        r = pci_host_scan(opts->root, 0, &s->host);
+        r = pci_host_scan(opts->root, PCI_SCAN_SRIOV_ON_DEMAND, &s->host);
         if (r < 0)
                 return log_error_errno(r, "cannot read PCI devices: %m");
         pci_host_log_problems(s->host);
@@ -46,10 +46,34 @@ size_t session_log_diagnostics(const struct session *s)
         return s->sources.n_diagnostics;
 }
 
+/*
+ * The scan left the SR-IOV counts unread: read them for the functions PLAN would claim. True when
+ * one of them is a physical function with VFs enabled, which claim_check() refuses, so the plan
+ * has to be made again with that known.
+ */
+static bool sriov_changes_plan(struct session *s, const struct claim_plan *plan)
+{
+        bool changed = false;
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                struct pci_function *f = &s->host->functions[plan->entries[i].function];
+                if (plan->entries[i].action != PLAN_CLAIM || !f->sriov_unread)
+                        continue;
+                if (pci_function_read_sriov(s->opts->root, s->host, f) < 0)
+                        f->sriov_unread = false; /* gone: the claim fails and says so */
+                changed |= f->sriov_numvfs > 0;
+        }
+        return changed;
+}
+
 int session_plan(struct session *s)
 {
         struct claim_input input = claim_sources_input(&s->sources);
-        int r = claim_plan_build(s->host, &input, &s->plan);
+        int r;
+        /* Each round reads at least one more function, so this ends. */
+        do {
+                s->plan = claim_plan_free(s->plan);
+                r = claim_plan_build(s->host, &input, &s->plan);
+        } while (r >= 0 && sriov_changes_plan(s, s->plan));
         if (r < 0)
                 log_error_errno(r, "cannot build the claim plan: %m");
         return r;

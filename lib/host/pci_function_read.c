@@ -61,6 +61,25 @@ static const char *read_error(int r)
         }
 }
 
+/*
+ * Where a function's attributes are opened: its own directory (FD, PREFIX "") under a --root,
+ * where every path must be resolved inside the tree, or on the running system the directory
+ * /sys/bus/pci/devices itself (FD, PREFIX "NAME/"), which saves opening and closing a directory
+ * per function on the boot path; the host's sysfs needs no confinement.
+ */
+struct function_dir {
+        int fd;
+        char prefix[PCI_ADDRESS_STRING_MAX + 2];
+};
+
+#define ATTR_PATH_MAX (PCI_ADDRESS_STRING_MAX + 2 + 32)
+
+static const char *attr_path(const struct function_dir *d, const char *attr, char buf[static ATTR_PATH_MAX])
+{
+        snprintf(buf, ATTR_PATH_MAX, "%s%s", d->prefix, attr);
+        return buf;
+}
+
 /* uevent carries driver, IDs, class and modalias in one read: "KEY=VALUE" lines. */
 static int parse_uevent(struct pci_host *host, char *text, size_t size, struct pci_function *f)
 {
@@ -120,10 +139,10 @@ static int parse_uevent(struct pci_host *host, char *text, size_t size, struct p
 }
 
 /* 0, or -errno with the override taken as not set (the problem noted when HOST is non-NULL). */
-static int read_driver_override(struct pci_host *host, int dirfd, struct pci_function *f)
+static int read_driver_override(struct pci_host *host, const struct function_dir *d, struct pci_function *f)
 {
-        char buf[PCI_DRIVER_NAME_MAX];
-        int r = read_attr_at(dirfd, "driver_override", buf, sizeof(buf));
+        char buf[PCI_DRIVER_NAME_MAX], path[ATTR_PATH_MAX];
+        int r = read_attr_at(d->fd, attr_path(d, "driver_override", path), buf, sizeof(buf));
         if (r < 0 && r != -ENOENT && host)
                 attr_problem(host, f->name, "driver_override", "cannot read it: %s; taken as not set", read_error(r));
         if (r < 0 || streq(buf, "(null)"))
@@ -136,11 +155,11 @@ static int read_driver_override(struct pci_host *host, int dirfd, struct pci_fun
  * An attribute holding one decimal number from MIN to MAX, as the kernel prints it. 1 and the
  * value in *ret when it does, 0 when the file does not exist, -1 (a problem noted) otherwise.
  */
-static int read_number_attr(struct pci_host *host, int dirfd, const char *name, const char *attr, long min, long max,
-                            long *ret)
+static int read_number_attr(struct pci_host *host, const struct function_dir *d, const char *name, const char *attr,
+                            long min, long max, long *ret)
 {
-        char buf[32], shown[SHOWN_TEXT_SIZE];
-        int r = read_attr_at(dirfd, attr, buf, sizeof(buf));
+        char buf[32], shown[SHOWN_TEXT_SIZE], path[ATTR_PATH_MAX];
+        int r = read_attr_at(d->fd, attr_path(d, attr, path), buf, sizeof(buf));
         if (r == -ENOENT)
                 return 0;
         if (r < 0) {
@@ -173,15 +192,16 @@ int pci_function_refresh_binding(const struct rootdir *root, struct pci_function
                 return r;
         snprintf(f->driver, sizeof(f->driver), "%s", driver ? driver : "");
         /* A function without the file has no override to read; an unreadable one is not "unset". */
-        r = read_driver_override(NULL, dirfd, f);
+        r = read_driver_override(NULL, &(struct function_dir){ .fd = dirfd }, f);
         return r == -ENOENT ? 0 : r;
 }
 
-static void read_config_header(struct pci_host *host, int dirfd, struct pci_function *f)
+static void read_config_header(struct pci_host *host, const struct function_dir *d, struct pci_function *f)
 {
+        char path[ATTR_PATH_MAX];
         /* The standard header and the capability area after it (256 bytes as root, 64 otherwise);
          * reading config of a runtime-suspended GPU wakes it, so this is never done on the boot path. */
-        _cleanup_close_ int fd = openat(dirfd, "config", O_RDONLY | O_CLOEXEC);
+        _cleanup_close_ int fd = openat(d->fd, attr_path(d, "config", path), O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
                 if (errno != ENOENT)
                         attr_problem(host, f->name, "config", "cannot read it: %s", strerror(errno));
@@ -201,10 +221,11 @@ static void read_config_header(struct pci_host *host, int dirfd, struct pci_func
         f->pcie_type = pci_config_pcie_type(header, (size_t) n);
 }
 
-static void read_iommu_group(struct pci_host *host, int dirfd, struct pci_function *f)
+static void read_iommu_group(struct pci_host *host, const struct function_dir *d, struct pci_function *f)
 {
         _cleanup_free_ char *group = NULL;
-        int r = readlink_basename_at(dirfd, "iommu_group", &group);
+        char path[ATTR_PATH_MAX];
+        int r = readlink_basename_at(d->fd, attr_path(d, "iommu_group", path), &group);
         if (r == -ENOENT)
                 return; /* no IOMMU, or a device it does not translate */
         if (r < 0) {
@@ -223,63 +244,117 @@ static void read_iommu_group(struct pci_host *host, int dirfd, struct pci_functi
                              shown_text(shown, group, strlen(group)));
 }
 
-static void read_details(struct pci_host *host, int dirfd, struct pci_function *f)
+static void read_details(struct pci_host *host, const struct function_dir *d, struct pci_function *f)
 {
         long value;
-        read_config_header(host, dirfd, f);
+        read_config_header(host, d, f);
         /* NUMA_NO_NODE is -1; a node is below MAX_NUMNODES (1024 on x86-64). */
-        if (read_number_attr(host, dirfd, f->name, "numa_node", -1, 1023, &value) > 0 && value >= 0)
+        if (read_number_attr(host, d, f->name, "numa_node", -1, 1023, &value) > 0 && value >= 0)
                 f->numa_node = (int) value;
 }
 
-/*
- * The boot path reads, per function, uevent and the iommu_group link, and tries sriov_totalvfs,
- * which only SR-IOV physical functions have; everything else is read only for the callers that
- * ask for it (bench/run.sh counts the system calls).
- */
-int pci_function_read(const struct rootdir *root, struct pci_host *host, const char *name, unsigned flags,
-                      struct pci_function *f)
+static void read_sriov(struct pci_host *host, const struct function_dir *d, struct pci_function *f)
 {
-        char path[sizeof(SYSFS_PCI_DEVICES) + 256];
-        snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", name);
-        _cleanup_close_ int dirfd = rootdir_open_dir(root, path);
-        if (dirfd < 0) {
-                pci_host_add_problem(host, "%s: cannot open it: %s (removed while it was read?); left alone", path,
-                                     strerror(-dirfd));
-                return dirfd;
+        long value;
+        /* Counts the kernel prints as unsigned: a value that does not fit an int is malformed. */
+        if (read_number_attr(host, d, f->name, "sriov_totalvfs", 0, INT32_MAX, &value) > 0 && value > 0) {
+                f->sriov_totalvfs = (int) value;
+                if (read_number_attr(host, d, f->name, "sriov_numvfs", 0, INT32_MAX, &value) > 0)
+                        f->sriov_numvfs = (int) value;
         }
+        f->sriov_unread = false;
+}
 
-        _cleanup_free_ char *uevent = NULL;
-        size_t size = 0;
-        int r = read_full_at(dirfd, "uevent", &uevent, &size);
+/* The function's own directory under a --root; on the host, DEVICES_FD with "NAME/" in front. */
+static int function_dir_open(const struct rootdir *root, int devices_fd, const char *name, struct function_dir *ret)
+{
+        if (rootdir_is_host(root) && devices_fd >= 0) {
+                *ret = (struct function_dir){ .fd = devices_fd };
+                snprintf(ret->prefix, sizeof(ret->prefix), "%s/", name);
+                return 0;
+        }
+        char path[sizeof(SYSFS_PCI_DEVICES) + PCI_ADDRESS_STRING_MAX + 1];
+        snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", name);
+        int fd = rootdir_open_dir(root, path);
+        if (fd < 0)
+                return fd;
+        *ret = (struct function_dir){ .fd = fd };
+        return 1;
+}
+
+static int read_uevent(struct pci_host *host, const struct function_dir *d, struct pci_function *f)
+{
+        /* One read into a page: sysfs serves an attribute of at most a page in one go. */
+        char text[SYSFS_ATTR_MAX + 1], path[ATTR_PATH_MAX];
+        int r = read_attr_bytes_at(d->fd, attr_path(d, "uevent", path), text, sizeof(text));
         if (r < 0) {
-                attr_problem(host, name, "uevent", "cannot read it: %s; left alone", read_error(r));
+                attr_problem(host, f->name, "uevent", "cannot read it: %s; left alone", read_error(r));
                 return r;
         }
-        r = parse_uevent(host, uevent, size, f);
+        return parse_uevent(host, text, (size_t) r, f);
+}
+
+/*
+ * The boot path reads, per function, uevent and the iommu_group link (on the host without a
+ * directory descriptor of its own); everything else is read only for the callers that ask for it
+ * (bench/run.sh counts the system calls, bench/scan-floor.c compares them with the least a scan
+ * can do).
+ */
+int pci_function_read(const struct rootdir *root, struct pci_host *host, int devices_fd, const char *name,
+                      unsigned flags, struct pci_function *f)
+{
+        struct function_dir d;
+        int r = function_dir_open(root, devices_fd, name, &d);
+        if (r < 0) {
+                pci_host_add_problem(
+                        host, SYSFS_PCI_DEVICES "/%s: cannot open it: %s (removed while it was read?); left alone",
+                        name, strerror(-r));
+                return r;
+        }
+        _cleanup_close_ int own_fd = r > 0 ? d.fd : -EBADF;
+
+        r = read_uevent(host, &d, f);
         if (r < 0)
                 return r;
 
-        read_iommu_group(host, dirfd, f);
+        read_iommu_group(host, &d, f);
         if (flags & PCI_SCAN_OVERRIDES)
-                (void) read_driver_override(host, dirfd, f);
+                (void) read_driver_override(host, &d, f);
 
         long value;
         if (pci_class_is_vga(f->ids.class_code)) {
-                r = read_number_attr(host, dirfd, name, "boot_vga", 0, 1, &value);
+                r = read_number_attr(host, &d, name, "boot_vga", 0, 1, &value);
                 if (r > 0)
                         f->boot_vga = value ? TRISTATE_YES : TRISTATE_NO;
                 f->boot_vga_unreadable = r < 0;
         }
-        /* Counts the kernel prints as unsigned: a value that does not fit an int is malformed. */
-        if (read_number_attr(host, dirfd, name, "sriov_totalvfs", 0, INT32_MAX, &value) > 0 && value > 0) {
-                f->sriov_totalvfs = (int) value;
-                if (read_number_attr(host, dirfd, name, "sriov_numvfs", 0, INT32_MAX, &value) > 0)
-                        f->sriov_numvfs = (int) value;
-        }
+        if (flags & PCI_SCAN_SRIOV_ON_DEMAND)
+                f->sriov_unread = true;
+        else
+                read_sriov(host, &d, f);
 
         if ((flags & PCI_SCAN_DETAILS) == PCI_SCAN_DETAILS)
-                read_details(host, dirfd, f);
+                read_details(host, &d, f);
+        return 0;
+}
+
+/* The scan's problems were logged when it ended: one found after it is logged at once. */
+static void log_problems_since(const struct pci_host *host, size_t known)
+{
+        for (size_t i = known; i < host->n_problems && i < PCI_HOST_PROBLEMS_MAX && host->problems; i++)
+                log_warning("%s", host->problems[i]);
+}
+
+int pci_function_read_sriov(const struct rootdir *root, struct pci_host *host, struct pci_function *f)
+{
+        struct function_dir d;
+        int r = function_dir_open(root, -EBADF, f->name, &d);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int own_fd = d.fd;
+        size_t known = host->n_problems;
+        read_sriov(host, &d, f);
+        log_problems_since(host, known);
         return 0;
 }
 
@@ -291,8 +366,7 @@ int pci_function_read_details(const struct rootdir *root, struct pci_host *host,
         if (dirfd < 0)
                 return dirfd;
         size_t known = host->n_problems;
-        read_details(host, dirfd, f);
-        for (size_t i = known; i < host->n_problems && i < PCI_HOST_PROBLEMS_MAX && host->problems; i++)
-                log_warning("%s", host->problems[i]);
+        read_details(host, &(struct function_dir){ .fd = dirfd }, f);
+        log_problems_since(host, known);
         return 0;
 }

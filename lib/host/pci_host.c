@@ -157,7 +157,7 @@ static void add_function(const struct rootdir *root, struct pci_host *host, int 
         };
         pci_address_format(address, f->name);
 
-        if (pci_function_read(root, host, name, flags, f) < 0) {
+        if (pci_function_read(root, host, devices_fd, name, flags, f) < 0) {
                 /* Vanished mid-scan or unreadable: not a function we can act on; the problem it
                  * added says so, so that nothing is skipped silently. */
                 host->n_unreadable++;

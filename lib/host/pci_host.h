@@ -46,11 +46,12 @@ struct pci_function {
         char driver_override[PCI_DRIVER_NAME_MAX]; /* "" when unset ("(null)" in sysfs) or not read */
         char modalias[PCI_MODALIAS_MAX];
         int numa_node;      /* -1: none or not read */
-        int sriov_totalvfs; /* -1: not an SR-IOV physical function */
+        int sriov_totalvfs; /* -1: not an SR-IOV physical function (or not read yet) */
         int sriov_numvfs;
-        int parent;       /* index of the upstream bridge in pci_host.functions, -1 at a root bus
+        bool sriov_unread; /* PCI_SCAN_SRIOV_ON_DEMAND: pci_function_read_sriov() has not run */
+        int parent;        /* index of the upstream bridge in pci_host.functions, -1 at a root bus
                                          * or not read (PCI_SCAN_DETAILS) */
-        char *sysfs_path; /* "devices/pci0000:00/0000:00:1c.0/0000:03:00.0"; NULL when not read */
+        char *sysfs_path;  /* "devices/pci0000:00/0000:00:1c.0/0000:03:00.0"; NULL when not read */
 };
 
 struct iommu_group {
@@ -85,6 +86,11 @@ enum pci_scan_flags {
         /* Also read each driver_override (status, listings, runtime claims and releases). The boot
          * path does without: its plan depends on drivers and IDs, not on earlier overrides. */
         PCI_SCAN_OVERRIDES = 1 << 1,
+        /* Leave sriov_totalvfs/sriov_numvfs unread (sriov_unread set): the boot path reads them
+         * with pci_function_read_sriov() only for the functions its plan would claim, since only
+         * physical functions have the files and a failed open per function is a seventh of the
+         * scan's system calls. */
+        PCI_SCAN_SRIOV_ON_DEMAND = 1 << 3,
 };
 
 /*
@@ -121,6 +127,10 @@ void pci_host_log_problems(const struct pci_host *host);
  * what cmdlinegen needs of the few functions a claim touches. 0 or -errno (the function is gone).
  * A problem found is added to HOST and logged at once: the scan's problems were logged already. */
 int pci_function_read_details(const struct rootdir *root, struct pci_host *host, struct pci_function *f);
+
+/* Read the SR-IOV counts of one function a PCI_SCAN_SRIOV_ON_DEMAND scan left out; a problem found
+ * is added to HOST and logged at once. 0 or -errno (the function is gone). */
+int pci_function_read_sriov(const struct rootdir *root, struct pci_host *host, struct pci_function *f);
 
 /* Re-read driver and driver_override of one function (after writes, binds, unbinds): -errno
  * when either cannot be read (-ENOENT: the function is gone). */

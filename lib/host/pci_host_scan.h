@@ -11,11 +11,12 @@
 void pci_host_add_problem(struct pci_host *host, const char *format, ...) _printf_(2, 3);
 
 /*
- * Read function NAME (a directory of /sys/bus/pci/devices) into F, which holds its address and
- * the defaults. -errno, with a problem noted, when it cannot be identified or read.
+ * Read function NAME (a directory of /sys/bus/pci/devices, open at DEVICES_FD) into F, which
+ * holds its address and the defaults. -errno, with a problem noted, when it cannot be identified
+ * or read.
  */
-int pci_function_read(const struct rootdir *root, struct pci_host *host, const char *name, unsigned flags,
-                      struct pci_function *f);
+int pci_function_read(const struct rootdir *root, struct pci_host *host, int devices_fd, const char *name,
+                      unsigned flags, struct pci_function *f);
 
 /* Build host->groups from the functions' iommu_group (the functions sorted by address). */
 int iommu_groups_build(struct pci_host *host);

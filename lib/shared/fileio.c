@@ -48,7 +48,7 @@ int read_full_at(int dirfd, const char *name, char **ret_contents, size_t *ret_s
         return read_full_fd(fd, ret_contents, ret_size);
 }
 
-int read_attr_at(int dirfd, const char *name, char *buf, size_t size)
+int read_attr_bytes_at(int dirfd, const char *name, char *buf, size_t size)
 {
         _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
@@ -62,12 +62,20 @@ int read_attr_at(int dirfd, const char *name, char *buf, size_t size)
                 return -errno;
         if ((size_t) n >= size)
                 return -EFBIG; /* no room for the NUL: the attribute is not what we expect */
-        if (n > 0 && buf[n - 1] == '\n')
-                n--;
         buf[n] = '\0';
+        return (int) n;
+}
+
+int read_attr_at(int dirfd, const char *name, char *buf, size_t size)
+{
+        int n = read_attr_bytes_at(dirfd, name, buf, size);
+        if (n < 0)
+                return n;
+        if (n > 0 && buf[n - 1] == '\n')
+                buf[--n] = '\0';
         if (memchr(buf, '\0', (size_t) n))
                 return -EBADMSG;
-        return (int) n;
+        return n;
 }
 
 int read_attr_int_at(int dirfd, const char *name, long *ret)

@@ -20,6 +20,12 @@ int read_full_fd(int fd, char **ret_contents, size_t *ret_size);
 int read_full_at(int dirfd, const char *name, char **ret_contents, size_t *ret_size);
 
 /*
+ * One read() of NAME into BUF, NUL-terminated, the bytes kept as they are (NUL bytes included,
+ * for a caller that reports where one is). Returns the length or -errno; -EFBIG if it did not fit.
+ */
+int read_attr_bytes_at(int dirfd, const char *name, char *buf, size_t size);
+
+/*
  * Read a sysfs attribute into BUF with a single read() (attributes are at most a page), strip
  * one trailing newline, NUL-terminate. Returns the length or -errno; -EFBIG if it did not fit.
  */
