@@ -12,6 +12,8 @@
 #   3. `initbind plan` and `initbind boot` on generated machines of 64, 512 and 4096 PCI
 #      functions: median wall time of repeated runs, syscalls per function (strace -c -f), peak
 #      RSS; the same claim done the way guides do it (bench/guide-bind.sh) and the ratio;
+#   3c. the boot scan against its floor (bench/scan-floor.c) at 512 and 4096 functions, under
+#      --root and (as root, in a private mount namespace with the machine's sys on /sys) on "/";
 #   4. cmdlinegen on the largest generated machine (when build-bench/bin/cmdlinegen exists);
 #   5. the real-boot figures from the e2e logs (tests/e2e/run.sh), when they are there.
 # Environment: BENCH_RUNS (timed runs per figure, default 51; --quick: 11), BENCH_TMP (where the
@@ -47,7 +49,7 @@ section "build"
 tools/build-static-kmod.sh "$build" > "$tmp/kmod.log" 2>&1 || { cat "$tmp/kmod.log" >&2; exit 1; }
 cmake -S . -B "$build" -DINITBIND_STATIC=ON -DCMAKE_BUILD_TYPE=Release > "$tmp/cmake.log" 2>&1 ||
         { cat "$tmp/cmake.log" >&2; exit 1; }
-cmake --build "$build" -j2 --target initbind-static gen-synthetic-host > "$tmp/build.log" 2>&1 ||
+cmake --build "$build" -j2 --target initbind-static gen-synthetic-host bench-scan-floor > "$tmp/build.log" 2>&1 ||
         { cat "$tmp/build.log" >&2; exit 1; }
 # cmdlinegen is built when the tree has it; its absence is reported in its section.
 cmake --build "$build" -j2 --target cmdlinegen > /dev/null 2>&1 || true
@@ -208,6 +210,36 @@ if [ "$n_host" -gt 0 ]; then
 else
         echo "  no PCI functions in /sys/bus/pci/devices"
 fi
+
+# --- 3c. the scan against its floor --------------------------------------------------------------
+section "3c. the boot scan against its floor: uevent open+read+close and the iommu_group link per function (target: ratio <= 1.5)"
+# in_sys_of MACHINE CMD...: CMD in a private mount namespace with MACHINE's sys on /sys, so that
+# the scan runs with root "/" as in the initramfs.
+# shellcheck disable=SC2016 # the inner script expands its own arguments
+in_sys_of() {
+        unshare -m sh -c 'mount --bind "$1/sys" /sys && shift && exec "$@"' sh "$@"
+}
+# calls_per_function N CMD...: system calls of CMD per function.
+calls_per_function() {
+        local n=$1
+        shift
+        "$@" > /dev/null 2>&1 || true
+        awk -v n="$n" '$NF == "total" { printf "%.1f", (($4 ~ /^[0-9]+$/) ? $4 : $3) / n }' "$tmp/strace"
+}
+floor_bin=$build/bin/bench-scan-floor
+for n in 512 4096; do
+        m=$tmp/floor-$n
+        make_machine "$n" "$m"
+        st=(strace -c -o "$tmp/strace" "$floor_bin" --runs 1 --only)
+        echo "  $n functions, --root: $("$floor_bin" --runs "$runs" "$m");" \
+             "calls/function: scan $(calls_per_function "$n" "${st[@]}" scan "$m"), floor $(calls_per_function "$n" "${st[@]}" floor "$m")"
+        if [ "$(id -u)" = 0 ]; then
+                echo "  $n functions, root /: $(in_sys_of "$m" "$floor_bin" --runs "$runs" /);" \
+                     "calls/function: scan $(calls_per_function "$n" in_sys_of "$m" "${st[@]}" scan /)," \
+                     "floor $(calls_per_function "$n" in_sys_of "$m" "${st[@]}" floor /)"
+        fi
+        rm -rf "$m"
+done
 
 # --- 4. cmdlinegen --------------------------------------------------------------------------
 section "4. cmdlinegen on the largest generated machine (512 CPUs, 8 nodes, 4096 functions; target: under 50 ms)"
