@@ -67,17 +67,14 @@ foreach(_line IN LISTS _kmod_static_lines)
   endif()
 endforeach()
 
-# The glibc build loads .ko.xz and .ko.zst; the musl one is built without them on purpose
-# (tools/build-static-kmod.sh --musl explains why).
-if(NOT INITBIND_MUSL)
-  foreach(_feature IN ITEMS XZ ZSTD)
-    if(NOT " ${KMOD_STATIC_FEATURES} " MATCHES " \\+${_feature} ")
-      message(FATAL_ERROR
-        "The static libkmod in ${_kmod_static_prefix} lacks ${_feature} module decompression "
-        "(features: ${KMOD_STATIC_FEATURES}). Rebuild it:\n  ${_kmod_static_cmd} --force")
-    endif()
-  endforeach()
-endif()
+# Both builds load .ko.xz and .ko.zst, as Fedora's, Arch's and Ubuntu's kernels ship them.
+foreach(_feature IN ITEMS XZ ZSTD)
+  if(NOT " ${KMOD_STATIC_FEATURES} " MATCHES " \\+${_feature} ")
+    message(FATAL_ERROR
+      "The static libkmod in ${_kmod_static_prefix} lacks ${_feature} module decompression "
+      "(features: ${KMOD_STATIC_FEATURES}). Rebuild it:\n  ${_kmod_static_cmd} --force")
+  endif()
+endforeach()
 
 if(INITBIND_MUSL)
   set(_kmod_static_want "musl")
@@ -90,12 +87,14 @@ if(NOT _kmod_static_toolchain MATCHES "^${_kmod_static_want}")
                       "  ${_kmod_static_cmd}")
 endif()
 
-# liblzma.a / libzstd.a: the ones the script linked its smoke test with, else
-# wherever the compiler finds them (liblzma-dev, libzstd-dev).
+# liblzma.a / libzstd.a: the ones the script linked its smoke test with, else (glibc only)
+# wherever the compiler finds them (liblzma-dev, libzstd-dev). The musl ones are in the prefix
+# and nowhere else: a glibc archive must never be taken for them.
 set(_kmod_static_dep_libs "")
 set(_kmod_static_dep_names lzma zstd)
+set(_kmod_static_dep_search "")
 if(INITBIND_MUSL)
-  set(_kmod_static_dep_names "")
+  set(_kmod_static_dep_search NO_DEFAULT_PATH)
 endif()
 foreach(_dep IN LISTS _kmod_static_dep_names)
   string(TOUPPER "${_dep}" _DEP)
@@ -106,7 +105,7 @@ foreach(_dep IN LISTS _kmod_static_dep_names)
       list(APPEND _hints "${_dir}")
     endif()
   endforeach()
-  find_library(KMOD_STATIC_${_DEP}_LIBRARY NAMES lib${_dep}.a HINTS ${_hints}
+  find_library(KMOD_STATIC_${_DEP}_LIBRARY NAMES lib${_dep}.a HINTS ${_hints} ${_kmod_static_dep_search}
                DOC "Static lib${_dep} for the static libkmod")
   if(NOT KMOD_STATIC_${_DEP}_LIBRARY)
     message(FATAL_ERROR

@@ -29,8 +29,8 @@
 #                 configure.ac) instead of downloading; installs no packages: the
 #                 build dependencies below must be there (Build-Depends).
 #   --musl        build with musl-gcc (Debian's musl-tools) for the INITBIND_MUSL build of
-#                 initbind (docs/building-static.md), into OUTDIR/kmod-static-musl; without
-#                 xz/zstd: that libkmod loads only uncompressed modules (see below).
+#                 initbind (docs/building-static.md), into OUTDIR/kmod-static-musl, with
+#                 liblzma.a and libzstd.a built for musl from Debian's sources beside it.
 #
 #   A second run with a complete prefix does nothing (no apt, no network).
 #   cmake/StaticKmod.cmake turns the prefix into the IMPORTED target kmod-static.
@@ -57,10 +57,11 @@
 # needs no NSS or dlopen() from glibc, so the glibc static-link caveats
 # (getpwnam, getaddrinfo, iconv) do not apply to it.
 # --musl builds the whole of initbind-static with musl-gcc (cmake -DINITBIND_MUSL=ON), which
-# needs only libkmod. That libkmod has no xz/zstd support (Debian ships no musl liblzma or
-# libzstd): it loads .ko files only, which is what Debian 12's kernels ship; distributions with
-# .ko.xz/.ko.zst modules need the glibc build. musl-gcc sees no kernel headers of its own, so
-# the build gets /usr/include/{linux,asm,asm-generic} through a directory of links.
+# needs only libkmod and its decompressors. Debian ships no musl liblzma or libzstd, so they are
+# built here from Debian's xz-utils and libzstd source packages, decoders only (section 2b), and
+# installed into the prefix beside libkmod.a: the musl binary loads .ko, .ko.xz and .ko.zst.
+# musl-gcc sees no kernel headers of its own, so the build gets
+# /usr/include/{linux,asm,asm-generic} through a directory of links.
 #
 # Build dependencies are installed by name with apt-get (root or passwordless
 # sudo). The kmod source is fetched with `apt-get source` through a PRIVATE apt
@@ -69,7 +70,7 @@
 
 set -euo pipefail
 
-RECIPE=1   # bump when the build recipe changes: forces a rebuild of old prefixes
+RECIPE=2   # bump when the build recipe changes: forces a rebuild of old prefixes
 PKG=kmod
 BUILD_DEPS=(dpkg-dev xz-utils autoconf automake libtool pkg-config make gcc libc6-dev
             binutils liblzma-dev libzstd-dev)
@@ -270,17 +271,64 @@ download_source() {
 	apt-get -q "${apt_private[@]}" update >"$work/apt-update.log" 2>&1 ||
 		{ cat "$work/apt-update.log" >&2; die "private apt-get update failed"; }
 
-	src_spec=$PKG${KMOD_SOURCE_VERSION:+=$KMOD_SOURCE_VERSION}
-	dl=$work/source
-	rm -rf "$dl/$PKG"-*/
-	mkdir -p "$dl"
-	step "apt-get source $src_spec"
-	(cd "$dl" && apt-get -q "${apt_private[@]}" source "$src_spec") >"$work/apt-source.log" 2>&1 ||
-		{ cat "$work/apt-source.log" >&2; die "apt-get source $src_spec failed"; }
-	srcdir=$(find "$dl" -mindepth 1 -maxdepth 1 -type d -name "$PKG-*" | head -n1)
-	[ -n "$srcdir" ] || die "no unpacked source tree in $dl"
+	srcdir=$(fetch_source_package "$PKG" "${KMOD_SOURCE_VERSION:-}")
 	[ -f "$srcdir/configure.ac" ] || die "$srcdir has no configure.ac"
 	source_origin="deb-src $mirror $suite main"
+}
+
+# fetch_source_package NAME [VERSION]: apt-get source NAME through the private apt configuration
+# of download_source; prints the unpacked tree's path.
+fetch_source_package() {
+	local spec=$1${2:+=$2} dl=$work/source tree
+	rm -rf "${dl:?}/$1"-*/
+	mkdir -p "$dl"
+	step "apt-get source $spec"
+	(cd "$dl" && apt-get -q "${apt_private[@]}" source "$spec") >"$work/apt-source-$1.log" 2>&1 ||
+		{ cat "$work/apt-source-$1.log" >&2; die "apt-get source $spec failed"; }
+	tree=$(find "$dl" -mindepth 1 -maxdepth 1 -type d -name "$1-*" | head -n1)
+	[ -n "$tree" ] || die "no unpacked source tree of $1 in $dl"
+	echo "$tree"
+}
+
+# --- 2b. --musl: liblzma and libzstd for musl, decoders only ---------------------
+# Debian ships both only for glibc. They are built from Debian's own source packages (the same
+# versions and patches as liblzma5 and libzstd1), with musl-gcc, static, and only what libkmod
+# calls: the .xz decoder (LZMA2, which needs LZMA1, and the x86 BCJ filter, CRC32/CRC64 checks; the kernel's
+# scripts compress modules with --check=crc32) and zstd's streaming decompressor with its
+# size-over-speed switches (ZSTD_LIB_MINIFY). Into $work/deps: include/, lib/, lib/pkgconfig/.
+build_musl_compressors() {
+	local deps=$work/deps xz_src zstd_src
+	rm -rf "$deps"
+	mkdir -p "$deps/lib/pkgconfig" "$deps/include"
+	xz_src=$(fetch_source_package xz-utils)
+	zstd_src=$(fetch_source_package libzstd)
+	step "liblzma for musl ($(basename "$xz_src"))"
+	mkdir -p "$work/xz-build"
+	(cd "$work/xz-build" && "$xz_src/configure" --prefix="$deps" --disable-shared --enable-static \
+		--disable-xz --disable-xzdec --disable-lzmadec --disable-lzmainfo --disable-lzma-links \
+		--disable-scripts --disable-doc --disable-nls --disable-threads --enable-small \
+		--disable-encoders --enable-decoders=lzma1,lzma2,x86 --enable-checks=crc32,crc64 \
+		CC=musl-gcc CFLAGS="-Os -ffunction-sections -fdata-sections -ffile-prefix-map=$xz_src=xz" &&
+		make -j"$jobs" && make install) >"$work/xz-build.log" 2>&1 ||
+		{ tail -n 30 "$work/xz-build.log" >&2; die "liblzma for musl failed (log: $work/xz-build.log)"; }
+	step "libzstd for musl ($(basename "$zstd_src"))"
+	# MOREFLAGS, not CFLAGS: a CFLAGS on make's command line would override every switch that
+	# zstd's libzstd.mk adds to it (ZSTD_LIB_MINIFY's -Os, -DHUF_FORCE_DECOMPRESS_X1, ...).
+	make -C "$zstd_src/lib" -j"$jobs" libzstd.a CC=musl-gcc \
+		MOREFLAGS="-ffunction-sections -fdata-sections -ffile-prefix-map=$zstd_src=zstd" \
+		ZSTD_LIB_COMPRESSION=0 ZSTD_LIB_DICTBUILDER=0 ZSTD_LIB_DEPRECATED=0 ZSTD_LEGACY_SUPPORT=0 \
+		ZSTD_LIB_MINIFY=1 >"$work/zstd-build.log" 2>&1 ||
+		{ tail -n 30 "$work/zstd-build.log" >&2; die "libzstd for musl failed (log: $work/zstd-build.log)"; }
+	install -m 644 "$zstd_src/lib/libzstd.a" "$deps/lib/"
+	install -m 644 "$zstd_src/lib/zstd.h" "$zstd_src/lib/zstd_errors.h" "$deps/include/"
+	cat >"$deps/lib/pkgconfig/libzstd.pc" <<-EOF
+	Name: zstd
+	Description: zstd decompression for musl (tools/build-static-kmod.sh)
+	Version: $(sed -n 's/^#define ZSTD_VERSION_\(MAJOR\|MINOR\|RELEASE\) *\([0-9]*\).*/\2/p' "$zstd_src/lib/zstd.h" | paste -sd.)
+	Libs: -L$deps/lib -lzstd
+	Cflags: -I$deps/include
+	EOF
+	compressor_deps=$deps
 }
 
 if [ -n "$source_in" ]; then
@@ -292,9 +340,12 @@ if [ -n "$source_in" ]; then
 	mkdir -p "$work/source"
 	cp -a "$source_in" "$srcdir"
 	source_origin="local tree $(cd "$source_in" && pwd)"
+	[ "$musl" = 0 ] || die "--musl cannot be built from --source: it also needs Debian's xz-utils and libzstd sources"
 else
 	install_build_deps
 	download_source
+	jobs=${KMOD_STATIC_JOBS:-$(nproc 2>/dev/null || echo 2)}
+	[ "$musl" = 0 ] || build_musl_compressors
 fi
 if [ -f "$srcdir/debian/changelog" ] && command -v dpkg-parsechangelog >/dev/null; then
 	deb_version=$(dpkg-parsechangelog -l "$srcdir/debian/changelog" -S Version)
@@ -333,7 +384,7 @@ step "configure"
 # kmod's configure rejects --enable-static; the PIC objects of its internal
 # convenience library are archived into libkmod.a below instead.
 # --musl: musl-gcc, sized for the initramfs (-Os, one section per function for --gc-sections),
-#   no compression libraries, and the kernel headers through a directory of links.
+#   the musl liblzma and libzstd of section 2b, and the kernel headers through links.
 cc=gcc compression=(--with-xz --with-zstd)
 cflags=${KMOD_STATIC_CFLAGS:--O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2}
 if [ "$musl" = 1 ]; then
@@ -342,8 +393,12 @@ if [ "$musl" = 1 ]; then
 	mkdir -p "$kheaders"
 	ln -s /usr/include/linux /usr/include/asm-generic "$kheaders/"
 	ln -s "/usr/include/$(gcc -print-multiarch)/asm" "$kheaders/asm"
-	cc=musl-gcc compression=(--without-xz --without-zstd)
+	cc=musl-gcc
 	cflags="${KMOD_STATIC_CFLAGS:--Os -ffunction-sections -fdata-sections} -isystem $kheaders"
+	# configure finds the musl liblzma and libzstd, and only them; kmod's Makefile does not pass
+	# their pkg-config Cflags to libkmod-file.c, so their headers are named here too.
+	export PKG_CONFIG_LIBDIR=$compressor_deps/lib/pkgconfig
+	cflags+=" -I$compressor_deps/include"
 fi
 (cd "$build" && "$srcdir/configure" \
 	--prefix=/usr --sysconfdir=/etc \
@@ -353,11 +408,9 @@ fi
 	CC="$cc" CFLAGS="$cflags -ffile-prefix-map=$srcdir=kmod") \
 	>"$work/configure.log" 2>&1 ||
 	{ tail -n 40 "$work/configure.log" >&2; die "configure failed (full log: $work/configure.log)"; }
-if [ "$musl" = 0 ]; then
-	for d in ENABLE_XZ ENABLE_ZSTD; do
-		grep -q "^#define $d 1" "$build/config.h" || die "$d not set in config.h: decompression support missing"
-	done
-fi
+for d in ENABLE_XZ ENABLE_ZSTD; do
+	grep -q "^#define $d 1" "$build/config.h" || die "$d not set in config.h: decompression support missing"
+done
 features=$(sed -n 's/^#define KMOD_FEATURES "\(.*\)"$/\1/p' "$build/config.h")
 kmod_version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$build/config.h")
 
@@ -378,18 +431,20 @@ grep -oE '^[[:space:]]*kmod_[A-Za-z0-9_]+;' "$srcdir/libkmod/libkmod.sym" | tr -
 	>"$work/exports.txt"
 ld -r -o "$work/libkmod-merged.o" "${objs[@]}"
 objcopy --keep-global-symbols="$work/exports.txt" "$work/libkmod-merged.o" "$work/libkmod.o"
-if [ "$musl" = 0 ]; then
-	for s in lzma_stream_decoder ZSTD_decompressStream; do
-		nm -u "$work/libkmod.o" | grep -qw "$s" || die "libkmod does not reference $s: decompression not compiled in"
-	done
-fi
+for s in lzma_stream_decoder ZSTD_decompressStream; do
+	nm -u "$work/libkmod.o" | grep -qw "$s" || die "libkmod does not reference $s: decompression not compiled in"
+done
 
 # Static dependencies (glibc flavour from Debian's -dev packages).
 multiarch=$(gcc -print-multiarch 2>/dev/null || true)
 static_deps=""
 deps=(liblzma.a libzstd.a)
-[ "$musl" = 0 ] || deps=()
 for l in "${deps[@]}"; do
+	if [ "$musl" = 1 ]; then
+		# Installed beside libkmod.a, so the prefix is complete on its own.
+		static_deps+="${static_deps:+ }$prefix/lib/$l"
+		continue
+	fi
 	p=$(gcc -print-file-name="$l")
 	[ "$p" != "$l" ] || die "$l not found (packages liblzma-dev libzstd-dev)"
 	[ -f "$p" ] || die "$l not found (packages liblzma-dev libzstd-dev)"
@@ -401,6 +456,9 @@ trap 'rm -rf "$stage"' EXIT
 rm -rf "$stage"
 mkdir -p "$stage/lib/pkgconfig" "$stage/include" "$stage/share/kmod-static"
 ar rcsD "$stage/lib/libkmod.a" "$work/libkmod.o"
+if [ "$musl" = 1 ]; then
+	install -m 644 "$compressor_deps/lib/liblzma.a" "$compressor_deps/lib/libzstd.a" "$stage/lib/"
+fi
 install -m 644 "$srcdir/libkmod/libkmod.h" "$stage/include/libkmod.h"
 install -m 644 "$srcdir/libkmod/COPYING" "$stage/share/kmod-static/COPYING.libkmod"
 cat >"$stage/lib/pkgconfig/libkmod.pc" <<EOF
@@ -412,7 +470,7 @@ includedir=\${prefix}/include
 Name: libkmod
 Description: Library to deal with kernel modules (static, $features)
 Version: $kmod_version
-Requires.private: $([ "$musl" = 1 ] || echo liblzma libzstd)
+Requires.private: liblzma libzstd
 Libs: -L\${libdir} -lkmod
 Cflags: -I\${includedir}
 EOF
@@ -433,7 +491,7 @@ int main(void)
 }
 EOF
 # shellcheck disable=SC2086 # static_deps is a list of paths without spaces
-$cc -static -o "$work/smoke" "$work/smoke.c" -I"$stage/include" "$stage/lib/libkmod.a" $static_deps \
+$cc -static -o "$work/smoke" "$work/smoke.c" -I"$stage/include" "$stage/lib/libkmod.a" ${static_deps//$prefix/$stage} \
 	2>"$work/smoke.log" || { cat "$work/smoke.log" >&2; die "static smoke link failed"; }
 [ "$("$work/smoke")" = ok ] || die "static smoke test did not run"
 

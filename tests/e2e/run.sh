@@ -9,6 +9,12 @@
 #                    before systemd-udev-trigger and systemd-modules-load)
 #   mkinitcpio       tests/e2e/mkinitcpio-harness.sh: a HARNESS that follows mkinitcpio's build
 #                    and runtime hook API, because mkinitcpio is not packaged in Debian
+#   dracut-compressed  the dracut image on a copy of the kernel's modules whose vfio modules are
+#                    recompressed as Fedora, Arch and Ubuntu ship them (vfio and vfio_iommu_type1
+#                    .ko.xz, vfio-pci and vfio-pci-core .ko.zst); dracut copies them as they are
+#                    (Debian 12's mkinitramfs would decompress them), so initbind's libkmod must
+#                    decompress both; with E2E_MUSL_STATIC set, the image carries that binary
+#                    (the musl initbind-static) instead of the installed one; scenarios 1 and 3
 # checks what is in each image and that initbind runs before udev coldplug there, then boots
 # Debian's current kernel with each image in QEMU (TCG, q35, emulated IOMMU) once per scenario.
 # Each image is built once; a scenario's /etc/initbind.conf travels in a second, uncompressed
@@ -38,7 +44,7 @@
 #      itself, not a generator
 #
 # Usage: tests/e2e/run.sh [--install-deps] [-g GENERATOR[,GENERATOR...]] [SCENARIO...]
-#   default: all four generators, scenarios 1 to 8 and many
+#   default: every generator, scenarios 1 to 8 and many
 #   --install-deps  apt-get install what is missing (run as root)
 # Must run as root (generators run in a private mount namespace, see private-system.sh).
 # Environment:
@@ -48,7 +54,8 @@
 #                     $INITBIND_TEST_CACHE/e2e): images, root.img, logs/<generator>-<scenario>.log
 #   E2E_JOBS          boots run in parallel (default 1: on a 2-CPU machine two TCG guests side
 #                     by side each took twice as long); E2E_TIMEOUT seconds per boot (default
-#                     420); QEMU (default qemu-system-x86_64)
+#                     420); QEMU (default qemu-system-x86_64); E2E_MUSL_STATIC a musl
+#                     initbind-static for dracut-compressed (docs/building-static.md)
 # Prints one line per check, the time initbind ran in each boot (kernel log timestamps of the
 # hook's "running" and "exited" lines), a generator x scenario table, and "N passed, M failed";
 # exits 1 when anything failed.
@@ -56,7 +63,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-all_generators=(initramfs-tools dracut dracut-systemd mkinitcpio)
+all_generators=(initramfs-tools dracut dracut-systemd mkinitcpio dracut-compressed)
 all_scenarios=(1 2 3 4 5 6 7 8 many)
 install_deps=0
 generators=()
@@ -187,6 +194,39 @@ HOOK
     in_private mkinitramfs -d "$d" -o "$1" "$KVER"
 }
 
+# compressed_kdir: a copy of the kernel tree (hard links) whose vfio modules are compressed with
+# xz (as the kernel's own scripts do it: --check=crc32) and zstd, with depmod run again.
+compressed_kdir() {
+    local d=$WORK/kernel-compressed m f
+    rm -rf "$d"
+    cp -al "$KDIR" "$d"
+    for m in vfio:xz vfio_iommu_type1:xz vfio-pci:zstd vfio-pci-core:zstd; do
+        f=$(modinfo -b "$d" -k "$KVER" -F filename "${m%:*}")
+        # Into a new file: the hard link to the original must not be written through.
+        case ${m#*:} in
+            xz) xz -c --check=crc32 --lzma2=dict=1MiB "$f" > "$f.xz" ;;
+            zstd) zstd -q -c -19 "$f" > "$f.zst" ;;
+        esac
+        rm "$f"
+    done
+    depmod -b "$d" "$KVER"
+    echo "$d"
+}
+# The stage dracut-compressed installs from: the musl binary in place of the installed one.
+compressed_stage() {
+    local d=$WORK/stage-compressed
+    rm -rf "$d"
+    cp -a "$STAGE" "$d"
+    [ -z "${E2E_MUSL_STATIC:-}" ] || install -m 755 "$E2E_MUSL_STATIC" "$d$PREFIX/libexec/initbind/initbind-static"
+    echo "$d"
+}
+build_dracut_compressed() { # OUTPUT
+    local kdir stage
+    kdir=$(compressed_kdir)
+    stage=$(compressed_stage)
+    KDIR=$kdir STAGE=$stage build_dracut "$1"
+}
+
 # dracut finds modules in /usr/lib/dracut/modules.d; a /usr/local install is linked there (as
 # docs/initramfs.md says). A small module list keeps the build fast while the image is a real
 # dracut image: its init, its udev, its hook points.
@@ -214,7 +254,7 @@ build_mkinitcpio() { # OUTPUT
 # --- image checks ------------------------------------------------------------------------------
 image_binary() { case $1 in initramfs-tools) echo /sbin/initbind ;; *) echo /usr/bin/initbind ;; esac; }
 hook_name() {
-    case $1 in initramfs-tools) echo init-top ;; dracut) echo pre-udev ;; dracut-systemd) echo systemd ;; mkinitcpio) echo early-hook ;; esac
+    case $1 in initramfs-tools) echo init-top ;; dracut|dracut-compressed) echo pre-udev ;; dracut-systemd) echo systemd ;; mkinitcpio) echo early-hook ;; esac
 }
 # line_of FILE ERE: the number of the first line of FILE matching ERE (0: none)
 line_of() { local n; n=$(grep -nE "$2" "$1" | head -n1 | cut -d: -f1); echo "${n:-0}"; }
@@ -245,7 +285,13 @@ dracut_hook() {
 }
 
 check_image() { # GENERATOR
-    local gen=$1 img=$WORK/initrd-$1.img dir=$WORK/unpacked-$1 main m f rel bin order
+    local gen=$1 img=$WORK/initrd-$1.img dir=$WORK/unpacked-$1 main m f rel bin order KDIR=$KDIR KMODDIR=$KMODDIR
+    local STATIC=$STATIC
+    if [ "$gen" = dracut-compressed ]; then
+        KDIR=$WORK/kernel-compressed KMODDIR=$WORK/kernel-compressed/lib/modules/$KVER
+        STATIC=$WORK/stage-compressed$PREFIX/libexec/initbind/initbind-static
+        echo "  initbind-static: $(stat -c %s "$STATIC") bytes${E2E_MUSL_STATIC:+, E2E_MUSL_STATIC=$E2E_MUSL_STATIC}"
+    fi
     rm -rf "$dir"
     unmkinitramfs "$img" "$dir"
     main=$dir; [ -d "$dir/main" ] && main=$dir/main
@@ -268,7 +314,11 @@ check_image() { # GENERATOR
             order=$(sed -n 's|^/scripts/init-top/\([^ ]*\) .*|\1|p' "$main/scripts/init-top/ORDER" | tr '\n' ' ')
             echo "  /scripts/init-top/ORDER: ${order% }"
             check "ORDER runs initbind before udev" runs_before initbind udev "$order" ;;
-        dracut)
+        dracut|dracut-compressed)
+            if [ "$gen" = dracut-compressed ]; then
+                check "the vfio modules are in the image compressed (2 .ko.xz, 2 .ko.zst)" \
+                    test "$(find "$main/usr/lib/modules/$KVER" -name 'vfio*.ko.xz' | wc -l),$(find "$main/usr/lib/modules/$KVER" -name 'vfio*.ko.zst' | wc -l)" = 2,2
+            fi
             check "pre-udev hook in the image" test -n "$(dracut_hook "$main")"
             check "no systemd in the image (the non-systemd init runs the hooks)" not test -e "$main/usr/lib/systemd/systemd"
             check "dracut's /init runs the pre-udev hooks before it starts udevd" \
@@ -509,6 +559,7 @@ runs=()
 for gen in "${generators[@]}"; do
     for s in "${scenarios[@]}"; do
         [ "$s" = many ] && [ "$gen" != initramfs-tools ] && continue
+        [ "$gen" = dracut-compressed ] && case $s in 1|3) ;; *) continue ;; esac
         case " ${images_ok[*]:-} " in
             *" $gen "*) runs+=("$gen $s") ;;
             *) echo; echo "FAIL  $gen, scenario $s: not booted, the image failed"; n_fail=$((n_fail + 1)); result[$gen,$s]="FAIL no-image" ;;
