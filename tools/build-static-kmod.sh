@@ -393,7 +393,7 @@ if [ "$musl" = 1 ]; then
 	mkdir -p "$kheaders"
 	ln -s /usr/include/linux /usr/include/asm-generic "$kheaders/"
 	ln -s "/usr/include/$(gcc -print-multiarch)/asm" "$kheaders/asm"
-	cc=musl-gcc
+	cc="musl-gcc"
 	cflags="${KMOD_STATIC_CFLAGS:--Os -ffunction-sections -fdata-sections} -isystem $kheaders"
 	# configure finds the musl liblzma and libzstd, and only them; kmod's Makefile does not pass
 	# their pkg-config Cflags to libkmod-file.c, so their headers are named here too.
