@@ -112,8 +112,8 @@ static int address_field(const struct reader *rd, const xmlNode *address, const 
                 /* A hostile value may be megabytes long: quote its start only. */
                 log_error("%s: line %d: <address %s='%.32s%s'> in the <source> of a PCI <hostdev> is not a number "
                           "from 0 to 0x%lx",
-                          rd->input, (int) xmlGetLineNo(address), name, (const char *) v, strlen((const char *) v) > 32 ? "..." : "",
-                          max);
+                          rd->input, (int) xmlGetLineNo(address), name, (const char *) v,
+                          strlen((const char *) v) > 32 ? "..." : "", max);
                 return -EINVAL;
         }
         return 0;
@@ -124,7 +124,8 @@ static int read_hostdev(const struct reader *rd, const xmlNode *hostdev)
         const xmlNode *source = first_child(hostdev, "source");
         const xmlNode *address = source ? first_child(source, "address") : NULL;
         if (!address) {
-                log_error("%s: line %d: a PCI <hostdev> has no <address> in its <source>", rd->input, (int) xmlGetLineNo(hostdev));
+                log_error("%s: line %d: a PCI <hostdev> has no <address> in its <source>", rd->input,
+                          (int) xmlGetLineNo(hostdev));
                 return -EINVAL;
         }
         unsigned long domain, bus, slot, function;
@@ -142,7 +143,9 @@ static int read_hostdev(const struct reader *rd, const xmlNode *hostdev)
         if (ARRAY_GROW(out->items, out->n_items) < 0)
                 return -ENOMEM;
         out->items[out->n_items++] = (struct domain_hostdev){
-                .address = { .domain = (uint32_t) domain, .bus = (uint8_t) bus, .slot = (uint8_t) slot,
+                .address = { .domain = (uint32_t) domain,
+                             .bus = (uint8_t) bus,
+                             .slot = (uint8_t) slot,
                              .function = (uint8_t) function },
                 .managed = attr_is(hostdev, "managed", "yes", false),
                 .line = (unsigned) (xmlGetLineNo(hostdev) > 0 ? xmlGetLineNo(hostdev) : 0),
@@ -197,7 +200,8 @@ static int parse_document(const char *buf, size_t size, const char *input, xmlDo
         xmlSetStructuredErrorFunc(&err, keep_first_error);
         /* No network, no DTD loading, no entity substitution (XML_PARSE_NOENT), no XML_PARSE_HUGE:
          * libxml2's own limits on amplification and sizes stay on. */
-        xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int) size, input, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
+        xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int) size, input, NULL,
+                                          XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
         xmlSetStructuredErrorFunc(NULL, NULL);
         if (!doc || !ctxt->wellFormed) {
                 xmlFreeDoc(doc);
@@ -225,8 +229,8 @@ int domain_xml_read(const char *buf, size_t size, const char *input, struct doma
         }
         const xmlNode *root = xmlDocGetRootElement(doc);
         if (!root || !is_element(root, "domain")) {
-                log_error("%s: line %d: the root element is <%s>, expected <domain>", input, root ? (int) xmlGetLineNo(root) : 0,
-                          root ? (const char *) root->name : "");
+                log_error("%s: line %d: the root element is <%s>, expected <domain>", input,
+                          root ? (int) xmlGetLineNo(root) : 0, root ? (const char *) root->name : "");
                 return -EINVAL;
         }
 

@@ -79,15 +79,16 @@ static void check_companion(struct prepare *p, const struct plan_entry *e, const
                 return;
         refuse(p,
                "%s is bound to the host driver %s and the domain does not name it (it %s): give it a <hostdev> "
-               "of its own in the domain, or let guests take it with 'lend %s' in %s",
+               "of its own in the domain, or let guests take it with 'unbind-for-guests %s' in %s",
                f->name, f->driver, e->why, f->name, config_path(p));
 }
 
 static void check_plan(struct prepare *p)
 {
         const struct claim_plan *plan = p->s.plan;
+        /* Their origin is always "a <hostdev> of domain ...", which the prefix says already. */
         for (size_t i = 0; i < plan->n_refusals; i++)
-                refuse(p, "%s (%s)", plan->refusals[i].message, plan->refusals[i].origin);
+                refuse(p, "%s", plan->refusals[i].message);
         for (size_t i = 0; i < plan->n_entries; i++) {
                 const struct plan_entry *e = &plan->entries[i];
                 const struct pci_function *f = &p->s.host->functions[e->function];

@@ -245,7 +245,7 @@ char *config_diagnostic_format(const struct initbind_config *c, const struct con
  */
 const char *config_intent_origin(const struct initbind_config *c, enum config_directive d, char *buf, size_t size);
 
-/* The lend line of address A, or NULL. */
+/* The unbind-for-guests line of address A, or NULL. */
 const struct config_lend *config_find_lend(const struct initbind_config *c, const struct pci_address *a);
 
 /* Sum of all guest-memory lines in bytes (0 when none). */

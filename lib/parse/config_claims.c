@@ -294,7 +294,7 @@ int config_parse_claim(struct parser *p)
         return add_claim(p, &claim);
 }
 
-/* The one PCI address a keep or lend line takes: false (with a diagnostic) when it has none. */
+/* The one PCI address a keep or unbind-for-guests line takes: false (with a diagnostic) when it has none. */
 static int parse_address_line(struct parser *p, struct pci_address *ret, unsigned *ret_column)
 {
         struct parse_error e = {};
@@ -331,7 +331,7 @@ int config_parse_keep(struct parser *p)
         return r;
 }
 
-/* Lending twice says nothing new, so a repeated lend line is no mistake; a kept function is never
+/* Saying it twice says nothing new, so a repeated unbind-for-guests line is no mistake; a kept function is never
  * lent (the planner refuses it for the keep line, and the hook with it). */
 int config_parse_lend(struct parser *p)
 {
