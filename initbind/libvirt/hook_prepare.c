@@ -56,15 +56,21 @@ static const char *config_path(const struct prepare *p)
         return p->ctx->opts->config_path ? p->ctx->opts->config_path : INITBIND_CONFIG_PATH;
 }
 
-/* Each hostdev is a request by address; naming it in the XML is the consent to unbind it. */
+/*
+ * Each hostdev is a request by address; naming it in the XML is the consent to unbind it. The
+ * console GPU only when the config lends it (unbind-for-guests): the single-GPU host's choice.
+ */
 static int add_requests(struct prepare *p)
 {
         char origin[CLAIM_ORIGIN_MAX];
         snprintf(origin, sizeof(origin), "a <hostdev> of domain '%s'", p->ctx->domain);
         p->s.sources.n_requests = 0; /* the boot's claims are not this guest's */
         for (size_t i = 0; i < p->xml->n_items; i++) {
-                int r = claim_sources_add_address(&p->s.sources, CLAIM_REQUEST_RUNTIME, &p->xml->items[i].address,
-                                                  CONFIG_ALLOW_UNBIND, origin);
+                const struct pci_address *a = &p->xml->items[i].address;
+                unsigned allow = CONFIG_ALLOW_UNBIND;
+                if (config_find_lend(p->s.sources.config, a))
+                        allow |= CONFIG_ALLOW_CONSOLE;
+                int r = claim_sources_add_address(&p->s.sources, CLAIM_REQUEST_RUNTIME, a, allow, origin);
                 if (r < 0)
                         return log_error_errno(r, "out of memory");
         }

@@ -67,7 +67,7 @@ on_host() {
 config() {
         mkdir -p "$root/etc"
         printf '%s\n' "$1" >"$root/etc/initbind.conf"
-        printf '# etc/initbind.conf: %s\n' "$1"
+        printf '# etc/initbind.conf: %s\n' "$(printf '%s' "$1" | paste -sd ';' -)"
 }
 
 record() {
