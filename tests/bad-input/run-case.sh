@@ -63,18 +63,4 @@ grep '^\$ initbind ' "$expected" | while IFS= read -r command; do
         machine_changes "$work/before" "$work/after" "$root"
 done > "$work/transcript"
 
-if [ -n "${SHOW:-}" ]; then
-        cat "$work/transcript"
-        exit 0
-fi
-if [ -n "${UPDATE_EXPECTED:-}" ]; then
-        cp "$work/transcript" "$expected"
-        echo "$(basename "$case_file" .sh): $(basename "$expected") rewritten (UPDATE_EXPECTED)"
-        exit 0
-fi
-if ! diff -u "$expected" "$work/transcript" > "$work/diff"; then
-        echo "$(basename "$case_file" .sh): the transcript differs from $(basename "$expected"):" >&2
-        cat "$work/diff" >&2
-        exit 1
-fi
-echo "$(basename "$case_file" .sh): ok"
+transcript_check "$work/transcript" "$expected" "$(basename "$case_file" .sh)"

@@ -8,7 +8,7 @@
 # CASE.sh is sourced with these steps, each of which adds to the transcript:
 #   machine NAME                    a fresh copy of tests/fixtures/NAME (workstation-identical-gpus by default)
 #   on_vfio ADDR...                 the fixture shows the functions on vfio-pci (claimed at boot, or by a
-#                                   claim the kernel completed)
+#                                   claim the kernel completed), with vfio-pci's bind/unbind and drivers_probe
 #   on_host DRIVER ADDR...          the fixture shows them on a host driver again (as libvirt's reattach
 #                                   or the kernel's reprobe leave them)
 #   config TEXT                     etc/initbind.conf
@@ -45,6 +45,7 @@ on_vfio() {
         mkdir -p "$root/sys/bus/pci/drivers/vfio-pci"
         : >"$root/sys/bus/pci/drivers/vfio-pci/bind"
         : >"$root/sys/bus/pci/drivers/vfio-pci/unbind"
+        : >"$root/sys/bus/pci/drivers_probe" # the fixture has none; the kernel always does
         on_host vfio-pci "$@"
         for a in "$@"; do
                 echo vfio-pci >"$root/sys/bus/pci/devices/$a/driver_override"
@@ -96,18 +97,4 @@ show() {
 
 (. "$case_file") >"$work/transcript"
 
-if [ -n "${SHOW:-}" ]; then
-        cat "$work/transcript"
-        exit 0
-fi
-if [ -n "${UPDATE_EXPECTED:-}" ]; then
-        cp "$work/transcript" "$expected"
-        echo "$(basename "$case_file" .sh): $(basename "$expected") rewritten (UPDATE_EXPECTED)"
-        exit 0
-fi
-if ! diff -u "$expected" "$work/transcript" >"$work/diff"; then
-        echo "$(basename "$case_file" .sh): the transcript differs from $(basename "$expected"):" >&2
-        cat "$work/diff" >&2
-        exit 1
-fi
-echo "$(basename "$case_file" .sh): ok"
+transcript_check "$work/transcript" "$expected" "$(basename "$case_file" .sh)"

@@ -54,20 +54,9 @@ struct fake_kernel {
         const char *refuses; /* an address vfio-pci will not bind, or NULL */
 };
 
-static char *read_back(const char *root, const char *path)
-{
-        _cleanup_free_ char *full = tree_path(root, path);
-        char *text = NULL;
-        _cleanup_close_ int fd = open(full, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return NULL;
-        assert_int_equal(read_full_fd(fd, &text, NULL), 0);
-        return text;
-}
-
 static bool file_holds(const char *root, const char *path, const char *text)
 {
-        _cleanup_free_ char *content = read_back(root, path);
+        _cleanup_free_ char *content = tree_read(root, path);
         return content && strstr(content, text);
 }
 
@@ -184,7 +173,7 @@ static void assert_record(const char *root, const char *domain, const char *line
 {
         char path[256];
         snprintf(path, sizeof(path), RECORDS "%s.record", domain);
-        _cleanup_free_ char *text = read_back(root, path);
+        _cleanup_free_ char *text = tree_read(root, path);
         if (!lines) {
                 assert_null(text);
                 return;
@@ -211,7 +200,7 @@ static void test_claim_record_release(void **state)
         assert_int_equal(prepare(&r, "other", audio, 1), 1);
         assert_record(root, "other", NULL);
         assert_int_equal(release(&r, "other", true), 0); /* libvirt's release end after the failed start */
-        _cleanup_free_ char *unbind = read_back(root, "sys/bus/pci/drivers/vfio-pci/unbind");
+        _cleanup_free_ char *unbind = tree_read(root, "sys/bus/pci/drivers/vfio-pci/unbind");
         assert_string_equal(unbind, "");
         assert_record(root, "win10", "claimed 0000:00:02.0\nclaimed 0000:00:02.1\n");
 
@@ -239,7 +228,7 @@ static void test_managed_companion_given_back(void **state)
         assert_int_equal(release(&r, "win10", false), 0);
         assert_true(file_holds(root, DEV "0000:00:02.0/driver_override", "vfio-pci"));
         assert_false(file_holds(root, DEV "0000:00:02.1/driver_override", "vfio-pci"));
-        _cleanup_free_ char *unbind = read_back(root, "sys/bus/pci/drivers/vfio-pci/unbind");
+        _cleanup_free_ char *unbind = tree_read(root, "sys/bus/pci/drivers/vfio-pci/unbind");
         assert_string_equal(unbind, "0000:00:02.1\n");
         assert_record(root, "win10", "claimed 0000:00:02.0 managed\nclaimed 0000:00:02.1\n");
 
@@ -248,7 +237,7 @@ static void test_managed_companion_given_back(void **state)
         back_on(root, 2, "snd_hda_intel");
         tree_write(root, "sys/bus/pci/drivers/vfio-pci/unbind", "");
         assert_int_equal(release(&r, "win10", true), 0);
-        _cleanup_free_ char *after = read_back(root, "sys/bus/pci/drivers/vfio-pci/unbind");
+        _cleanup_free_ char *after = tree_read(root, "sys/bus/pci/drivers/vfio-pci/unbind");
         assert_string_equal(after, "");
         assert_record(root, "win10", NULL);
         rootdir_free(r.rd);
@@ -277,9 +266,9 @@ static void test_companion_on_host_driver_refused(void **state)
         static const struct domain_hostdev gpu[] = { GPU };
         assert_int_equal(prepare(&r, "win10", gpu, 1), 1);
         assert_record(root, "win10", NULL);
-        _cleanup_free_ char *o = read_back(root, DEV "0000:00:02.0/driver_override");
+        _cleanup_free_ char *o = tree_read(root, DEV "0000:00:02.0/driver_override");
         assert_string_equal(o, "(null)\n");
-        _cleanup_free_ char *u = read_back(root, "sys/bus/pci/drivers/bochs-drm/unbind");
+        _cleanup_free_ char *u = tree_read(root, "sys/bus/pci/drivers/bochs-drm/unbind");
         assert_string_equal(u, "");
         rootdir_free(r.rd);
 }

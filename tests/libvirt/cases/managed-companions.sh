@@ -5,7 +5,6 @@
 # host driver already, the GPU too: nothing more to do, the record is removed.
 machine
 on_vfio 0000:00:02.0 0000:00:02.1
-: >"$root/sys/bus/pci/drivers_probe"
 record win10 'claimed 0000:00:02.0 managed
 claimed 0000:00:02.1'
 hook win10 stopped end gpu-managed.xml

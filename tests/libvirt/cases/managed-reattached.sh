@@ -4,7 +4,6 @@
 # companion goes back all the same (the old hook said "not claimed" and left it on vfio-pci).
 machine
 on_vfio 0000:00:02.1
-: >"$root/sys/bus/pci/drivers_probe"
 record win10 'claimed 0000:00:02.0 managed
 claimed 0000:00:02.1'
 hook win10 release end gpu-managed.xml

@@ -4,7 +4,6 @@
 # second release end does nothing.
 machine
 on_vfio 0000:00:01.1 0000:00:02.0 0000:00:02.1
-: >"$root/sys/bus/pci/drivers_probe"
 record win10 'claimed 0000:00:02.0
 claimed 0000:00:02.1'
 hook win10 release end gpu-and-audio.xml
