@@ -35,7 +35,6 @@ static void keep_first_error(void *userdata, xmlErrorPtr e)
 }
 
 static void xml_freep(xmlChar **p) { xmlFree(*p); }
-#define _cleanup_xml_ _cleanup_(xml_freep)
 static void xml_doc_freep(xmlDocPtr *p) { xmlFreeDoc(*p); }
 static void xml_ctxt_freep(xmlParserCtxtPtr *p) { xmlFreeParserCtxt(*p); }
 
@@ -58,7 +57,7 @@ static xmlChar *attr(const xmlNode *n, const char *name) { return xmlGetNoNsProp
 
 static bool attr_is(const xmlNode *n, const char *name, const char *value, bool absent_matches)
 {
-        _cleanup_xml_ xmlChar *v = attr(n, name);
+        _cleanup_(xml_freep) xmlChar *v = attr(n, name);
         return v ? streq((const char *) v, value) : absent_matches;
 }
 
@@ -98,7 +97,7 @@ struct reader {
 static int address_field(const struct reader *rd, const xmlNode *address, const char *name, unsigned long max,
                          bool optional, unsigned long *ret)
 {
-        _cleanup_xml_ xmlChar *v = attr(address, name);
+        _cleanup_(xml_freep) xmlChar *v = attr(address, name);
         if (!v && optional) {
                 *ret = 0;
                 return 0;
@@ -179,7 +178,7 @@ static int read_name(const xmlNode *domain, struct domain_hostdevs *out)
         const xmlNode *name = first_child(domain, "name");
         if (!name)
                 return 0;
-        _cleanup_xml_ xmlChar *text = xmlNodeGetContent(name);
+        _cleanup_(xml_freep) xmlChar *text = xmlNodeGetContent(name);
         if (!text)
                 return 0;
         out->name = strdup((const char *) text);
@@ -192,7 +191,7 @@ static int parse_document(const char *buf, size_t size, const char *input, xmlDo
                 log_error("%s: %zu bytes is not a domain XML", input, size);
                 return -EINVAL;
         }
-        __attribute__((cleanup(xml_ctxt_freep))) xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+        _cleanup_(xml_ctxt_freep) xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
         if (!ctxt)
                 return -ENOMEM;
         struct xml_error err = {};
@@ -218,7 +217,7 @@ static int parse_document(const char *buf, size_t size, const char *input, xmlDo
 
 int domain_xml_read(const char *buf, size_t size, const char *input, struct domain_hostdevs *ret)
 {
-        __attribute__((cleanup(xml_doc_freep))) xmlDocPtr doc = NULL;
+        _cleanup_(xml_doc_freep) xmlDocPtr doc = NULL;
         int r = parse_document(buf, size, input, &doc);
         if (r < 0)
                 return r;
