@@ -7,6 +7,8 @@
 # inside them).
 set(SBIN_BINARY ${CMAKE_INSTALL_FULL_SBINDIR}/initbind)
 set(STATIC_BINARY ${CMAKE_INSTALL_FULL_LIBEXECDIR}/initbind/initbind-static)
+# The libvirt qemu hook's program; /etc/libvirt/hooks/qemu.d/initbind execs it.
+set(LIBVIRT_HOOK_BINARY ${CMAKE_INSTALL_FULL_LIBEXECDIR}/initbind/initbind-libvirt-hook)
 set(RUN_BOOT_SOURCE ${CMAKE_INSTALL_FULL_LIBEXECDIR}/initbind/run-boot)
 set(UNIT_DIR lib/initbind)
 set(UNIT_SOURCE ${CMAKE_INSTALL_PREFIX}/${UNIT_DIR}/initbind-boot.service)

@@ -2,15 +2,15 @@
 # Install what building and testing initbind needs on Debian 12, by package name.
 # grub-common (grub-mkconfig) and systemd (kernel-install) are for the tests of cmdlinegen --apply;
 # installing them changes no boot loader.
-# Arch:   pacman -S --needed base-devel cmake pkgconf kmod util-linux-libs pciutils cmocka zlib hwdata clang compiler-rt
-# Fedora: dnf install gcc make cmake pkgconf-pkg-config kmod-devel libblkid-devel pciutils-devel \
+# Arch:   pacman -S --needed base-devel cmake pkgconf kmod util-linux-libs pciutils libxml2 cmocka zlib hwdata clang compiler-rt
+# Fedora: dnf install gcc make cmake pkgconf-pkg-config kmod-devel libblkid-devel pciutils-devel libxml2-devel \
 #             libcmocka-devel zlib-devel hwdata clang compiler-rt
 set -eu
 
 # clang and its runtimes (libFuzzer, the sanitizers; Debian 12 ships them apart from clang) build
 # the fuzz targets that tools/run-fuzz.sh runs. musl-tools: the INITBIND_MUSL build of initbind-static (docs/building-static.md);
 # strace, zstd: bench/run.sh (docs/performance.md).
-packages="build-essential cmake pkg-config libkmod-dev libblkid-dev libpci-dev libcmocka-dev zlib1g-dev
+packages="build-essential cmake pkg-config libkmod-dev libblkid-dev libpci-dev libxml2-dev libcmocka-dev zlib1g-dev
 pci.ids kmod grub-common systemd clang libclang-rt-14-dev zsh musl-tools linux-libc-dev strace zstd"
 # The lint tests: clang-format and clang-tidy (tools/lint/check-format.sh, check-tidy.sh), shellcheck.
 packages="$packages clang-format clang-tidy shellcheck"

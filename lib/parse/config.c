@@ -23,6 +23,7 @@ static const struct directive_info {
 } directives[_CONFIG_DIRECTIVE_MAX] = {
         [CONFIG_DIRECTIVE_CLAIM] = { "claim", .repeatable = true, .parse = config_parse_claim },
         [CONFIG_DIRECTIVE_KEEP] = { "keep", .repeatable = true, .parse = config_parse_keep },
+        [CONFIG_DIRECTIVE_LEND] = { "unbind-for-guests", .repeatable = true, .parse = config_parse_lend },
         [CONFIG_DIRECTIVE_ISOLATE_CORES] = { "isolate-cores", .parse = config_parse_isolate_cores,
                                              .excludes = CONFIG_DIRECTIVE_ISOLATE_CPUS },
         [CONFIG_DIRECTIVE_ISOLATE_CPUS] = { "isolate-cpus", .parse = config_parse_isolate_cpus,
@@ -243,6 +244,7 @@ struct initbind_config *config_free(struct initbind_config *c)
         free(c->diagnostics);
         free(c->claims);
         free(c->keeps);
+        free(c->lends);
         free(c->guest_memory);
         free(c->isolate_cpus);
         free(c->file_name);

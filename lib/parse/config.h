@@ -34,6 +34,7 @@ enum config_directive {
         CONFIG_DIRECTIVE_NONE, /* a diagnostic on a line whose directive is unknown */
         CONFIG_DIRECTIVE_CLAIM,
         CONFIG_DIRECTIVE_KEEP,
+        CONFIG_DIRECTIVE_LEND,
         CONFIG_DIRECTIVE_ISOLATE_CORES,
         CONFIG_DIRECTIVE_ISOLATE_CPUS,
         CONFIG_DIRECTIVE_ISOLCPUS_FLAGS,
@@ -98,6 +99,15 @@ struct config_claim {
 
 /* A function the host keeps: never claimed, and protected from vfio-pci.ids. */
 struct config_keep {
+        struct pci_address address;
+        unsigned line, column;
+};
+
+/*
+ * A function a guest may take from its host driver at run time when it shares an IOMMU group with
+ * a device the guest names (the libvirt hook); never claimed at boot.
+ */
+struct config_lend {
         struct pci_address address;
         unsigned line, column;
 };
@@ -173,6 +183,8 @@ struct initbind_config {
         size_t n_claims;
         struct config_keep *keeps;
         size_t n_keeps;
+        struct config_lend *lends;
+        size_t n_lends;
 
         /* cmdlinegen intent; zero/NULL/UNSET means the directive is absent */
         unsigned isolate_cores;  /* 1..CONFIG_CPUS_MAX */
@@ -232,6 +244,9 @@ char *config_diagnostic_format(const struct initbind_config *c, const struct con
  * Written into BUF of SIZE bytes, which is returned.
  */
 const char *config_intent_origin(const struct initbind_config *c, enum config_directive d, char *buf, size_t size);
+
+/* The unbind-for-guests line of address A, or NULL. */
+const struct config_lend *config_find_lend(const struct initbind_config *c, const struct pci_address *a);
 
 /* Sum of all guest-memory lines in bytes (0 when none). */
 uint64_t config_guest_memory_total(const struct initbind_config *c);

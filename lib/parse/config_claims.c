@@ -294,21 +294,28 @@ int config_parse_claim(struct parser *p)
         return add_claim(p, &claim);
 }
 
-int config_parse_keep(struct parser *p)
+/* The one PCI address a keep or unbind-for-guests line takes: false (with a diagnostic) when it has none. */
+static int parse_address_line(struct parser *p, struct pci_address *ret, unsigned *ret_column)
 {
-        struct config_keep keep = { .line = p->line };
-        char buf[PCI_ADDRESS_STRING_MAX];
         struct parse_error e = {};
         struct word w;
         int r;
 
         if (!config_next_word(p, &w))
                 return config_missing(p, "a PCI address");
-        keep.column = w.column;
-        if (pci_address_parse_full(w.text, &keep.address, &e) < 0)
+        *ret_column = w.column;
+        if (pci_address_parse_full(w.text, ret, &e) < 0)
                 r = config_bad_value(p, &w, 0, &e, "end of address");
         else
                 r = config_expect_end(p, "one PCI address");
+        return r < 0 ? r : 0;
+}
+
+int config_parse_keep(struct parser *p)
+{
+        struct config_keep keep = { .line = p->line };
+        char buf[PCI_ADDRESS_STRING_MAX];
+        int r = parse_address_line(p, &keep.address, &keep.column);
         if (r < 0 || !config_line_ok(p))
                 return r;
 
@@ -322,6 +329,25 @@ int config_parse_keep(struct parser *p)
         if (r >= 0)
                 index_put(&p->keeps_seen, address_hash(&keep.address, false), p->config->n_keeps - 1);
         return r;
+}
+
+/* Saying it twice says nothing new, so a repeated unbind-for-guests line is no mistake; a kept function is never
+ * lent (the planner refuses it for the keep line, and the hook with it). */
+int config_parse_lend(struct parser *p)
+{
+        struct config_lend lend = { .line = p->line };
+        int r = parse_address_line(p, &lend.address, &lend.column);
+        if (r < 0 || !config_line_ok(p))
+                return r;
+        return APPEND(p->config->lends, p->config->n_lends, lend);
+}
+
+const struct config_lend *config_find_lend(const struct initbind_config *c, const struct pci_address *a)
+{
+        for (size_t i = 0; c && i < c->n_lends; i++)
+                if (pci_address_equal(&c->lends[i].address, a))
+                        return &c->lends[i];
+        return NULL;
 }
 
 /* A claim by address of a function the file also keeps is dropped: keeping is the safe side. */

@@ -29,18 +29,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/initbind-bad-input.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 . "$tests_dir/fixtures/machine.sh"
 
-# Every regular file and link of the machine with a checksum of its contents, to find writes.
-snapshot() {
-        (cd "$1" && { find . -type f ! -path ./dev/kmsg -exec cksum {} + | sed 's/^\([^ ]* [^ ]*\) \(.*\)/\2 \1/'
-                      find . -type l -printf '%p -> %l\n'; } | LC_ALL=C sort)
-}
-
 grep '^\$ initbind ' "$expected" | while IFS= read -r command; do
         root=$work/root
         machine_copy "$fixture" "$root"
         machine_early_boot "$root"
         (cd "$root" && . "$case_file")
-        snapshot "$root" > "$work/before"
+        machine_snapshot "$root" > "$work/before"
 
         if [ "${command#*--strict boot}" != "$command" ]; then
                 cp -a "$root" "$work/lenient-root"
@@ -65,30 +59,8 @@ grep '^\$ initbind ' "$expected" | while IFS= read -r command; do
         printf '%s\n' "$command"
         sed "s|$root|@ROOT@|g" "$work/out" "$work/err"
         printf '[exit %s]\n' "$status"
-        snapshot "$root" > "$work/after"
-        diff "$work/before" "$work/after" | sed -n 's/^> \.\/\([^ ]*\) .*/\1/p' | uniq |
-                while IFS= read -r path; do
-                        if [ -e "$root/$path" ]; then
-                                printf 'changed %s: %s\n' "$path" "$(sed -n l "$root/$path" | paste -sd " " -)"
-                        fi
-                done
-        diff "$work/before" "$work/after" | sed -n 's/^< \.\/\([^ ]*\) .*/\1/p' | while IFS= read -r path; do
-                [ -e "$root/$path" ] || printf 'removed %s\n' "$path"
-        done
+        machine_snapshot "$root" > "$work/after"
+        machine_changes "$work/before" "$work/after" "$root"
 done > "$work/transcript"
 
-if [ -n "${SHOW:-}" ]; then
-        cat "$work/transcript"
-        exit 0
-fi
-if [ -n "${UPDATE_EXPECTED:-}" ]; then
-        cp "$work/transcript" "$expected"
-        echo "$(basename "$case_file" .sh): $(basename "$expected") rewritten (UPDATE_EXPECTED)"
-        exit 0
-fi
-if ! diff -u "$expected" "$work/transcript" > "$work/diff"; then
-        echo "$(basename "$case_file" .sh): the transcript differs from $(basename "$expected"):" >&2
-        cat "$work/diff" >&2
-        exit 1
-fi
-echo "$(basename "$case_file" .sh): ok"
+transcript_check "$work/transcript" "$expected" "$(basename "$case_file" .sh)"

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "fileio.h"
 #include "rootdir.h"
 
 char *tree_new(void)
@@ -64,6 +65,20 @@ char *tree_path(const char *root, const char *path)
         if (asprintf(&joined, "%s/%s", root, path) < 0)
                 fail_msg("out of memory");
         return joined;
+}
+
+char *tree_read(const char *root, const char *path)
+{
+        _cleanup_free_ char *full = tree_path(root, path);
+        _cleanup_close_ int fd = open(full, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT)
+                return NULL;
+        if (fd < 0)
+                fail_msg("cannot open %s: %s", full, strerror(errno));
+        char *text = NULL;
+        if (read_full_fd(fd, &text, NULL) < 0)
+                fail_msg("cannot read %s", full);
+        return text;
 }
 
 static void mkdir_p(char *path)

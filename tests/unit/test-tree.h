@@ -39,6 +39,8 @@ void tree_write(const char *root, const char *path, const char *contents);
 void tree_writef(const char *root, const char *path, const char *format, ...) _printf_(3, 4);
 /* Create or replace the symlink ROOT/PATH -> TARGET (TARGET is stored as given). */
 void tree_symlink(const char *root, const char *path, const char *target);
+/* The whole file ROOT/PATH (malloc'd, NUL-terminated), or NULL when it does not exist. */
+char *tree_read(const char *root, const char *path);
 /* Remove one file or symlink; it must exist. */
 void tree_unlink(const char *root, const char *path);
 

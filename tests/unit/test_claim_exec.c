@@ -40,11 +40,8 @@ struct fake_kernel {
 
 static char *read_back(const char *root, const char *path)
 {
-        _cleanup_free_ char *full = tree_path(root, path);
-        char *text = NULL;
-        _cleanup_close_ int fd = open(full, O_RDONLY | O_CLOEXEC);
-        assert_true(fd >= 0);
-        assert_int_equal(read_full_fd(fd, &text, NULL), 0);
+        char *text = tree_read(root, path);
+        assert_non_null(text);
         return text;
 }
 

@@ -218,6 +218,24 @@ static void test_keep(void **state)
         assert_address(&c->keeps[1].address, 0, 0x0c, 0, 1);
 }
 
+static void test_unbind_for_guests(void **state)
+{
+        /* Repeating one says nothing new and is no mistake; it never makes a claim. */
+        _cleanup_config_ struct initbind_config *c = parse("unbind-for-guests 0b:00.1\n"
+                                                           "unbind-for-guests 0000:0c:00.0 # a NIC\n"
+                                                           "unbind-for-guests 0b:00.1\n");
+
+        assert_int_equal(c->n_diagnostics, 0);
+        assert_int_equal(c->n_claims, 0);
+        assert_int_equal(c->n_lends, 3);
+        assert_address(&c->lends[1].address, 0, 0x0c, 0, 0);
+        assert_int_equal(c->lends[1].line, 2);
+        assert_int_equal(c->lends[1].column, 19);
+        struct pci_address a = { .bus = 0x0b, .function = 1 }, other = { .bus = 0x0b };
+        assert_ptr_equal(config_find_lend(c, &a), &c->lends[0]);
+        assert_null(config_find_lend(c, &other));
+}
+
 static void test_isolation(void **state)
 {
         _cleanup_config_ struct initbind_config *cores = parse("isolate-cores 6\nisolcpus-flags managed_irq,nohz\n");
@@ -472,6 +490,11 @@ static void test_errors_in_directives(void **state)
                 { "nested-virtualisation yes\n", "test.conf:1:1: unknown directive 'nested-virtualisation' (did you "
                                                  "mean 'nested-virtualization'?)\n" },
                 { "bind 0b:00.0\n", "test.conf:1:1: unknown directive 'bind'\n" },
+                { "unbind-for-guests\n",
+                  "test.conf:1:18: expected a PCI address after 'unbind-for-guests', got end of line\n" },
+                { "unbind-for-guests 0b:00.8\n", "test.conf:1:25: expected a function number 0-7, got '8'\n" },
+                { "unbind-for-guests 0b:00.1 0b:00.2\n",
+                  "test.conf:1:27: expected end of line, got '0b:00.2' ('unbind-for-guests' takes one PCI address)\n" },
                 { "  hugepage-size=1G\n",
                   "test.conf:1:16: expected a space between 'hugepage-size' and its value, got '='\n" },
                 { "hugepagesize=1G\n",
@@ -935,6 +958,7 @@ int main(void)
                 cmocka_unit_test(test_claim_address),
                 cmocka_unit_test(test_claim_id_slot_group),
                 cmocka_unit_test(test_keep),
+                cmocka_unit_test(test_unbind_for_guests),
                 cmocka_unit_test(test_isolation),
                 cmocka_unit_test(test_guest_memory),
                 cmocka_unit_test(test_guest_memory_largest),
