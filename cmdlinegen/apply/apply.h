@@ -34,9 +34,11 @@ enum bootloader {
         BOOTLOADER_AUTO, /* the one boot_chain_detect() tells (lib/host/boot_chain.h), else systemd-boot */
         BOOTLOADER_GRUB,
         BOOTLOADER_SYSTEMD_BOOT,
+        BOOTLOADER_GRUBBY,     /* Fedora/RHEL: BLS entries changed by grubby (grubby.c) */
+        BOOTLOADER_RPM_OSTREE, /* Silverblue, bootc: kernel arguments of the next deployment (ostree.c) */
 };
 
-/* "grub", "systemd-boot"; -EINVAL for anything else (also "auto"). */
+/* "grub", "systemd-boot", "grubby", "rpm-ostree"; -EINVAL for anything else (also "auto"). */
 int bootloader_from_string(const char *s, enum bootloader *ret);
 const char *bootloader_to_string(enum bootloader b);
 
@@ -65,6 +67,9 @@ struct apply_file {
         char *new_contents; /* NULL: the file is removed */
         char *diff;         /* unified diff, labels "a/PATH" and "b/PATH" */
         char *backup_path;  /* set by apply_execute() when there was an old file */
+        /* written by the plan's command (grubby), not by apply_execute(): backed up, restored on
+         * failure, read back after it ran */
+        bool by_command;
 };
 
 struct apply_plan {
