@@ -18,6 +18,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/initbind-grubby.XXXXXX")
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/boot/loader/entries" "$tmp/kernel" "$tmp/varlib"
 entry() { # entry ID VERSION OPTIONS
+        # shellcheck disable=SC2016 # "$grub_users" is a literal of the entry, expanded by GRUB
         printf 'title Fedora Linux (%s) 40 (Workstation Edition)\nversion %s\nlinux /vmlinuz-%s\ninitrd /initramfs-%s.img\noptions %s\ngrub_users $grub_users\ngrub_arg --unrestricted\ngrub_class fedora\n' \
                 "$2" "$2" "$2" "$2" "$3" >"$tmp/boot/loader/entries/$1.conf"
 }
