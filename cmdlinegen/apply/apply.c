@@ -244,10 +244,39 @@ static void rollback(const struct rootdir *root, struct apply_plan *p, size_t n,
         }
 }
 
+/* Write every file of the plan (those of its command only backed up, and only when it will RUN); rolled back on failure. */
+static int write_all(const struct rootdir *root, struct apply_plan *p, bool run, FILE *log, char **ret_error)
+{
+        for (size_t done = 0; done < p->n_files; done++) {
+                struct apply_file *f = &p->files[done];
+                if (f->by_command && !run)
+                        continue; /* nothing runs: the command is shown, its files are left alone */
+                int r = write_file(root, f, p->stamp, ret_error);
+                if (r < 0) {
+                        if (!*ret_error)
+                                (void) apply_error(ret_error, r, "%s: %s%s", f->path, strerror(-r),
+                                                   r == -ESTALE ? " (changed since the plan was made)" : "");
+                        /* this one too when it got replaced (its directory's fsync comes after the
+                         * rename); never when it is not ours (-ESTALE) or was never touched */
+                        if (r != -ESTALE && file_is(root, f->path, f->new_contents))
+                                rollback(root, p, done + 1, log);
+                        else
+                                rollback(root, p, done, log);
+                        return r;
+                }
+                if (log)
+                        fprintf(log, "%s %s%s%s\n",
+                                f->by_command     ? "left to the command:"
+                                : f->new_contents ? "wrote"
+                                                  : "removed",
+                                f->path, f->backup_path ? ", backup " : "", f->backup_path ? f->backup_path : "");
+        }
+        return 0;
+}
+
 int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_error)
 {
         _cleanup_rootdir_ struct rootdir *root = NULL;
-        size_t done = 0;
         int r;
 
         *ret_error = NULL;
@@ -256,31 +285,9 @@ int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_e
         if (r < 0)
                 return apply_error(ret_error, r, "%s: %s", p->root, strerror(-r));
 
-        bool run = regenerate && p->regenerate_argv;
-        for (; done < p->n_files; done++) {
-                if (p->files[done].by_command && !run)
-                        continue; /* nothing runs: the command is shown, its files are left alone */
-                r = write_file(root, &p->files[done], p->stamp, ret_error);
-                if (r < 0) {
-                        if (!*ret_error)
-                                (void) apply_error(ret_error, r, "%s: %s%s", p->files[done].path, strerror(-r),
-                                                   r == -ESTALE ? " (changed since the plan was made)" : "");
-                        /* this one too when it got replaced (its directory's fsync comes after the
-                         * rename); never when it is not ours (-ESTALE) or was never touched */
-                        if (r != -ESTALE && file_is(root, p->files[done].path, p->files[done].new_contents))
-                                rollback(root, p, done + 1, log);
-                        else
-                                rollback(root, p, done, log);
-                        return r;
-                }
-                if (log)
-                        fprintf(log, "%s %s%s%s\n",
-                                p->files[done].by_command     ? "left to the command:"
-                                : p->files[done].new_contents ? "wrote"
-                                                              : "removed",
-                                p->files[done].path, p->files[done].backup_path ? ", backup " : "",
-                                p->files[done].backup_path ? p->files[done].backup_path : "");
-        }
+        r = write_all(root, p, regenerate && p->regenerate_argv, log, ret_error);
+        if (r < 0)
+                return r;
 
         /* the plan leaves regenerate_argv NULL under --root: the system's tools run inside it */
         if (!regenerate || !p->regenerate_argv || p->n_files == 0) {
