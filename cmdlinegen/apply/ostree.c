@@ -11,14 +11,30 @@
 #include "apply_state.h"
 #include "loaders.h"
 
+#include <unistd.h>
+
 #include "apply_error.h"
 #include "grubby_entries.h"
 #include "grubby_words.h"
 
+/* ostree-finalize-staged writes its entry at shutdown; until then it is only this file */
+#define STAGED "/run/ostree/staged-deployment"
+
 static const char *const rpm_ostree_paths[] = { "/usr/bin/rpm-ostree", "/bin/rpm-ostree" };
 
+/* Below --root, where it installs; on the running system, where child_run() will find it ($PATH). */
 static bool have_rpm_ostree(const struct rootdir *root)
 {
+        if (rootdir_is_host(root)) {
+                _cleanup_free_ char *path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+                char *save = NULL;
+                for (char *d = path ? strtok_r(path, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+                        _cleanup_free_ char *f = NULL;
+                        if (asprintf(&f, "%s/rpm-ostree", d) >= 0 && access(f, X_OK) == 0)
+                                return true;
+                }
+                return false;
+        }
         for (size_t i = 0; i < ELEMENTSOF(rpm_ostree_paths); i++)
                 if (apply_has_program(root, rpm_ostree_paths[i]))
                         return true;
@@ -93,7 +109,12 @@ int apply_ostree_plan(const struct apply_ctx *c, struct apply_plan *p, char **re
         struct words new = {}, add = {}, remove = {};
         int r;
 
-        /* the newest deployment's entry: what rpm-ostree kargs starts from */
+        /* the newest deployment's entry: what rpm-ostree kargs starts from, unless one is staged */
+        if (rootdir_exists(c->root, STAGED) > 0)
+                return apply_error(ret_error, -EBUSY,
+                                   "a deployment is staged (" STAGED "): rpm-ostree kargs would change its kernel "
+                                   "arguments, which cannot be read here; boot into it (or drop it with "
+                                   "\"rpm-ostree cleanup --pending\"), then run this again");
         r = grubby_entries_load(c->root, &e, ret_error);
         if (r >= 0)
                 r = words_join(&e.v[e.def].options, &old_line);
