@@ -153,6 +153,10 @@ int grubby_entries_load(const struct rootdir *root, struct grubby_entries *ret, 
                         r = 0;
                 else if (r < 0)
                         r = apply_error(ret_error, r, "/etc/kernel/cmdline: %s", strerror(-r));
+                else if (strpbrk(e.kernel_cmdline, "#\"'\\"))
+                        r = apply_error(ret_error, -EINVAL,
+                                        "/etc/kernel/cmdline: a comment or a quote, which the one line of words "
+                                        "written back would not keep; make it the plain parameters first");
         }
         if (r < 0) {
                 grubby_entries_done(&e);
