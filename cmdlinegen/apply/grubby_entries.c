@@ -57,14 +57,12 @@ static char *key_value(const char *text, const char *key)
         return strndup(l, strcspn(l, "\n"));
 }
 
-static int entry_load(const struct rootdir *root, const char *name, struct grubby_entry *e, char **ret_error)
+static int entry_load(const struct rootdir *root, struct grubby_entry *e, char **ret_error)
 {
         _cleanup_free_ char *value = NULL;
         size_t n;
         int r;
 
-        if (asprintf(&e->path, BLS_DIR "/%s", name) < 0 || !(e->id = strndup(name, strlen(name) - 5)))
-                return -ENOMEM;
         r = apply_read_file(root, e->path, &e->text);
         if (r < 0)
                 return apply_error(ret_error, r, "%s: %s", e->path, strerror(-r));
@@ -122,6 +120,12 @@ static int pick_default(const struct rootdir *root, struct grubby_entries *e)
         return 0;
 }
 
+/* grubby-bls's order (rpm-sort of the ids, reversed): the newest first; the same on every file system */
+static int newest_first(const void *a, const void *b)
+{
+        return -strverscmp(((const struct grubby_entry *) a)->id, ((const struct grubby_entry *) b)->id);
+}
+
 int grubby_entries_load(const struct rootdir *root, struct grubby_entries *ret, char **ret_error)
 {
         _cleanup_close_ int fd = rootdir_open_dir(root, BLS_DIR);
@@ -139,10 +143,18 @@ int grubby_entries_load(const struct rootdir *root, struct grubby_entries *ret, 
                 if (len < 6 || !streq(de->d_name + len - 5, ".conf") || de->d_name[0] == '.')
                         continue;
                 r = ARRAY_GROW(e.v, e.n);
-                if (r >= 0)
-                        r = entry_load(root, de->d_name, &e.v[e.n++], ret_error);
+                if (r >= 0) {
+                        struct grubby_entry *g = &e.v[e.n++];
+                        if (asprintf(&g->path, BLS_DIR "/%s", de->d_name) < 0 ||
+                            !(g->id = strndup(de->d_name, len - 5)))
+                                r = -ENOMEM;
+                }
         }
         closedir(d);
+        if (e.n > 0)
+                qsort(e.v, e.n, sizeof(*e.v), newest_first);
+        for (size_t i = 0; r >= 0 && i < e.n; i++)
+                r = entry_load(root, &e.v[i], ret_error);
         if (r >= 0 && e.n == 0)
                 r = apply_error(ret_error, -ENOENT, BLS_DIR ": no entries (*.conf) for grubby to edit");
         if (r >= 0)

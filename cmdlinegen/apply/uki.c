@@ -252,6 +252,11 @@ static int list_ukis(const struct rootdir *root, const char *dir, struct uki **v
         return r;
 }
 
+static int by_path(const void *a, const void *b)
+{
+        return strcmp(((const struct uki *) a)->path, ((const struct uki *) b)->path);
+}
+
 int apply_uki_plan(const struct apply_ctx *c, struct apply_plan *p, const char *esp, const char *xbootldr)
 {
         struct uki *v = NULL;
@@ -262,6 +267,8 @@ int apply_uki_plan(const struct apply_ctx *c, struct apply_plan *p, const char *
 
         if (r >= 0)
                 r = list_ukis(c->root, xbootldr, &v, &n);
+        if (n > 0)
+                qsort(v, n, sizeof(*v), by_path); /* the report's order is not the file system's */
         for (size_t i = 0; r >= 0 && i < n; i++) {
                 _cleanup_free_ char *command = NULL;
                 const char *why = NULL;
