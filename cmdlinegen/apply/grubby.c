@@ -65,6 +65,20 @@ static int check_agree(const struct grubby_entries *e, const struct words *add, 
                                         "make the entries agree on these parameters first",
                                         e->v[i].path, have, e->v[e->def].path, want);
         }
+        if (r < 0 || !e->kernel_cmdline)
+                return r;
+        /* /etc/kernel/cmdline gets the same words, and must give its own back on --remove too */
+        _cleanup_free_ char *have = NULL;
+        struct words k = {};
+        r = words_split(e->kernel_cmdline, &k);
+        if (r >= 0)
+                r = touched(&k, add, remove, &have);
+        words_done(&k);
+        if (r >= 0 && !streq(have, want))
+                r = apply_error(ret_error, -EINVAL,
+                                "/etc/kernel/cmdline has '%s' where the default entry %s has '%s': it gets the same "
+                                "change, and --remove could not give it its own back; make them agree first",
+                                have, e->v[e->def].path, want);
         return r;
 }
 
