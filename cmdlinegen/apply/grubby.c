@@ -149,49 +149,39 @@ static int warn_kernel_cmdline(struct apply_plan *p, const struct grubby_entries
 
 int apply_grubby_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error)
 {
-        _cleanup_(grubby_entries_done) struct grubby_entries e = {};
-        _cleanup_free_ char *old_line = NULL, *model = NULL, *sim_line = NULL;
-        struct words new = {}, add = {}, remove = {}, sim = {};
+        _cleanup_(grubby_change_done) struct grubby_change ch = {};
+        _cleanup_free_ char *sim_line = NULL;
+        struct words sim = {};
         int r;
 
-        r = grubby_entries_load(c->root, &e, ret_error);
-        if (r >= 0)
-                r = words_join(&e.v[e.def].options, &old_line);
-        if (r >= 0)
-                r = apply_line_change(c, old_line, &model, ret_error);
-        if (r >= 0)
-                r = words_split(model, &new);
-        if (r >= 0)
-                r = grubby_plan_args(&e.v[e.def].options, &new, &add, &remove);
+        r = grubby_change_plan(c, &ch, ret_error);
         if (r >= 0 && !c->req->remove_ours)
-                r = check_agree(&e, &add, &remove, ret_error);
+                r = check_agree(&ch.e, &ch.add, &ch.remove, ret_error);
         if (r >= 0)
-                r = words_split(old_line, &sim);
+                r = words_split(ch.old_line, &sim);
         if (r >= 0)
-                r = grubby_update_args(&sim, &remove, &add);
+                r = grubby_update_args(&sim, &ch.remove, &ch.add);
         if (r >= 0)
                 r = words_join(&sim, &sim_line);
         /* what update_args() cannot do (a word with two '='), refused rather than done otherwise */
-        if (r >= 0 && !words_same(&sim, &new))
+        if (r >= 0 && !words_same(&sim, &ch.new))
                 r = apply_error(ret_error, -EINVAL,
                                 "grubby cannot make this change: its --args/--remove-args would give '%s' where "
                                 "'%s' is wanted",
-                                sim_line, model);
-        if (r >= 0 && (add.n || remove.n))
-                r = plan_files(c, p, &e, &add, &remove, ret_error);
+                                sim_line, ch.new_line);
+        words_done(&sim);
+        bool change = r >= 0 && (ch.add.n || ch.remove.n);
+        if (change)
+                r = plan_files(c, p, &ch.e, &ch.add, &ch.remove, ret_error);
         if (r >= 0 && p->n_files > 0)
-                r = apply_state_record(p, c, old_line, sim_line, ret_error);
+                r = apply_state_record(p, c, ch.old_line, sim_line, ret_error);
         if (r >= 0 && p->n_files > 0)
-                r = set_command(p, &add, &remove);
+                r = set_command(p, &ch.add, &ch.remove);
         if (r >= 0)
-                r = warn_kernel_cmdline(p, &e);
+                r = warn_kernel_cmdline(p, &ch.e);
         if (r >= 0) {
-                p->old_cmdline = TAKE_PTR(old_line);
+                p->old_cmdline = TAKE_PTR(ch.old_line);
                 p->new_cmdline = TAKE_PTR(sim_line);
         }
-        words_done(&new);
-        words_done(&add);
-        words_done(&remove);
-        words_done(&sim);
         return r;
 }

@@ -203,3 +203,34 @@ int grubby_entry_edit(const struct grubby_entry *e, const struct words *remove, 
         *ret_line = TAKE_PTR(line);
         return 0;
 }
+
+void grubby_change_done(struct grubby_change *ch)
+{
+        grubby_entries_done(&ch->e);
+        free(ch->old_line);
+        free(ch->new_line);
+        words_done(&ch->new);
+        words_done(&ch->add);
+        words_done(&ch->remove);
+}
+
+int grubby_change_plan(const struct apply_ctx *c, struct grubby_change *ret, char **ret_error)
+{
+        struct grubby_change ch = {};
+        int r = grubby_entries_load(c->root, &ch.e, ret_error);
+
+        if (r >= 0)
+                r = words_join(&ch.e.v[ch.e.def].options, &ch.old_line);
+        if (r >= 0)
+                r = apply_line_change(c, ch.old_line, &ch.new_line, ret_error);
+        if (r >= 0)
+                r = words_split(ch.new_line, &ch.new);
+        if (r >= 0)
+                r = grubby_plan_args(&ch.e.v[ch.e.def].options, &ch.new, &ch.add, &ch.remove);
+        if (r < 0) {
+                grubby_change_done(&ch);
+                return r;
+        }
+        *ret = ch;
+        return 0;
+}

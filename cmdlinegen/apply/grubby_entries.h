@@ -2,6 +2,7 @@
 /* The BLS entries grubby edits, read as grubby-bls reads them. Not for callers. */
 #pragma once
 
+#include "apply_ctx.h"
 #include "grubby_words.h"
 #include "rootdir.h"
 
@@ -30,3 +31,15 @@ int grubby_entries_load(const struct rootdir *root, struct grubby_entries *ret, 
 /* E's text with grubby's update_args(REMOVE, ADD) made to its options line, and that line. */
 int grubby_entry_edit(const struct grubby_entry *e, const struct words *remove, const struct words *add,
                       char **ret_text, char **ret_line);
+
+/* The change C makes to the default entry of a grubby or ostree system, as words to pass. */
+struct grubby_change {
+        struct grubby_entries e;
+        char *old_line;                /* the default entry's options */
+        char *new_line;                /* cmdlinegen's change of it (the kcmdline model) */
+        struct words new, add, remove; /* NEW_LINE's words; what grubby_plan_args() passes */
+};
+
+void grubby_change_done(struct grubby_change *ch);
+/* The entries loaded and the change planned: 0, or -errno with *ret_error (grubby_entries_load()). */
+int grubby_change_plan(const struct apply_ctx *c, struct grubby_change *ret, char **ret_error);

@@ -104,9 +104,7 @@ static int add_replaced(const struct words *old, const struct words *add, struct
 
 int apply_ostree_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_error)
 {
-        _cleanup_(grubby_entries_done) struct grubby_entries e = {};
-        _cleanup_free_ char *old_line = NULL, *new_line = NULL;
-        struct words new = {}, add = {}, remove = {};
+        _cleanup_(grubby_change_done) struct grubby_change ch = {};
         int r;
 
         /* the newest deployment's entry: what rpm-ostree kargs starts from, unless one is staged */
@@ -115,30 +113,20 @@ int apply_ostree_plan(const struct apply_ctx *c, struct apply_plan *p, char **re
                                    "a deployment is staged (" STAGED "): rpm-ostree kargs would change its kernel "
                                    "arguments, which cannot be read here; boot into it (or drop it with "
                                    "\"rpm-ostree cleanup --pending\"), then run this again");
-        r = grubby_entries_load(c->root, &e, ret_error);
+        r = grubby_change_plan(c, &ch, ret_error);
         if (r >= 0)
-                r = words_join(&e.v[e.def].options, &old_line);
-        if (r >= 0)
-                r = apply_line_change(c, old_line, &new_line, ret_error);
-        if (r >= 0)
-                r = words_split(new_line, &new);
-        if (r >= 0)
-                r = grubby_plan_args(&e.v[e.def].options, &new, &add, &remove);
-        if (r >= 0)
-                r = add_replaced(&e.v[e.def].options, &add, &remove);
-        if (r >= 0 && (add.n || remove.n) && !have_rpm_ostree(c->root))
-                r = refuse_bootc(&add, &remove, ret_error);
+                r = add_replaced(&ch.e.v[ch.e.def].options, &ch.add, &ch.remove);
+        bool change = r >= 0 && (ch.add.n || ch.remove.n);
+        if (change && !have_rpm_ostree(c->root))
+                r = refuse_bootc(&ch.add, &ch.remove, ret_error);
         /* the record is the only file: the deployment is rpm-ostree's */
-        if (r >= 0 && (add.n || remove.n))
-                r = apply_state_record(p, c, old_line, new_line, ret_error);
-        if (r >= 0 && (add.n || remove.n))
-                r = set_command(p, &add, &remove);
+        if (r >= 0 && change)
+                r = apply_state_record(p, c, ch.old_line, ch.new_line, ret_error);
+        if (r >= 0 && change)
+                r = set_command(p, &ch.add, &ch.remove);
         if (r >= 0) {
-                p->old_cmdline = TAKE_PTR(old_line);
-                p->new_cmdline = TAKE_PTR(new_line);
+                p->old_cmdline = TAKE_PTR(ch.old_line);
+                p->new_cmdline = TAKE_PTR(ch.new_line);
         }
-        words_done(&new);
-        words_done(&add);
-        words_done(&remove);
         return r;
 }

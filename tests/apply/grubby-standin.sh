@@ -11,8 +11,9 @@ set -eu
 driver=$(realpath "$1")
 standins=$(cd "$(dirname "$0")/../stand-ins" && pwd)
 
-[ "$(id -u)" = 0 ] || { echo "cannot run: needs root for a mount namespace"; exit 1; }
-unshare -m true 2>/dev/null || { echo "cannot run: cannot create a mount namespace"; exit 1; }
+# shellcheck source=tests/apply/private-mounts.sh
+. "$(dirname "$0")/private-mounts.sh"
+need_namespace
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/initbind-grubby.XXXXXX")
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
@@ -30,18 +31,9 @@ printf '%s\n' "$opts" >"$tmp/kernel/cmdline"
 cp -a "$tmp/boot" "$tmp/boot.orig"
 cp -a "$tmp/kernel" "$tmp/kernel.orig"
 
-in_namespace() {
-        # shellcheck disable=SC2016 # the script is expanded by the inner sh, in the namespace
-        unshare -m sh -eu -c '
-                tmp=$1; shift
-                mount --make-rprivate /
-                mount --bind "$tmp/boot" /boot
-                mount --bind "$tmp/kernel" /etc/kernel
-                mount --bind "$tmp/varlib" /var/lib
-                "$@"' sh "$tmp" "$@"
-}
 fail() { echo "FAIL: $*"; exit 1; }
-run() { PATH=$standins:$PATH in_namespace "$driver" --root / --bootloader grubby "$@"; }
+binds="boot:/boot kernel:/etc/kernel varlib:/var/lib"
+run() { PATH=$standins:$PATH in_namespace "$tmp" "$binds" "$driver" --root / --bootloader grubby "$@"; }
 
 add='--add intel_iommu=on --add iommu=pt --add default_hugepagesz=1G --add hugepagesz=1G --add hugepages=4'
 # shellcheck disable=SC2086 # the parameters, one word each
@@ -78,7 +70,7 @@ diff -r "$tmp/boot.disagree" "$tmp/boot" || fail "the refused apply changed the 
 cp -a "$tmp/boot.orig/." "$tmp/boot/"
 
 # grubby cannot be run: every file stays as it was
-if PATH=/usr/bin:/bin in_namespace "$driver" --root / --bootloader grubby --add iommu=pt --execute --regenerate \
+if PATH=/usr/bin:/bin in_namespace "$tmp" "$binds" "$driver" --root / --bootloader grubby --add iommu=pt --execute --regenerate \
         >"$tmp/out" 2>&1; then
         fail "a missing grubby was not reported"
 fi

@@ -10,8 +10,9 @@ set -eu
 driver=$(realpath "$1")
 standins=$(cd "$(dirname "$0")/../stand-ins" && pwd)
 
-[ "$(id -u)" = 0 ] || { echo "cannot run: needs root for a mount namespace"; exit 1; }
-unshare -m true 2>/dev/null || { echo "cannot run: cannot create a mount namespace"; exit 1; }
+# shellcheck source=tests/apply/private-mounts.sh
+. "$(dirname "$0")/private-mounts.sh"
+need_namespace
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/initbind-ostree.XXXXXX")
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
@@ -26,18 +27,8 @@ entry 1 "$opts"
 entry 2 "$opts"
 cp -a "$tmp/boot" "$tmp/boot.orig"
 
-in_namespace() {
-        # shellcheck disable=SC2016 # the script is expanded by the inner sh, in the namespace
-        unshare -m sh -eu -c '
-                tmp=$1; shift
-                mount --make-rprivate /
-                mount --bind "$tmp/boot" /boot
-                mount --bind "$tmp/run" /run
-                mount --bind "$tmp/varlib" /var/lib
-                "$@"' sh "$tmp" "$@"
-}
 fail() { echo "FAIL: $*"; exit 1; }
-run() { PATH=$standins:$PATH in_namespace "$driver" --root / --bootloader rpm-ostree "$@"; }
+run() { PATH=$standins:$PATH in_namespace "$tmp" "boot:/boot run:/run varlib:/var/lib" "$driver" --root / --bootloader rpm-ostree "$@"; }
 words() { tr ' ' '\n' | sed '/^$/d' | sort; }
 
 run --add iommu=pt --add hugepagesz=1G --add hugepages=4 --execute --regenerate >"$tmp/out" 2>&1 ||
