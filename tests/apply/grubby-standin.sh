@@ -49,6 +49,11 @@ for f in "$tmp"/boot/loader/entries/*.conf; do
         grep -qx "+$want" "$tmp/dry" || fail "the dry run did not show $want"
 done
 grep -qx "${want#options }" "$tmp/kernel/cmdline" || fail "/etc/kernel/cmdline: $(cat "$tmp/kernel/cmdline")"
+# what grubby --info reports now (the stand-in's --info, as grubby-bls prints it)
+PATH=$standins:$PATH in_namespace "$tmp" "$binds" grubby --info=/vmlinuz-6.9.4-200.fc40.x86_64 >"$tmp/info"
+grep -qx "args=\"ro rootflags=subvol=root rhgb quiet intel_iommu=on iommu=pt default_hugepagesz=1G hugepagesz=1G hugepages=4\"" \
+        "$tmp/info" || fail "grubby --info: $(cat "$tmp/info")"
+grep -qx 'root="UUID=0b1c2d3e-0000-4000-8000-000000000001"' "$tmp/info" || fail "grubby --info root: $(cat "$tmp/info")"
 grep -q '^grubby intel_iommu=on$' "$tmp/varlib/initbind/cmdline-added" || fail "no record: $(cat "$tmp/varlib/initbind/cmdline-added")"
 
 # a second apply has nothing to do
