@@ -17,7 +17,11 @@
  *
  * systemd-boot: /etc/kernel/cmdline (which kernel-install uses for new kernels; created from the
  * default entry's options when missing) and the "options" lines of the loader entries of the
- * installed kernels.
+ * installed kernels; unified kernel images are read and reported (uki.c), with their rebuild.
+ *
+ * grubby (Fedora/RHEL BLS): "grubby --update-kernel=ALL" run with the words that make the change,
+ * every entry predicted for the dry run and read back after. rpm-ostree: "rpm-ostree kargs",
+ * which stages a new deployment; nothing under /boot is edited.
  *
  * What was added is recorded in APPLY_STATE_FILE so that --remove takes back exactly that.
  */
