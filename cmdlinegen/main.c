@@ -21,7 +21,8 @@ enum { EXIT_CLEAN = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
 static void help(void)
 {
         printf("Usage: cmdlinegen [OPTIONS] [verify]\n"
-               "       cmdlinegen [OPTIONS] --apply grub|systemd-boot [--dry-run] [--remove] [--rebuild-initramfs]\n"
+               "       cmdlinegen [OPTIONS] --apply grub|systemd-boot|grubby|rpm-ostree [--dry-run] [--remove] "
+               "[--rebuild-initramfs]\n"
                "\n"
                "Propose kernel parameters for giving PCI devices to virtual machines, each checked\n"
                "against this machine and explained. Nothing is written without --apply.\n"
@@ -40,7 +41,8 @@ static void help(void)
                "                         repeat for guests that run together (replaces the file's)\n"
                "      --hugepage-size auto|2M|1G\n"
                "      --acs-override never|if-needed\n"
-               "      --apply LOADER     write the proposal into grub's or systemd-boot's configuration\n"
+               "      --apply LOADER     write the proposal into the boot configuration: grub, systemd-boot,\n"
+               "                         grubby (Fedora/RHEL BLS) or rpm-ostree (Silverblue, bootc)\n"
                "                         (atomically, with a backup of each file), then regenerate\n"
                "      --dry-run          with --apply: show the diff of every file, write nothing\n"
                "      --remove           with --apply: take back exactly what earlier applies added\n"
@@ -154,9 +156,9 @@ static int check_combinations(const struct arguments *a)
 {
         const struct apply_options *o = &a->apply_options;
         if (!a->apply && (o->dry_run || o->remove || o->rebuild_initramfs)) {
-                log_error("%s works with --apply grub|systemd-boot only", o->dry_run  ? "--dry-run"
-                                                                          : o->remove ? "--remove"
-                                                                                      : "--rebuild-initramfs");
+                log_error("%s works with --apply LOADER only", o->dry_run  ? "--dry-run"
+                                                               : o->remove ? "--remove"
+                                                                           : "--rebuild-initramfs");
                 return -EINVAL;
         }
         if (a->apply && (a->verify || a->json)) {
@@ -240,7 +242,7 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
                         break;
                 case ARG_APPLY:
                         if (bootloader_from_string(optarg, &a->apply_options.bootloader) < 0) {
-                                log_error("--apply '%s': expected grub or systemd-boot", optarg);
+                                log_error("--apply '%s': expected grub, systemd-boot, grubby or rpm-ostree", optarg);
                                 return -EINVAL;
                         }
                         a->apply = true;

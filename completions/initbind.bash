@@ -104,7 +104,7 @@ _initbind_complete() {
 	--root) _initbind_reply_paths "$cur" -d; return 0 ;;
 	--config | --pci-ids) _initbind_reply_paths "$cur" -f; return 0 ;;
 	--allow) _initbind_reply_list "$cur" console storage unbind partial-group; return 0 ;;
-	--apply) mapfile -t COMPREPLY < <(compgen -W "grub systemd-boot" -- "$cur"); return 0 ;;
+	--apply) mapfile -t COMPREPLY < <(compgen -W "grub systemd-boot grubby rpm-ostree" -- "$cur"); return 0 ;;
 	--hugepage-size) mapfile -t COMPREPLY < <(compgen -W "auto 2M 1G" -- "$cur"); return 0 ;;
 	--acs-override) mapfile -t COMPREPLY < <(compgen -W "never if-needed" -- "$cur"); return 0 ;;
 	--kernel)

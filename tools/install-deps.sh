@@ -17,6 +17,9 @@ packages="$packages clang-format clang-tidy shellcheck"
 # Building the packages (tools/package-tests.sh): debhelper and lintian for the .deb, Debian's rpm
 # for rpmbuild, and what the static libkmod build inside each package needs.
 packages="$packages debhelper dpkg-dev lintian rpm autoconf automake libtool liblzma-dev libzstd-dev xz-utils"
+# The unified kernel images of the cmdlinegen --apply systemd-boot cases: objcopy (binutils) puts
+# sections onto systemd-stub from systemd-boot-efi, the documented way before ukify.
+packages="$packages systemd-boot-efi"
 # The real boots of tests/e2e (QEMU, the generators, the guest's root filesystem).
 packages="$packages qemu-system-x86 busybox-static cpio e2fsprogs binutils util-linux
 initramfs-tools dracut-core udev"

@@ -30,7 +30,30 @@ static enum bootloader detect_bootloader(const struct rootdir *root)
         struct boot_chain chain;
 
         boot_chain_detect(root, &chain);
-        return chain.bootloader == LOADER_GRUB ? BOOTLOADER_GRUB : BOOTLOADER_SYSTEMD_BOOT;
+        switch (chain.bootloader) {
+        case LOADER_GRUB:
+                return BOOTLOADER_GRUB;
+        case LOADER_GRUBBY:
+                return BOOTLOADER_GRUBBY;
+        case LOADER_RPM_OSTREE:
+                return BOOTLOADER_RPM_OSTREE;
+        default:
+                return BOOTLOADER_SYSTEMD_BOOT;
+        }
+}
+
+static int plan_for_loader(const struct apply_ctx *c, struct apply_plan *p, char **ret_error)
+{
+        switch (p->bootloader) {
+        case BOOTLOADER_GRUB:
+                return apply_grub_plan(c, p, ret_error);
+        case BOOTLOADER_GRUBBY:
+                return apply_grubby_plan(c, p, ret_error);
+        case BOOTLOADER_RPM_OSTREE:
+                return apply_ostree_plan(c, p, ret_error);
+        default:
+                return apply_sdboot_plan(c, p, ret_error);
+        }
 }
 
 int apply_plan(const struct apply_request *req, struct apply_plan **ret, char **ret_error)
@@ -62,8 +85,7 @@ int apply_plan(const struct apply_request *req, struct apply_plan **ret, char **
         if (r >= 0)
                 r = apply_state_load(&c, p->bootloader, ret_error);
         if (r >= 0)
-                r = p->bootloader == BOOTLOADER_GRUB ? apply_grub_plan(&c, p, ret_error)
-                                                     : apply_sdboot_plan(&c, p, ret_error);
+                r = plan_for_loader(&c, p, ret_error);
         apply_ctx_done(&c);
         if (r < 0) {
                 if (!*ret_error && r == -ENOMEM)
@@ -182,6 +204,8 @@ static int write_file(const struct rootdir *root, struct apply_file *f, const ch
                 if (asprintf(&f->backup_path, "%.*s%s", (int) (name - path), path, backup) < 0)
                         return -ENOMEM;
         }
+        if (f->by_command)
+                return 0; /* the plan's command writes it */
         if (!f->new_contents)
                 return atomic_file_remove_at(dfd, name);
         return atomic_file_write_at(dfd, name, f->new_contents, strlen(f->new_contents), 0644);
@@ -220,10 +244,39 @@ static void rollback(const struct rootdir *root, struct apply_plan *p, size_t n,
         }
 }
 
+/* Write every file of the plan (those of its command only backed up, and only when it will RUN); rolled back on failure. */
+static int write_all(const struct rootdir *root, struct apply_plan *p, bool run, FILE *log, char **ret_error)
+{
+        for (size_t done = 0; done < p->n_files; done++) {
+                struct apply_file *f = &p->files[done];
+                if (f->by_command && !run)
+                        continue; /* nothing runs: the command is shown, its files are left alone */
+                int r = write_file(root, f, p->stamp, ret_error);
+                if (r < 0) {
+                        if (!*ret_error)
+                                (void) apply_error(ret_error, r, "%s: %s%s", f->path, strerror(-r),
+                                                   r == -ESTALE ? " (changed since the plan was made)" : "");
+                        /* this one too when it got replaced (its directory's fsync comes after the
+                         * rename); never when it is not ours (-ESTALE) or was never touched */
+                        if (r != -ESTALE && file_is(root, f->path, f->new_contents))
+                                rollback(root, p, done + 1, log);
+                        else
+                                rollback(root, p, done, log);
+                        return r;
+                }
+                if (log)
+                        fprintf(log, "%s %s%s%s\n",
+                                f->by_command     ? "left to the command:"
+                                : f->new_contents ? "wrote"
+                                                  : "removed",
+                                f->path, f->backup_path ? ", backup " : "", f->backup_path ? f->backup_path : "");
+        }
+        return 0;
+}
+
 int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_error)
 {
         _cleanup_rootdir_ struct rootdir *root = NULL;
-        size_t done = 0;
         int r;
 
         *ret_error = NULL;
@@ -232,25 +285,9 @@ int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_e
         if (r < 0)
                 return apply_error(ret_error, r, "%s: %s", p->root, strerror(-r));
 
-        for (; done < p->n_files; done++) {
-                r = write_file(root, &p->files[done], p->stamp, ret_error);
-                if (r < 0) {
-                        if (!*ret_error)
-                                (void) apply_error(ret_error, r, "%s: %s%s", p->files[done].path, strerror(-r),
-                                                   r == -ESTALE ? " (changed since the plan was made)" : "");
-                        /* this one too when it got replaced (its directory's fsync comes after the
-                         * rename); never when it is not ours (-ESTALE) or was never touched */
-                        if (r != -ESTALE && file_is(root, p->files[done].path, p->files[done].new_contents))
-                                rollback(root, p, done + 1, log);
-                        else
-                                rollback(root, p, done, log);
-                        return r;
-                }
-                if (log)
-                        fprintf(log, "%s %s%s%s\n", p->files[done].new_contents ? "wrote" : "removed",
-                                p->files[done].path, p->files[done].backup_path ? ", backup " : "",
-                                p->files[done].backup_path ? p->files[done].backup_path : "");
-        }
+        r = write_all(root, p, regenerate && p->regenerate_argv, log, ret_error);
+        if (r < 0)
+                return r;
 
         /* the plan leaves regenerate_argv NULL under --root: the system's tools run inside it */
         if (!regenerate || !p->regenerate_argv || p->n_files == 0) {
@@ -263,7 +300,8 @@ int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_e
                 rollback(root, p, p->n_files, log);
                 return r;
         }
-        if (p->bootloader == BOOTLOADER_GRUB) {
+        /* grubby's plan reads back the BLS entries as GRUB's does where grubby runs for it */
+        if (p->bootloader == BOOTLOADER_GRUB || p->bootloader == BOOTLOADER_GRUBBY) {
                 r = apply_grub_verify(p, root, ret_error);
                 if (r < 0) {
                         rollback(root, p, p->n_files, log);

@@ -17,7 +17,11 @@
  *
  * systemd-boot: /etc/kernel/cmdline (which kernel-install uses for new kernels; created from the
  * default entry's options when missing) and the "options" lines of the loader entries of the
- * installed kernels.
+ * installed kernels; unified kernel images are read and reported (uki.c), with their rebuild.
+ *
+ * grubby (Fedora/RHEL BLS): "grubby --update-kernel=ALL" run with the words that make the change,
+ * every entry predicted for the dry run and read back after. rpm-ostree: "rpm-ostree kargs",
+ * which stages a new deployment; nothing under /boot is edited.
  *
  * What was added is recorded in APPLY_STATE_FILE so that --remove takes back exactly that.
  */
@@ -34,9 +38,11 @@ enum bootloader {
         BOOTLOADER_AUTO, /* the one boot_chain_detect() tells (lib/host/boot_chain.h), else systemd-boot */
         BOOTLOADER_GRUB,
         BOOTLOADER_SYSTEMD_BOOT,
+        BOOTLOADER_GRUBBY,     /* Fedora/RHEL: BLS entries changed by grubby (grubby.c) */
+        BOOTLOADER_RPM_OSTREE, /* Silverblue, bootc: kernel arguments of the next deployment (ostree.c) */
 };
 
-/* "grub", "systemd-boot"; -EINVAL for anything else (also "auto"). */
+/* "grub", "systemd-boot", "grubby", "rpm-ostree"; -EINVAL for anything else (also "auto"). */
 int bootloader_from_string(const char *s, enum bootloader *ret);
 const char *bootloader_to_string(enum bootloader b);
 
@@ -65,6 +71,9 @@ struct apply_file {
         char *new_contents; /* NULL: the file is removed */
         char *diff;         /* unified diff, labels "a/PATH" and "b/PATH" */
         char *backup_path;  /* set by apply_execute() when there was an old file */
+        /* written by the plan's command (grubby), not by apply_execute(): backed up, restored on
+         * failure, read back after it ran */
+        bool by_command;
 };
 
 struct apply_plan {

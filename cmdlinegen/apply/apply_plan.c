@@ -17,6 +17,10 @@ int bootloader_from_string(const char *s, enum bootloader *ret)
                 *ret = BOOTLOADER_GRUB;
         else if (streq_ptr(s, "systemd-boot"))
                 *ret = BOOTLOADER_SYSTEMD_BOOT;
+        else if (streq_ptr(s, "grubby"))
+                *ret = BOOTLOADER_GRUBBY;
+        else if (streq_ptr(s, "rpm-ostree"))
+                *ret = BOOTLOADER_RPM_OSTREE;
         else
                 return -EINVAL;
         return 0;
@@ -24,7 +28,19 @@ int bootloader_from_string(const char *s, enum bootloader *ret)
 
 const char *bootloader_to_string(enum bootloader b)
 {
-        return b == BOOTLOADER_GRUB ? "grub" : b == BOOTLOADER_SYSTEMD_BOOT ? "systemd-boot" : "auto";
+        switch (b) {
+        case BOOTLOADER_GRUB:
+                return "grub";
+        case BOOTLOADER_SYSTEMD_BOOT:
+                return "systemd-boot";
+        case BOOTLOADER_GRUBBY:
+                return "grubby";
+        case BOOTLOADER_RPM_OSTREE:
+                return "rpm-ostree";
+        case BOOTLOADER_AUTO:
+                break;
+        }
+        return "auto";
 }
 
 int apply_strv_push(char ***v, size_t *n, const char *s)
@@ -149,8 +165,11 @@ void apply_plan_print(const struct apply_plan *p, FILE *f)
                 fprintf(f, "command line after: %s\n", p->new_cmdline);
         if (p->n_files == 0)
                 fprintf(f, "nothing to change: every parameter is already in place\n");
-        for (size_t i = 0; i < p->n_files; i++)
+        for (size_t i = 0; i < p->n_files; i++) {
+                if (p->files[i].by_command)
+                        fprintf(f, "%s, as %s will write it:\n", p->files[i].path, p->regenerate_argv[0]);
                 fputs(p->files[i].diff, f);
+        }
         if (p->regenerate_argv) {
                 fputs("then run:", f);
                 for (size_t i = 0; p->regenerate_argv[i]; i++)

@@ -19,6 +19,7 @@
 #include "apply_error.h"
 #include "array.h"
 #include "boot_partitions.h"
+#include "uki.h"
 #include "fileio.h"
 #include "value_edit.h"
 
@@ -353,36 +354,6 @@ static const struct entry *default_entry(const struct rootdir *root, const char 
         return sorted[0];
 }
 
-/* Unified kernel images in DIR/EFI/Linux: each gets a warning with what to do instead. */
-static int warn_ukis(const struct rootdir *root, const char *dir, struct apply_plan *p)
-{
-        _cleanup_free_ char *path = NULL;
-        _cleanup_close_ int fd = -1;
-        DIR *d;
-        int r = 0;
-
-        if (!dir || asprintf(&path, "%s/EFI/Linux", dir) < 0)
-                return dir ? -ENOMEM : 0;
-        fd = rootdir_open_dir(root, path);
-        if (fd < 0)
-                return 0;
-        d = opendir_at(fd);
-        if (!d)
-                return -errno;
-        for (struct dirent *de; r >= 0 && (de = readdir(d));) {
-                size_t len = strlen(de->d_name);
-                if (len > 4 && streq(de->d_name + len - 4, ".efi"))
-                        r = apply_plan_warn(p,
-                                            "%s/%s is a unified kernel image: its command line is built into it and "
-                                            "the changes here do not reach it; rebuild it after this change "
-                                            "(\"kernel-install add VERSION KERNEL\" reads " KERNEL_CMDLINE
-                                            ", or ukify --cmdline)",
-                                            path, de->d_name);
-        }
-        closedir(d);
-        return r;
-}
-
 /*
  * /etc/kernel/cmdline with C's change; created from the default entry's options when missing. The
  * plan's command lines are its.
@@ -463,10 +434,6 @@ int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **re
                 r = load_entries(c->root, bp.xbootldr, &e);
         if (r >= 0)
                 r = installed_kernels(c->root, &versions, &n_versions);
-        if (r >= 0)
-                r = warn_ukis(c->root, bp.esp, p);
-        if (r >= 0)
-                r = warn_ukis(c->root, bp.xbootldr, p);
         /* /etc/kernel/cmdline first: it is the line the plan reports and records */
         if (r >= 0)
                 r = plan_kernel_cmdline(c, p, bp.esp, &e, versions, n_versions, ret_error);
@@ -480,6 +447,8 @@ int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **re
                         "systemd-boot reads the loader entries as they are: nothing to regenerate; "
                         "kernels installed later get " KERNEL_CMDLINE " from kernel-install",
                         NULL);
+        if (r >= 0)
+                r = apply_uki_plan(c, p, bp.esp, bp.xbootldr); /* uki.c */
         apply_strv_free(versions, n_versions);
         entries_done(&e);
         boot_partitions_done(&bp);

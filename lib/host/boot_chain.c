@@ -24,15 +24,26 @@ static const struct {
         { GENERATOR_MKINITCPIO, "/etc/mkinitcpio.conf", INITBIND_PATH_HOOK_MKINITCPIO, { "mkinitcpio", "-P", NULL } },
 };
 
-/* GRUB's settings file, or systemd-boot's loader config on one of the places bootctl looks. */
+/*
+ * In this order: an ostree system (its marker in /run while booted, the repository in an image)
+ * whatever loader it boots with, since its entries belong to deployments; systemd-boot's loader
+ * config on one of the places bootctl looks; grubby with the BLS entries it edits (Fedora, RHEL:
+ * they have /etc/default/grub too, which GRUB there does not take the entries' options from);
+ * GRUB's settings file. REQUIRES, when set, must exist too.
+ */
 static const struct {
         enum loader_kind bootloader;
         const char *path;
+        const char *requires;
 } bootloaders[] = {
-        { LOADER_SYSTEMD_BOOT, "/efi/loader/loader.conf" },
-        { LOADER_SYSTEMD_BOOT, "/boot/loader/loader.conf" },
-        { LOADER_SYSTEMD_BOOT, "/boot/efi/loader/loader.conf" },
-        { LOADER_GRUB, "/etc/default/grub" },
+        { LOADER_RPM_OSTREE, "/run/ostree-booted", NULL },
+        { LOADER_RPM_OSTREE, "/ostree/repo", NULL },
+        { LOADER_SYSTEMD_BOOT, "/efi/loader/loader.conf", NULL },
+        { LOADER_SYSTEMD_BOOT, "/boot/loader/loader.conf", NULL },
+        { LOADER_SYSTEMD_BOOT, "/boot/efi/loader/loader.conf", NULL },
+        { LOADER_GRUBBY, "/usr/sbin/grubby", "/boot/loader/entries" },
+        { LOADER_GRUBBY, "/sbin/grubby", "/boot/loader/entries" },
+        { LOADER_GRUB, "/etc/default/grub", NULL },
 };
 
 void boot_chain_detect(const struct rootdir *root, struct boot_chain *ret)
@@ -46,7 +57,8 @@ void boot_chain_detect(const struct rootdir *root, struct boot_chain *ret)
                         break;
                 }
         for (size_t i = 0; i < ELEMENTSOF(bootloaders); i++)
-                if (exists(root, bootloaders[i].path)) {
+                if (exists(root, bootloaders[i].path) &&
+                    (!bootloaders[i].requires || exists(root, bootloaders[i].requires))) {
                         ret->bootloader = bootloaders[i].bootloader;
                         ret->bootloader_evidence = bootloaders[i].path;
                         break;
@@ -75,6 +87,10 @@ const char *loader_kind_to_string(enum loader_kind b)
                 return "grub";
         case LOADER_SYSTEMD_BOOT:
                 return "systemd-boot";
+        case LOADER_GRUBBY:
+                return "grubby";
+        case LOADER_RPM_OSTREE:
+                return "rpm-ostree";
         case LOADER_UNKNOWN:
                 break;
         }

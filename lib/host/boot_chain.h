@@ -20,6 +20,8 @@ enum loader_kind {
         LOADER_UNKNOWN,
         LOADER_GRUB,
         LOADER_SYSTEMD_BOOT,
+        LOADER_GRUBBY,     /* Fedora/RHEL: GRUB reading BLS entries that grubby edits */
+        LOADER_RPM_OSTREE, /* an ostree/bootc system: kernel arguments belong to a deployment */
 };
 
 struct boot_chain {

@@ -19,7 +19,7 @@ mkdir -p "$esp/loader/entries" "$esp/EFI/Linux" "$root/etc/kernel" "$root/usr/li
 printf 'layout=bls\n' >"$root/etc/kernel/install.conf"
 echo "$mid" >"$root/etc/kernel/entry-token"
 printf 'MZ fake kernel\n' >"$tmp/vmlinuz"
-printf 'MZ fake uki\n' >"$esp/EFI/Linux/other-6.5.efi"
+sh "$(dirname "$0")/../cli/make-uki.sh" "$esp/EFI/Linux/other-6.5.efi" 'root=UUID=2 ro' # objcopy on systemd-stub
 # an entry of another system: must stay as it is
 printf 'title Memtest86+\nlinux /memtest.efi\noptions console=ttyS0\n' >"$esp/loader/entries/memtest.conf"
 

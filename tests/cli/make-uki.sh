@@ -1,0 +1,23 @@
+#!/bin/sh
+# Make a unified kernel image the way systemd documented before ukify: objcopy adds the sections
+# onto systemd-stub (linuxx64.efi.stub from Debian's systemd-boot-efi) at addresses past the
+# stub's own. The "kernel" is a stand-in blob: the cases read the image, they do not boot it.
+#   make-uki.sh OUT CMDLINE|- [UNAME]     ("-": no .cmdline section)
+set -eu
+out=$1 cmdline=$2 uname=${3:-}
+stub=/usr/lib/systemd/boot/efi/linuxx64.efi.stub
+[ -r "$stub" ] || { echo "make-uki.sh: $stub missing (systemd-boot-efi)" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/initbind-uki.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+printf 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n' >"$tmp/osrel"
+printf 'MZ stand-in kernel\n' >"$tmp/linux"
+set -- --add-section .osrel="$tmp/osrel" --change-section-vma .osrel=0x20000
+if [ "$cmdline" != - ]; then
+        printf '%s' "$cmdline" >"$tmp/cmdline"
+        set -- "$@" --add-section .cmdline="$tmp/cmdline" --change-section-vma .cmdline=0x30000
+fi
+if [ -n "$uname" ]; then
+        printf '%s' "$uname" >"$tmp/uname"
+        set -- "$@" --add-section .uname="$tmp/uname" --change-section-vma .uname=0x40000
+fi
+objcopy "$@" --add-section .linux="$tmp/linux" --change-section-vma .linux=0x2000000 "$stub" "$out"
