@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "json_writer.h"
 #include "log.h"
+#include "claim_settings.h"
 #include "preflight_show.h"
 #include "session.h"
 
@@ -112,6 +113,7 @@ int command_plan(const struct initbind_options *opts)
                 print_json(&s, preflight);
         else {
                 print_text(&s);
+                claim_settings_print(&s);
                 preflight_print_text(s.host, preflight);
         }
         return plan_has_errors(&s) ? 1 : 0;
