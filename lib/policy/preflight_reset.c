@@ -102,20 +102,18 @@ static int check_vendor_reset(const struct preflight_check_input *in, struct pre
                 return 0;
         const char *methods = in->facts->reset_method;
         if (!in->machine->vendor_reset_loaded)
-                return preflight_add(out, "reset", PREFLIGHT_WARNING,
-                                     "install vendor-reset (github.com/gnif/vendor-reset, DKMS), load it at boot and "
-                                     "write device_specific to the device's reset_method (its udev rule does both)",
-                                     "%04x:%04x is an AMD GPU that needs vendor-reset's device_specific method to "
-                                     "reset between guest runs, and the vendor_reset module is not loaded",
-                                     f->ids.vendor, f->ids.device);
+                return preflight_add(
+                        out, "reset", PREFLIGHT_WARNING,
+                        "install vendor-reset (github.com/gnif/vendor-reset, DKMS) and load it at boot; then "
+                        "a reset-method line in /etc/initbind.conf sets its device_specific method",
+                        "%04x:%04x is an AMD GPU that needs vendor-reset's device_specific method to "
+                        "reset between guest runs, and the vendor_reset module is not loaded",
+                        f->ids.vendor, f->ids.device);
         if (strncmp(methods, "device_specific", strlen("device_specific")) == 0)
                 return preflight_add(out, "reset", PREFLIGHT_INFO, NULL,
                                      "vendor-reset is loaded and the kernel tries its device_specific method first");
         char fix[160];
-        snprintf(fix, sizeof(fix),
-                 "echo device_specific > /sys/bus/pci/devices/%s/reset_method (vendor-reset's "
-                 "udev rule does this when the device appears)",
-                 f->name);
+        snprintf(fix, sizeof(fix), "add 'reset-method %s device_specific' to /etc/initbind.conf", f->name);
         return preflight_add(out, "reset", PREFLIGHT_WARNING, fix,
                              "vendor-reset is loaded but the kernel tries %s first, not its device_specific method",
                              methods[0] ? methods : "no method");
