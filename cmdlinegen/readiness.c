@@ -3,8 +3,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "kernel_config.h"
+#include "preflight.h"
 
 static void add(struct readiness *r, const char *name, enum check_state state, const char *format, ...) _printf_(4, 5);
 static void add(struct readiness *r, const char *name, enum check_state state, const char *format, ...)
@@ -125,6 +127,38 @@ static void check_boot_chain(const struct machine *m, struct readiness *r)
                     b->bootloader_evidence);
 }
 
+/* The pre-flight of what the plan claims, summed up: initbind plan shows each finding. */
+static void check_preflight(const struct propose_context *ctx, struct readiness *r)
+{
+        if (!ctx->plan || !ctx->boot_view)
+                return;
+        _cleanup_preflight_ struct preflight *p = NULL;
+        if (preflight_build_for_plan(ctx->machine->root, ctx->boot_view, ctx->plan, &p) < 0) {
+                add(r, "pre-flight", CHECK_WARN, "could not be checked: out of memory");
+                return;
+        }
+        if (p->n_functions == 0)
+                return;
+        char where[200] = "";
+        for (size_t i = 0; i < p->n_functions; i++)
+                for (size_t k = 0; k < p->functions[i].n_findings; k++) {
+                        const struct preflight_finding *x = &p->functions[i].findings[k];
+                        size_t len = strlen(where);
+                        if (x->severity == PREFLIGHT_WARNING && len < sizeof(where) - 1)
+                                snprintf(where + len, sizeof(where) - len, "%s%s %s", len ? ", " : "",
+                                         ctx->boot_view->functions[p->functions[i].function].name, x->kind);
+                }
+        size_t warnings = preflight_count(p, PREFLIGHT_WARNING);
+        if (warnings)
+                add(r, "pre-flight", CHECK_WARN,
+                    "%zu warning%s for the claimed devices (%s): 'initbind plan' gives each fix", warnings,
+                    warnings == 1 ? "" : "s", where);
+        else
+                add(r, "pre-flight", CHECK_OK,
+                    "%zu claimed function%s: reset, BARs and framebuffer checked, no warnings", p->n_functions,
+                    p->n_functions == 1 ? "" : "s");
+}
+
 void readiness_check(const struct propose_context *ctx, struct readiness *ret)
 {
         *ret = (struct readiness){};
@@ -132,6 +166,7 @@ void readiness_check(const struct propose_context *ctx, struct readiness *ret)
         check_iommu(ctx->machine, proposal_find(ctx->proposal, "intel_iommu") != NULL, ret);
         check_kernel(ctx, ret);
         check_boot_chain(ctx->machine, ret);
+        check_preflight(ctx, ret);
 }
 
 size_t readiness_count(const struct readiness *r, enum check_state state)

@@ -40,6 +40,25 @@ static int write_device_attr(const struct rootdir *root, const struct pci_functi
         return sysfs_write(root, dir, attr, value);
 }
 
+int claim_set_reset_method(const struct rootdir *root, const struct pci_function *f, const char *methods)
+{
+        char value[CONFIG_RESET_METHODS_MAX + 2];
+        snprintf(value, sizeof(value), "%s\n", methods);
+        int r = write_device_attr(root, f, "reset_method", value);
+        if (r == -ENOENT)
+                return log_warning_errno(r,
+                                         "%s: cannot set reset_method to '%s': the kernel has no reset_method for "
+                                         "it (before 5.15, or no reset method at all)",
+                                         f->name, methods);
+        if (r < 0)
+                return log_warning_errno(r,
+                                         "%s: cannot set reset_method to '%s': %m (a method the device lacks, "
+                                         "or vendor-reset not loaded for device_specific)",
+                                         f->name, methods);
+        log_info("%s: reset_method set to '%s'", f->name, methods);
+        return 0;
+}
+
 static int write_override(const struct rootdir *root, const struct pci_function *f, const char *driver)
 {
         /* Clearing takes "\n": an empty write leaves the override as it was. */

@@ -53,3 +53,7 @@ void claim_report_done(struct claim_report *report);
  * kernel probe it again, so its host driver takes it without a reboot. F is refreshed.
  */
 int claim_release_function(const struct rootdir *root, struct pci_function *f);
+
+/* Write METHODS (space-separated kernel names) into F's reset_method, as a reset-method line of the
+ * configuration asks; logged here. 0 or -errno (-ENOENT: a kernel before 5.15, or no method). */
+int claim_set_reset_method(const struct rootdir *root, const struct pci_function *f, const char *methods);

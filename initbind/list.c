@@ -13,6 +13,7 @@
 #include "pci_class.h"
 #include "pci_host.h"
 #include "pci_names.h"
+#include "preflight_show.h"
 #include "rootdir.h"
 
 static const char *console_mark(const struct pci_function *f)
@@ -43,17 +44,19 @@ static const char *function_name(struct pci_names *names, const struct pci_funct
         return buf;
 }
 
-static void print_function_line(const struct pci_host *host, struct pci_names *names, const struct pci_function *f)
+static void print_function_line(const struct pci_host *host, struct pci_names *names, const struct preflight *pf,
+                                const struct pci_function *f)
 {
-        char claim[48], name[320];
+        char claim[48], name[320], mark[128];
         enum claim_refusal refusal = claim_check(host, f, 0);
         if (refusal == CLAIM_ALLOWED)
                 snprintf(claim, sizeof(claim), "yes");
         else
                 snprintf(claim, sizeof(claim), "no: %s", claim_refusal_to_string(refusal));
 
-        printf("  %-12s  %04x:%04x  %04x  %-16s  %-8s  %-16s  %s\n", f->name, f->ids.vendor, f->ids.device,
+        printf("  %-12s  %04x:%04x  %04x  %-16s  %-8s  %-16s  %-16s  %s\n", f->name, f->ids.vendor, f->ids.device,
                (unsigned) (f->ids.class_code >> 8), f->driver[0] ? f->driver : "-", console_mark(f), claim,
+               preflight_mark(pf, pci_host_index(host, f), mark, sizeof(mark)),
                function_name(names, f, name, sizeof(name)));
 }
 
@@ -67,7 +70,7 @@ static void print_group_header(const struct pci_host *host, const struct iommu_g
                        blocker->driver);
 }
 
-static void print_text(const struct pci_host *host, struct pci_names *names)
+static void print_text(const struct pci_host *host, struct pci_names *names, const struct preflight *pf)
 {
         if (!host->iommu_active)
                 printf("No IOMMU is active: no function can be passed through.%s\n",
@@ -75,13 +78,13 @@ static void print_text(const struct pci_host *host, struct pci_names *names)
                        : host->has_ivrs ? " The firmware has an IVRS table, but AMD-Vi is not on."
                                         : " Enable VT-d or AMD-Vi (IOMMU) in the firmware setup.");
 
-        printf("  %-12s  %-9s  %-4s  %-16s  %-8s  %-16s  %s\n", "ADDRESS", "ID", "CLS", "DRIVER", "CONSOLE",
-               "CLAIMABLE", "NAME");
+        printf("  %-12s  %-9s  %-4s  %-16s  %-8s  %-16s  %-16s  %s\n", "ADDRESS", "ID", "CLS", "DRIVER", "CONSOLE",
+               "CLAIMABLE", "PREFLIGHT", "NAME");
         for (size_t i = 0; i < host->n_groups; i++) {
                 const struct iommu_group *g = &host->groups[i];
                 print_group_header(host, g);
                 for (size_t m = 0; m < g->n_members; m++)
-                        print_function_line(host, names, &host->functions[g->members[m]]);
+                        print_function_line(host, names, pf, &host->functions[g->members[m]]);
         }
 
         bool header_printed = false;
@@ -93,14 +96,14 @@ static void print_text(const struct pci_host *host, struct pci_names *names)
                         printf("No IOMMU group\n");
                         header_printed = true;
                 }
-                print_function_line(host, names, f);
+                print_function_line(host, names, pf, f);
         }
 }
 
 static void json_function(struct json_writer *w, const struct pci_host *host, struct pci_names *names,
-                          const struct pci_function *f)
+                          const struct preflight *pf, const struct pci_function *f)
 {
-        char id[10], class_code[8], name[320];
+        char id[10], class_code[8], name[320], mark[128];
         snprintf(id, sizeof(id), "%04x:%04x", f->ids.vendor, f->ids.device);
         snprintf(class_code, sizeof(class_code), "%06x", f->ids.class_code);
         enum claim_refusal refusal = claim_check(host, f, 0);
@@ -123,10 +126,11 @@ static void json_function(struct json_writer *w, const struct pci_host *host, st
         json_kv_int(w, "numa_node", f->numa_node);
         json_kv_bool(w, "claimable", refusal == CLAIM_ALLOWED);
         json_kv_string(w, "refusal", refusal == CLAIM_ALLOWED ? NULL : claim_refusal_to_string(refusal));
+        json_kv_string(w, "preflight", preflight_mark(pf, pci_host_index(host, f), mark, sizeof(mark)));
         json_object_end(w);
 }
 
-static void print_json(const struct pci_host *host, struct pci_names *names)
+static void print_json(const struct pci_host *host, struct pci_names *names, const struct preflight *pf)
 {
         struct json_writer w;
         json_init(&w, stdout);
@@ -147,7 +151,7 @@ static void print_json(const struct pci_host *host, struct pci_names *names)
                 json_key(&w, "functions");
                 json_array_begin(&w);
                 for (size_t m = 0; m < g->n_members; m++)
-                        json_function(&w, host, names, &host->functions[g->members[m]]);
+                        json_function(&w, host, names, pf, &host->functions[g->members[m]]);
                 json_array_end(&w);
                 json_object_end(&w);
         }
@@ -156,7 +160,7 @@ static void print_json(const struct pci_host *host, struct pci_names *names)
         json_array_begin(&w);
         for (size_t i = 0; i < host->n_functions; i++)
                 if (host->functions[i].iommu_group < 0)
-                        json_function(&w, host, names, &host->functions[i]);
+                        json_function(&w, host, names, pf, &host->functions[i]);
         json_array_end(&w);
         json_object_end(&w);
         json_finish(&w);
@@ -174,9 +178,12 @@ int command_list(const struct initbind_options *opts)
 
         pci_host_log_problems(host);
         _cleanup_pci_names_ struct pci_names *names = pci_names_new(opts->pci_ids_path);
+        _cleanup_preflight_ struct preflight *pf = NULL;
+        if (preflight_for_all(opts->root, host, &pf) < 0)
+                return 1;
         if (opts->json)
-                print_json(host, names);
+                print_json(host, names, pf);
         else
-                print_text(host, names);
+                print_text(host, names, pf);
         return 0;
 }

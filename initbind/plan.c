@@ -5,6 +5,8 @@
 #include "commands.h"
 #include "json_writer.h"
 #include "log.h"
+#include "claim_settings.h"
+#include "preflight_show.h"
 #include "session.h"
 
 static void print_text(const struct session *s)
@@ -29,7 +31,7 @@ static void print_text(const struct session *s)
                 printf("error            %s\n", s->sources.diagnostics[i]);
 }
 
-static void print_json(const struct session *s)
+static void print_json(const struct session *s, const struct preflight *preflight)
 {
         const struct claim_plan *plan = s->plan;
         struct json_writer w;
@@ -78,6 +80,7 @@ static void print_json(const struct session *s)
         for (size_t i = 0; i < s->sources.n_diagnostics; i++)
                 json_string(&w, s->sources.diagnostics[i]);
         json_array_end(&w);
+        preflight_print_json(&w, s->host, preflight);
         json_object_end(&w);
         json_finish(&w);
 }
@@ -103,11 +106,15 @@ int command_plan(const struct initbind_options *opts)
                 printf("initbind=off is on the kernel command line: boot mode would do nothing.\n");
                 return 0;
         }
-        if (session_plan(&s) < 0)
+        _cleanup_preflight_ struct preflight *preflight = NULL;
+        if (session_plan(&s) < 0 || preflight_for_plan(opts->root, s.host, s.plan, &preflight) < 0)
                 return 1;
         if (opts->json)
-                print_json(&s);
-        else
+                print_json(&s, preflight);
+        else {
                 print_text(&s);
+                claim_settings_print(&s);
+                preflight_print_text(s.host, preflight);
+        }
         return plan_has_errors(&s) ? 1 : 0;
 }

@@ -3,6 +3,7 @@
 
 #include "boot_view.h"
 #include "claim_exec.h"
+#include "claim_settings.h"
 #include "kernel_info.h"
 #include "log.h"
 #include "rootdir.h"
@@ -121,7 +122,7 @@ int session_execute(struct session *s, struct claim_report *report)
                 log_error("out of memory");
                 return r;
         }
-        return (int) report->n_failed;
+        return (int) (report->n_failed + claim_settings_apply(s));
 }
 
 void session_close(struct session *s)

@@ -9,6 +9,7 @@
 #include "group_viability.h"
 #include "json_writer.h"
 #include "log.h"
+#include "preflight_show.h"
 #include "session.h"
 
 static bool group_has_vfio(const struct pci_host *host, const struct iommu_group *g)
@@ -106,6 +107,9 @@ int command_status(const struct initbind_options *opts)
                 return 0;
         }
 
+        _cleanup_preflight_ struct preflight *preflight = NULL;
+        if (preflight_for_plan(opts->root, s.host, s.plan, &preflight) < 0)
+                return 1;
         struct json_writer jw, *w = NULL;
         if (opts->json) {
                 w = &jw;
@@ -115,8 +119,10 @@ int command_status(const struct initbind_options *opts)
         print_groups(w, s.host);
         print_not_claimed(w, s.host, s.plan);
         if (w) {
+                preflight_print_json(w, s.host, preflight);
                 json_object_end(w);
                 json_finish(w);
-        }
+        } else
+                preflight_print_text(s.host, preflight);
         return claim_plan_count(s.plan, PLAN_CLAIM) ? 1 : 0;
 }

@@ -37,6 +37,7 @@ static const struct directive_info {
         [CONFIG_DIRECTIVE_TRANSPARENT_HUGEPAGE] = { "transparent-hugepage", .parse = config_parse_keyword },
         [CONFIG_DIRECTIVE_UNSAFE_INTERRUPTS] = { "unsafe-interrupts", .parse = config_parse_keyword },
         [CONFIG_DIRECTIVE_FRAMEBUFFER] = { "framebuffer", .parse = config_parse_keyword },
+        [CONFIG_DIRECTIVE_RESET_METHOD] = { "reset-method", .repeatable = true, .parse = config_parse_reset_method },
 };
 
 const char *config_directive_to_string(enum config_directive d)
@@ -245,6 +246,7 @@ struct initbind_config *config_free(struct initbind_config *c)
         free(c->claims);
         free(c->keeps);
         free(c->lends);
+        free(c->reset_methods);
         free(c->guest_memory);
         free(c->isolate_cpus);
         free(c->file_name);

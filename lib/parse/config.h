@@ -46,6 +46,7 @@ enum config_directive {
         CONFIG_DIRECTIVE_TRANSPARENT_HUGEPAGE,
         CONFIG_DIRECTIVE_UNSAFE_INTERRUPTS,
         CONFIG_DIRECTIVE_FRAMEBUFFER,
+        CONFIG_DIRECTIVE_RESET_METHOD,
         _CONFIG_DIRECTIVE_MAX,
 };
 
@@ -111,6 +112,16 @@ struct config_lend {
         struct pci_address address;
         unsigned line, column;
 };
+/* reset-method ADDRESS METHOD[,METHOD]...: what initbind writes into the claimed function's
+ * reset_method (5.15+) when it claims it, as vendor-reset's udev rule does. */
+#define CONFIG_RESET_METHODS_MAX 96
+struct config_reset_method {
+        struct pci_address address;
+        char methods[CONFIG_RESET_METHODS_MAX]; /* space-separated, as the attribute takes them */
+        unsigned line, column;
+};
+/* The kernel's method names (drivers/pci/pci.c, pci_reset_fn_methods) and "default". */
+extern const char *const config_reset_method_words[];
 
 struct config_guest_memory {
         uint64_t bytes; /* > 0 */
@@ -185,6 +196,8 @@ struct initbind_config {
         size_t n_keeps;
         struct config_lend *lends;
         size_t n_lends;
+        struct config_reset_method *reset_methods;
+        size_t n_reset_methods;
 
         /* cmdlinegen intent; zero/NULL/UNSET means the directive is absent */
         unsigned isolate_cores;  /* 1..CONFIG_CPUS_MAX */

@@ -51,6 +51,7 @@ typedef int (*parse_func)(struct parser *p);
 int config_parse_claim(struct parser *p);
 int config_parse_keep(struct parser *p);
 int config_parse_lend(struct parser *p);
+int config_parse_reset_method(struct parser *p);
 int config_parse_isolate_cores(struct parser *p);
 int config_parse_isolate_cpus(struct parser *p);
 int config_parse_isolcpus_flags(struct parser *p);
