@@ -274,7 +274,9 @@ check_image() { # GENERATOR
         dracut-systemd)
             f=$main/usr/lib/systemd/system/initbind-boot.service
             check "initbind-boot.service in the image" test -f "$f"
-            check "it is wanted by sysinit.target" test -L "$main/usr/lib/systemd/system/sysinit.target.wants/initbind-boot.service"
+            # Enabled by systemctl --root (the link in /etc/systemd/system, as for dracut's own units).
+            check "it is enabled, wanted by sysinit.target" \
+                test -L "$main/etc/systemd/system/sysinit.target.wants/initbind-boot.service"
             check "DefaultDependencies=no" has "$f" '^DefaultDependencies=no$'
             check "Before=systemd-udev-trigger.service and systemd-modules-load.service" \
                 has "$f" '^Before=(.* )?systemd-udev-trigger\.service( .*)?$'
