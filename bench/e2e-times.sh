@@ -5,7 +5,7 @@
 #
 # Reads LOGDIR/scenario-*.log (the guest's serial console: kernel log lines with their
 # timestamps) and prints, per scenario, from the kernel log timestamps:
-#   start      "initbind: init-top: running /sbin/initbind boot" (the boot script, just before exec)
+#   start      "initbind: init-top: running /usr/bin/initbind boot" (the boot script, just before exec)
 #   last write the last "reserved for vfio-pci" / "pinned to" line (each logged right after its
 #              driver_override write)
 #   on vfio    the last "claimed: bound to vfio-pci" (logged when initbind reads the driver link
@@ -32,7 +32,7 @@ for log in "$logs"/scenario-*.log; do
         write=$(ts "$log" 'initbind: .*(reserved for vfio-pci|driver_override pinned to)' last)
         bound_first=$(ts "$log" 'initbind: .* claimed: bound to vfio-pci' first)
         bound=$(ts "$log" 'initbind: .* claimed: bound to vfio-pci' last)
-        end=$(ts "$log" 'initbind: init-top: /sbin/initbind boot exited' first)
+        end=$(ts "$log" 'initbind: init-top: /usr/bin/initbind boot exited' first)
         n=$(grep -cE '^\[ *[0-9.]+\] initbind: .* claimed: bound to vfio-pci' "$log" || true)
         if [ -z "$start" ] || [ -z "$end" ]; then
                 echo "  $name: initbind's start or end is not in the log"

@@ -46,7 +46,7 @@ vfio_required=$(sed -n 's/^set(INITBIND_VFIO_MODULES_REQUIRED \(.*\))$/\1/p' "$t
 vfio_modules="$vfio_required $(sed -n 's/^set(INITBIND_VFIO_MODULES_OPTIONAL \(.*\))$/\1/p' "$top/cmake/VfioModules.cmake")"
 fill() {
         sed -e "s|@STATIC_BINARY@|$binary|g" -e "s|@RUN_BOOT_SOURCE@|${binary%/*}/run-boot|g" \
-                -e 's|@INITRAMFS_BINARY@|/usr/bin/initbind|g' -e 's|@INITRAMFS_TOOLS_BINARY@|/sbin/initbind|g' \
+                -e 's|@INITRAMFS_BINARY@|/usr/bin/initbind|g' -e 's|@HOOK_INITRAMFS_TOOLS@|/usr/share/initramfs-tools/hooks/initbind|g' \
                 -e 's|@RUN_BOOT@|/usr/libexec/initbind/run-boot|g' -e 's|@INITBIND_CONFIG@|/etc/initbind.conf|g' \
                 -e "s|@VFIO_MODULES@|$vfio_modules|g" -e "s|@VFIO_MODULES_REQUIRED@|$vfio_required|g" "$1" > "$2"
         chmod 755 "$2"

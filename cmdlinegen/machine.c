@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "kernel_config.h"
+#include "installed_kernels.h"
 #include "kernel_info.h"
 #include "log.h"
 #include "rootdir.h"
@@ -39,15 +40,41 @@ static int read_config(const struct rootdir *root, const char *path, struct mach
         return 0;
 }
 
-static int read_kernel(const struct rootdir *root, const char *target_release, struct machine *m)
+/* The kernel the parameters are for: --kernel, else the running one, else (an image without
+ * /proc: a chroot, a mounted disk) the newest installed one, which update-initramfs and
+ * kernel-install would build the next image for. */
+static int pick_target(const struct rootdir *root, const char *target_release, struct machine *m)
 {
         int r = kernel_release(root, &m->running_release);
-        if (r < 0 && !target_release)
-                return log_error_errno(r, "cannot read the running kernel's release (/proc/sys/kernel/osrelease): %m; "
-                                          "name the target kernel with --kernel");
-        m->target_release = strdup(target_release ? target_release : m->running_release);
-        if (!m->target_release)
-                return -ENOMEM;
+        if (target_release) {
+                m->target_release = strdup(target_release);
+                m->target_source = TARGET_FROM_OPTION;
+        } else if (r >= 0) {
+                m->target_release = strdup(m->running_release);
+                m->target_source = TARGET_RUNNING;
+        } else {
+                int q = kernel_newest_installed(root, &m->target_release);
+                if (q == -ENOENT)
+                        return log_error_errno(r,
+                                               "cannot read the running kernel's release (/proc/sys/kernel/osrelease): "
+                                               "%m, and no kernel is installed (/lib/modules/RELEASE with "
+                                               "/boot/vmlinuz-RELEASE); name the target kernel with --kernel");
+                if (q < 0)
+                        return log_error_errno(q, "cannot list the installed kernels (/lib/modules): %m");
+                m->target_source = TARGET_NEWEST_INSTALLED;
+                log_info("no running kernel here (no /proc/sys/kernel/osrelease): the parameters are for %s, "
+                         "the newest installed kernel (--kernel names another)",
+                         m->target_release);
+                return 0;
+        }
+        return m->target_release ? 0 : -ENOMEM;
+}
+
+static int read_kernel(const struct rootdir *root, const char *target_release, struct machine *m)
+{
+        int r = pick_target(root, target_release, m);
+        if (r < 0)
+                return r;
         m->target_is_running = m->running_release && streq(m->target_release, m->running_release);
         parse_kernel_version(m->target_release, &m->kernel_major, &m->kernel_minor);
 
@@ -57,7 +84,12 @@ static int read_kernel(const struct rootdir *root, const char *target_release, s
         m->acs_patch = kernel_has_acs_override(root, m->target_release, m->target_is_running);
 
         r = kernel_cmdline(root, &m->cmdline_text);
-        if (r < 0)
+        if (r == -ENOENT && !m->running_release) {
+                /* No kernel runs in this image: no command line to start from. */
+                m->cmdline_text = strdup("");
+                if (!m->cmdline_text)
+                        return -ENOMEM;
+        } else if (r < 0)
                 return log_error_errno(r, "cannot read /proc/cmdline: %m");
         return kcmdline_parse(m->cmdline_text, KCMDLINE_PARSE_LENIENT, &m->cmdline, NULL);
 }

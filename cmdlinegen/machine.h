@@ -35,6 +35,11 @@ struct machine {
         char *running_release;
         char *target_release; /* what the parameters are for (--kernel), default running */
         bool target_is_running;
+        enum target_source {
+                TARGET_RUNNING,
+                TARGET_FROM_OPTION,      /* --kernel */
+                TARGET_NEWEST_INSTALLED, /* no kernel runs in the root (no /proc) */
+        } target_source;
         unsigned kernel_major, kernel_minor; /* of the target; 0.0 when unparsable */
         struct kernel_config *kernel_config; /* of the target; NULL when not found */
         enum tristate acs_patch;             /* the target carries pcie_acs_override= */

@@ -16,9 +16,11 @@ static char *strdup_or_null(const char *s, bool *failed)
         return copy;
 }
 
-/* Append one entry to *ARRAY (of *N); an allocation failure sets the proposal's sticky flag. */
-static void append(struct proposal *p, struct proposed_param **array, size_t *n, enum proposal_topic topic,
-                   const char *name, const char *value, const char *reason_format, va_list ap)
+/* Append one entry to *ARRAY (of *N); an allocation failure sets the proposal's sticky flag.
+ * (_printf_ with 0: the callers' format checks reach the va_list, as clang wants.) */
+_printf_(7, 0) static void append(struct proposal *p, struct proposed_param **array, size_t *n,
+                                  enum proposal_topic topic, const char *name, const char *value,
+                                  const char *reason_format, va_list ap)
 {
         if (array_grow((void **) array, *n, sizeof(**array)) < 0) {
                 p->out_of_memory = true;

@@ -28,7 +28,9 @@ void report_machine_summary(FILE *out, const struct machine *m)
                 tristate_word(m->interrupt_remapping, "on", "off"));
         fprintf(out, "  PCI         %zu functions\n", m->pci->n_functions);
         fprintf(out, "  kernel      %s%s, config %s, ACS override patch %s\n", m->target_release,
-                m->target_is_running ? " (running)" : "",
+                m->target_is_running                          ? " (running)"
+                : m->target_source == TARGET_NEWEST_INSTALLED ? " (newest installed, none running)"
+                                                              : "",
                 m->kernel_config ? kernel_config_source(m->kernel_config) : "not found",
                 tristate_word(m->acs_patch, "yes", "no"));
         fprintf(out, "  boot        initramfs %s, boot loader %s\n", initramfs_generator_to_string(m->boot.generator),

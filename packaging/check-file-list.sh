@@ -9,7 +9,8 @@
 #          doc directory, Debian's lintian overrides, rpm's /usr/lib/.build-id links,
 #          compressed man pages);
 #          cmake: the directories are given as NAME=DIR (prefix, bindir, sbindir, libexecdir, datadir,
-#          mandir, sysconfdir, zshcompdir; static=OFF drops the static binary; as=FORMAT leaves out what
+#          mandir, sysconfdir, zshcompdir, and the tools' directories initramfstoolsdir,
+#          dracutmodulesdir, mkinitcpiodir, udevdir, libvirthooksdir; static=OFF drops the static binary; as=FORMAT leaves out what
 #          FORMAT leaves out, for a format's recipe run on this build).
 set -eu
 
@@ -20,14 +21,19 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 prefix=/usr bindir=/usr/bin sbindir=/usr/sbin libexecdir=/usr/libexec datadir=/usr/share mandir=/usr/share/man
 sysconfdir=/etc static=ON as=$format zshcompdir=/usr/share/zsh/site-functions
+# Where the generators, udev and libvirt look, the same for every format.
+initramfstoolsdir=/usr/share/initramfs-tools dracutmodulesdir=/usr/lib/dracut/modules.d mkinitcpiodir=/usr/lib/initcpio
+udevdir=/usr/lib/udev libvirthooksdir=/etc/libvirt/hooks
 case $format in
-deb) zshcompdir=/usr/share/zsh/vendor-completions ;; # Debian's zsh does not read site-functions
+deb) zshcompdir=/usr/share/zsh/vendor-completions # Debian's zsh does not read site-functions
+	udevdir=/lib/udev ;; # Debian 12's udev.pc (udevdir), which the package build takes
 rpm) ;;
 arch) sbindir=/usr/bin libexecdir=/usr/lib ;; # Arch has no /usr/sbin or /usr/libexec
 cmake)
 	for setting; do
 		case $setting in
-		prefix=* | bindir=* | sbindir=* | libexecdir=* | datadir=* | mandir=* | sysconfdir=* | zshcompdir=* | static=* | as=*)
+		prefix=* | bindir=* | sbindir=* | libexecdir=* | datadir=* | mandir=* | sysconfdir=* | zshcompdir=* | static=* | as=* | \
+			initramfstoolsdir=* | dracutmodulesdir=* | mkinitcpiodir=* | udevdir=* | libvirthooksdir=*)
 			eval "${setting%%=*}=\${setting#*=}" ;;
 		*) echo "check-file-list.sh: unknown setting '$setting'" >&2; exit 2 ;;
 		esac
@@ -42,7 +48,9 @@ trap 'rm -rf "$work"' EXIT INT TERM
 grep -v '^#' "$here/files.in" | grep -v '^$' | grep -v " !$as\( \|$\)" | sed 's/ .*//' |
 	sed -e "s|@PREFIX@|$prefix|" -e "s|@BINDIR@|$bindir|" -e "s|@SBINDIR@|$sbindir|" -e "s|@LIBEXECDIR@|$libexecdir|" \
 	    -e "s|@DATADIR@|$datadir|" -e "s|@MANDIR@|$mandir|" -e "s|@SYSCONFDIR@|$sysconfdir|" \
-	    -e "s|@ZSHCOMPDIR@|$zshcompdir|" |
+	    -e "s|@ZSHCOMPDIR@|$zshcompdir|" -e "s|@INITRAMFSTOOLSDIR@|$initramfstoolsdir|" \
+	    -e "s|@DRACUTMODULESDIR@|$dracutmodulesdir|" -e "s|@MKINITCPIODIR@|$mkinitcpiodir|" -e "s|@UDEVDIR@|$udevdir|" \
+	    -e "s|@LIBVIRTHOOKSDIR@|$libvirthooksdir|" |
 	{ if [ "$static" = OFF ]; then grep -v '/initbind-static$'; else cat; fi; } |
 	sort >"$work/declared"
 

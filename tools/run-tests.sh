@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite: unit tests (cmocka) and black-box tests of the real binaries on fixture
-# machines, once in a normal build (then the clang static analyzer) and once under AddressSanitizer
-# and UBSan; then real boots of Debian's kernel in QEMU with initramfs images from the real
+# machines, once in a normal build (then the clang static analyzer), once under AddressSanitizer
+# and UBSan and once in a Release build (a clang build beside it); a source install found by the
+# real generators; then real boots of Debian's kernel in QEMU with initramfs images from the real
 # mkinitramfs and dracut and from the mkinitcpio harness (needs root, downloads the kernel package
 # once into /var/cache/initbind-tests).
 # In between, every libFuzzer target replays its corpus and searches for 20 s (tools/run-fuzz.sh;
@@ -31,9 +32,25 @@ cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
+# The other standard build types, with -Werror: Release (gcc -O3, whose inlining finds warnings
+# -O2 does not), configured for the /usr prefix so that tests/e2e/source-install.sh installs a
+# /usr build beside the default /usr/local one of build/; MinSizeRel by clang, built only
+# (Debug is build-asan's, RelWithDebInfo build's).
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DINITBIND_STATIC=ON \
+        -DKMOD_STATIC_PREFIX="$PWD/build/kmod-static" >/dev/null
+cmake --build build-release -j"$jobs"
+ctest --test-dir build-release --output-on-failure -j"$jobs"
+CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=MinSizeRel -DINITBIND_STATIC=ON \
+        -DKMOD_STATIC_PREFIX="$PWD/build/kmod-static" >/dev/null
+cmake --build build-clang -j"$jobs"
+
 tools/run-fuzz.sh 20
 
 # The .deb (with lintian), the RPM and the Arch PKGBUILD, built from copies of the tree.
 tools/package-tests.sh
+
+# A source install with the default prefix and with /usr, found by the real mkinitramfs, dracut
+# and cmdlinegen.
+tests/e2e/source-install.sh --install-deps build build-release
 
 E2E_MUSL_STATIC=$PWD/build-musl/bin/initbind-static INITBIND_BUILD=$PWD/build tests/e2e/run.sh --install-deps

@@ -71,7 +71,8 @@ static void write_kmsg(enum log_level level, const char *message)
         log_kmsg_records++;
 }
 
-static void log_message(enum log_level level, const char *format, va_list ap)
+/* The va_list form of the _printf_ checks: clang (-Wformat-nonliteral) wants to be told. */
+_printf_(2, 0) static void log_message(enum log_level level, const char *format, va_list ap)
 {
         char message[1024];
 

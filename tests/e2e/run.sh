@@ -152,10 +152,13 @@ mkfs.ext4 -q -L e2eroot -d "$rootdir" "$WORK/root.img"
 STAGE=$WORK/stage
 rm -rf "$STAGE"
 DESTDIR=$STAGE cmake --install "$BUILD" > "$WORK/logs/cmake-install.log"
-PREFIX=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$BUILD/CMakeCache.txt")
+cache_var() { sed -n "s/^$1:[A-Z]*=//p" "$BUILD/CMakeCache.txt"; } # NAME: its value in the build's cache
+PREFIX=$(cache_var CMAKE_INSTALL_PREFIX)
 STATIC=$STAGE$PREFIX/libexec/initbind/initbind-static
 [ -x "$STATIC" ] || { echo "run.sh: cmake --install put no libexec/initbind/initbind-static in $STAGE$PREFIX" >&2; exit 1; }
-case $PREFIX in /usr/*) ;; *) echo "run.sh: the build's install prefix $PREFIX is not below /usr" >&2; exit 1 ;; esac
+case $PREFIX in /usr | /usr/*) ;; *) echo "run.sh: the build's install prefix $PREFIX is not below /usr" >&2; exit 1 ;; esac
+# The hooks are installed where each generator looks (cmake/InstallLayout.cmake), whatever the
+# prefix: private-system.sh's /usr overlay puts them there.
 
 # The configuration the images are built with; every scenario replaces it (see above).
 echo 'claim 0000:00:02.0' > "$WORK/build-time.conf"
@@ -174,7 +177,8 @@ build_initramfs_tools() { # OUTPUT
     # A private configuration directory (mkinitramfs -d) whose hooks and init-top scripts are
     # the installed ones (mkinitramfs reads CONFDIR/hooks and CONFDIR/scripts like
     # /usr/share/initramfs-tools/), plus a test-only hook for the machine's drivers.
-    local d=$WORK/confdir share=$STAGE$PREFIX/share/initramfs-tools
+    local d=$WORK/confdir share
+    share=$STAGE$(cache_var INITBIND_INITRAMFS_TOOLS_DIR)
     rm -rf "$d"
     mkdir -p "$d/hooks" "$d/scripts/init-top" "$d/conf.d"
     printf '%s\n' MODULES=list BUSYBOX=auto KEYMAP=n COMPRESS=zstd DEVICE= NFSROOT=auto RUNSIZE=10% FSTYPE=auto > "$d/initramfs.conf"
@@ -227,32 +231,26 @@ build_dracut_compressed() { # OUTPUT
     KDIR=$kdir STAGE=$stage build_dracut "$1"
 }
 
-# dracut finds modules in /usr/lib/dracut/modules.d; a /usr/local install is linked there (as
-# docs/initramfs.md says). A small module list keeps the build fast while the image is a real
-# dracut image: its init, its udev, its hook points.
+# dracut finds the module in /usr/lib/dracut/modules.d, where it is installed. A small module
+# list keeps the build fast while the image is a real dracut image: its init, its udev, its hook
+# points.
 dracut_common=(--force --no-hostonly --no-early-microcode --nofscks --compress zstd)
 build_dracut() { # OUTPUT
-    # shellcheck disable=SC2016 # the script is the inner sh's
-    in_private sh -euc 'ln -sfn "$1"/lib/dracut/modules.d/90initbind /usr/lib/dracut/modules.d/90initbind; shift; exec "$@"' \
-        link "$PREFIX" dracut "${dracut_common[@]}" --modules "bash base udev-rules rootfs-block initbind" \
+    in_private dracut "${dracut_common[@]}" --modules "bash base udev-rules rootfs-block initbind" \
         --omit "systemd" --drivers "$E2E_DRIVERS" --kver "$KVER" "$1"
 }
 build_dracut_systemd() { # OUTPUT
-    # shellcheck disable=SC2016 # the script is the inner sh's
-    in_private sh -euc 'ln -sfn "$1"/lib/dracut/modules.d/90initbind /usr/lib/dracut/modules.d/90initbind; shift; exec "$@"' \
-        link "$PREFIX" dracut "${dracut_common[@]}" \
+    in_private dracut "${dracut_common[@]}" \
         --modules "bash systemd systemd-initrd dracut-systemd base udev-rules rootfs-block initbind" \
         --drivers "$E2E_DRIVERS" --kver "$KVER" "$1"
 }
 build_mkinitcpio() { # OUTPUT
     printf '%s\n' "MODULES=(ext4)" "HOOKS=(base initbind udev e2e-drivers)" > "$WORK/mkinitcpio.conf"
-    # shellcheck disable=SC2016 # the script is the inner sh's
-    in_private sh -euc 'ln -sfn "$1"/lib/initcpio /usr/lib/initcpio; shift; exec "$@"' \
-        link "$PREFIX" "$here/mkinitcpio-harness.sh" -k "$KVER" -c "$WORK/mkinitcpio.conf" -D "$here/mkinitcpio" -g "$1"
+    in_private "$here/mkinitcpio-harness.sh" -k "$KVER" -c "$WORK/mkinitcpio.conf" -D "$here/mkinitcpio" -g "$1"
 }
 
 # --- image checks ------------------------------------------------------------------------------
-image_binary() { case $1 in initramfs-tools) echo /sbin/initbind ;; *) echo /usr/bin/initbind ;; esac; }
+image_binary() { echo /usr/bin/initbind; } # GENERATOR: every generator's image has it there
 hook_name() {
     case $1 in initramfs-tools) echo init-top ;; dracut|dracut-compressed) echo pre-udev ;; dracut-systemd) echo systemd ;; mkinitcpio) echo early-hook ;; esac
 }
@@ -326,7 +324,9 @@ check_image() { # GENERATOR
         dracut-systemd)
             f=$main/usr/lib/systemd/system/initbind-boot.service
             check "initbind-boot.service in the image" test -f "$f"
-            check "it is wanted by sysinit.target" test -L "$main/usr/lib/systemd/system/sysinit.target.wants/initbind-boot.service"
+            # Enabled by systemctl --root (the link in /etc/systemd/system, as for dracut's own units).
+            check "it is enabled, wanted by sysinit.target" \
+                test -L "$main/etc/systemd/system/sysinit.target.wants/initbind-boot.service"
             check "DefaultDependencies=no" has "$f" '^DefaultDependencies=no$'
             check "Before=systemd-udev-trigger.service and systemd-modules-load.service" \
                 has "$f" '^Before=(.* )?systemd-udev-trigger\.service( .*)?$'
