@@ -28,3 +28,5 @@ int command_status(const struct initbind_options *opts);
 int command_claim(const struct initbind_options *opts, const struct pci_address *address);
 int command_hotplug(const struct initbind_options *opts, const struct pci_address *address);
 int command_release(const struct initbind_options *opts, const struct pci_address *address);
+/* NODE: "N" (/dev/vfio/N) or "vfioX" (/dev/vfio/devices/vfioX), as the udev rule passes them. */
+int command_access(const struct initbind_options *opts, const char *node);

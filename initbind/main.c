@@ -29,6 +29,8 @@ static void help(void)
                "  release ADDRESS   give a claimed function and its group back to the host drivers\n"
                "  hotplug ADDRESS   apply the configured claims to a function that appeared after boot\n"
                "                    (the udev rule runs this)\n"
+               "  access NODE       give a VFIO node (N: /dev/vfio/N, vfioX: a device cdev) the owner\n"
+               "                    user= and group= name (the udev rule runs this)\n"
                "  modules           the VFIO variant driver modules the next boot's claims need (the\n"
                "                    initramfs hooks put them in the image)\n"
                "\n"
@@ -165,7 +167,7 @@ static int parse_options(int argc, char **argv, struct initbind_options *opts, c
 
 /* After the options: the command, its PCI address when it takes one, and nothing else. */
 static int parse_command(int argc, char **argv, const struct initbind_options *opts, const char **ret_command,
-                         struct pci_address *ret_address)
+                         struct pci_address *ret_address, const char **ret_node)
 {
         if (optind >= argc) {
                 log_error("no command given; try 'initbind --help'");
@@ -184,6 +186,12 @@ static int parse_command(int argc, char **argv, const struct initbind_options *o
                         return -EINVAL;
                 }
                 optind++;
+        } else if (streq(command, "access")) {
+                if (optind >= argc) {
+                        log_error("'access' needs a VFIO node name: an IOMMU group number or vfioN");
+                        return -EINVAL;
+                }
+                *ret_node = argv[optind++];
         }
         if (optind < argc) {
                 log_error("unexpected argument '%s' after '%s'", argv[optind], command);
@@ -201,8 +209,11 @@ static int parse_command(int argc, char **argv, const struct initbind_options *o
         return 0;
 }
 
-static int run_command(const char *command, const struct initbind_options *opts, const struct pci_address *address)
+static int run_command(const char *command, const struct initbind_options *opts, const struct pci_address *address,
+                       const char *node)
 {
+        if (streq(command, "access"))
+                return command_access(opts, node);
         if (streq(command, "list"))
                 return command_list(opts);
         if (streq(command, "boot"))
@@ -226,14 +237,14 @@ static int run_command(const char *command, const struct initbind_options *opts,
 
 static int run(int argc, char **argv)
 {
-        const char *arg_root = "/", *command = NULL;
+        const char *arg_root = "/", *command = NULL, *node = NULL;
         struct initbind_options opts = {};
         struct pci_address address = {};
 
         int r = parse_options(argc, argv, &opts, &arg_root);
         if (r != 0)
                 return r > 0 ? 0 : 2;
-        if (parse_command(argc, argv, &opts, &command, &address) < 0)
+        if (parse_command(argc, argv, &opts, &command, &address, &node) < 0)
                 return 2;
 
         _cleanup_rootdir_ struct rootdir *root = NULL;
@@ -243,7 +254,7 @@ static int run(int argc, char **argv)
                 return 1;
         }
         opts.root = root;
-        return run_command(command, &opts, &address);
+        return run_command(command, &opts, &address, node);
 }
 
 /* As util-linux's closestream: output that could not be written is an error, not a success. */

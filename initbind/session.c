@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "session.h"
 
+#include "access.h"
+
 #include <stdio.h>
 
 #include "boot_view.h"
@@ -135,6 +137,7 @@ int session_execute(struct session *s, struct claim_report *report)
                 log_error("out of memory");
                 return r;
         }
+        (void) access_apply(s->opts->root, s->host, s->plan, -1);
         return (int) report->n_failed;
 }
 
