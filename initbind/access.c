@@ -101,7 +101,8 @@ static int give(const struct rootdir *root, const char *dir, const char *name, c
         return 0;
 }
 
-/* F's device cdev, /dev/vfio/devices/vfioX, named by its sysfs vfio-dev directory. */
+/* F's device cdev, /dev/vfio/devices/vfioX, named by its sysfs vfio-dev directory. Since 6.1 that
+ * directory exists without a cdev too; only one with a "dev" attribute (a device number) has a node. */
 static int give_cdevs(const struct rootdir *root, const struct pci_function *f, const struct owner *o)
 {
         char path[96];
@@ -113,13 +114,16 @@ static int give_cdevs(const struct rootdir *root, const struct pci_function *f, 
         if (!d)
                 return -ENOMEM;
         int r = 0;
-        for (struct dirent *de; (de = readdir(d));)
-                if (startswith(de->d_name, "vfio")) {
+        for (struct dirent *de; (de = readdir(d));) {
+                char dev[300];
+                snprintf(dev, sizeof(dev), "%s/dev", de->d_name);
+                if (startswith(de->d_name, "vfio") && faccessat(fd, dev, F_OK, 0) == 0) {
                         int k = give(root, "/dev/vfio/devices", de->d_name, o);
                         if (k < 0 && r == 0)
                                 r = log_error_errno(k, "%s: cannot give /dev/vfio/devices/%s its owner: %m", f->name,
                                                     de->d_name);
                 }
+        }
         closedir(d);
         return r;
 }
