@@ -9,6 +9,7 @@
 #include "apply_command.h"
 #include "generate.h"
 #include "intent_flags.h"
+#include "kernel_info.h"
 #include "log.h"
 #include "report.h"
 #include "rootdir.h"
@@ -99,7 +100,6 @@ struct arguments {
 };
 
 /* A release as /lib/modules and /boot name it: the name of one file, never a path. */
-static bool is_release_name(const char *s) { return s[0] && !strchr(s, '/') && !streq(s, ".") && !streq(s, ".."); }
 
 /*
  * Options with a value are given once, as the file's directives are: a second --apply or
@@ -140,7 +140,7 @@ static int take_intent_option(struct arguments *a, int c, const char *value)
 
 static int set_kernel(struct arguments *a, const char *value)
 {
-        if (!is_release_name(value)) {
+        if (!kernel_release_name_valid(value)) {
                 char shown[SHOWN_TEXT_SIZE];
                 log_error("--kernel %s: expected a kernel release name as in /lib/modules, such as "
                           "6.1.0-18-amd64 (not empty, no '/', not '.' or '..')",

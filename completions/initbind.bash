@@ -8,9 +8,9 @@
 
 # The word table of each program. Options that take an argument are listed in *_with_argument;
 # subcommands that take a PCI address in *_address_commands.
-_initbind_words_initbind=(--root --config --pci-ids --allow --strict --next-boot --json --verbose -v --quiet -q --help -h --version)
-_initbind_with_argument_initbind=" --root --config --pci-ids --allow "
-_initbind_subcommands_initbind=(list boot plan status claim release hotplug)
+_initbind_words_initbind=(--root --config --pci-ids --allow --strict --next-boot --kernel --json --verbose -v --quiet -q --help -h --version)
+_initbind_with_argument_initbind=" --root --config --pci-ids --allow --kernel "
+_initbind_subcommands_initbind=(list boot plan status modules claim release hotplug access)
 _initbind_address_commands_initbind=" claim release hotplug "
 
 _initbind_words_cmdlinegen=(--apply --dry-run --remove --rebuild-initramfs --root --config --kernel --json --isolate-cores

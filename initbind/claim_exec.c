@@ -75,7 +75,8 @@ static int write_address_to(const struct rootdir *root, const char *dir, const c
         return sysfs_write(root, dir, attr, value);
 }
 
-static bool on_vfio(const struct pci_function *f) { return streq(f->driver, VFIO_PCI_DRIVER); }
+/* vfio-pci or the variant driver the plan chose: either serves the guest. */
+static bool on_vfio(const struct pci_function *f) { return driver_is_vfio_pci(f->driver); }
 
 static void refresh(const struct rootdir *root, struct pci_function *f)
 {
@@ -96,7 +97,7 @@ static void roll_back(const struct rootdir *root, struct pci_function *f, bool w
                 log_warning("%s is gone (removed from the system): nothing to take back", f->name);
                 return;
         }
-        if (r < 0 || streq(f->driver_override, VFIO_PCI_DRIVER))
+        if (r < 0 || driver_is_vfio_pci(f->driver_override))
                 r = write_override(root, f, NULL);
         if (r < 0)
                 log_error_errno(
@@ -113,7 +114,9 @@ int claim_release_function(const struct rootdir *root, struct pci_function *f)
         if (r < 0)
                 return r;
         if (on_vfio(f)) {
-                r = write_address_to(root, VFIO_PCI_SYSFS, "unbind", f);
+                char dir[64];
+                snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/driver", f->name);
+                r = write_address_to(root, dir, "unbind", f);
                 if (r < 0)
                         return r;
         }
@@ -134,7 +137,7 @@ static void claim_overrides(const struct rootdir *root, struct pci_host *host, c
                 }
                 if (e->action != PLAN_CLAIM)
                         continue;
-                int r = write_override(root, f, VFIO_PCI_DRIVER);
+                int r = write_override(root, f, e->driver);
                 if (r < 0) {
                         log_error_errno(r, "%s: cannot write driver_override: %m; not claimed", f->name);
                         report->outcomes[i] = CLAIM_OUTCOME_FAILED;
@@ -142,7 +145,10 @@ static void claim_overrides(const struct rootdir *root, struct pci_host *host, c
                         roll_back(root, f, false);
                         continue;
                 }
-                log_info("%s reserved for vfio-pci (%s)", f->name, e->why);
+                if (streq(e->driver, VFIO_PCI_DRIVER))
+                        log_info("%s reserved for vfio-pci (%s)", f->name, e->why);
+                else
+                        log_info("%s reserved for vfio-pci variant %s (%s)", f->name, e->driver, e->why);
         }
 }
 
@@ -221,9 +227,42 @@ static void bind_remaining(const struct rootdir *root, struct pci_host *host, co
                 if (on_vfio(f) || f->driver[0])
                         continue;
                 /* bind, unlike drivers_probe, returns the probe's error: EINVAL, EBUSY, ENODEV. */
-                int r = write_address_to(root, VFIO_PCI_SYSFS, "bind", f);
+                const char *driver = f->driver_override[0] ? f->driver_override : VFIO_PCI_DRIVER;
+                char dir[PCI_DRIVER_NAME_MAX + 32];
+                snprintf(dir, sizeof(dir), "/sys/bus/pci/drivers/%s", driver);
+                int r = write_address_to(root, dir, "bind", f);
                 if (r < 0)
-                        log_error_errno(r, "%s: vfio-pci refused it: %m", f->name);
+                        log_error_errno(r, "%s: %s refused it: %m", f->name, driver);
+        }
+}
+
+/*
+ * Each variant driver's module, once, after vfio-pci (whose core they use): it binds the devices
+ * overridden to it as it registers. Where it cannot load, its devices get plain vfio-pci.
+ */
+static void load_variants(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
+                          const struct claim_ops *ops, struct claim_report *report)
+{
+        for (size_t i = 0; i < plan->n_entries; i++) {
+                struct pci_function *f = pending_claim(host, plan, report, i);
+                const char *variant = plan->entries[i].driver;
+                if (!f || streq(variant, VFIO_PCI_DRIVER))
+                        continue;
+                bool first = true;
+                for (size_t j = 0; j < i && first; j++)
+                        first = !pending_claim(host, plan, report, j) || !streq(plan->entries[j].driver, variant);
+                if (!first)
+                        continue;
+                int r = ops->load_module ? ops->load_module(ops->userdata, variant) : -EOPNOTSUPP;
+                if (r >= 0)
+                        continue;
+                for (size_t j = i; j < plan->n_entries; j++) {
+                        struct pci_function *g = pending_claim(host, plan, report, j);
+                        if (!g || !streq(plan->entries[j].driver, variant))
+                                continue;
+                        log_warning("%s: %s cannot be loaded; claimed with plain vfio-pci instead", g->name, variant);
+                        (void) write_override(root, g, VFIO_PCI_DRIVER);
+                }
         }
 }
 
@@ -237,11 +276,12 @@ static void verify(const struct rootdir *root, struct pci_host *host, const stru
                 refresh(root, f);
                 if (on_vfio(f)) {
                         report->outcomes[i] = CLAIM_OUTCOME_BOUND;
-                        log_notice("%s claimed: bound to vfio-pci", f->name);
+                        log_notice("%s claimed: bound to %s", f->name, f->driver);
                         continue;
                 }
                 report->outcomes[i] = CLAIM_OUTCOME_FAILED;
-                log_error("%s did not bind to vfio-pci (driver now: %s); its driver_override is cleared again", f->name,
+                log_error("%s did not bind to %s (driver now: %s); its driver_override is cleared again", f->name,
+                          f->driver_override[0] ? f->driver_override : plan->entries[i].driver,
                           f->driver[0] ? f->driver : "none");
                 roll_back(root, f, plan->entries[i].unbind_first);
         }
@@ -323,9 +363,10 @@ int claim_plan_execute(const struct rootdir *root, struct pci_host *host, const 
         if (plan->needs_vfio) {
                 /* load_vfio logged why it failed: it knows (not the running system, no libkmod). */
                 int r = ops->load_vfio ? ops->load_vfio(ops->userdata) : -EOPNOTSUPP;
-                if (r >= 0)
+                if (r >= 0) {
+                        load_variants(root, host, plan, ops, &report);
                         bind_remaining(root, host, plan, &report);
-                else if (!ops->load_vfio)
+                } else if (!ops->load_vfio)
                         log_error("cannot load vfio-pci: no module loader");
         }
         verify(root, host, plan, &report);

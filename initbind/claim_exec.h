@@ -21,6 +21,8 @@ struct claim_ops {
          * having logged why.
          */
         int (*load_vfio)(void *userdata);
+        /* Load the module of a variant driver (mlx5_vfio_pci, ...): >= 0, or -errno having logged why. */
+        int (*load_module)(void *userdata, const char *module);
         /* The driver name to pin a protected host device to (its host driver), or -ENOENT. */
         int (*host_driver)(void *userdata, const struct pci_function *f, char *buf, size_t size);
         void *userdata;

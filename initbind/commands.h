@@ -13,16 +13,20 @@ struct initbind_options {
         const char *config_path;  /* NULL: /etc/initbind.conf below the root */
         const char *pci_ids_path; /* NULL: the system's pci.ids (and udev's hwdb) */
         bool json;
-        bool strict;    /* boot: exit non-zero on any failure, for scripts and tests */
-        unsigned allow; /* claim: CONFIG_ALLOW_* from --allow */
-        bool next_boot; /* plan: as the initramfs will find the devices, drivers that are modules not bound */
+        bool strict;        /* boot: exit non-zero on any failure, for scripts and tests */
+        unsigned allow;     /* claim: CONFIG_ALLOW_* from --allow */
+        bool next_boot;     /* plan: as the initramfs will find the devices, drivers that are modules not bound */
+        const char *kernel; /* the kernel release whose modules to read (NULL: the root's running one) */
 };
 
 /* Each returns the process exit status. */
 int command_list(const struct initbind_options *opts);
 int command_boot(const struct initbind_options *opts);
 int command_plan(const struct initbind_options *opts);
+int command_modules(const struct initbind_options *opts);
 int command_status(const struct initbind_options *opts);
 int command_claim(const struct initbind_options *opts, const struct pci_address *address);
 int command_hotplug(const struct initbind_options *opts, const struct pci_address *address);
 int command_release(const struct initbind_options *opts, const struct pci_address *address);
+/* NODE: "N" (/dev/vfio/N) or "vfioX" (/dev/vfio/devices/vfioX), as the udev rule passes them. */
+int command_access(const struct initbind_options *opts, const char *node);

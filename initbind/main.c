@@ -8,8 +8,10 @@
 
 #include "commands.h"
 #include "config.h"
+#include "kernel_info.h"
 #include "log.h"
 #include "rootdir.h"
+#include "shown_text.h"
 
 static void help(void)
 {
@@ -27,6 +29,10 @@ static void help(void)
                "  release ADDRESS   give a claimed function and its group back to the host drivers\n"
                "  hotplug ADDRESS   apply the configured claims to a function that appeared after boot\n"
                "                    (the udev rule runs this)\n"
+               "  access NODE       give a VFIO node (N: /dev/vfio/N, vfioX: a device cdev) the owner\n"
+               "                    user= and group= name (the udev rule runs this)\n"
+               "  modules           the VFIO variant driver modules the next boot's claims need (the\n"
+               "                    initramfs hooks put them in the image)\n"
                "\n"
                "Options:\n"
                "      --root DIR    the machine below DIR instead of / (a fixture or an image)\n"
@@ -36,6 +42,7 @@ static void help(void)
                "      --strict      boot: exit 1 when anything failed (for scripts and tests)\n"
                "      --next-boot   plan: as the initramfs will find the devices, with the drivers\n"
                "                    that are loadable modules not bound yet\n"
+               "      --kernel VER  the modules of kernel release VER (plan, modules; default: running)\n"
                "      --json        machine-readable output (list, plan, status)\n"
                "  -v, --verbose     log more, including every sysfs write\n"
                "  -q, --quiet       log only errors\n"
@@ -46,7 +53,17 @@ static void help(void)
                INITBIND_CONFIG_PATH);
 }
 
-enum { ARG_ROOT = 0x100, ARG_CONFIG, ARG_PCI_IDS, ARG_ALLOW, ARG_STRICT, ARG_NEXT_BOOT, ARG_JSON, ARG_VERSION };
+enum {
+        ARG_ROOT = 0x100,
+        ARG_CONFIG,
+        ARG_PCI_IDS,
+        ARG_ALLOW,
+        ARG_STRICT,
+        ARG_NEXT_BOOT,
+        ARG_KERNEL,
+        ARG_JSON,
+        ARG_VERSION
+};
 
 static int parse_allow(const char *list, unsigned *ret)
 {
@@ -84,6 +101,7 @@ static int parse_options(int argc, char **argv, struct initbind_options *opts, c
                                                  { "pci-ids", required_argument, NULL, ARG_PCI_IDS },
                                                  { "strict", no_argument, NULL, ARG_STRICT },
                                                  { "next-boot", no_argument, NULL, ARG_NEXT_BOOT },
+                                                 { "kernel", required_argument, NULL, ARG_KERNEL },
                                                  { "json", no_argument, NULL, ARG_JSON },
                                                  { "verbose", no_argument, NULL, 'v' },
                                                  { "quiet", no_argument, NULL, 'q' },
@@ -114,6 +132,16 @@ static int parse_options(int argc, char **argv, struct initbind_options *opts, c
                 case ARG_NEXT_BOOT:
                         opts->next_boot = true;
                         break;
+                case ARG_KERNEL:
+                        if (!kernel_release_name_valid(optarg)) {
+                                char shown[SHOWN_TEXT_SIZE];
+                                log_error("--kernel %s: expected a kernel release name as in /lib/modules, such as "
+                                          "6.1.0-18-amd64 (not empty, no '/', not '.' or '..')",
+                                          shown_text(shown, optarg, strlen(optarg)));
+                                return -EINVAL;
+                        }
+                        opts->kernel = optarg;
+                        break;
                 case ARG_JSON:
                         opts->json = true;
                         break;
@@ -139,7 +167,7 @@ static int parse_options(int argc, char **argv, struct initbind_options *opts, c
 
 /* After the options: the command, its PCI address when it takes one, and nothing else. */
 static int parse_command(int argc, char **argv, const struct initbind_options *opts, const char **ret_command,
-                         struct pci_address *ret_address)
+                         struct pci_address *ret_address, const char **ret_node)
 {
         if (optind >= argc) {
                 log_error("no command given; try 'initbind --help'");
@@ -158,6 +186,12 @@ static int parse_command(int argc, char **argv, const struct initbind_options *o
                         return -EINVAL;
                 }
                 optind++;
+        } else if (streq(command, "access")) {
+                if (optind >= argc) {
+                        log_error("'access' needs a VFIO node name: an IOMMU group number or vfioN");
+                        return -EINVAL;
+                }
+                *ret_node = argv[optind++];
         }
         if (optind < argc) {
                 log_error("unexpected argument '%s' after '%s'", argv[optind], command);
@@ -167,18 +201,27 @@ static int parse_command(int argc, char **argv, const struct initbind_options *o
                 log_error("--next-boot is an option of 'plan' only");
                 return -EINVAL;
         }
+        if (opts->kernel && !streq(command, "plan") && !streq(command, "modules")) {
+                log_error("--kernel is an option of 'plan' and 'modules' only");
+                return -EINVAL;
+        }
         *ret_command = command;
         return 0;
 }
 
-static int run_command(const char *command, const struct initbind_options *opts, const struct pci_address *address)
+static int run_command(const char *command, const struct initbind_options *opts, const struct pci_address *address,
+                       const char *node)
 {
+        if (streq(command, "access"))
+                return command_access(opts, node);
         if (streq(command, "list"))
                 return command_list(opts);
         if (streq(command, "boot"))
                 return command_boot(opts);
         if (streq(command, "plan"))
                 return command_plan(opts);
+        if (streq(command, "modules"))
+                return command_modules(opts);
         if (streq(command, "status"))
                 return command_status(opts);
         if (streq(command, "claim"))
@@ -194,14 +237,14 @@ static int run_command(const char *command, const struct initbind_options *opts,
 
 static int run(int argc, char **argv)
 {
-        const char *arg_root = "/", *command = NULL;
+        const char *arg_root = "/", *command = NULL, *node = NULL;
         struct initbind_options opts = {};
         struct pci_address address = {};
 
         int r = parse_options(argc, argv, &opts, &arg_root);
         if (r != 0)
                 return r > 0 ? 0 : 2;
-        if (parse_command(argc, argv, &opts, &command, &address) < 0)
+        if (parse_command(argc, argv, &opts, &command, &address, &node) < 0)
                 return 2;
 
         _cleanup_rootdir_ struct rootdir *root = NULL;
@@ -211,7 +254,7 @@ static int run(int argc, char **argv)
                 return 1;
         }
         opts.root = root;
-        return run_command(command, &opts, &address);
+        return run_command(command, &opts, &address, node);
 }
 
 /* As util-linux's closestream: output that could not be written is an error, not a success. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "handover.h"
 #include "json_writer.h"
 #include "log.h"
 #include "claim_settings.h"
@@ -19,8 +20,10 @@ static void print_text(const struct session *s)
         for (size_t i = 0; i < plan->n_entries; i++) {
                 const struct plan_entry *e = &plan->entries[i];
                 const struct pci_function *f = &host->functions[e->function];
-                printf("%-16s %s  %04x:%04x  %s%s\n", plan_action_to_string(e->action), f->name, f->ids.vendor,
-                       f->ids.device, e->why, e->unbind_first ? "; unbinding it from its driver first" : "");
+                char note[CLAIM_MESSAGE_MAX];
+                printf("%-16s %s  %04x:%04x  %s%s%s\n", plan_action_to_string(e->action), f->name, f->ids.vendor,
+                       f->ids.device, e->why, e->unbind_first ? "; unbinding it from its driver first" : "",
+                       handover_note(e, note, sizeof(note)));
         }
         for (size_t i = 0; i < plan->n_groups; i++)
                 printf("group            %s\n", plan->groups[i].message);
@@ -48,6 +51,7 @@ static void print_json(const struct session *s, const struct preflight *prefligh
                 json_kv_bool(&w, "unbind_first", e->unbind_first);
                 json_kv_string(&w, "origin", e->origin);
                 json_kv_string(&w, "why", e->why);
+                handover_json(&w, e);
                 json_object_end(&w);
         }
         json_array_end(&w);

@@ -9,6 +9,7 @@
 #include "block_guard.h"
 #include "claim_exec.h"
 #include "commands.h"
+#include "group_viability.h"
 #include "log.h"
 #include "rootdir.h"
 #include "session.h"
@@ -45,7 +46,7 @@ int command_claim(const struct initbind_options *opts, const struct pci_address 
 
 static bool held_by_vfio(const struct pci_function *f)
 {
-        return streq(f->driver, "vfio-pci") || streq(f->driver_override, "vfio-pci");
+        return driver_is_vfio_pci(f->driver) || driver_is_vfio_pci(f->driver_override);
 }
 
 int command_release(const struct initbind_options *opts, const struct pci_address *address)
@@ -77,7 +78,7 @@ int command_release(const struct initbind_options *opts, const struct pci_addres
                 if (!held_by_vfio(member))
                         continue;
                 r = claim_release_function(opts->root, member);
-                if (r < 0 || streq(member->driver, "vfio-pci")) {
+                if (r < 0 || driver_is_vfio_pci(member->driver)) {
                         log_error("%s is still on %s after release", member->name,
                                   member->driver[0] ? member->driver : "no driver");
                         ok = false;

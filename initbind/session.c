@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "session.h"
 
+#include "access.h"
+
+#include <stdio.h>
+
 #include "boot_view.h"
 #include "claim_exec.h"
 #include "claim_settings.h"
@@ -12,7 +16,7 @@ int session_open(struct session *s, const struct initbind_options *opts)
 {
         *s = (struct session){ .opts = opts };
 
-        int r = module_loader_new(opts->root, NULL, &s->loader);
+        int r = module_loader_new(opts->root, opts->kernel, &s->loader);
         if (r < 0) {
                 log_warning_errno(
                         r, "cannot set up libkmod (%m): modprobe.d options are not read and modules cannot be loaded");
@@ -66,6 +70,27 @@ static bool sriov_changes_plan(struct session *s, const struct claim_plan *plan)
         return changed;
 }
 
+/*
+ * A claimed function whose vendor ships a VFIO variant driver in this kernel's modules gets that
+ * driver, unless its claim says variant=none. The planner cannot know (it reads no modules).
+ */
+static void choose_variants(struct session *s)
+{
+        for (size_t i = 0; s->loader && i < s->plan->n_entries; i++) {
+                struct plan_entry *e = &s->plan->entries[i];
+                if (e->action != PLAN_CLAIM)
+                        continue;
+                char variant[PCI_DRIVER_NAME_MAX];
+                if (module_loader_vfio_variant(s->loader, s->host->functions[e->function].modalias, variant,
+                                               sizeof(variant)) < 0)
+                        continue;
+                if (e->plain_vfio)
+                        snprintf(e->declined_variant, sizeof(e->declined_variant), "%s", variant);
+                else
+                        snprintf(e->driver, sizeof(e->driver), "%s", variant);
+        }
+}
+
 int session_plan(struct session *s)
 {
         struct claim_input input = claim_sources_input(&s->sources);
@@ -76,7 +101,8 @@ int session_plan(struct session *s)
                 r = claim_plan_build(s->host, &input, &s->plan);
         } while (r >= 0 && sriov_changes_plan(s, s->plan));
         if (r < 0)
-                log_error_errno(r, "cannot build the claim plan: %m");
+                return log_error_errno(r, "cannot build the claim plan: %m");
+        choose_variants(s);
         return r;
 }
 
@@ -108,6 +134,17 @@ static int ops_load_vfio(void *userdata)
         return r;
 }
 
+static int ops_load_module(void *userdata, const char *module)
+{
+        struct session *s = userdata;
+        if (!rootdir_is_host(s->opts->root) || !s->loader)
+                return -EOPNOTSUPP; /* ops_load_vfio() said why, and nothing got this far */
+        int r = module_loader_load(s->loader, module);
+        if (r < 0)
+                return log_error_errno(r, "cannot load %s: %m", module);
+        return r;
+}
+
 static int ops_host_driver(void *userdata, const struct pci_function *f, char *buf, size_t size)
 {
         struct session *s = userdata;
@@ -116,12 +153,16 @@ static int ops_host_driver(void *userdata, const struct pci_function *f, char *b
 
 int session_execute(struct session *s, struct claim_report *report)
 {
-        struct claim_ops ops = { .load_vfio = ops_load_vfio, .host_driver = ops_host_driver, .userdata = s };
+        struct claim_ops ops = { .load_vfio = ops_load_vfio,
+                                 .load_module = ops_load_module,
+                                 .host_driver = ops_host_driver,
+                                 .userdata = s };
         int r = claim_plan_execute(s->opts->root, s->host, s->plan, &ops, report);
         if (r == -ENOMEM) {
                 log_error("out of memory");
                 return r;
         }
+        (void) access_apply(s->opts->root, s->host, s->plan, -1);
         return (int) (report->n_failed + claim_settings_apply(s));
 }
 

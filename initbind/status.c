@@ -15,7 +15,7 @@
 static bool group_has_vfio(const struct pci_host *host, const struct iommu_group *g)
 {
         for (size_t m = 0; m < g->n_members; m++)
-                if (streq(host->functions[g->members[m]].driver, "vfio-pci"))
+                if (driver_is_vfio_pci(host->functions[g->members[m]].driver))
                         return true;
         return false;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "pci_host.h" /* enum tristate */
 
@@ -23,3 +24,9 @@ int kernel_cmdline(const struct rootdir *root, char **ret);
 enum tristate kernel_has_acs_override(const struct rootdir *root, const char *release, bool is_running);
 /* Module names compare with '-' equal to '_', as kmod does. */
 bool kernel_module_name_equal(const char *a, const char *b);
+
+/* A name that can be a directory of /lib/modules: not empty, no '/', not "." or "..". */
+static inline bool kernel_release_name_valid(const char *s)
+{
+        return s[0] && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}

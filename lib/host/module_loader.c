@@ -119,6 +119,33 @@ int module_loader_host_module(struct module_loader *ml, const char *modalias, ch
         return -ENOENT;
 }
 
+int module_loader_vfio_variant(struct module_loader *ml, const char *modalias, char *buf, size_t size)
+{
+        if (!modalias || !startswith(modalias, "pci:"))
+                return -ENOENT;
+        _cleanup_free_ char *alias = NULL;
+        if (asprintf(&alias, "vfio_pci:%s", modalias + 4) < 0)
+                return -ENOMEM;
+        _cleanup_(module_list_freep) struct kmod_list *list = NULL;
+        int r = kmod_module_new_from_lookup(ml->ctx, alias, &list);
+        if (r < 0)
+                return r;
+        struct kmod_list *l;
+        r = -ENOENT;
+        kmod_list_foreach(l, list)
+        {
+                struct kmod_module *mod = kmod_module_get_module(l);
+                const char *name = kmod_module_get_name(mod);
+                /* vfio-pci itself matches every device (vfio_pci:v*d*...): it is the fallback. */
+                if (r < 0 && !kernel_module_name_equal(name, VFIO_PCI_MODULE)) {
+                        snprintf(buf, size, "%s", name);
+                        r = 0;
+                }
+                kmod_module_unref(mod);
+        }
+        return r;
+}
+
 enum tristate module_loader_builtin(struct module_loader *ml, const char *module)
 {
         struct kmod_module *mod = NULL;
@@ -164,6 +191,17 @@ int module_loader_load_vfio(struct module_loader *ml)
         if (r2 < 0)
                 (void) log_warning_errno(r2,
                                          "cannot load " VFIO_IOMMU_MODULE ": %m; guests cannot map memory for VFIO");
+        return was_there ? 0 : 1;
+}
+
+int module_loader_load(struct module_loader *ml, const char *module)
+{
+        if (!ml->can_load)
+                return -EOPNOTSUPP;
+        bool was_there;
+        int r = probe_insert(ml, module, NULL, &was_there);
+        if (r < 0)
+                return r;
         return was_there ? 0 : 1;
 }
 

@@ -26,6 +26,18 @@ static inline void module_loader_freep(struct module_loader **m)
 /* The first module (not a vfio one) whose alias matches MODALIAS: the device's host driver module. */
 int module_loader_host_module(struct module_loader *ml, const char *modalias, char *buf, size_t size);
 
+/*
+ * The VFIO variant driver of the kernel's modules for a device with MODALIAS ("pci:v...d..."):
+ * the first module other than vfio-pci with a "vfio_pci:" alias that matches it. Such aliases
+ * come from ID tables marked PCI_DRIVER_OVERRIDE_DEVICE_VFIO (scripts/mod/file2alias.c writes
+ * "vfio_pci:" instead of "pci:" for them): the driver binds only through driver_override, under
+ * its module's name (KBUILD_MODNAME), which is what BUF receives. -ENOENT when there is none.
+ */
+int module_loader_vfio_variant(struct module_loader *ml, const char *modalias, char *buf, size_t size);
+
+/* Load MODULE (modprobe.d options, dependencies, softdeps). 1 when loaded now, 0 when it was there. */
+int module_loader_load(struct module_loader *ml, const char *module);
+
 /* TRISTATE_YES when MODULE is built into the kernel. */
 enum tristate module_loader_builtin(struct module_loader *ml, const char *module);
 

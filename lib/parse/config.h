@@ -87,6 +87,21 @@ enum {
         CONFIG_ALLOW_PARTIAL_GROUP = 1 << 3, /* claim although the group cannot be made usable */
 };
 
+/*
+ * user= and group= of a claim line: who owns the group's /dev/vfio/N (and the device's
+ * /dev/vfio/devices/vfioX), so a QEMU run as that user can open it. Kept as written: a name is
+ * resolved where the node is made (boot mode, the udev rule), in that root's /etc/passwd and
+ * /etc/group; all digits is a numeric id.
+ */
+#define CONFIG_OWNER_NAME_MAX 32
+struct config_owner {
+        char user[CONFIG_OWNER_NAME_MAX + 1];  /* "" when not given */
+        char group[CONFIG_OWNER_NAME_MAX + 1]; /* "" when not given */
+        unsigned user_column, group_column;    /* of the value, for messages about it later */
+};
+
+static inline bool config_owner_given(const struct config_owner *o) { return o->user[0] || o->group[0]; }
+
 struct config_claim {
         enum config_selector selector;
         struct pci_address address; /* ADDRESS; SLOT (function 0) */
@@ -95,6 +110,8 @@ struct config_claim {
         bool has_expect;
         struct vfio_id expect; /* ADDRESS only: the function must still match this */
         unsigned allow;        /* CONFIG_ALLOW_* */
+        bool plain_vfio;       /* variant=none: plain vfio-pci even where a variant driver serves it */
+        struct config_owner owner;
         unsigned line, column; /* of the selector, for messages about this claim later */
 };
 

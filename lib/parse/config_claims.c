@@ -207,11 +207,11 @@ static int parse_selector(struct parser *p, const struct word *w, struct config_
         return config_bad_value(p, w, 0, &e, "end of address");
 }
 
-/* One option word after the selector of a claim line: expect= or allow=, each at most once. */
+/* One option word after the selector of a claim line, each at most once. */
 static int parse_claim_option(struct parser *p, const struct word *w, struct config_claim *claim, bool *seen_expect,
-                              bool *seen_allow)
+                              bool *seen_allow, unsigned *seen_more)
 {
-        static const char *const options[] = { "expect=", "allow=", NULL };
+        static const char *const options[] = { "expect=", "allow=", "variant=", "user=", "group=", NULL };
         struct parse_error e = {};
         unsigned columns[4] = {};
         char q[QUOTE_SIZE];
@@ -240,14 +240,18 @@ static int parse_claim_option(struct parser *p, const struct word *w, struct con
                 return r;
         }
 
+        r = config_parse_claim_more(p, w, claim, seen_more);
+        if (r <= 0)
+                return r;
+
         const char *suggestion = config_closest(w->text, strcspn(w->text, "="), options);
         if (config_strv_contains(config_allow_words, w->text))
                 return diag(p, w->column, "unknown option '%s' (did you mean 'allow=%s'?)", w->text, w->text);
         if (suggestion)
                 return diag(p, w->column, "unknown option %s (did you mean '%s'?)",
                             config_quote(q, w->text, strlen(w->text)), suggestion);
-        return diag(p, w->column,
-                    "unknown option %s: expected expect= or allow=", config_quote(q, w->text, strlen(w->text)));
+        return diag(p, w->column, "unknown option %s: expected expect=, allow=, variant=, user= or group=",
+                    config_quote(q, w->text, strlen(w->text)));
 }
 
 /* Keep CLAIM unless an earlier line claims the same selector (found through the hash index). */
@@ -274,6 +278,7 @@ int config_parse_claim(struct parser *p)
 {
         struct config_claim claim = { .line = p->line };
         bool seen_expect = false, seen_allow = false;
+        unsigned seen_more = 0;
         struct word w;
         int r;
 
@@ -285,7 +290,7 @@ int config_parse_claim(struct parser *p)
                 return r;
 
         while (config_next_word(p, &w)) {
-                r = parse_claim_option(p, &w, &claim, &seen_expect, &seen_allow);
+                r = parse_claim_option(p, &w, &claim, &seen_expect, &seen_allow, &seen_more);
                 if (r < 0)
                         return r;
         }

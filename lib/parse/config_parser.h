@@ -57,6 +57,11 @@ int config_parse_isolate_cpus(struct parser *p);
 int config_parse_isolcpus_flags(struct parser *p);
 int config_parse_guest_memory(struct parser *p);
 int config_parse_keyword(struct parser *p);
+/*
+ * The claim options of config_claim_options.c (variant=, user=, group=): 1 when word W is none
+ * of them, else 0 or -ENOMEM with a diagnostic recorded for a bad one. *SEEN holds the ones given.
+ */
+int config_parse_claim_more(struct parser *p, const struct word *w, struct config_claim *claim, unsigned *seen);
 /* After the last line: a claim by address of a function the file also keeps is dropped. */
 int config_drop_kept_claims(struct parser *p);
 /* Frees what the claim and keep parsers keep in p between lines. */

@@ -26,6 +26,8 @@ struct candidate {
         bool companion;
         bool unbind_first;
         unsigned allow;
+        bool plain_vfio;
+        const struct config_owner *owner; /* of the first claim that gives user= or group= */
         const char *origin;
         const struct config_keep *keep;
         char why[CLAIM_MESSAGE_MAX];
@@ -68,6 +70,9 @@ static void select_function(struct planner *p, size_t i, const struct claim_requ
                 c->origin = req->origin;
         }
         c->allow |= req->claim.allow;
+        c->plain_vfio |= req->claim.plain_vfio;
+        if (!c->owner && config_owner_given(&req->claim.owner))
+                c->owner = &req->claim.owner;
         if (req->claim.selector == CONFIG_SELECT_ADDRESS) {
                 c->named_by_address = true;
                 c->origin = req->origin; /* the most specific reason is the one worth quoting */
@@ -170,7 +175,7 @@ static const char *exclusion_reason(struct planner *p, size_t i, unsigned allow,
                 snprintf(buf, size, "%s", claim_refusal_explain(refusal));
                 return buf;
         }
-        if (f->driver[0] && !streq(f->driver, VFIO_PCI_DRIVER)) {
+        if (f->driver[0] && !driver_is_vfio_pci(f->driver)) {
                 if (allow & CONFIG_ALLOW_UNBIND) {
                         *ret_unbind = true;
                         return NULL;
@@ -339,6 +344,32 @@ static int complete_group(struct planner *p, const struct iommu_group *g)
         return add_group(p, g->number, false, blocker, "IOMMU group %d left alone: %s", g->number, blocker_reason);
 }
 
+/*
+ * A companion is handed over as the claims of its group say: the group's node has one owner,
+ * and variant=none of a claim goes for the functions it brings along.
+ */
+static void inherit_group_options(struct planner *p, const struct iommu_group *g)
+{
+        const struct config_owner *owner = NULL;
+        bool plain_vfio = false;
+        for (size_t m = 0; m < g->n_members; m++) {
+                const struct candidate *c = &p->candidates[g->members[m]];
+                if (c->state != CANDIDATE_TARGET || c->companion)
+                        continue;
+                plain_vfio |= c->plain_vfio;
+                if (!owner)
+                        owner = c->owner;
+        }
+        for (size_t m = 0; m < g->n_members; m++) {
+                struct candidate *c = &p->candidates[g->members[m]];
+                if (c->state != CANDIDATE_TARGET)
+                        continue;
+                c->plain_vfio |= c->companion && plain_vfio;
+                if (!c->owner)
+                        c->owner = owner;
+        }
+}
+
 static int add_entry(struct planner *p, size_t i, enum plan_action action)
 {
         struct claim_plan *plan = p->plan;
@@ -352,7 +383,13 @@ static int add_entry(struct planner *p, size_t i, enum plan_action action)
                 .companion = c->companion,
                 .unbind_first = action == PLAN_CLAIM && c->unbind_first,
                 .allow = c->allow,
+                .plain_vfio = c->plain_vfio,
         };
+        if (c->owner)
+                e->owner = *c->owner;
+        const struct pci_function *f = fn(p, i);
+        if (action == PLAN_CLAIM || action == PLAN_ALREADY_CLAIMED)
+                snprintf(e->driver, sizeof(e->driver), "%s", action == PLAN_CLAIM ? VFIO_PCI_DRIVER : f->driver);
         snprintf(e->origin, sizeof(e->origin), "%s", c->origin ? c->origin : "vfio-pci.ids=");
         if (action == PLAN_PROTECT)
                 snprintf(e->why, sizeof(e->why), "vfio-pci.ids matches it, but it stays with the host");
@@ -383,12 +420,14 @@ int claim_plan_build(const struct pci_host *host, const struct claim_input *inpu
         for (size_t g = 0; g < host->n_groups; g++)
                 if ((r = complete_group(&p, &host->groups[g])) < 0)
                         goto fail;
+        for (size_t g = 0; g < host->n_groups; g++)
+                inherit_group_options(&p, &host->groups[g]);
 
         for (size_t i = 0; i < host->n_functions; i++) {
                 const struct candidate *c = &p.candidates[i];
                 const struct pci_function *f = fn(&p, i);
                 if (c->state == CANDIDATE_TARGET)
-                        r = add_entry(&p, i, streq(f->driver, VFIO_PCI_DRIVER) ? PLAN_ALREADY_CLAIMED : PLAN_CLAIM);
+                        r = add_entry(&p, i, driver_is_vfio_pci(f->driver) ? PLAN_ALREADY_CLAIMED : PLAN_CLAIM);
                 else if (c->matched_by_ids && streq(f->driver, VFIO_PCI_DRIVER))
                         r = add_entry(&p, i, PLAN_RETURN_TO_HOST);
                 else if (c->matched_by_ids && !f->driver[0] && !pci_function_is_bridge(f))

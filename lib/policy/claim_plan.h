@@ -49,6 +49,12 @@ struct plan_entry {
         bool companion;    /* claimed to complete its IOMMU group, not named itself */
         bool unbind_first; /* bound to another driver, and allow=unbind says take it */
         unsigned allow;    /* CONFIG_ALLOW_* that applied */
+        /* The VFIO driver for driver_override: vfio-pci, or a variant driver a caller with the
+         * modules at hand chose (claim_plan_build() writes vfio-pci; ALREADY_CLAIMED: the bound one). */
+        char driver[PCI_DRIVER_NAME_MAX];
+        bool plain_vfio;                            /* variant=none: never a variant driver */
+        char declined_variant[PCI_DRIVER_NAME_MAX]; /* the variant variant=none turned down, for the plan */
+        struct config_owner owner; /* user=/group= for the group's /dev/vfio node; empty when not given */
         char origin[CLAIM_ORIGIN_MAX];
         char why[CLAIM_MESSAGE_MAX]; /* a sentence for the log and `initbind plan` */
 };

@@ -7,7 +7,12 @@ bool driver_manages_dma(const char *driver)
 {
         if (streq(driver, "pci-stub") || streq(driver, "pcieport"))
                 return true;
-        /* vfio-pci and its variant drivers (mlx5_vfio_pci, hisi_acc_vfio_pci, ...). */
+        return driver_is_vfio_pci(driver);
+}
+
+bool driver_is_vfio_pci(const char *driver)
+{
+        /* The variants are named after their module (KBUILD_MODNAME), which ends in vfio_pci. */
         return strstr(driver, "vfio-pci") || strstr(driver, "vfio_pci");
 }
 

@@ -11,6 +11,8 @@
 #include "pci_host.h"
 
 bool driver_manages_dma(const char *driver);
+/* vfio-pci or one of its variant drivers (mlx5_vfio_pci, hisi_acc_vfio_pci, nvgrace_gpu_vfio_pci, ...). */
+bool driver_is_vfio_pci(const char *driver);
 
 /*
  * True when the group is usable as the drivers stand. Otherwise *ret_blocker (if non-NULL) is

@@ -35,10 +35,10 @@ check() {
 	fi
 }
 
-check "initbind " "boot claim hotplug list plan release status"
+check "initbind " "access boot claim hotplug list modules plan release status"
 check "initbind st" "status"
 check "initbind --ro" "--root"
-check "initbind --root $machine -" "--allow --config --help --json --next-boot --pci-ids --quiet --root --strict --verbose --version -h -q -v"
+check "initbind --root $machine -" "--allow --config --help --json --kernel --next-boot --pci-ids --quiet --root --strict --verbose --version -h -q -v"
 check "initbind --root $machine claim " "0000:00:00.0 0000:00:01.0 0000:00:01.1 0000:00:02.0 0000:00:02.1 0000:00:03.0 0000:00:04.0 0000:00:05.0 0000:00:1f.0 0000:00:1f.2 0000:00:1f.3"
 # Within an address only the piece after the last colon is replaced.
 check "initbind --root $machine claim 0000:00:0" "00.0 01.0 01.1 02.0 02.1 03.0 04.0 05.0"

@@ -19,13 +19,13 @@ check() {
 	fi
 }
 
-check "initbind " "boot claim hotplug list plan release status"
+check "initbind " "access boot claim hotplug list modules plan release status"
 check "initbind --ro" "--root"
 check "initbind --root $machine claim " "0000:00:00.0 0000:00:01.0 0000:00:01.1 0000:00:02.0 0000:00:02.1 0000:00:03.0 0000:00:04.0 0000:00:05.0 0000:00:1f.0 0000:00:1f.2 0000:00:1f.3"
 check "initbind --root=$machine release 0000:00:1" "0000:00:1f.0 0000:00:1f.2 0000:00:1f.3"
 check "initbind --root /nonexistent claim 0000:" ""
 check "initbind --root $machine list " ""
-check "initbind --root $machine claim 0000:00:02.0 -" "--allow --config --help --json --next-boot --pci-ids --quiet --strict --verbose --version -h -q -v"
+check "initbind --root $machine claim 0000:00:02.0 -" "--allow --config --help --json --kernel --next-boot --pci-ids --quiet --strict --verbose --version -h -q -v"
 check "initbind --allow console,u" "unbind"
 check "cmdlinegen " "verify"
 check "cmdlinegen --apply " "grub grubby rpm-ostree systemd-boot"

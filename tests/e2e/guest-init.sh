@@ -8,6 +8,7 @@
 #   IOMMUGRP <address> <group or none>
 #   OVERRIDE <address> <driver_override, "(null)" when unset>
 #   VFIODEV <name>                  (each entry of /dev/vfio/)
+#   VFIOOWN <name> <uid>:<gid> <mode>  (the same, its owner and octal mode)
 #   FB <fbN> <PCI address or none>  (framebuffers: the host console)
 #   MOD <module>                    (each loaded module, /proc/modules)
 #   DMESG <kernel log line>         (every line of `dmesg` that contains "initbind:")
@@ -32,7 +33,9 @@ for d in /sys/bus/pci/devices/*; do
 done
 if [ -d /dev/vfio ]; then
 	for v in /dev/vfio/*; do
-		[ -e "$v" ] && echo "VFIODEV ${v##*/}"
+		[ -e "$v" ] || continue
+		echo "VFIODEV ${v##*/}"
+		echo "VFIOOWN ${v##*/} $(stat -c '%u:%g %a' "$v")"
 	done
 fi
 for f in /sys/class/graphics/fb[0-9]*; do

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "claim_exec.h"
 #include "fileio.h"
@@ -36,6 +37,9 @@ struct fake_kernel {
         int load_result;     /* what load_vfio returns */
         const char *refuses; /* an address vfio-pci will not bind, or NULL */
         int loads;
+        const char *variant; /* run(): the VFIO driver the plan gives 0000:00:03.0, NULL: vfio-pci */
+        int variant_result;  /* what load_module returns */
+        char loaded[64];     /* the module load_module was asked for */
 };
 
 static char *read_back(const char *root, const char *path)
@@ -45,12 +49,12 @@ static char *read_back(const char *root, const char *path)
         return text;
 }
 
-static int fake_load_vfio(void *userdata)
+/* As a PCI driver's registration: every unbound function overridden to DRIVER gets it. */
+static void fake_register(struct fake_kernel *k, const char *driver)
 {
-        struct fake_kernel *k = userdata;
-        k->loads++;
-        if (k->load_result < 0)
-                return k->load_result;
+        char want[80], target[128];
+        snprintf(want, sizeof(want), "%s\n", driver);
+        snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", driver);
         for (size_t i = 0; i < k->n; i++) {
                 const struct tree_pci_function *f = &k->functions[i];
                 _cleanup_free_ char *dir = tree_pci_function_dir(f);
@@ -65,10 +69,27 @@ static int fake_load_vfio(void *userdata)
                 _cleanup_free_ char *link = tree_path(k->root, path);
                 struct stat st;
                 bool bound = lstat(link, &st) == 0;
-                if (!bound && streq(override, "vfio-pci\n") && !streq_ptr(k->refuses, f->address))
-                        tree_symlink(k->root, path, "../../../bus/pci/drivers/vfio-pci");
+                if (!bound && streq(override, want) && !streq_ptr(k->refuses, f->address))
+                        tree_symlink(k->root, path, target);
         }
+}
+
+static int fake_load_vfio(void *userdata)
+{
+        struct fake_kernel *k = userdata;
+        k->loads++;
+        if (k->load_result >= 0)
+                fake_register(k, "vfio-pci");
         return k->load_result;
+}
+
+static int fake_load_module(void *userdata, const char *module)
+{
+        struct fake_kernel *k = userdata;
+        snprintf(k->loaded, sizeof(k->loaded), "%s", module);
+        if (k->variant_result >= 0)
+                fake_register(k, module);
+        return k->variant_result;
 }
 
 static int fake_host_driver(void *userdata, const struct pci_function *f, char *buf, size_t size)
@@ -122,8 +143,14 @@ static int run(const char *root, struct fake_kernel *k, struct claim_report *rep
         struct claim_input input = { .requests = &req, .n_requests = 1 };
         _cleanup_claim_plan_ struct claim_plan *plan = NULL;
         assert_int_equal(claim_plan_build(host, &input, &plan), 0);
+        for (size_t i = 0; k->variant && i < plan->n_entries; i++)
+                if (streq(host->functions[plan->entries[i].function].name, "0000:00:03.0"))
+                        snprintf(plan->entries[i].driver, sizeof(plan->entries[i].driver), "%s", k->variant);
 
-        struct claim_ops ops = { .load_vfio = fake_load_vfio, .host_driver = fake_host_driver, .userdata = k };
+        struct claim_ops ops = { .load_vfio = fake_load_vfio,
+                                 .load_module = fake_load_module,
+                                 .host_driver = fake_host_driver,
+                                 .userdata = k };
         return claim_plan_execute(rd, host, plan, &ops, report);
 }
 
@@ -155,6 +182,37 @@ static void test_success_binds_targets_and_pins_console(void **state)
         assert_file(root, DEV "0000:00:01.1/driver_override", "(null)\n");
         /* vfio-pci registered now: nothing had to be bound one by one. */
         assert_file(root, "sys/bus/pci/drivers/vfio-pci/bind", "");
+        claim_report_done(&report);
+}
+
+static void test_variant_driver_gets_override_and_module(void **state)
+{
+        const char *root = *state;
+        build_machine(root);
+        struct fake_kernel k = { .load_result = 1, .variant = "mlx5_vfio_pci", .variant_result = 1 };
+        struct claim_report report = {};
+        assert_int_equal(run(root, &k, &report), 0);
+        assert_int_equal(report.n_bound, 3);
+        assert_string_equal(k.loaded, "mlx5_vfio_pci");
+        assert_file(root, DEV "0000:00:03.0/driver_override", "mlx5_vfio_pci\n");
+        assert_file(root, DEV "0000:00:02.0/driver_override", "vfio-pci\n");
+        _cleanup_free_ char *link = tree_path(root, DEV "0000:00:03.0/driver");
+        char target[128] = "";
+        assert_true(readlink(link, target, sizeof(target) - 1) > 0);
+        assert_string_equal(target, "../../../bus/pci/drivers/mlx5_vfio_pci");
+        claim_report_done(&report);
+}
+
+static void test_variant_that_cannot_load_falls_back_to_vfio_pci(void **state)
+{
+        const char *root = *state;
+        build_machine(root);
+        struct fake_kernel k = { .load_result = 0, .variant = "mlx5_vfio_pci", .variant_result = -ENOENT };
+        struct claim_report report = {};
+        (void) run(root, &k, &report);
+        assert_string_equal(k.loaded, "mlx5_vfio_pci");
+        /* Its override went back to vfio-pci, which was offered the device with bind. */
+        assert_file(root, "sys/bus/pci/drivers/vfio-pci/bind", "0000:00:03.0\n");
         claim_report_done(&report);
 }
 
@@ -325,6 +383,10 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_module_load_failure_leaves_nothing_half_claimed, tree_setup,
                                                 tree_teardown),
                 cmocka_unit_test_setup_teardown(test_one_refused_device_others_go_on, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_variant_driver_gets_override_and_module, tree_setup,
+                                                tree_teardown),
+                cmocka_unit_test_setup_teardown(test_variant_that_cannot_load_falls_back_to_vfio_pci, tree_setup,
+                                                tree_teardown),
                 cmocka_unit_test_setup_teardown(test_override_write_failure_is_contained, tree_setup, stop_failing),
                 cmocka_unit_test_setup_teardown(test_release_clears_unbinds_and_reprobes, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_override_write_eacces, tree_setup, stop_failing),

@@ -163,6 +163,32 @@ static void test_claim_address(void **state)
         assert_int_equal(c->claims[2].allow, 0);
 }
 
+static void test_claim_variant_and_owner(void **state)
+{
+        _cleanup_config_ struct initbind_config *c = parse("claim 0b:00.0 variant=none user=qemu group=kvm\n"
+                                                           "claim group=7 group=1000 variant=auto\n"
+                                                           "claim id=15b3:101e user=4294967294 group=machine$\n"
+                                                           "claim 0c:00.0\n");
+
+        assert_int_equal(c->n_diagnostics, 0);
+        assert_int_equal(c->n_claims, 4);
+        assert_true(c->claims[0].plain_vfio);
+        assert_string_equal(c->claims[0].owner.user, "qemu");
+        assert_int_equal(c->claims[0].owner.user_column, 33);
+        assert_string_equal(c->claims[0].owner.group, "kvm");
+        assert_int_equal(c->claims[0].owner.group_column, 44);
+        /* After the selector, group= is the owner group: the selector keeps its meaning. */
+        assert_int_equal(c->claims[1].selector, CONFIG_SELECT_GROUP);
+        assert_int_equal(c->claims[1].group, 7);
+        assert_false(c->claims[1].plain_vfio);
+        assert_string_equal(c->claims[1].owner.group, "1000");
+        assert_string_equal(c->claims[1].owner.user, "");
+        assert_string_equal(c->claims[2].owner.user, "4294967294");
+        assert_string_equal(c->claims[2].owner.group, "machine$");
+        assert_false(config_owner_given(&c->claims[3].owner));
+        assert_true(config_owner_given(&c->claims[1].owner));
+}
+
 static void test_claim_id_slot_group(void **state)
 {
         _cleanup_config_ struct initbind_config *c =
@@ -573,7 +599,8 @@ static void test_errors_in_claims(void **state)
                 { "claim group=\n", "test.conf:1:13: expected an IOMMU group number, got end of selector\n" },
                 { "claim vendor=10de\n",
                   "test.conf:1:7: unknown selector 'vendor=': expected a PCI address, id=, slot= or group=\n" },
-                { "claim 0b:00.0 force\n", "test.conf:1:15: unknown option 'force': expected expect= or allow=\n" },
+                { "claim 0b:00.0 force\n",
+                  "test.conf:1:15: unknown option 'force': expected expect=, allow=, variant=, user= or group=\n" },
                 { "claim 0b:00.0 alow=console\n",
                   "test.conf:1:15: unknown option 'alow=console' (did you mean 'allow='?)\n" },
                 { "claim 0b:00.0 unbind\n",
@@ -604,6 +631,24 @@ static void test_errors_in_claims(void **state)
                   "test.conf:1:21: unknown permission 'rebind': expected console, storage, unbind or partial-group\n" },
                 { "claim 0b:00.0 allow=unbind,unbind\n", "test.conf:1:28: permission 'unbind' given twice\n" },
                 { "claim 0b:00.0 allow=unbind allow=storage\n", "test.conf:1:28: option 'allow=' given twice\n" },
+                { "claim 0b:00.0 variant=mlx5\n",
+                  "test.conf:1:23: expected variant=auto or variant=none, got 'mlx5'\n" },
+                { "claim 0b:00.0 variant=\n",
+                  "test.conf:1:23: expected variant=auto or variant=none, got end of option\n" },
+                { "claim 0b:00.0 variant=none variant=auto\n", "test.conf:1:28: option 'variant=' given twice\n" },
+                { "claim 0b:00.0 user=\n", "test.conf:1:20: expected a user name or number, got end of option\n" },
+                { "claim 0b:00.0 user=-qemu\n",
+                  "test.conf:1:20: expected a user name (letters, digits, '_', '.', '-') or number, got '-'\n" },
+                { "claim 0b:00.0 user=qe:mu\n",
+                  "test.conf:1:22: expected a user name (letters, digits, '_', '.', '-') or number, got ':'\n" },
+                { "claim 0b:00.0 group=4294967295\n",
+                  "test.conf:1:21: group id '4294967295' is out of range: expected 0-4294967294\n" },
+                { "claim 0b:00.0 user=abcdefghijabcdefghijabcdefghijabc\n",
+                  "test.conf:1:20: user name 'abcdefghijabcdefghijabcdefghijabc' is longer than 32 characters\n" },
+                { "claim 0b:00.0 user=a user=b\n", "test.conf:1:22: option 'user=' given twice\n" },
+                { "claim 0b:00.0 group=a group=b\n", "test.conf:1:23: option 'group=' given twice\n" },
+                { "claim 0b:00.0 owner=qemu\n", "test.conf:1:15: unknown option 'owner=qemu': expected expect=, "
+                                                "allow=, variant=, user= or group=\n" },
                 /* Every mistake of a line is reported, left to right. */
                 { "claim group=2 expect=10de:1b80 allow=console,unbind,console,,foo bar\n",
                   "test.conf:1:15: option 'expect=' needs a PCI address selector\n"
@@ -611,7 +656,7 @@ static void test_errors_in_claims(void **state)
                   "test.conf:1:53: permission 'console' given twice\n"
                   "test.conf:1:61: expected console, storage, unbind or partial-group, got ','\n"
                   "test.conf:1:62: unknown permission 'foo': expected console, storage, unbind or partial-group\n"
-                  "test.conf:1:66: unknown option 'bar': expected expect= or allow=\n" },
+                  "test.conf:1:66: unknown option 'bar': expected expect=, allow=, variant=, user= or group=\n" },
         };
 
         check_error_cases(cases, ELEMENTSOF(cases));
@@ -957,6 +1002,7 @@ int main(void)
                 cmocka_unit_test(test_comments_and_blank_lines),
                 cmocka_unit_test(test_claim_address),
                 cmocka_unit_test(test_claim_id_slot_group),
+                cmocka_unit_test(test_claim_variant_and_owner),
                 cmocka_unit_test(test_keep),
                 cmocka_unit_test(test_unbind_for_guests),
                 cmocka_unit_test(test_isolation),
