@@ -6,17 +6,22 @@
 
 #include "kernel_config.h"
 
-static void add(struct readiness *r, const char *name, enum check_state state, const char *format, ...) _printf_(4, 5);
-static void add(struct readiness *r, const char *name, enum check_state state, const char *format, ...)
+void readiness_addv(struct readiness *r, const char *name, enum check_state state, const char *format, va_list ap)
 {
         if (r->n == READINESS_CHECKS_MAX)
                 return;
         struct readiness_check *c = &r->checks[r->n++];
         c->name = name;
         c->state = state;
+        vsnprintf(c->detail, sizeof(c->detail), format, ap);
+}
+
+static void add(struct readiness *r, const char *name, enum check_state state, const char *format, ...) _printf_(4, 5);
+static void add(struct readiness *r, const char *name, enum check_state state, const char *format, ...)
+{
         va_list ap;
         va_start(ap, format);
-        vsnprintf(c->detail, sizeof(c->detail), format, ap);
+        readiness_addv(r, name, state, format, ap);
         va_end(ap);
 }
 
