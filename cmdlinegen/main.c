@@ -247,29 +247,30 @@ static int parse_command(int argc, char **argv, struct arguments *a)
         return check_combinations(a);
 }
 
+static const struct option options[] = { { "root", required_argument, NULL, ARG_ROOT },
+                                         { "config", required_argument, NULL, ARG_CONFIG },
+                                         { "kernel", required_argument, NULL, ARG_KERNEL },
+                                         { "isolate-cores", required_argument, NULL, ARG_ISOLATE_CORES },
+                                         { "isolate-cpus", required_argument, NULL, ARG_ISOLATE_CPUS },
+                                         { "guest-memory", required_argument, NULL, ARG_GUEST_MEMORY },
+                                         { "hugepage-size", required_argument, NULL, ARG_HUGEPAGE_SIZE },
+                                         { "acs-override", required_argument, NULL, ARG_ACS_OVERRIDE },
+                                         { "apply", required_argument, NULL, ARG_APPLY },
+                                         { "dry-run", no_argument, NULL, ARG_DRY_RUN },
+                                         { "remove", no_argument, NULL, ARG_REMOVE },
+                                         { "rebuild-initramfs", no_argument, NULL, ARG_REBUILD_INITRAMFS },
+                                         { "json", no_argument, NULL, ARG_JSON },
+                                         { "libvirt", no_argument, NULL, ARG_LIBVIRT },
+                                         { "qemu", no_argument, NULL, ARG_QEMU },
+                                         { "vcpus", required_argument, NULL, ARG_VCPUS },
+                                         { "verbose", no_argument, NULL, 'v' },
+                                         { "quiet", no_argument, NULL, 'q' },
+                                         { "help", no_argument, NULL, 'h' },
+                                         { "version", no_argument, NULL, ARG_VERSION },
+                                         {} };
+
 static int parse_arguments(int argc, char **argv, struct arguments *a)
 {
-        static const struct option options[] = { { "root", required_argument, NULL, ARG_ROOT },
-                                                 { "config", required_argument, NULL, ARG_CONFIG },
-                                                 { "kernel", required_argument, NULL, ARG_KERNEL },
-                                                 { "isolate-cores", required_argument, NULL, ARG_ISOLATE_CORES },
-                                                 { "isolate-cpus", required_argument, NULL, ARG_ISOLATE_CPUS },
-                                                 { "guest-memory", required_argument, NULL, ARG_GUEST_MEMORY },
-                                                 { "hugepage-size", required_argument, NULL, ARG_HUGEPAGE_SIZE },
-                                                 { "acs-override", required_argument, NULL, ARG_ACS_OVERRIDE },
-                                                 { "apply", required_argument, NULL, ARG_APPLY },
-                                                 { "dry-run", no_argument, NULL, ARG_DRY_RUN },
-                                                 { "remove", no_argument, NULL, ARG_REMOVE },
-                                                 { "rebuild-initramfs", no_argument, NULL, ARG_REBUILD_INITRAMFS },
-                                                 { "json", no_argument, NULL, ARG_JSON },
-                                                 { "libvirt", no_argument, NULL, ARG_LIBVIRT },
-                                                 { "qemu", no_argument, NULL, ARG_QEMU },
-                                                 { "vcpus", required_argument, NULL, ARG_VCPUS },
-                                                 { "verbose", no_argument, NULL, 'v' },
-                                                 { "quiet", no_argument, NULL, 'q' },
-                                                 { "help", no_argument, NULL, 'h' },
-                                                 { "version", no_argument, NULL, ARG_VERSION },
-                                                 {} };
         enum log_level level = LOG_LEVEL_WARNING;
         for (int c, index = -1; (c = getopt_long(argc, argv, "vqh", options, &index)) >= 0; index = -1) {
                 if (index >= 0 && options[index].has_arg && remember_value(a, c, options[index].name, optarg) < 0)

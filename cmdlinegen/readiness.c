@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "guest.h"
 #include "kernel_config.h"
 
 void readiness_addv(struct readiness *r, const char *name, enum check_state state, const char *format, va_list ap)
@@ -137,6 +138,7 @@ void readiness_check(const struct propose_context *ctx, struct readiness *ret)
         check_iommu(ctx->machine, proposal_find(ctx->proposal, "intel_iommu") != NULL, ret);
         check_kernel(ctx, ret);
         check_boot_chain(ctx->machine, ret);
+        guest_host_readiness(ctx, ret);
 }
 
 size_t readiness_count(const struct readiness *r, enum check_state state)
