@@ -125,7 +125,7 @@ static void check_free_pages(const struct machine *m, uint64_t memory, uint64_t 
         char size[16];
         format_size(page_size, size, sizeof(size));
         check(r, "free hugepages", have >= want ? CHECK_OK : CHECK_FAIL,
-              "%llu free %s pages%s, the guest needs %" PRIu64 "%s", have, size, where, want,
+              "%llu free %s page%s%s, the guest needs %" PRIu64 "%s", have, size, have == 1 ? "" : "s", where, want,
               have >= want ? "" : ": reboot with the proposed hugepages=, or stop what holds them");
 }
 
