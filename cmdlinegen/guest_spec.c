@@ -160,6 +160,8 @@ static int take_vcpus(const struct generation *g, const struct guest_options *o,
         int r = order_vcpus(m, &usable, s);
         if (r < 0)
                 return r;
+        if (s->n_vcpus == 0 || s->threads == 0) /* the proposal isolates none of the online CPUs */
+                return refuse("none of the isolated CPUs is online", "bring them online, or isolate online cores");
         char fact[200], fix[120];
         if (o->vcpus > s->n_vcpus) {
                 snprintf(fact, sizeof(fact), "%u vCPUs asked, but %u CPU%s isolated%s", o->vcpus, s->n_vcpus,
