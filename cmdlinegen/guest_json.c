@@ -3,6 +3,7 @@
 #include "guest.h"
 
 #include "json_writer.h"
+#include "report.h"
 
 static void json_cpus(struct json_writer *w, const struct guest_spec *s)
 {
@@ -67,16 +68,7 @@ int guest_write_json(FILE *out, const struct guest_spec *s)
         json_cpus(&w, s);
         json_memory(&w, s);
         json_devices(&w, s);
-        json_key(&w, "host");
-        json_array_begin(&w);
-        for (size_t i = 0; i < s->host.n; i++) {
-                json_object_begin(&w);
-                json_kv_string(&w, "check", s->host.checks[i].name);
-                json_kv_string(&w, "state", check_state_to_string(s->host.checks[i].state));
-                json_kv_string(&w, "detail", s->host.checks[i].detail);
-                json_object_end(&w);
-        }
-        json_array_end(&w);
+        report_json_checks(&w, "host", &s->host);
         json_key(&w, "qemu");
         json_array_begin(&w);
         for (size_t i = 0; i < a.n; i++) {
