@@ -8,6 +8,7 @@
 
 #include "apply_command.h"
 #include "generate.h"
+#include "guest.h"
 #include "intent_flags.h"
 #include "kernel_info.h"
 #include "log.h"
@@ -22,6 +23,7 @@ enum { EXIT_CLEAN = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
 static void help(void)
 {
         printf("Usage: cmdlinegen [OPTIONS] [verify]\n"
+               "       cmdlinegen [OPTIONS] guest [--libvirt|--qemu|--json] [--vcpus N]\n"
                "       cmdlinegen [OPTIONS] --apply grub|systemd-boot|grubby|rpm-ostree [--dry-run] [--remove] "
                "[--rebuild-initramfs]\n"
                "\n"
@@ -31,6 +33,7 @@ static void help(void)
                "Commands:\n"
                "  (none)                 detect, propose, validate and report\n"
                "  verify                 after the reboot: did the kernel do what is proposed?\n"
+               "  guest                  the guest's libvirt XML (or QEMU arguments) matching the proposal\n"
                "\n"
                "Options:\n"
                "      --root DIR         the machine below DIR instead of / (a fixture or an image)\n"
@@ -49,6 +52,8 @@ static void help(void)
                "      --remove           with --apply: take back exactly what earlier applies added\n"
                "      --rebuild-initramfs  with --apply: then rebuild the initramfs with initbind's hook\n"
                "      --json             machine-readable output\n"
+               "      --libvirt, --qemu  with guest: libvirt domain fragments (default), or QEMU arguments\n"
+               "      --vcpus N          with guest: N vCPUs (default: every isolated CPU of its node)\n"
                "  -v, --verbose          log more\n"
                "  -q, --quiet            log only errors\n"
                "  -h, --help             show this help\n"
@@ -73,6 +78,9 @@ enum {
         ARG_REMOVE,
         ARG_REBUILD_INITRAMFS,
         ARG_JSON,
+        ARG_LIBVIRT,
+        ARG_QEMU,
+        ARG_VCPUS,
         ARG_VERSION,
 };
 
@@ -91,7 +99,9 @@ static const struct {
 
 struct arguments {
         const char *root, *config, *kernel;
-        bool json, verify, apply;
+        bool json, verify, apply, guest;
+        bool guest_format_given;
+        struct guest_options guest_options;
         struct apply_options apply_options;
         struct intent_flags *flags;
         /* The value of each option with one (by ARG_ - ARG_ROOT) as given, to refuse a second. */
@@ -151,6 +161,32 @@ static int set_kernel(struct arguments *a, const char *value)
         return 0;
 }
 
+static int set_guest_format(struct arguments *a, enum guest_format format)
+{
+        if (a->guest_format_given && a->guest_options.format != format) {
+                log_error("--libvirt and --qemu exclude each other: give one");
+                return -EINVAL;
+        }
+        a->guest_format_given = true;
+        a->guest_options.format = format;
+        return 0;
+}
+
+static int set_vcpus(struct arguments *a, const char *value)
+{
+        char *end;
+        errno = 0;
+        unsigned long n = strtoul(value, &end, 10);
+        if (errno || end == value || *end || value[0] < '1' || value[0] > '9' || n > 8192) {
+                char shown[SHOWN_TEXT_SIZE];
+                log_error("--vcpus %s: expected a number of vCPUs from 1 to 8192",
+                          shown_text(shown, value, strlen(value)));
+                return -EINVAL;
+        }
+        a->guest_options.vcpus = (unsigned) n;
+        return 0;
+}
+
 /* The options that make sense only together, or not together. */
 static int check_combinations(const struct arguments *a)
 {
@@ -159,6 +195,15 @@ static int check_combinations(const struct arguments *a)
                 log_error("%s works with --apply LOADER only", o->dry_run  ? "--dry-run"
                                                                : o->remove ? "--remove"
                                                                            : "--rebuild-initramfs");
+                return -EINVAL;
+        }
+        if (!a->guest && (a->guest_format_given || a->guest_options.vcpus)) {
+                log_error("%s works with the command guest only",
+                          a->guest_options.vcpus ? "--vcpus" : "--libvirt/--qemu");
+                return -EINVAL;
+        }
+        if (a->guest && (a->apply || (a->json && a->guest_format_given))) {
+                log_error("guest cannot be combined with %s", a->apply ? "--apply" : "--libvirt or --qemu and --json");
                 return -EINVAL;
         }
         if (a->apply && (a->verify || a->json)) {
@@ -184,12 +229,14 @@ static int check_combinations(const struct arguments *a)
 static int parse_command(int argc, char **argv, struct arguments *a)
 {
         if (optind < argc) {
-                if (!streq(argv[optind], "verify")) {
-                        log_error("unknown command '%s'; the only command is 'verify' (try 'cmdlinegen --help')",
-                                  argv[optind]);
+                if (!streq(argv[optind], "verify") && !streq(argv[optind], "guest")) {
+                        log_error(
+                                "unknown command '%s'; the commands are 'verify' and 'guest' (try 'cmdlinegen --help')",
+                                argv[optind]);
                         return -EINVAL;
                 }
-                a->verify = true;
+                a->verify = streq(argv[optind], "verify");
+                a->guest = !a->verify;
                 optind++;
         }
         if (optind < argc) {
@@ -197,29 +244,35 @@ static int parse_command(int argc, char **argv, struct arguments *a)
                 return -EINVAL;
         }
         a->apply_options.root_path = a->root;
+        if (a->json)
+                a->guest_options.format = GUEST_JSON;
         return check_combinations(a);
 }
 
+static const struct option options[] = { { "root", required_argument, NULL, ARG_ROOT },
+                                         { "config", required_argument, NULL, ARG_CONFIG },
+                                         { "kernel", required_argument, NULL, ARG_KERNEL },
+                                         { "isolate-cores", required_argument, NULL, ARG_ISOLATE_CORES },
+                                         { "isolate-cpus", required_argument, NULL, ARG_ISOLATE_CPUS },
+                                         { "guest-memory", required_argument, NULL, ARG_GUEST_MEMORY },
+                                         { "hugepage-size", required_argument, NULL, ARG_HUGEPAGE_SIZE },
+                                         { "acs-override", required_argument, NULL, ARG_ACS_OVERRIDE },
+                                         { "apply", required_argument, NULL, ARG_APPLY },
+                                         { "dry-run", no_argument, NULL, ARG_DRY_RUN },
+                                         { "remove", no_argument, NULL, ARG_REMOVE },
+                                         { "rebuild-initramfs", no_argument, NULL, ARG_REBUILD_INITRAMFS },
+                                         { "json", no_argument, NULL, ARG_JSON },
+                                         { "libvirt", no_argument, NULL, ARG_LIBVIRT },
+                                         { "qemu", no_argument, NULL, ARG_QEMU },
+                                         { "vcpus", required_argument, NULL, ARG_VCPUS },
+                                         { "verbose", no_argument, NULL, 'v' },
+                                         { "quiet", no_argument, NULL, 'q' },
+                                         { "help", no_argument, NULL, 'h' },
+                                         { "version", no_argument, NULL, ARG_VERSION },
+                                         {} };
+
 static int parse_arguments(int argc, char **argv, struct arguments *a)
 {
-        static const struct option options[] = { { "root", required_argument, NULL, ARG_ROOT },
-                                                 { "config", required_argument, NULL, ARG_CONFIG },
-                                                 { "kernel", required_argument, NULL, ARG_KERNEL },
-                                                 { "isolate-cores", required_argument, NULL, ARG_ISOLATE_CORES },
-                                                 { "isolate-cpus", required_argument, NULL, ARG_ISOLATE_CPUS },
-                                                 { "guest-memory", required_argument, NULL, ARG_GUEST_MEMORY },
-                                                 { "hugepage-size", required_argument, NULL, ARG_HUGEPAGE_SIZE },
-                                                 { "acs-override", required_argument, NULL, ARG_ACS_OVERRIDE },
-                                                 { "apply", required_argument, NULL, ARG_APPLY },
-                                                 { "dry-run", no_argument, NULL, ARG_DRY_RUN },
-                                                 { "remove", no_argument, NULL, ARG_REMOVE },
-                                                 { "rebuild-initramfs", no_argument, NULL, ARG_REBUILD_INITRAMFS },
-                                                 { "json", no_argument, NULL, ARG_JSON },
-                                                 { "verbose", no_argument, NULL, 'v' },
-                                                 { "quiet", no_argument, NULL, 'q' },
-                                                 { "help", no_argument, NULL, 'h' },
-                                                 { "version", no_argument, NULL, ARG_VERSION },
-                                                 {} };
         enum log_level level = LOG_LEVEL_WARNING;
         for (int c, index = -1; (c = getopt_long(argc, argv, "vqh", options, &index)) >= 0; index = -1) {
                 if (index >= 0 && options[index].has_arg && remember_value(a, c, options[index].name, optarg) < 0)
@@ -258,6 +311,15 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
                         break;
                 case ARG_JSON:
                         a->json = true;
+                        break;
+                case ARG_LIBVIRT:
+                case ARG_QEMU:
+                        if (set_guest_format(a, c == ARG_QEMU ? GUEST_QEMU : GUEST_LIBVIRT) < 0)
+                                return -EINVAL;
+                        break;
+                case ARG_VCPUS:
+                        if (set_vcpus(a, optarg) < 0)
+                                return -EINVAL;
                         break;
                 case 'v':
                         level = LOG_LEVEL_DEBUG;
@@ -384,14 +446,14 @@ static int run(const struct arguments *a)
                 }
                 status = apply_command(&g, &a->apply_options);
         } else {
-                if (!a->verify && m.boot.bootloader != LOADER_UNKNOWN) {
+                if (!a->verify && !a->guest && m.boot.bootloader != LOADER_UNKNOWN) {
                         r = apply_add_loader_removals(&g, a->root, BOOTLOADER_AUTO, &g.next_boot_error);
                         if (r >= 0)
                                 r = apply_preview(&g, a->root, &g.next_boot_old, &g.next_boot_new, &g.next_boot_error);
                         if (r < 0 && !g.next_boot_error)
                                 g.next_boot_error = strdup(strerror(-r));
                 }
-                status = print_report(a, &g);
+                status = a->guest ? guest_run(&g, &a->guest_options) : print_report(a, &g);
         }
 done:
         generation_done(&g);

@@ -5,20 +5,26 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "guest.h"
 #include "kernel_config.h"
 #include "preflight.h"
 
-static void add(struct readiness *r, const char *name, enum check_state state, const char *format, ...) _printf_(4, 5);
-static void add(struct readiness *r, const char *name, enum check_state state, const char *format, ...)
+void readiness_addv(struct readiness *r, const char *name, enum check_state state, const char *format, va_list ap)
 {
         if (r->n == READINESS_CHECKS_MAX)
                 return;
         struct readiness_check *c = &r->checks[r->n++];
         c->name = name;
         c->state = state;
+        vsnprintf(c->detail, sizeof(c->detail), format, ap);
+}
+
+static void add(struct readiness *r, const char *name, enum check_state state, const char *format, ...) _printf_(4, 5);
+static void add(struct readiness *r, const char *name, enum check_state state, const char *format, ...)
+{
         va_list ap;
         va_start(ap, format);
-        vsnprintf(c->detail, sizeof(c->detail), format, ap);
+        readiness_addv(r, name, state, format, ap);
         va_end(ap);
 }
 
@@ -167,6 +173,7 @@ void readiness_check(const struct propose_context *ctx, struct readiness *ret)
         check_kernel(ctx, ret);
         check_boot_chain(ctx->machine, ret);
         check_preflight(ctx, ret);
+        guest_host_readiness(ctx, ret);
 }
 
 size_t readiness_count(const struct readiness *r, enum check_state state)

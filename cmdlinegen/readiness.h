@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include <stdarg.h>
+
 #include "propose.h"
 
 enum check_state { CHECK_OK, CHECK_WARN, CHECK_FAIL };
@@ -26,5 +28,8 @@ struct readiness {
 };
 
 void readiness_check(const struct propose_context *ctx, struct readiness *ret);
+/* One more check (ignored when READINESS_CHECKS_MAX are there): for checks made elsewhere. */
+void readiness_addv(struct readiness *r, const char *name, enum check_state state, const char *format, va_list ap)
+        _printf_(4, 0);
 size_t readiness_count(const struct readiness *r, enum check_state state);
 const char *check_state_to_string(enum check_state s);

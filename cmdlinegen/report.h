@@ -8,6 +8,9 @@
 
 void report_text(FILE *out, const struct generation *g);
 void report_json(FILE *out, const struct generation *g);
+/* KEY: an array of the checks of R (readiness, the guest's host side). */
+struct json_writer;
+void report_json_checks(struct json_writer *w, const char *key, const struct readiness *r);
 
 /* One line per machine fact, shared by the text report and `verify`. */
 void report_machine_summary(FILE *out, const struct machine *m);

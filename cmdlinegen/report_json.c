@@ -3,6 +3,20 @@
 #include "kernel_config.h"
 #include "report.h"
 
+void report_json_checks(struct json_writer *w, const char *key, const struct readiness *r)
+{
+        json_key(w, key);
+        json_array_begin(w);
+        for (size_t i = 0; i < r->n; i++) {
+                json_object_begin(w);
+                json_kv_string(w, "check", r->checks[i].name);
+                json_kv_string(w, "state", check_state_to_string(r->checks[i].state));
+                json_kv_string(w, "detail", r->checks[i].detail);
+                json_object_end(w);
+        }
+        json_array_end(w);
+}
+
 static void json_findings(struct json_writer *w, const struct findings *f)
 {
         for (size_t i = 0; i < f->n; i++) {
@@ -77,16 +91,7 @@ void report_json(FILE *out, const struct generation *g)
         json_findings(&w, &g->line_findings);
         json_array_end(&w);
 
-        json_key(&w, "readiness");
-        json_array_begin(&w);
-        for (size_t i = 0; i < g->readiness.n; i++) {
-                json_object_begin(&w);
-                json_kv_string(&w, "check", g->readiness.checks[i].name);
-                json_kv_string(&w, "state", check_state_to_string(g->readiness.checks[i].state));
-                json_kv_string(&w, "detail", g->readiness.checks[i].detail);
-                json_object_end(&w);
-        }
-        json_array_end(&w);
+        report_json_checks(&w, "readiness", &g->readiness);
 
         _cleanup_free_ char *proposed = NULL;
         (void) kcmdline_format(g->proposed_line, &proposed);

@@ -14,9 +14,9 @@ _initbind_subcommands_initbind=(list boot plan status modules claim release hotp
 _initbind_address_commands_initbind=" claim release hotplug "
 
 _initbind_words_cmdlinegen=(--apply --dry-run --remove --rebuild-initramfs --root --config --kernel --json --isolate-cores
-	--isolate-cpus --guest-memory --hugepage-size --acs-override --verbose -v --quiet -q --help -h --version)
-_initbind_with_argument_cmdlinegen=" --apply --root --config --kernel --isolate-cores --isolate-cpus --guest-memory --hugepage-size --acs-override "
-_initbind_subcommands_cmdlinegen=(verify)
+	--isolate-cpus --guest-memory --hugepage-size --acs-override --libvirt --qemu --vcpus --verbose -v --quiet -q --help -h --version)
+_initbind_with_argument_cmdlinegen=" --apply --root --config --kernel --isolate-cores --isolate-cpus --guest-memory --hugepage-size --acs-override --vcpus "
+_initbind_subcommands_cmdlinegen=(verify guest)
 _initbind_address_commands_cmdlinegen=" "
 
 # _initbind_word_start: the index in COMP_WORDS where the word at the cursor begins. bash splits

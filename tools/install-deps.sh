@@ -14,6 +14,8 @@ packages="build-essential cmake pkg-config libkmod-dev libblkid-dev libpci-dev l
 pci.ids kmod grub-common systemd clang libclang-rt-14-dev zsh musl-tools linux-libc-dev strace zstd"
 # The lint tests: clang-format and clang-tidy (tools/lint/check-format.sh, check-tidy.sh), shellcheck.
 packages="$packages clang-format clang-tidy shellcheck"
+# libvirt's schema checker and its test driver: the domains cmdlinegen guest writes (tests/libvirt/guest-domains.sh).
+packages="$packages libvirt-clients"
 # Building the packages (tools/package-tests.sh): debhelper and lintian for the .deb, Debian's rpm
 # for rpmbuild, and what the static libkmod build inside each package needs.
 packages="$packages debhelper dpkg-dev lintian rpm autoconf automake libtool liblzma-dev libzstd-dev xz-utils"

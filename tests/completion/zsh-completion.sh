@@ -27,9 +27,9 @@ check "initbind --root /nonexistent claim 0000:" ""
 check "initbind --root $machine list " ""
 check "initbind --root $machine claim 0000:00:02.0 -" "--allow --config --help --json --kernel --next-boot --pci-ids --quiet --strict --verbose --version -h -q -v"
 check "initbind --allow console,u" "unbind"
-check "cmdlinegen " "verify"
+check "cmdlinegen " "guest verify"
 check "cmdlinegen --apply " "grub grubby rpm-ostree systemd-boot"
-check "cmdlinegen -" "--acs-override --apply --config --dry-run --guest-memory --help --hugepage-size --isolate-cores --isolate-cpus --json --kernel --quiet --rebuild-initramfs --remove --root --verbose --version -h -q -v"
+check "cmdlinegen -" "--acs-override --apply --config --dry-run --guest-memory --help --hugepage-size --isolate-cores --isolate-cpus --json --kernel --libvirt --qemu --quiet --rebuild-initramfs --remove --root --vcpus --verbose --version -h -q -v"
 
 if [ "$failures" != 0 ]; then
 	echo "zsh-completion: $failures failure(s)" >&2
