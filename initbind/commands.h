@@ -13,9 +13,10 @@ struct initbind_options {
         const char *config_path;  /* NULL: /etc/initbind.conf below the root */
         const char *pci_ids_path; /* NULL: the system's pci.ids (and udev's hwdb) */
         bool json;
-        bool strict;    /* boot: exit non-zero on any failure, for scripts and tests */
-        unsigned allow; /* claim: CONFIG_ALLOW_* from --allow */
-        bool next_boot; /* plan: as the initramfs will find the devices, drivers that are modules not bound */
+        bool strict;             /* boot: exit non-zero on any failure, for scripts and tests */
+        unsigned allow;          /* claim: CONFIG_ALLOW_* from --allow */
+        bool release_configured; /* release: also what the boot claims (config, command line) */
+        bool next_boot;          /* plan: as the initramfs will find the devices, drivers that are modules not bound */
 };
 
 /* Each returns the process exit status. */

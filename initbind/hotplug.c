@@ -52,6 +52,7 @@ int command_hotplug(const struct initbind_options *opts, const struct pci_addres
                 log_warning("hotplug: no PCI function at %s (gone again?)", pci_address_format(address, name));
                 return opts->strict ? 1 : 0;
         }
+        s.context = CLAIM_CONTEXT_HOTPLUG;
         if (session_plan(&s) < 0)
                 return opts->strict ? 1 : 0;
         narrow_plan(s.plan, s.host, pci_host_index(s.host, f));

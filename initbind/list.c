@@ -7,7 +7,7 @@
 
 #include "claim_check.h"
 #include "commands.h"
-#include "group_viability.h"
+#include "group_verdict.h"
 #include "json_writer.h"
 #include "log.h"
 #include "pci_class.h"
@@ -57,17 +57,30 @@ static void print_function_line(const struct pci_host *host, struct pci_names *n
                function_name(names, f, name, sizeof(name)));
 }
 
-static void print_group_header(const struct pci_host *host, const struct iommu_group *g)
+/* A group with a member on vfio-pci has a /dev/vfio/N to ask; other groups are VFIO's only once claimed. */
+static bool group_on_vfio(const struct pci_host *host, const struct iommu_group *g)
 {
-        const struct pci_function *blocker = NULL;
-        if (group_is_viable(host, g, &blocker))
-                printf("IOMMU group %d (usable by VFIO now)\n", g->number);
-        else
-                printf("IOMMU group %d (not usable by VFIO now: %s is on %s)\n", g->number, blocker->name,
-                       blocker->driver);
+        for (size_t m = 0; m < g->n_members; m++)
+                if (streq(host->functions[g->members[m]].driver, "vfio-pci"))
+                        return true;
+        return false;
 }
 
-static void print_text(const struct pci_host *host, struct pci_names *names)
+static void print_group_header(const struct rootdir *root, const struct pci_host *host, const struct iommu_group *g)
+{
+        struct group_verdict v;
+        group_verdict_read(root, host, g, &v);
+        char vfio[160] = "", reason[160];
+        if (v.vfio.state != VFIO_VERDICT_NOT_CHECKED || group_on_vfio(host, g))
+                snprintf(vfio, sizeof(vfio), "; %s", group_verdict_vfio_text(&v, reason, sizeof(reason)));
+        if (v.usable)
+                printf("IOMMU group %d (usable by VFIO now%s)\n", g->number, vfio);
+        else
+                printf("IOMMU group %d (not usable by VFIO now: %s%s)\n", g->number,
+                       group_verdict_reason(&v, reason, sizeof(reason)), vfio);
+}
+
+static void print_text(const struct rootdir *root, const struct pci_host *host, struct pci_names *names)
 {
         if (!host->iommu_active)
                 printf("No IOMMU is active: no function can be passed through.%s\n",
@@ -79,7 +92,7 @@ static void print_text(const struct pci_host *host, struct pci_names *names)
                "CLAIMABLE", "NAME");
         for (size_t i = 0; i < host->n_groups; i++) {
                 const struct iommu_group *g = &host->groups[i];
-                print_group_header(host, g);
+                print_group_header(root, host, g);
                 for (size_t m = 0; m < g->n_members; m++)
                         print_function_line(host, names, &host->functions[g->members[m]]);
         }
@@ -126,7 +139,7 @@ static void json_function(struct json_writer *w, const struct pci_host *host, st
         json_object_end(w);
 }
 
-static void print_json(const struct pci_host *host, struct pci_names *names)
+static void print_json(const struct rootdir *root, const struct pci_host *host, struct pci_names *names)
 {
         struct json_writer w;
         json_init(&w, stdout);
@@ -138,12 +151,13 @@ static void print_json(const struct pci_host *host, struct pci_names *names)
         json_array_begin(&w);
         for (size_t i = 0; i < host->n_groups; i++) {
                 const struct iommu_group *g = &host->groups[i];
-                const struct pci_function *blocker = NULL;
-                bool viable = group_is_viable(host, g, &blocker);
+                struct group_verdict v;
+                group_verdict_read(root, host, g, &v);
                 json_object_begin(&w);
                 json_kv_int(&w, "group", g->number);
-                json_kv_bool(&w, "usable", viable);
-                json_kv_string(&w, "blocked_by", viable ? NULL : blocker->name);
+                json_kv_bool(&w, "usable", v.usable);
+                json_kv_string(&w, "blocked_by", v.usable || !v.blocker ? NULL : v.blocker->name);
+                group_verdict_json(&w, &v);
                 json_key(&w, "functions");
                 json_array_begin(&w);
                 for (size_t m = 0; m < g->n_members; m++)
@@ -175,8 +189,8 @@ int command_list(const struct initbind_options *opts)
         pci_host_log_problems(host);
         _cleanup_pci_names_ struct pci_names *names = pci_names_new(opts->pci_ids_path);
         if (opts->json)
-                print_json(host, names);
+                print_json(opts->root, host, names);
         else
-                print_text(host, names);
+                print_text(opts->root, host, names);
         return 0;
 }

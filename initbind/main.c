@@ -33,6 +33,8 @@ static void help(void)
                "      --config FILE the configuration file below the root (default %s)\n"
                "      --pci-ids FILE  names from FILE instead of the system's pci.ids (as lspci -i)\n"
                "      --allow LIST  claim: console,storage,unbind,partial-group (as allow= in the config)\n"
+               "      --release-configured  release: also a device the boot claims (initbind.conf,\n"
+               "                    initbind.claim=, vfio-pci.ids=), until the next boot\n"
                "      --strict      boot: exit 1 when anything failed (for scripts and tests)\n"
                "      --next-boot   plan: as the initramfs will find the devices, with the drivers\n"
                "                    that are loadable modules not bound yet\n"
@@ -46,7 +48,17 @@ static void help(void)
                INITBIND_CONFIG_PATH);
 }
 
-enum { ARG_ROOT = 0x100, ARG_CONFIG, ARG_PCI_IDS, ARG_ALLOW, ARG_STRICT, ARG_NEXT_BOOT, ARG_JSON, ARG_VERSION };
+enum {
+        ARG_ROOT = 0x100,
+        ARG_CONFIG,
+        ARG_PCI_IDS,
+        ARG_ALLOW,
+        ARG_STRICT,
+        ARG_RELEASE_CONFIGURED,
+        ARG_NEXT_BOOT,
+        ARG_JSON,
+        ARG_VERSION
+};
 
 static int parse_allow(const char *list, unsigned *ret)
 {
@@ -83,6 +95,7 @@ static int parse_options(int argc, char **argv, struct initbind_options *opts, c
                                                  { "allow", required_argument, NULL, ARG_ALLOW },
                                                  { "pci-ids", required_argument, NULL, ARG_PCI_IDS },
                                                  { "strict", no_argument, NULL, ARG_STRICT },
+                                                 { "release-configured", no_argument, NULL, ARG_RELEASE_CONFIGURED },
                                                  { "next-boot", no_argument, NULL, ARG_NEXT_BOOT },
                                                  { "json", no_argument, NULL, ARG_JSON },
                                                  { "verbose", no_argument, NULL, 'v' },
@@ -110,6 +123,9 @@ static int parse_options(int argc, char **argv, struct initbind_options *opts, c
                         break;
                 case ARG_STRICT:
                         opts->strict = true;
+                        break;
+                case ARG_RELEASE_CONFIGURED:
+                        opts->release_configured = true;
                         break;
                 case ARG_NEXT_BOOT:
                         opts->next_boot = true;
@@ -165,6 +181,10 @@ static int parse_command(int argc, char **argv, const struct initbind_options *o
         }
         if (opts->next_boot && !streq(command, "plan")) {
                 log_error("--next-boot is an option of 'plan' only");
+                return -EINVAL;
+        }
+        if (opts->release_configured && !streq(command, "release")) {
+                log_error("--release-configured is an option of 'release' only");
                 return -EINVAL;
         }
         *ret_command = command;

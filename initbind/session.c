@@ -7,7 +7,9 @@
 #include "log.h"
 #include "rootdir.h"
 
-int session_open(struct session *s, const struct initbind_options *opts)
+int session_open(struct session *s, const struct initbind_options *opts) { return session_open_scan(s, opts, 0); }
+
+int session_open_scan(struct session *s, const struct initbind_options *opts, unsigned scan_flags)
 {
         *s = (struct session){ .opts = opts };
 
@@ -27,7 +29,7 @@ int session_open(struct session *s, const struct initbind_options *opts)
         if (s->sources.disabled)
                 return 0;
 
-        r = pci_host_scan(opts->root, 0, &s->host);
+        r = pci_host_scan(opts->root, scan_flags, &s->host);
         if (r < 0)
                 return log_error_errno(r, "cannot read PCI devices: %m");
         pci_host_log_problems(s->host);
@@ -49,6 +51,7 @@ size_t session_log_diagnostics(const struct session *s)
 int session_plan(struct session *s)
 {
         struct claim_input input = claim_sources_input(&s->sources);
+        input.context = s->context;
         int r = claim_plan_build(s->host, &input, &s->plan);
         if (r < 0)
                 log_error_errno(r, "cannot build the claim plan: %m");
