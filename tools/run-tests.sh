@@ -31,3 +31,5 @@ tools/run-fuzz.sh 20
 tools/package-tests.sh
 
 INITBIND_BUILD=$PWD/build tests/e2e/run.sh --install-deps
+# Runtime switching on a running kernel: one boot, claim/release/VFIO open/hotplug inside it.
+INITBIND_BUILD=$PWD/build tests/e2e/runtime.sh

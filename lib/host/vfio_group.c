@@ -86,8 +86,9 @@ int vfio_device_cdev(const struct rootdir *root, const struct pci_function *f, c
                 /* drivers/vfio/device_cdev.c names the device "vfio%d", under /dev/vfio/devices/. */
                 if (strncmp(de->d_name, "vfio", 4) != 0 || !de->d_name[4])
                         continue;
+                /* 6.1 to 6.5 have the vfio-dev class device but no cdev: only a node that exists counts. */
                 snprintf(buf, size, "/dev/vfio/devices/%s", de->d_name);
-                r = 0;
+                r = rootdir_exists(root, buf) > 0 ? 0 : -ENOENT;
                 break;
         }
         closedir(d);

@@ -44,8 +44,9 @@ const char *vfio_group_state_to_string(enum vfio_verdict_state state);
 const char *vfio_group_state_explain(enum vfio_verdict_state state);
 
 /*
- * The VFIO device cdev of F ("/dev/vfio/devices/vfio0") from its sysfs vfio-dev/ directory
- * (kernels with CONFIG_VFIO_DEVICE_CDEV, 6.6+, while F is on a VFIO driver): 0, or -ENOENT when
- * there is none, or another -errno.
+ * The VFIO device cdev of F ("/dev/vfio/devices/vfio0") from its sysfs vfio-dev/ directory, when
+ * that node exists below the root (kernels with CONFIG_VFIO_DEVICE_CDEV, 6.6+, while F is on a
+ * VFIO driver; 6.1 has the vfio-dev directory but no node): 0, or -ENOENT when there is none, or
+ * another -errno.
  */
 int vfio_device_cdev(const struct rootdir *root, const struct pci_function *f, char *buf, size_t size);

@@ -72,6 +72,9 @@ static void test_device_cdev(void **state)
         tree_mkdir(tree, "sys/bus/pci/devices/0000:00:03.0/vfio-dev");
         assert_int_equal(vfio_device_cdev(root, &f, buf, sizeof(buf)), -ENOENT);
         tree_mkdir(tree, "sys/bus/pci/devices/0000:00:03.0/vfio-dev/vfio12");
+        /* Linux 6.1 to 6.5: the class device, but no cdev in /dev. */
+        assert_int_equal(vfio_device_cdev(root, &f, buf, sizeof(buf)), -ENOENT);
+        tree_write(tree, "dev/vfio/devices/vfio12", "");
         assert_int_equal(vfio_device_cdev(root, &f, buf, sizeof(buf)), 0);
         assert_string_equal(buf, "/dev/vfio/devices/vfio12");
 }
