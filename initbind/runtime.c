@@ -5,6 +5,7 @@
  * boot mode makes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "block_guard.h"
 #include "claim_exec.h"
@@ -51,12 +52,13 @@ static bool held_by_vfio(const struct pci_function *f)
         return streq(f->driver, "vfio-pci") || streq(f->driver_override, "vfio-pci");
 }
 
-/* The members of F's group (F alone without one) that are on vfio-pci or reserved for it. */
-static size_t held_members(const struct pci_host *host, const struct pci_function *f, size_t *ret, size_t max)
+/* The members of F's group (F alone without one) that are on vfio-pci or reserved for it, into
+ * RET (room for every member of the group). */
+static size_t held_members(const struct pci_host *host, const struct pci_function *f, size_t *ret)
 {
         const struct iommu_group *g = pci_host_group(host, f->iommu_group);
         size_t n = 0;
-        for (size_t m = 0; m < (g ? g->n_members : 1) && n < max; m++) {
+        for (size_t m = 0; m < (g ? g->n_members : 1); m++) {
                 size_t i = g ? g->members[m] : pci_host_index(host, f);
                 if (held_by_vfio(&host->functions[i]))
                         ret[n++] = i;
@@ -134,8 +136,13 @@ int command_release(const struct initbind_options *opts, const struct pci_addres
                 return 1;
         }
         /* Half a group is of use to nobody: the companions go back too, even when F already has. */
-        size_t members[64];
-        size_t n = held_members(s.host, f, members, ELEMENTSOF(members));
+        const struct iommu_group *g = pci_host_group(s.host, f->iommu_group);
+        _cleanup_free_ size_t *members = calloc(g ? g->n_members : 1, sizeof(*members));
+        if (!members) {
+                log_error("out of memory");
+                return 1;
+        }
+        size_t n = held_members(s.host, f, members);
         if (n == 0) {
                 log_error("%s is not claimed by vfio-pci (driver: %s); nothing to release", f->name,
                           f->driver[0] ? f->driver : "none");
