@@ -8,6 +8,7 @@
 #include "log.h"
 #include "rootdir.h"
 #include "session.h"
+#include "sriov_guard.h"
 
 int command_boot(const struct initbind_options *opts)
 {
@@ -33,6 +34,7 @@ int command_boot(const struct initbind_options *opts)
         if (session_plan(&s) < 0)
                 return opts->strict ? 1 : 0;
         session_log_plan(&s);
+        (void) sriov_guard_apply(&s, NULL);
         for (size_t i = 0; i < s.plan->n_refusals; i++)
                 problems += s.plan->refusals[i].is_error;
 

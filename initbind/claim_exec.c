@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "fileio.h"
+#include "group_verdict.h"
 #include "group_viability.h"
 #include "log.h"
 #include "macro.h"
@@ -193,6 +194,19 @@ static struct pci_function *pending_claim(struct pci_host *host, const struct cl
         return &host->functions[e->function];
 }
 
+/* What allowed taking a device from its driver, in the words of whoever asked. */
+static const char *unbind_consent(const struct claim_plan *plan)
+{
+        switch (plan->context) {
+        case CLAIM_CONTEXT_COMMAND:
+                return "--allow unbind";
+        case CLAIM_CONTEXT_HOTPLUG:
+                return "the config claims it: a claim by address, or allow=unbind";
+        default:
+                return "allow=unbind";
+        }
+}
+
 static void unbind_allowed(const struct rootdir *root, struct pci_host *host, const struct claim_plan *plan,
                            struct claim_report *report)
 {
@@ -211,7 +225,7 @@ static void unbind_allowed(const struct rootdir *root, struct pci_host *host, co
                         roll_back(root, f, false);
                         continue;
                 }
-                log_info("%s unbound from %s (allow=unbind)", f->name, driver);
+                log_notice("%s unbound from %s (%s)", f->name, driver, unbind_consent(plan));
         }
 }
 
@@ -320,7 +334,8 @@ static void release_incomplete_groups(const struct rootdir *root, struct pci_hos
         }
 }
 
-static void report_groups(const struct pci_host *host, const struct claim_plan *plan, struct claim_report *report)
+static void report_groups(const struct rootdir *root, const struct pci_host *host, const struct claim_plan *plan,
+                          struct claim_report *report)
 {
         for (size_t i = 0; i < plan->n_groups; i++) {
                 const struct iommu_group *g = pci_host_group(host, plan->groups[i].number);
@@ -335,14 +350,18 @@ static void report_groups(const struct pci_host *host, const struct claim_plan *
                         report->n_groups_unusable++;
                         continue;
                 }
-                const struct pci_function *blocker = NULL;
-                if (group_is_viable(host, g, &blocker)) {
+                /* The kernel's word: the group file is opened and closed again, nothing is held. */
+                struct group_verdict v;
+                char vfio[160], reason[160];
+                group_verdict_read(root, host, g, &v);
+                group_verdict_vfio_text(&v, vfio, sizeof(vfio));
+                if (v.usable) {
                         report->n_groups_usable++;
-                        log_notice("IOMMU group %d is usable by VFIO", g->number);
+                        log_notice("IOMMU group %d is usable by VFIO (%s)", g->number, vfio);
                 } else {
                         report->n_groups_unusable++;
-                        log_warning("IOMMU group %d is not usable by VFIO: %s is on %s", g->number, blocker->name,
-                                    blocker->driver);
+                        log_warning("IOMMU group %d is not usable by VFIO: %s (%s)", g->number,
+                                    group_verdict_reason(&v, reason, sizeof(reason)), vfio);
                 }
         }
 }
@@ -371,7 +390,7 @@ int claim_plan_execute(const struct rootdir *root, struct pci_host *host, const 
         }
         verify(root, host, plan, &report);
         release_incomplete_groups(root, host, plan, &report);
-        report_groups(host, plan, &report);
+        report_groups(root, host, plan, &report);
 
         for (size_t i = 0; i < plan->n_entries; i++) {
                 report.n_bound += report.outcomes[i] == CLAIM_OUTCOME_BOUND;

@@ -13,10 +13,11 @@ struct initbind_options {
         const char *config_path;  /* NULL: /etc/initbind.conf below the root */
         const char *pci_ids_path; /* NULL: the system's pci.ids (and udev's hwdb) */
         bool json;
-        bool strict;        /* boot: exit non-zero on any failure, for scripts and tests */
-        unsigned allow;     /* claim: CONFIG_ALLOW_* from --allow */
-        bool next_boot;     /* plan: as the initramfs will find the devices, drivers that are modules not bound */
-        const char *kernel; /* the kernel release whose modules to read (NULL: the root's running one) */
+        bool strict;             /* boot: exit non-zero on any failure, for scripts and tests */
+        unsigned allow;          /* claim: CONFIG_ALLOW_* from --allow */
+        bool release_configured; /* release: also what the boot claims (config, command line) */
+        bool next_boot;          /* plan: as the initramfs will find the devices, drivers that are modules not bound */
+        const char *kernel;      /* the kernel release whose modules to read (NULL: the root's running one) */
 };
 
 /* Each returns the process exit status. */

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "log.h"
 #include "session.h"
+#include "sriov_guard.h"
 
 /* Keep only what concerns GROUP (the new function's group, or the function alone without one). */
 static void narrow_plan(struct claim_plan *plan, const struct pci_host *host, size_t function)
@@ -52,6 +53,8 @@ int command_hotplug(const struct initbind_options *opts, const struct pci_addres
                 log_warning("hotplug: no PCI function at %s (gone again?)", pci_address_format(address, name));
                 return opts->strict ? 1 : 0;
         }
+        (void) sriov_guard_apply(&s, f); /* a PF that appeared: before anyone creates its VFs */
+        s.context = CLAIM_CONTEXT_HOTPLUG;
         if (session_plan(&s) < 0)
                 return opts->strict ? 1 : 0;
         narrow_plan(s.plan, s.host, pci_host_index(s.host, f));

@@ -7,6 +7,7 @@
 
 #include "claim_check.h"
 #include "commands.h"
+#include "group_verdict.h"
 #include "group_viability.h"
 #include "json_writer.h"
 #include "log.h"
@@ -60,17 +61,31 @@ static void print_function_line(const struct pci_host *host, struct pci_names *n
                function_name(names, f, name, sizeof(name)));
 }
 
-static void print_group_header(const struct pci_host *host, const struct iommu_group *g)
+/* A group with a member on vfio-pci has a /dev/vfio/N to ask; other groups are VFIO's only once claimed. */
+static bool group_on_vfio(const struct pci_host *host, const struct iommu_group *g)
 {
-        const struct pci_function *blocker = NULL;
-        if (group_is_viable(host, g, &blocker))
-                printf("IOMMU group %d (usable by VFIO now)\n", g->number);
-        else
-                printf("IOMMU group %d (not usable by VFIO now: %s is on %s)\n", g->number, blocker->name,
-                       blocker->driver);
+        for (size_t m = 0; m < g->n_members; m++)
+                if (driver_is_vfio_pci(host->functions[g->members[m]].driver))
+                        return true;
+        return false;
 }
 
-static void print_text(const struct pci_host *host, struct pci_names *names, const struct preflight *pf)
+static void print_group_header(const struct rootdir *root, const struct pci_host *host, const struct iommu_group *g)
+{
+        struct group_verdict v;
+        group_verdict_read(root, host, g, &v);
+        char vfio[160] = "", reason[160];
+        if (v.vfio.state != VFIO_VERDICT_NOT_CHECKED || group_on_vfio(host, g))
+                snprintf(vfio, sizeof(vfio), "; %s", group_verdict_vfio_text(&v, reason, sizeof(reason)));
+        if (v.usable)
+                printf("IOMMU group %d (usable by VFIO now%s)\n", g->number, vfio);
+        else
+                printf("IOMMU group %d (not usable by VFIO now: %s%s)\n", g->number,
+                       group_verdict_reason(&v, reason, sizeof(reason)), vfio);
+}
+
+static void print_text(const struct rootdir *root, const struct pci_host *host, struct pci_names *names,
+                       const struct preflight *pf)
 {
         if (!host->iommu_active)
                 printf("No IOMMU is active: no function can be passed through.%s\n",
@@ -82,7 +97,7 @@ static void print_text(const struct pci_host *host, struct pci_names *names, con
                "CLAIMABLE", "PREFLIGHT", "NAME");
         for (size_t i = 0; i < host->n_groups; i++) {
                 const struct iommu_group *g = &host->groups[i];
-                print_group_header(host, g);
+                print_group_header(root, host, g);
                 for (size_t m = 0; m < g->n_members; m++)
                         print_function_line(host, names, pf, &host->functions[g->members[m]]);
         }
@@ -130,7 +145,8 @@ static void json_function(struct json_writer *w, const struct pci_host *host, st
         json_object_end(w);
 }
 
-static void print_json(const struct pci_host *host, struct pci_names *names, const struct preflight *pf)
+static void print_json(const struct rootdir *root, const struct pci_host *host, struct pci_names *names,
+                       const struct preflight *pf)
 {
         struct json_writer w;
         json_init(&w, stdout);
@@ -142,12 +158,13 @@ static void print_json(const struct pci_host *host, struct pci_names *names, con
         json_array_begin(&w);
         for (size_t i = 0; i < host->n_groups; i++) {
                 const struct iommu_group *g = &host->groups[i];
-                const struct pci_function *blocker = NULL;
-                bool viable = group_is_viable(host, g, &blocker);
+                struct group_verdict v;
+                group_verdict_read(root, host, g, &v);
                 json_object_begin(&w);
                 json_kv_int(&w, "group", g->number);
-                json_kv_bool(&w, "usable", viable);
-                json_kv_string(&w, "blocked_by", viable ? NULL : blocker->name);
+                json_kv_bool(&w, "usable", v.usable);
+                json_kv_string(&w, "blocked_by", v.usable || !v.blocker ? NULL : v.blocker->name);
+                group_verdict_json(&w, &v);
                 json_key(&w, "functions");
                 json_array_begin(&w);
                 for (size_t m = 0; m < g->n_members; m++)
@@ -182,8 +199,8 @@ int command_list(const struct initbind_options *opts)
         if (preflight_for_all(opts->root, host, &pf) < 0)
                 return 1;
         if (opts->json)
-                print_json(host, names, pf);
+                print_json(opts->root, host, names, pf);
         else
-                print_text(host, names, pf);
+                print_text(opts->root, host, names, pf);
         return 0;
 }

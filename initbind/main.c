@@ -39,6 +39,8 @@ static void help(void)
                "      --config FILE the configuration file below the root (default %s)\n"
                "      --pci-ids FILE  names from FILE instead of the system's pci.ids (as lspci -i)\n"
                "      --allow LIST  claim: console,storage,unbind,partial-group (as allow= in the config)\n"
+               "      --release-configured  release: also a device the boot claims (initbind.conf,\n"
+               "                    initbind.claim=, vfio-pci.ids=), until the next boot\n"
                "      --strict      boot: exit 1 when anything failed (for scripts and tests)\n"
                "      --next-boot   plan: as the initramfs will find the devices, with the drivers\n"
                "                    that are loadable modules not bound yet\n"
@@ -59,6 +61,7 @@ enum {
         ARG_PCI_IDS,
         ARG_ALLOW,
         ARG_STRICT,
+        ARG_RELEASE_CONFIGURED,
         ARG_NEXT_BOOT,
         ARG_KERNEL,
         ARG_JSON,
@@ -100,6 +103,7 @@ static int parse_options(int argc, char **argv, struct initbind_options *opts, c
                                                  { "allow", required_argument, NULL, ARG_ALLOW },
                                                  { "pci-ids", required_argument, NULL, ARG_PCI_IDS },
                                                  { "strict", no_argument, NULL, ARG_STRICT },
+                                                 { "release-configured", no_argument, NULL, ARG_RELEASE_CONFIGURED },
                                                  { "next-boot", no_argument, NULL, ARG_NEXT_BOOT },
                                                  { "kernel", required_argument, NULL, ARG_KERNEL },
                                                  { "json", no_argument, NULL, ARG_JSON },
@@ -128,6 +132,9 @@ static int parse_options(int argc, char **argv, struct initbind_options *opts, c
                         break;
                 case ARG_STRICT:
                         opts->strict = true;
+                        break;
+                case ARG_RELEASE_CONFIGURED:
+                        opts->release_configured = true;
                         break;
                 case ARG_NEXT_BOOT:
                         opts->next_boot = true;
@@ -203,6 +210,10 @@ static int parse_command(int argc, char **argv, const struct initbind_options *o
         }
         if (opts->kernel && !streq(command, "plan") && !streq(command, "modules")) {
                 log_error("--kernel is an option of 'plan' and 'modules' only");
+                return -EINVAL;
+        }
+        if (opts->release_configured && !streq(command, "release")) {
+                log_error("--release-configured is an option of 'release' only");
                 return -EINVAL;
         }
         *ret_command = command;

@@ -12,7 +12,9 @@
 #include "log.h"
 #include "rootdir.h"
 
-int session_open(struct session *s, const struct initbind_options *opts)
+int session_open(struct session *s, const struct initbind_options *opts) { return session_open_scan(s, opts, 0); }
+
+int session_open_scan(struct session *s, const struct initbind_options *opts, unsigned scan_flags)
 {
         *s = (struct session){ .opts = opts };
 
@@ -32,7 +34,7 @@ int session_open(struct session *s, const struct initbind_options *opts)
         if (s->sources.disabled)
                 return 0;
 
-        r = pci_host_scan(opts->root, PCI_SCAN_SRIOV_ON_DEMAND, &s->host);
+        r = pci_host_scan(opts->root, scan_flags | PCI_SCAN_SRIOV_ON_DEMAND, &s->host);
         if (r < 0)
                 return log_error_errno(r, "cannot read PCI devices: %m");
         pci_host_log_problems(s->host);
@@ -94,6 +96,7 @@ static void choose_variants(struct session *s)
 int session_plan(struct session *s)
 {
         struct claim_input input = claim_sources_input(&s->sources);
+        input.context = s->context;
         int r;
         /* Each round reads at least one more function, so this ends. */
         do {

@@ -18,10 +18,13 @@ struct session {
         struct claim_sources sources;
         struct pci_host *host;
         struct claim_plan *plan;
+        enum claim_context context; /* set before session_plan(): boot unless the caller says */
 };
 
 /* Read sources and host. Returns 0, or -errno after logging why. */
 int session_open(struct session *s, const struct initbind_options *opts);
+/* The same, the scan also reading what SCAN_FLAGS (PCI_SCAN_*) say. */
+int session_open_scan(struct session *s, const struct initbind_options *opts, unsigned scan_flags);
 /* Build the plan from the sources (plus what the caller added). */
 int session_plan(struct session *s);
 /* Log what the plan refuses or keeps for the host, and an inactive IOMMU. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "group_verdict.h"
 #include "group_viability.h"
 #include "json_writer.h"
 #include "log.h"
@@ -20,41 +21,56 @@ static bool group_has_vfio(const struct pci_host *host, const struct iommu_group
         return false;
 }
 
-static void print_group_json(struct json_writer *w, const struct pci_host *host, const struct iommu_group *g,
-                             bool usable, const struct pci_function *blocker)
+/* The VFIO device cdev of F, or NULL (not on a VFIO driver, or a kernel without cdevs). */
+static const char *device_cdev(const struct rootdir *root, const struct pci_function *f, char *buf, size_t size)
+{
+        return vfio_device_cdev(root, f, buf, size) == 0 ? buf : NULL;
+}
+
+static void print_group_json(struct json_writer *w, const struct rootdir *root, const struct pci_host *host,
+                             const struct iommu_group *g, const struct group_verdict *v)
 {
         json_object_begin(w);
         json_kv_int(w, "group", g->number);
-        json_kv_bool(w, "usable", usable);
-        json_kv_string(w, "blocked_by", usable ? NULL : blocker->name);
+        json_kv_bool(w, "usable", v->usable);
+        json_kv_string(w, "blocked_by", v->usable || !v->blocker ? NULL : v->blocker->name);
+        group_verdict_json(w, v);
         json_key(w, "functions");
         json_array_begin(w);
         for (size_t m = 0; m < g->n_members; m++) {
                 const struct pci_function *f = &host->functions[g->members[m]];
+                char cdev[64];
                 json_object_begin(w);
                 json_kv_string(w, "address", f->name);
                 json_kv_string(w, "driver", f->driver[0] ? f->driver : NULL);
+                json_kv_string(w, "cdev", device_cdev(root, f, cdev, sizeof(cdev)));
                 json_object_end(w);
         }
         json_array_end(w);
         json_object_end(w);
 }
 
-static void print_group_text(const struct pci_host *host, const struct iommu_group *g, bool usable,
-                             const struct pci_function *blocker)
+static void print_group_text(const struct rootdir *root, const struct pci_host *host, const struct iommu_group *g,
+                             const struct group_verdict *v)
 {
-        if (usable)
+        char text[160];
+        if (v->usable)
                 printf("IOMMU group %d: usable\n", g->number);
         else
-                printf("IOMMU group %d: NOT usable: %s is on %s\n", g->number, blocker->name, blocker->driver);
+                printf("IOMMU group %d: NOT usable: %s\n", g->number, group_verdict_reason(v, text, sizeof(text)));
+        printf("  %s\n", group_verdict_vfio_text(v, text, sizeof(text)));
         for (size_t m = 0; m < g->n_members; m++) {
                 const struct pci_function *f = &host->functions[g->members[m]];
-                printf("  %s  %04x:%04x  %s\n", f->name, f->ids.vendor, f->ids.device, f->driver[0] ? f->driver : "-");
+                char cdev[64];
+                printf("  %s  %04x:%04x  %s", f->name, f->ids.vendor, f->ids.device, f->driver[0] ? f->driver : "-");
+                if (device_cdev(root, f, cdev, sizeof(cdev)))
+                        printf("  %s", cdev);
+                printf("\n");
         }
 }
 
 /* Every group with a device on vfio-pci, usable or not; W is NULL for text. */
-static void print_groups(struct json_writer *w, const struct pci_host *host)
+static void print_groups(struct json_writer *w, const struct rootdir *root, const struct pci_host *host)
 {
         if (w) {
                 json_key(w, "groups");
@@ -64,12 +80,12 @@ static void print_groups(struct json_writer *w, const struct pci_host *host)
                 const struct iommu_group *g = &host->groups[i];
                 if (!group_has_vfio(host, g))
                         continue;
-                const struct pci_function *blocker = NULL;
-                bool usable = group_is_viable(host, g, &blocker);
+                struct group_verdict v;
+                group_verdict_read(root, host, g, &v);
                 if (w)
-                        print_group_json(w, host, g, usable, blocker);
+                        print_group_json(w, root, host, g, &v);
                 else
-                        print_group_text(host, g, usable, blocker);
+                        print_group_text(root, host, g, &v);
         }
         if (w)
                 json_array_end(w);
@@ -116,7 +132,7 @@ int command_status(const struct initbind_options *opts)
                 json_init(w, stdout);
                 json_object_begin(w);
         }
-        print_groups(w, s.host);
+        print_groups(w, opts->root, s.host);
         print_not_claimed(w, s.host, s.plan);
         if (w) {
                 preflight_print_json(w, s.host, preflight);

@@ -54,3 +54,5 @@ tools/package-tests.sh
 tests/e2e/source-install.sh --install-deps build build-release
 
 E2E_MUSL_STATIC=$PWD/build-musl/bin/initbind-static INITBIND_BUILD=$PWD/build tests/e2e/run.sh --install-deps
+# Runtime switching on a running kernel: one boot, claim/release/VFIO open/hotplug inside it.
+INITBIND_BUILD=$PWD/build tests/e2e/runtime.sh

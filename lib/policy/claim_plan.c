@@ -34,6 +34,7 @@ struct candidate {
 };
 
 struct planner {
+        enum claim_context context;
         const struct pci_host *host;
         struct candidate *candidates;
         struct claim_plan *plan;
@@ -75,6 +76,10 @@ static void select_function(struct planner *p, size_t i, const struct claim_requ
                 c->owner = &req->claim.owner;
         if (req->claim.selector == CONFIG_SELECT_ADDRESS) {
                 c->named_by_address = true;
+                /* A host driver that bound a hot-added function inside the rescan got there before
+                 * udev could run initbind: the config naming this very function is the consent. */
+                if (p->context == CLAIM_CONTEXT_HOTPLUG)
+                        c->allow |= CONFIG_ALLOW_UNBIND;
                 c->origin = req->origin; /* the most specific reason is the one worth quoting */
         }
 }
@@ -155,6 +160,26 @@ static unsigned permissions_of(const struct candidate *c)
         return perm;
 }
 
+/* Why a function on another driver is not taken, in the words of whoever asked. */
+static void bound_elsewhere_reason(enum claim_context context, const struct pci_function *f, char *buf, size_t size)
+{
+        switch (context) {
+        case CLAIM_CONTEXT_COMMAND:
+                snprintf(buf, size, "it is bound to %s; pass --allow unbind to take it from that driver", f->driver);
+                break;
+        case CLAIM_CONTEXT_HOTPLUG:
+                snprintf(buf, size,
+                         "it is bound to %s, which took it as it appeared; claim it by address, or add allow=unbind, "
+                         "to take it",
+                         f->driver);
+                break;
+        default:
+                snprintf(buf, size,
+                         "it is bound to %s already (built in, or loaded before initbind); add allow=unbind to take it",
+                         f->driver);
+        }
+}
+
 /*
  * Why F cannot be a target, or NULL if it can. BUF receives the sentence. Checks the policy
  * (claim_check), the keep lines and a driver already bound.
@@ -180,9 +205,7 @@ static const char *exclusion_reason(struct planner *p, size_t i, unsigned allow,
                         *ret_unbind = true;
                         return NULL;
                 }
-                snprintf(buf, size,
-                         "it is bound to %s already (built in, or loaded before initbind); add allow=unbind to take it",
-                         f->driver);
+                bound_elsewhere_reason(p->context, f, buf, size);
                 return buf;
         }
         return NULL;
@@ -402,7 +425,7 @@ static int add_entry(struct planner *p, size_t i, enum plan_action action)
 
 int claim_plan_build(const struct pci_host *host, const struct claim_input *input, struct claim_plan **ret)
 {
-        struct planner p = { .host = host };
+        struct planner p = { .context = input->context, .host = host };
         p.plan = calloc(1, sizeof(*p.plan));
         p.candidates = calloc(host->n_functions ? host->n_functions : 1, sizeof(*p.candidates));
         int r = -ENOMEM;
@@ -438,6 +461,7 @@ int claim_plan_build(const struct pci_host *host, const struct claim_input *inpu
                         goto fail;
         }
         p.plan->needs_vfio = any_ids || claim_plan_count(p.plan, PLAN_CLAIM) > 0;
+        p.plan->context = input->context;
 
         free(p.candidates);
         *ret = p.plan;

@@ -29,7 +29,17 @@ struct claim_request {
         char origin[CLAIM_ORIGIN_MAX]; /* "/etc/initbind.conf:7", "initbind.claim=", ... */
 };
 
+/* Who asks: it decides the wording of refusals and whether a claim by address is consent to unbind. */
+enum claim_context {
+        CLAIM_CONTEXT_BOOT,    /* the initramfs: a bound driver is built in or was loaded early */
+        CLAIM_CONTEXT_COMMAND, /* `initbind claim`: refusals name the command's options (--allow unbind) */
+        CLAIM_CONTEXT_HOTPLUG, /* a function that appeared after boot: a host driver may have bound it
+                                * inside the rescan, before udev ran initbind; a claim by address takes
+                                * it back (the config's claim is the consent) */
+};
+
 struct claim_input {
+        enum claim_context context;
         const struct claim_request *requests;
         size_t n_requests;
         const struct config_keep *keeps;
@@ -81,6 +91,7 @@ struct claim_plan {
         struct plan_group *groups; /* every group a claim touched */
         size_t n_groups;
         bool needs_vfio; /* vfio-pci must be loaded (claims, or ids to neutralize) */
+        enum claim_context context;
 };
 
 int claim_plan_build(const struct pci_host *host, const struct claim_input *input, struct claim_plan **ret);

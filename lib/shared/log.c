@@ -48,6 +48,14 @@ static void log_close(void)
         log_kmsg_root = NULL;
 }
 
+static bool log_stderr_all;
+
+int log_copy_to_kmsg(const struct rootdir *root)
+{
+        log_stderr_all = true;
+        return log_open_kmsg(root);
+}
+
 int log_open_kmsg(const struct rootdir *root)
 {
         log_close();
@@ -80,7 +88,7 @@ _printf_(2, 0) static void log_message(enum log_level level, const char *format,
 
         /* With the kernel log open, the console shows its records already: stderr repeats only
          * the warnings and errors, which must be seen even with "quiet". */
-        if (log_kmsg_fd < 0 || level <= LOG_LEVEL_WARNING)
+        if (log_kmsg_fd < 0 || level <= LOG_LEVEL_WARNING || log_stderr_all)
                 fprintf(stderr, "%s: %s\n", log_program, message);
         if (log_kmsg_fd >= 0)
                 write_kmsg(level, message);

@@ -22,6 +22,9 @@ struct rootdir;
 void log_setup(const char *program, enum log_level max_level);
 /* Also send each message to ROOT/dev/kmsg. Missing /dev/kmsg is not an error: returns 0. */
 int log_open_kmsg(const struct rootdir *root);
+/* The same for a command run by a user: stderr still gets every message, the kernel log keeps a
+ * record of what the command changed (who moved a device, and when). */
+int log_copy_to_kmsg(const struct rootdir *root);
 enum log_level log_get_max_level(void);
 
 void log_full(enum log_level level, const char *format, ...) _printf_(2, 3);
