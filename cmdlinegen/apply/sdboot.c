@@ -251,9 +251,11 @@ static int edit_cmdline_file(const struct apply_ctx *c, const char *text, char *
         if (!line)
                 return -ENOMEM;
         r = edit_value(c, KERNEL_CMDLINE, text, line, o, end, ret_new_text, ret_new_line, ret_error);
-        if (r >= 0 && !(*ret_old_line = strdup(text)))
-                return -ENOMEM;
-        return r;
+        if (r < 0)
+                return r;
+        /* the line, as the entries carry it: without the file's final newline */
+        *ret_old_line = TAKE_PTR(line);
+        return 0;
 }
 
 static void drop_empty_options(char *text)
