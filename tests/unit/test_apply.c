@@ -640,6 +640,73 @@ static void test_sdboot_cmdline_newline(void **state)
 }
 
 /*
+ * Each entry's options are its own: what the apply added is recorded per file, so --remove
+ * takes back in each entry exactly what it added there. An entry that had iommu=pt before (the
+ * file did not) keeps it; /etc/kernel/cmdline, which never had it, loses it.
+ */
+static void test_sdboot_remove_per_entry(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "intel_iommu=on", "iommu=pt" };
+        static const char had[] = "title a\nversion 6.1.0-18-amd64\noptions root=UUID=1 ro iommu=pt\n",
+                          lacked[] = "title b\nversion 6.1.0-21-amd64\noptions root=UUID=1 ro quiet\n",
+                          both[] = "title c\nversion 6.1.0-22-amd64\noptions root=UUID=1 intel_iommu=on iommu=pt\n";
+
+        tree_mkdir(root, "usr/lib/modules/6.1.0-18-amd64");
+        tree_mkdir(root, "usr/lib/modules/6.1.0-21-amd64");
+        tree_mkdir(root, "usr/lib/modules/6.1.0-22-amd64");
+        tree_write(root, "efi/loader/loader.conf", "timeout 3\n");
+        tree_write(root, "etc/kernel/cmdline", "root=UUID=1 ro\n");
+        tree_write(root, "efi/loader/entries/a-6.1.0-18-amd64.conf", had);
+        tree_write(root, "efi/loader/entries/b-6.1.0-21-amd64.conf", lacked);
+        tree_write(root, "efi/loader/entries/c-6.1.0-22-amd64.conf", both);
+        struct apply_plan *p = plan(root, BOOTLOADER_SYSTEMD_BOOT, add, 2, false);
+        execute(p);
+        apply_plan_free(p);
+        assert_file(root, "efi/loader/entries/a-6.1.0-18-amd64.conf",
+                    "title a\nversion 6.1.0-18-amd64\noptions root=UUID=1 ro iommu=pt intel_iommu=on\n");
+        assert_file(root, "efi/loader/entries/b-6.1.0-21-amd64.conf",
+                    "title b\nversion 6.1.0-21-amd64\noptions root=UUID=1 ro quiet intel_iommu=on iommu=pt\n");
+        assert_file(root, "efi/loader/entries/c-6.1.0-22-amd64.conf", both);
+
+        /* applying again changes nothing, the records included */
+        p = plan(root, BOOTLOADER_SYSTEMD_BOOT, add, 2, false);
+        assert_int_equal(p->n_files, 0);
+        apply_plan_free(p);
+
+        p = plan(root, BOOTLOADER_SYSTEMD_BOOT, NULL, 0, true);
+        execute(p);
+        apply_plan_free(p);
+        assert_file(root, "etc/kernel/cmdline", "root=UUID=1 ro\n");
+        assert_file(root, "efi/loader/entries/a-6.1.0-18-amd64.conf", had);
+        assert_file(root, "efi/loader/entries/b-6.1.0-21-amd64.conf", lacked);
+        assert_file(root, "efi/loader/entries/c-6.1.0-22-amd64.conf", both);
+        assert_file(root, "var/lib/initbind/cmdline-added", NULL);
+}
+
+/* A state file of before the per-file records ("systemd-boot PARAM" only): every entry shares it. */
+static void test_sdboot_remove_old_state(void **state)
+{
+        const char *root = *state;
+
+        tree_mkdir(root, "usr/lib/modules/6.1.0-18-amd64");
+        tree_write(root, "efi/loader/loader.conf", "timeout 3\n");
+        tree_write(root, "etc/kernel/cmdline", "root=UUID=1 ro iommu=pt\n");
+        tree_write(root, "efi/loader/entries/a-6.1.0-18-amd64.conf", "title a\noptions root=UUID=1 ro iommu=pt\n");
+        tree_write(root, "var/lib/initbind/cmdline-added", "# old\nsystemd-boot iommu=pt\ngrub quiet\n");
+        struct apply_plan *p = plan(root, BOOTLOADER_SYSTEMD_BOOT, NULL, 0, true);
+        execute(p);
+        apply_plan_free(p);
+        assert_file(root, "etc/kernel/cmdline", "root=UUID=1 ro\n");
+        assert_file(root, "efi/loader/entries/a-6.1.0-18-amd64.conf", "title a\noptions root=UUID=1 ro\n");
+        /* the other boot loader's record stays */
+        _cleanup_free_ char *rest = read_tree(root, "var/lib/initbind/cmdline-added");
+        assert_non_null(rest);
+        assert_non_null(strstr(rest, "\ngrub quiet\n"));
+        assert_null(strstr(rest, "systemd-boot"));
+}
+
+/*
  * An apply and a --remove within one second (the same stamp): the second backup gets a number,
  * and the first, the only copy of the original, is kept.
  */
@@ -764,6 +831,8 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_sdboot_xbootldr, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot_cmdline_newline, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_backups_same_second, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_sdboot_remove_per_entry, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_sdboot_remove_old_state, tree_setup, tree_teardown),
                 cmocka_unit_test(test_value_edit_quoting),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
