@@ -3,7 +3,8 @@
 # machines, once in a normal build (then the clang static analyzer) and once under AddressSanitizer
 # and UBSan; then real boots of Debian's kernel in QEMU with initramfs images from the real
 # mkinitramfs and dracut and from the mkinitcpio harness (needs root, downloads the kernel package
-# once into /var/cache/initbind-tests).
+# once into /var/cache/initbind-tests), and of what cmdlinegen --apply writes into GRUB's and
+# systemd-boot's configuration (tests/e2e/bootloader.sh).
 # In between, every libFuzzer target replays its corpus and searches for 20 s (tools/run-fuzz.sh;
 # give it more time for a deeper search), and the packages are built and checked
 # (tools/package-tests.sh).
@@ -31,3 +32,5 @@ tools/run-fuzz.sh 20
 tools/package-tests.sh
 
 INITBIND_BUILD=$PWD/build tests/e2e/run.sh --install-deps
+# What cmdlinegen --apply writes, booted through GRUB, systemd-boot and a UKI in OVMF.
+INITBIND_BUILD=$PWD/build tests/e2e/bootloader.sh

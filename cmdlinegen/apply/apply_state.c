@@ -44,6 +44,37 @@ static int split_line(char *l, const char **ret_file, char **ret_param)
         return 0;
 }
 
+/* One line L of the state file (not a comment) into C, when it is boot loader B's. */
+static int load_line(struct apply_ctx *c, enum bootloader b, char *l, char **ret_error)
+{
+        _cleanup_free_ char *shown = strdup(l);
+        const char *file;
+        char *param;
+
+        if (!shown)
+                return -ENOMEM;
+        if (split_line(l, &file, &param) < 0)
+                return apply_error(ret_error, -EINVAL,
+                                   "%s: a line is not \"BOOTLOADER[:FILE] PARAMETER\" or \"BOOTLOADER:FILE\": '%s'",
+                                   APPLY_STATE_FILE, shown);
+        if (!streq(l, bootloader_to_string(b)))
+                return 0;
+        struct apply_scope *scope = file ? scope_get(c, file) : NULL;
+        if (file && !scope)
+                return -ENOMEM;
+        if (!param) /* "BOOTLOADER:FILE": the file has a record, maybe with nothing in it */
+                return 0;
+        /* "-PARAM": a value of the user's that an apply replaced; --remove puts it back */
+        bool replaced = param[0] == '-';
+        struct kcmdline_param **list =
+                replaced ? (scope ? &scope->restore : &c->restore) : (scope ? &scope->ours : &c->ours);
+        size_t *n = replaced ? (scope ? &scope->n_restore : &c->n_restore) : (scope ? &scope->n_ours : &c->n_ours);
+        if (ARRAY_GROW(*list, *n) < 0)
+                return -ENOMEM;
+        int r = apply_ctx_param(c, param + replaced, &(*list)[(*n)++], NULL);
+        return r < 0 && r != -ENOMEM ? -EINVAL : r;
+}
+
 /* Comments and blank lines are skipped; see apply_state.h for the others. */
 int apply_state_load(struct apply_ctx *c, enum bootloader b, char **ret_error)
 {
@@ -57,39 +88,10 @@ int apply_state_load(struct apply_ctx *c, enum bootloader b, char **ret_error)
         if (!copy)
                 return -ENOMEM;
         char *save = NULL;
-        for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-                const char *file;
-                char *param;
-                if (*l == '#' || *l == '\0')
-                        continue;
-                _cleanup_free_ char *shown = strdup(l);
-                if (!shown)
-                        return -ENOMEM;
-                if (split_line(l, &file, &param) < 0)
-                        return apply_error(
-                                ret_error, -EINVAL,
-                                "%s: a line is not \"BOOTLOADER[:FILE] PARAMETER\" or \"BOOTLOADER:FILE\": '%s'",
-                                APPLY_STATE_FILE, shown);
-                if (!streq(l, bootloader_to_string(b)))
-                        continue;
-                struct apply_scope *scope = file ? scope_get(c, file) : NULL;
-                if (file && !scope)
-                        return -ENOMEM;
-                if (!param) /* "BOOTLOADER:FILE": the file has a record, maybe with nothing in it */
-                        continue;
-                /* "-PARAM": a value of the user's that an apply replaced; --remove puts it back */
-                bool replaced = param[0] == '-';
-                struct kcmdline_param **list =
-                        replaced ? (scope ? &scope->restore : &c->restore) : (scope ? &scope->ours : &c->ours);
-                size_t *n =
-                        replaced ? (scope ? &scope->n_restore : &c->n_restore) : (scope ? &scope->n_ours : &c->n_ours);
-                if (ARRAY_GROW(*list, *n) < 0)
-                        return -ENOMEM;
-                r = apply_ctx_param(c, param + replaced, &(*list)[(*n)++], NULL);
-                if (r < 0)
-                        return r == -ENOMEM ? r : -EINVAL;
-        }
-        return 0;
+        for (char *l = strtok_r(copy, "\n", &save); l && r >= 0; l = strtok_r(NULL, "\n", &save))
+                if (*l != '#' && *l != '\0')
+                        r = load_line(c, b, l, ret_error);
+        return r < 0 ? r : 0;
 }
 
 void apply_ctx_for_file(const struct apply_ctx *c, const char *file, struct apply_ctx *ret)
