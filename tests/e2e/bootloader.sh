@@ -17,8 +17,14 @@
 #                 real kernel-install (90-loaderentry) from the installer's own command line,
 #                 which has iommu=pt although /etc/kernel/cmdline does not: it keeps it
 #   uki           a unified kernel image built the pre-ukify way (objcopy .osrel .cmdline .linux
-#                 .initrd onto systemd's linuxx64.efi.stub) from the applied /etc/kernel/cmdline,
+#                 .initrd onto systemd's linuxx64.efi.stub) from /etc/kernel/cmdline as
+#                 cmdlinegen --apply systemd-boot left it,
 #                 found by systemd-boot in EFI/Linux (Type #2)
+#   uki-secureboot  Secure Boot on (OVMF's secboot firmware, Debian's snakeoil keys enrolled,
+#                 systemd-boot and the UKIs signed with sbsign): a loader entry that boots the UKI
+#                 of before the apply with the applied line as options does not get it
+#                 (systemd-stub ignores overrides then); the UKI rebuilt from the applied
+#                 /etc/kernel/cmdline and signed does
 #
 # Usage: tests/e2e/bootloader.sh [CASE...]   (default: all; as root: mount namespace, loop mount)
 # Environment: INITBIND_BUILD (default build/), INITBIND_TEST_CACHE, E2E_WORK (scratch, default
@@ -33,7 +39,7 @@ tests_dir=$top/tests
 # shellcheck source=../fixtures/machine.sh
 . "$tests_dir/fixtures/machine.sh"
 
-all_cases=(grub-dropin grub-inplace sdboot uki)
+all_cases=(grub-dropin grub-inplace sdboot uki uki-secureboot)
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=("${all_cases[@]}")
 [ "$(id -u)" = 0 ] || { echo "bootloader.sh: run as root (mount namespace, loop mount)" >&2; exit 1; }
@@ -41,12 +47,18 @@ cases=("$@")
 QEMU=${QEMU:-qemu-system-x86_64}
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+# Secure Boot: Debian's firmware built for it, and variables with its snakeoil PK, KEK and db
+# enrolled (Secure Boot on); the key signs what boots (ovmf's README.Debian)
+OVMF_CODE_SB=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
+OVMF_VARS_SB=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+SB_KEY=/usr/share/ovmf/PkKek-1-snakeoil.key
+SB_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
 SDBOOT_EFI=/usr/lib/systemd/boot/efi/systemd-bootx64.efi
 EFI_STUB=/usr/lib/systemd/boot/efi/linuxx64.efi.stub
-for f in "$OVMF_CODE" "$OVMF_VARS" "$SDBOOT_EFI" "$EFI_STUB" /usr/lib/grub/x86_64-efi/linux.mod; do
+for f in "$OVMF_CODE" "$OVMF_VARS" "$OVMF_CODE_SB" "$OVMF_VARS_SB" "$SB_KEY" "$SB_CERT" "$SDBOOT_EFI" "$EFI_STUB" /usr/lib/grub/x86_64-efi/linux.mod; do
     [ -e "$f" ] || { echo "bootloader.sh: missing $f (tools/install-deps.sh: ovmf, systemd-boot-efi, grub-efi-amd64-bin)" >&2; exit 1; }
 done
-for t in "$QEMU" grub-mkconfig grub-mkstandalone kernel-install objcopy mkfs.ext4 cpio gzip unshare timeout; do
+for t in "$QEMU" grub-mkconfig grub-mkstandalone kernel-install objcopy sbsign mkfs.ext4 cpio gzip unshare timeout; do
     command -v "$t" >/dev/null || { echo "bootloader.sh: missing $t (tools/install-deps.sh)" >&2; exit 1; }
 done
 eval "$("$here/fetch-kernel.sh")"
@@ -136,10 +148,13 @@ make_grub_esp() { # ESP_DIR
     # shellcheck disable=SC2016 # $root is GRUB's variable; the modules stay in the memdisk ($prefix)
     printf 'search --no-floppy --fs-uuid --set=root %s\nconfigfile ($root)/grub/grub.cfg\n' \
         "$BOOT_UUID" > "$WORK/grub-embedded.cfg"
-    # the modules grub.cfg uses, no fonts (Debian's grub.cfg then stays on the text console:
-    # gfxterm under TCG is slow) and no locales: a 10 MB image read through the firmware is slow too
+    # The modules the generated grub.cfg uses (with their dependencies), but neither gfxterm nor
+    # fonts: Debian's grub.cfg then stays on the text console (gfxterm under TCG is slow), and a
+    # 10 MB image of every module read through the firmware is slow too. grub-mkstandalone puts
+    # them in its memdisk ($prefix); the search for the other file systems' modules fails, noisily
+    # and harmlessly.
     grub-mkstandalone -O x86_64-efi -o "$1/EFI/BOOT/BOOTX64.EFI" --fonts= --locales= --themes= \
-        --install-modules="normal configfile search search_fs_uuid linux ext2 part_gpt part_msdos gzio echo test loadenv" \
+        --install-modules="normal configfile search search_fs_uuid linux ext2 part_gpt part_msdos gzio echo test loadenv all_video font gettext" \
         "boot/grub/grub.cfg=$WORK/grub-embedded.cfg"
 }
 
@@ -147,12 +162,18 @@ make_grub_esp() { # ESP_DIR
 boot() { # NAME ESP_DIR [BOOT_IMAGE]
     local name=$1 log=$WORK/logs/$1.log t0 disk=()
     [ $# -lt 3 ] || disk=(-drive "file=$3,format=raw,if=none,id=boot" -device "virtio-blk-pci,drive=boot,addr=06.0")
-    cp "$OVMF_VARS" "$WORK/vars.fd"
+    local code=$OVMF_CODE vars=$OVMF_VARS machine=q35 secure=()
+    # Secure Boot: the firmware that enforces it (SMM), Debian's variables with the snakeoil keys
+    if [ "${SECURE_BOOT:-0}" = 1 ]; then
+        code=$OVMF_CODE_SB vars=$OVMF_VARS_SB machine=q35,smm=on
+        secure=(-global "driver=cfi.pflash01,property=secure,value=on")
+    fi
+    cp "$vars" "$WORK/vars.fd"
     t0=$(date +%s)
-    timeout "$TIMEOUT" "$QEMU" -accel tcg -M q35 -nodefaults -display none -no-reboot -monitor none \
+    timeout "$TIMEOUT" "$QEMU" -accel tcg -M "$machine" "${secure[@]}" -nodefaults -display none -no-reboot -monitor none \
         -serial "file:$log" -cpu Skylake-Server -smp 4,sockets=1,cores=2,threads=2 -m 4096 \
         -device intel-iommu,intremap=on \
-        -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE" \
+        -drive "if=pflash,format=raw,unit=0,readonly=on,file=$code" \
         -drive "if=pflash,format=raw,unit=1,file=$WORK/vars.fd" \
         -audiodev none,id=snd0 \
         -device VGA,addr=01.0,multifunction=on -device intel-hda,id=hda1,addr=01.1 \
@@ -310,7 +331,6 @@ run_sdboot() {
         line_has_all "$(json_field "$WORK/$c/after.json" next_boot_cmdline)" "$WORK/$c/params"
     show_verify "$c-applied"
     check "cmdlinegen verify passes in the booted guest" verify_passes "$c-applied"
-    cp "$r/etc/kernel/cmdline" "$WORK/applied-kernel-cmdline" # for the UKI
 
     check "cmdlinegen --apply systemd-boot --remove" logged "$WORK/logs/$c-remove.log" "$CMDLINEGEN" --root "$r" --apply systemd-boot --remove
     check "every file as before, byte for byte" same_files "$WORK/$c/before" "$(snapshot "$r" "$WORK/$c/removed"; echo "$WORK/$c/removed")"
@@ -332,9 +352,21 @@ build_uki() { # CMDLINE_FILE OUTPUT
         --add-section .initrd="$WORK/initrd.img" --change-section-vma .initrd=0x3000000 \
         "$EFI_STUB" "$2"
 }
+# What the UKIs are built from: /etc/kernel/cmdline after cmdlinegen --apply systemd-boot on a
+# root of its own (made once), and the proposal's parameters.
+uki_source() {
+    local r=$WORK/uki-source/root
+    [ ! -s "$WORK/applied-kernel-cmdline" ] || return 0
+    sdboot_root "$r"
+    logged "$WORK/logs/uki-source-apply.log" "$CMDLINEGEN" --root "$r" --apply systemd-boot || return 1
+    "$CMDLINEGEN" --root "$r" --json > "$WORK/uki-source/after.json" 2>/dev/null || true
+    json_params "$WORK/uki-source/after.json" > "$WORK/uki-params"
+    cp "$r/etc/kernel/cmdline" "$WORK/applied-kernel-cmdline"
+    [ -s "$WORK/uki-params" ]
+}
 run_uki() {
     local c=uki r=$WORK/uki/root
-    check "the sdboot case ran first (the applied /etc/kernel/cmdline)" test -s "$WORK/applied-kernel-cmdline" || return 0
+    check "cmdlinegen --apply systemd-boot writes /etc/kernel/cmdline to build the UKI from" uki_source || return 0
     sdboot_root "$r"
     rm -f "$r/efi/loader/entries/"*.conf
     mkdir -p "$r/efi/EFI/Linux"
@@ -342,10 +374,44 @@ run_uki() {
     boot "$c" "$r/efi"
     echo "  booted: $(tagged "$c" BL-CMDLINE)"
     check "booted to the initramfs" booted_ok "$c"
-    check "every proposed parameter is on /proc/cmdline" carries_all "$c" "$WORK/sdboot/params"
+    check "every proposed parameter is on /proc/cmdline" carries_all "$c" "$WORK/uki-params"
     check "/proc/cmdline is the UKI's .cmdline" same_words "$c" "$(cat "$WORK/uki-cmdline")" '^initrd='
     show_verify "$c"
     check "cmdlinegen verify passes in the booted guest" verify_passes "$c"
+}
+
+sign() { sbsign --key "$SB_KEY" --cert "$SB_CERT" --output "$2" "$1" 2>> "$WORK/logs/sbsign.log"; } # sign IN OUT
+run_uki_secureboot() {
+    local c=uki-secureboot r=$WORK/uki-secureboot/root esp uki
+    check "cmdlinegen --apply systemd-boot writes /etc/kernel/cmdline to build the UKI from" uki_source || return 0
+    sdboot_root "$r"
+    esp=$r/efi
+    uki=EFI/Linux/initbind-e2e-$KVER.efi
+    rm -f "$esp/loader/entries/"*.conf
+    mkdir -p "$esp/EFI/Linux"
+    check "systemd-boot signed with the enrolled key" sign "$SDBOOT_EFI" "$esp/EFI/BOOT/BOOTX64.EFI"
+    # the UKI of before the apply, and an entry that boots it with the applied line as options
+    build_uki "$r/etc/kernel/cmdline" "$WORK/uki-old.efi"
+    check "the UKI of before the apply, signed" sign "$WORK/uki-old.efi" "$esp/$uki"
+    printf 'title override\nefi /%s\noptions %s\n' "$uki" "$(cat "$WORK/applied-kernel-cmdline")" > "$esp/loader/entries/override.conf"
+    printf 'timeout 0\ndefault override.conf\n' > "$esp/loader/loader.conf"
+    SECURE_BOOT=1 boot "$c-override" "$esp"
+    echo "  booted: $(tagged "$c-override" BL-CMDLINE)"
+    check "booted to the initramfs with Secure Boot on" booted_ok "$c-override"
+    check "  the kernel says Secure Boot is on" has "$WORK/logs/$c-override.log.txt" 'Secure boot enabled'
+    check "the entry's options did not reach the kernel: the line is the UKI's .cmdline" \
+        same_words "$c-override" "$BASE_LINE" '^initrd='
+    # the way that works: the UKI rebuilt from the applied /etc/kernel/cmdline, signed
+    rm -f "$esp/loader/entries/override.conf"
+    printf 'timeout 0\n' > "$esp/loader/loader.conf"
+    build_uki "$WORK/applied-kernel-cmdline" "$WORK/uki-new.efi"
+    check "the UKI rebuilt from the applied /etc/kernel/cmdline, signed" sign "$WORK/uki-new.efi" "$esp/$uki"
+    SECURE_BOOT=1 boot "$c-rebuilt" "$esp"
+    echo "  booted: $(tagged "$c-rebuilt" BL-CMDLINE)"
+    check "booted to the initramfs with Secure Boot on" booted_ok "$c-rebuilt"
+    check "every proposed parameter is on /proc/cmdline" carries_all "$c-rebuilt" "$WORK/uki-params"
+    show_verify "$c-rebuilt"
+    check "cmdlinegen verify passes in the booted guest" verify_passes "$c-rebuilt"
 }
 
 for c in "${cases[@]}"; do
@@ -355,6 +421,7 @@ for c in "${cases[@]}"; do
         grub-inplace) run_grub "$c" inplace ;;
         sdboot) run_sdboot ;;
         uki) run_uki ;;
+        uki-secureboot) run_uki_secureboot ;;
         *) echo "bootloader.sh: unknown case $c (${all_cases[*]})" >&2; exit 2 ;;
     esac
     unit_end "boot loader $c"
