@@ -137,6 +137,32 @@ static void log_execute_failure(const struct apply_plan *plan, int r, const char
                           plan->n_not_restored, plan->n_not_restored == 1 ? "" : "s");
 }
 
+/*
+ * Readiness failures do not stop an apply: they are the host as it runs now (an IOMMU not active
+ * yet is what the new line changes; a missing hook or /dev/kvm does not make the line wrong).
+ * They are said, so that the apply is not taken for "ready".
+ */
+static void log_readiness_failures(const struct readiness *rd)
+{
+        _cleanup_free_ char *names = NULL;
+        size_t n = 0;
+
+        for (size_t i = 0; i < rd->n; i++) {
+                if (rd->checks[i].state != CHECK_FAIL)
+                        continue;
+                char *joined = strdup_printf("%s%s%s", names ? names : "", names ? ", " : "", rd->checks[i].name);
+                if (!joined)
+                        return;
+                free(names);
+                names = joined;
+                n++;
+        }
+        if (n > 0)
+                log_warning("readiness: %zu check%s fail%s on this host now (%s); they do not stop --apply, which "
+                            "writes the command line: run cmdlinegen to see what to do",
+                            n, n == 1 ? "" : "s", n == 1 ? "s" : "", names);
+}
+
 int apply_command(const struct generation *g, const struct apply_options *opts)
 {
         const struct machine *m = g->ctx.machine;
@@ -156,6 +182,8 @@ int apply_command(const struct generation *g, const struct apply_options *opts)
                 log_error("%s", error ? error : strerror(-r));
                 return r == -EINVAL || r == -ENOENT || r == -EEXIST ? 2 : 1;
         }
+        if (!opts->remove)
+                log_readiness_failures(&g->readiness);
         apply_plan_print(plan, stdout);
         if (opts->dry_run) {
                 printf("\nDry run: nothing was written.\n");

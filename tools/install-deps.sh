@@ -25,6 +25,10 @@ packages="$packages systemd-boot-efi"
 # The real boots of tests/e2e (QEMU, the generators, the guest's root filesystem).
 packages="$packages qemu-system-x86 busybox-static cpio e2fsprogs binutils util-linux
 initramfs-tools dracut-core udev"
+# The boot loader boots of tests/e2e/bootloader.sh: the firmware, GRUB's EFI modules (for
+# grub-mkstandalone), systemd-boot and its EFI stub (for the UKI), sbsign and openssl (Secure
+# Boot). Files only: installing them changes no boot loader of this machine.
+packages="$packages ovmf grub-efi-amd64-bin systemd-boot-efi sbsigntool openssl"
 
 missing=""
 for p in $packages; do

@@ -4,7 +4,8 @@
 # and UBSan and once in a Release build (a clang build beside it); a source install found by the
 # real generators; then real boots of Debian's kernel in QEMU with initramfs images from the real
 # mkinitramfs and dracut and from the mkinitcpio harness (needs root, downloads the kernel package
-# once into /var/cache/initbind-tests).
+# once into /var/cache/initbind-tests), and of what cmdlinegen --apply writes into GRUB's and
+# systemd-boot's configuration (tests/e2e/bootloader.sh).
 # In between, every libFuzzer target replays its corpus and searches for 20 s (tools/run-fuzz.sh;
 # give it more time for a deeper search), and the packages are built and checked
 # (tools/package-tests.sh).
@@ -56,3 +57,5 @@ tests/e2e/source-install.sh --install-deps build build-release
 E2E_MUSL_STATIC=$PWD/build-musl/bin/initbind-static INITBIND_BUILD=$PWD/build tests/e2e/run.sh --install-deps
 # Runtime switching on a running kernel: one boot, claim/release/VFIO open/hotplug inside it.
 INITBIND_BUILD=$PWD/build tests/e2e/runtime.sh
+# What cmdlinegen --apply writes, booted through GRUB, systemd-boot and a UKI in OVMF.
+INITBIND_BUILD=$PWD/build tests/e2e/bootloader.sh

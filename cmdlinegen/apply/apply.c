@@ -289,12 +289,12 @@ int apply_execute(struct apply_plan *p, bool regenerate, FILE *log, char **ret_e
         if (r < 0)
                 return r;
 
-        /* the plan leaves regenerate_argv NULL under --root: the system's tools run inside it */
-        if (!regenerate || !p->regenerate_argv || p->n_files == 0) {
-                if (log && p->regenerate_note)
-                        fprintf(log, "%s\n", p->regenerate_note);
+        /*
+         * The plan leaves regenerate_argv NULL under --root: the system's tools run inside it. Why
+         * nothing runs is the plan's regenerate_note, which apply_plan_print() shows: not again here.
+         */
+        if (!regenerate || !p->regenerate_argv || p->n_files == 0)
                 return 0;
-        }
         r = run_regenerate(p, log, ret_error);
         if (r < 0) {
                 rollback(root, p, p->n_files, log);

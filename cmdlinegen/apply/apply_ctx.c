@@ -60,6 +60,11 @@ void apply_ctx_done(struct apply_ctx *c)
         free(c->remove_all);
         free(c->ours);
         free(c->restore);
+        for (size_t i = 0; i < c->n_scopes; i++) {
+                free(c->scopes[i].ours);
+                free(c->scopes[i].restore);
+        }
+        free(c->scopes);
         free(c->state_old);
 }
 

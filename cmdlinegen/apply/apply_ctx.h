@@ -7,6 +7,15 @@
 #include "macro.h"
 #include "rootdir.h"
 
+/* What the state file records for one file of its own (a systemd-boot loader entry). */
+struct apply_scope {
+        const char *file; /* below the root; in param_storage */
+        struct kcmdline_param *ours;
+        size_t n_ours;
+        struct kcmdline_param *restore;
+        size_t n_restore;
+};
+
 struct apply_ctx {
         const struct apply_request *req;
         struct rootdir *root;
@@ -19,6 +28,8 @@ struct apply_ctx {
         size_t n_ours;
         struct kcmdline_param *restore; /* values of the user's an apply replaced ("-PARAM" lines) */
         size_t n_restore;
+        struct apply_scope *scopes; /* the files recorded apart from the main one (see apply_state.h) */
+        size_t n_scopes;
         char *state_old;      /* the state file's contents, NULL when missing */
         char **param_storage; /* the strings the params above point into */
         size_t n_param_storage;

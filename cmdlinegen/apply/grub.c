@@ -45,6 +45,15 @@ static int prepare_target(struct grub_files *g, char **ret_error)
                         return r;
                 a = sh_env_last_assignment(env, VAR_DEFAULT, (unsigned) g->target);
                 if (!a) {
+                        /*
+                         * A value set where the reader cannot follow (inside if/case, after &&) is
+                         * refused here as the drop-in's "${...}" refuses it: an unconditional
+                         * assignment appended after it would override it.
+                         */
+                        const char *unused;
+                        r = grub_get_var(env, VAR_DEFAULT, &unused, NULL, ret_error);
+                        if (r < 0)
+                                return r;
                         /* grub-mkconfig starts from nothing, so "" keeps the value in file 0 */
                         size_t len = strlen(t->text);
                         const char *line =
@@ -293,7 +302,8 @@ int apply_grub_plan(const struct apply_ctx *c, struct apply_plan *p, char **ret_
         if (r >= 0)
                 r = check_edited(c, &g, &edits, p, &after, &p->new_cmdline, ret_error);
         for (size_t i = 0; r >= 0 && i < g.n; i++) {
-                const char *new_text = g.v[i].text;
+                /* no edit to make: the files as they were, without what prepare_target() did */
+                const char *new_text = edits.n > 0 ? g.v[i].text : g.v[i].old;
                 /* our drop-in, once it adds nothing, goes away */
                 if (g.dropins && i == g.target && !file_contributes(after, (unsigned) i))
                         new_text = NULL;

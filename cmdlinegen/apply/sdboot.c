@@ -21,9 +21,9 @@
 #include "boot_partitions.h"
 #include "uki.h"
 #include "fileio.h"
-#include "value_edit.h"
+#include "sdboot_options.h"
 
-#define KERNEL_CMDLINE "/etc/kernel/cmdline"
+#define KERNEL_CMDLINE SDBOOT_KERNEL_CMDLINE
 
 struct entry {
         char *path; /* below the root */
@@ -51,30 +51,16 @@ static void entries_done(struct entries *e)
         free(e->v);
 }
 
-/* The value of KEY on a line of an entry: "key value", whitespace between. */
-static const char *entry_value(const char *line, const char *key, size_t *ret_len)
-{
-        size_t k = strlen(key);
-        const char *end = strchrnul(line, '\n');
-
-        if (strncmp(line, key, k) != 0 || (line[k] != ' ' && line[k] != '\t'))
-                return NULL;
-        line += k;
-        line += strspn(line, " \t");
-        *ret_len = (size_t) (end - line);
-        return line;
-}
-
 static int entry_fields(struct entry *e)
 {
         for (const char *l = e->text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
                 size_t n;
                 const char *v;
-                if ((v = entry_value(l, "version", &n)) && !e->version)
+                if ((v = loader_entry_value(l, "version", &n)) && !e->version)
                         e->version = strndup(v, n);
-                else if ((v = entry_value(l, "linux", &n)) && !e->linux_path)
+                else if ((v = loader_entry_value(l, "linux", &n)) && !e->linux_path)
                         e->linux_path = strndup(v, n);
-                else if (entry_value(l, "efi", &n) || entry_value(l, "uki", &n))
+                else if (loader_entry_value(l, "efi", &n) || loader_entry_value(l, "uki", &n))
                         e->uki = true;
         }
         return 0;
@@ -170,149 +156,6 @@ static const char *entry_kernel(const struct entry *e, char **versions, size_t n
         return NULL;
 }
 
-/* The options of an entry as one line, with where each byte is; "options" lines joined by a space. */
-struct options {
-        char *line;
-        struct sh_origin *o;
-        size_t append_at; /* end of the last options line's value */
-        bool found;
-};
-
-static int entry_options(const char *text, struct options *ret)
-{
-        size_t len = strlen(text), n = 0;
-        struct options opt = { .line = malloc(len + 1), .o = calloc(len + 1, sizeof(*opt.o)) };
-
-        if (!opt.line || !opt.o) {
-                free(opt.line);
-                free(opt.o);
-                return -ENOMEM;
-        }
-        for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-                size_t vl;
-                const char *v = entry_value(l, "options", &vl);
-                if (!v)
-                        continue;
-                if (opt.found && n > 0) {
-                        opt.line[n] = ' ';
-                        opt.o[n++] = (struct sh_origin){ .file = VALUE_ORIGIN_SYNTHETIC };
-                }
-                for (size_t k = 0; k < vl; k++) {
-                        size_t off = (size_t) (v - text) + k;
-                        opt.line[n] = text[off];
-                        opt.o[n++] = (struct sh_origin){ 0, off, off + 1, SH_QUOTE_NONE };
-                }
-                opt.append_at = (size_t) (v - text) + vl;
-                opt.found = true;
-        }
-        opt.line[n] = '\0';
-        *ret = opt;
-        return 0;
-}
-
-/* TEXT (file LABEL) with C's change made to LINE, which is in TEXT as ORIGINS say. */
-static int edit_value(const struct apply_ctx *c, const char *label, const char *text, const char *line,
-                      const struct sh_origin *origins, size_t append_at, char **ret_new_text, char **ret_new_line,
-                      char **ret_error)
-{
-        _cleanup_free_ char *new_line = NULL;
-        struct text_edits edits = {};
-        const char *labels[] = { label }, *texts[] = { text };
-        struct value_sources src = { labels, texts, 1, NULL, NULL };
-        struct value_append_point ap = { .file = 0, .offset = append_at };
-        int r;
-
-        r = apply_line_change(c, line, &new_line, ret_error);
-        if (r >= 0)
-                r = value_edit_plan(line, origins, new_line, &ap, VALUE_SYNTAX_RAW, &src, &edits, ret_error);
-        if (r >= 0)
-                r = text_edits_apply(&edits, 0, text, ret_new_text);
-        text_edits_done(&edits);
-        if (r >= 0 && ret_new_line)
-                *ret_new_line = TAKE_PTR(new_line);
-        return r;
-}
-
-/* /etc/kernel/cmdline is the value itself; kernel-install reads it whitespace-separated, newlines too. */
-static int edit_cmdline_file(const struct apply_ctx *c, const char *text, char **ret_new_text, char **ret_old_line,
-                             char **ret_new_line, char **ret_error)
-{
-        size_t len = strlen(text), end = len;
-        _cleanup_free_ struct sh_origin *o = calloc(len + 1, sizeof(*o));
-        int r;
-
-        if (!o)
-                return -ENOMEM;
-        for (size_t k = 0; k < len; k++)
-                o[k] = (struct sh_origin){ 0, k, k + 1, SH_QUOTE_NONE };
-        while (end > 0 && strchr(" \t\n", text[end - 1]))
-                end--;
-        /* the value ends where its last parameter does: the final newline stays after what is added */
-        _cleanup_free_ char *line = strndup(text, end);
-        if (!line)
-                return -ENOMEM;
-        r = edit_value(c, KERNEL_CMDLINE, text, line, o, end, ret_new_text, ret_new_line, ret_error);
-        if (r >= 0 && !(*ret_old_line = strdup(text)))
-                return -ENOMEM;
-        return r;
-}
-
-static void drop_empty_options(char *text)
-{
-        char *l = text;
-
-        while (*l) {
-                char *next = strchrnul(l, '\n');
-                size_t len = (size_t) (next - l);
-                if (*next)
-                        next++;
-                if (startswith(l, "options") && strspn(l + 7, " \t") == len - 7)
-                        memmove(l, next, strlen(next) + 1);
-                else
-                        l = next;
-        }
-}
-
-/* An entry with C's change made to its options; an entry without "options" gets one line. */
-static int edit_entry(const struct apply_ctx *c, const char *label, const char *text, char **ret_new_text,
-                      char **ret_new_line, char **ret_error)
-{
-        _cleanup_free_ char *prepared = NULL, *result = NULL, *new_line = NULL;
-        const char *original = text;
-        struct options opt = {};
-        int r;
-
-        r = entry_options(text, &opt);
-        if (r >= 0 && !opt.found) {
-                size_t len = strlen(text);
-                free(opt.line);
-                free(opt.o);
-                if (asprintf(&prepared, "%s%soptions \n", text, len && text[len - 1] != '\n' ? "\n" : "") < 0)
-                        return -ENOMEM;
-                text = prepared;
-                r = entry_options(text, &opt);
-        }
-        if (r < 0)
-                return r;
-        r = edit_value(c, label, text, opt.line, opt.o, opt.append_at, &result, &new_line, ret_error);
-        if (r >= 0 && streq(new_line, opt.line)) {
-                /* nothing to change: the entry as it was, without the line prepared above */
-                free(result);
-                result = strdup(original);
-                if (!result)
-                        r = -ENOMEM;
-        } else if (r >= 0 && new_line[strspn(new_line, " \t")] == '\0')
-                /* "options" lines --remove left empty go */
-                drop_empty_options(result);
-        free(opt.line);
-        free(opt.o);
-        if (r < 0)
-                return r;
-        *ret_new_text = TAKE_PTR(result);
-        *ret_new_line = TAKE_PTR(new_line);
-        return 0;
-}
-
 static int ver_cmp(const void *a, const void *b)
 {
         const struct entry *x = *(const struct entry *const *) a, *y = *(const struct entry *const *) b;
@@ -334,7 +177,7 @@ static const struct entry *default_entry(const struct rootdir *root, const char 
         if (asprintf(&path, "%s/loader/loader.conf", esp) >= 0 && apply_read_file(root, path, &conf) >= 0) {
                 for (const char *l = conf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
                         size_t vl;
-                        const char *v = entry_value(l, "default", &vl);
+                        const char *v = loader_entry_value(l, "default", &vl);
                         _cleanup_free_ char *pattern = v ? strndup(v, vl) : NULL;
                         for (size_t i = 0; pattern && i < e->n; i++) {
                                 _cleanup_free_ char *file = NULL;
@@ -367,14 +210,14 @@ static int plan_kernel_cmdline(const struct apply_ctx *c, struct apply_plan *p, 
         r = apply_read_file(c->root, KERNEL_CMDLINE, &cmdline_old);
         if (r == -ENOENT) {
                 const struct entry *def = default_entry(c->root, esp, e, versions, n_versions);
-                struct options opt = {};
+                struct sdboot_options opt = {};
                 if (!def)
                         return apply_error(ret_error, -ENOENT,
                                            KERNEL_CMDLINE
                                            " does not exist and no loader entry of an installed kernel was "
                                            "found under %s to take the options from; write " KERNEL_CMDLINE " first",
                                            esp);
-                r = entry_options(def->text, &opt);
+                r = sdboot_entry_options(def->text, &opt);
                 if (r < 0)
                         return r;
                 free(opt.o);
@@ -386,7 +229,7 @@ static int plan_kernel_cmdline(const struct apply_ctx *c, struct apply_plan *p, 
                         return -ENOMEM;
                 r = apply_plan_warn(p, KERNEL_CMDLINE " is created from the options of %s", def->path);
         } else if (r >= 0)
-                r = edit_cmdline_file(c, cmdline_old, &cmdline_new, &old_line, &new_line, ret_error);
+                r = sdboot_edit_cmdline_file(c, cmdline_old, &cmdline_new, &old_line, &new_line, ret_error);
         else
                 r = apply_error(ret_error, r, KERNEL_CMDLINE ": %s", strerror(-r));
         if (r >= 0)
@@ -398,19 +241,30 @@ static int plan_kernel_cmdline(const struct apply_ctx *c, struct apply_plan *p, 
         return 0;
 }
 
-/* The entries of the installed kernels, each with C's change. */
+/*
+ * The entries of the installed kernels, each with C's change as its own record says (an entry
+ * can carry options /etc/kernel/cmdline does not); *ret the records, one per entry.
+ */
 static int plan_entries(const struct apply_ctx *c, struct apply_plan *p, const struct entries *e, char **versions,
-                        size_t n_versions, char **ret_error)
+                        size_t n_versions, struct apply_state_file **ret, size_t *ret_n, char **ret_error)
 {
         for (size_t i = 0; i < e->n; i++) {
-                _cleanup_free_ char *text = NULL, *line = NULL;
+                _cleanup_free_ char *text = NULL;
+                struct apply_state_file *f;
                 int r;
                 if (e->v[i].uki || !entry_kernel(&e->v[i], versions, n_versions))
                         continue;
-                r = edit_entry(c, e->v[i].path, e->v[i].text, &text, &line, ret_error);
-                if (r >= 0 && !apply_line_satisfies(c, line))
+                if (ARRAY_GROW(*ret, *ret_n) < 0)
+                        return -ENOMEM;
+                f = &(*ret)[(*ret_n)++];
+                *f = (struct apply_state_file){ .file = strdup(e->v[i].path) };
+                if (!f->file)
+                        return -ENOMEM;
+                apply_ctx_for_file(c, f->file, &f->c);
+                r = sdboot_edit_entry(&f->c, e->v[i].path, e->v[i].text, &text, &f->old_line, &f->new_line, ret_error);
+                if (r >= 0 && !apply_line_satisfies(&f->c, f->new_line))
                         r = apply_error(ret_error, -EINVAL, "%s: after the edit its options would be '%s'",
-                                        e->v[i].path, line);
+                                        e->v[i].path, f->new_line);
                 if (r >= 0)
                         r = apply_plan_add_file(p, e->v[i].path, e->v[i].text, text);
                 if (r < 0)
@@ -423,8 +277,9 @@ int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **re
 {
         struct boot_partitions bp = {};
         struct entries e = {};
+        struct apply_state_file *files = NULL;
         char **versions = NULL;
-        size_t n_versions = 0;
+        size_t n_versions = 0, n_files = 0;
         int r;
 
         r = boot_partitions_find(c->root, &bp, ret_error);
@@ -438,9 +293,9 @@ int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **re
         if (r >= 0)
                 r = plan_kernel_cmdline(c, p, bp.esp, &e, versions, n_versions, ret_error);
         if (r >= 0)
-                r = plan_entries(c, p, &e, versions, n_versions, ret_error);
+                r = plan_entries(c, p, &e, versions, n_versions, &files, &n_files, ret_error);
         if (r >= 0 && p->n_files > 0)
-                r = apply_state_record(p, c, p->old_cmdline, p->new_cmdline, ret_error);
+                r = apply_state_record_files(p, c, p->old_cmdline, p->new_cmdline, files, n_files, ret_error);
         if (r >= 0)
                 r = apply_plan_set_regenerate(
                         p,
@@ -449,6 +304,7 @@ int apply_sdboot_plan(const struct apply_ctx *c, struct apply_plan *p, char **re
                         NULL);
         if (r >= 0)
                 r = apply_uki_plan(c, p, bp.esp, bp.xbootldr); /* uki.c */
+        apply_state_files_done(files, n_files);
         apply_strv_free(versions, n_versions);
         entries_done(&e);
         boot_partitions_done(&bp);

@@ -124,19 +124,8 @@ TIMEOUT=${E2E_TIMEOUT:-420}
 mkdir -p "$WORK/logs"
 t_all=$(date +%s)
 
-n_pass=0; n_fail=0
-unit_ok=1
-check() { # DESCRIPTION COMMAND [ARG...]: one check, passed when COMMAND succeeds
-    local d=$1; shift
-    if "$@"; then echo "  ok    $d"; else echo "  FAIL  $d"; unit_ok=0; fi
-}
-not() { ! "$@"; }
-has() { grep -qE "$2" "$1"; } # has FILE ERE
-unit_begin() { unit_ok=1; echo; echo "== $1"; }
-unit_end() { # NAME
-    if [ "$unit_ok" = 1 ]; then n_pass=$((n_pass + 1)); echo "PASS  $1"
-    else n_fail=$((n_fail + 1)); echo "FAIL  $1"; fi
-}
+# shellcheck source=common.sh
+. "$here/common.sh"
 
 echo "run.sh: kernel $KVER, build $BUILD, generators ${generators[*]}, scenarios ${scenarios[*]}, work $WORK"
 
@@ -599,5 +588,6 @@ for s in "${scenarios[@]}"; do
     echo
 done
 echo "run.sh: total $(( $(date +%s) - t_all )) s"
+# shellcheck disable=SC2154 # n_pass, n_fail: common.sh
 echo "$n_pass passed, $n_fail failed"
 [ "$n_fail" = 0 ]

@@ -213,6 +213,62 @@ static void test_grub_refusals(void **state)
 }
 
 /*
+ * A value set inside if/case or after && is unknown to the reader: the in-place edit refuses it
+ * as the drop-in's "${...}" does, instead of appending an assignment that would override it.
+ */
+static void test_grub_conditional_refused(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "iommu=pt" };
+        struct apply_request req = { .root = root, .bootloader = BOOTLOADER_GRUB, .add = add, .n_add = 1 };
+        static const char *const texts[] = {
+                "GRUB_TIMEOUT=5\nif [ -e /etc/x ]; then\n  GRUB_CMDLINE_LINUX_DEFAULT=\"quiet splash\"\nfi\n",
+                "case $x in y) GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\" ;; esac\n",
+                "[ -e /etc/x ] && GRUB_CMDLINE_LINUX_DEFAULT=\"quiet splash\"\n",
+        };
+        static const char *const where[] = {
+                "/etc/default/grub:3:3: GRUB_CMDLINE_LINUX_DEFAULT is assigned inside if/case",
+                "/etc/default/grub:1:15: GRUB_CMDLINE_LINUX_DEFAULT is assigned inside if/case",
+                "/etc/default/grub:1:18: GRUB_CMDLINE_LINUX_DEFAULT is assigned after &&",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(texts); i++) {
+                struct apply_plan *p = NULL;
+                char *error = NULL;
+                tree_write(root, "etc/default/grub", texts[i]);
+                assert_int_equal(apply_plan(&req, &p, &error), -EINVAL);
+                assert_null(p);
+                if (!strstr(error, where[i]))
+                        fail_msg("case %zu: %s", i, error);
+                free(error);
+        }
+}
+
+/* Everything already in place: no file is rewritten (no quotes added, no VAR="" appended). */
+static void test_grub_nothing_to_change(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "quiet" };
+        static const char *const texts[] = {
+                "GRUB_CMDLINE_LINUX_DEFAULT=quiet\n",
+                "GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX=quiet\n",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(texts); i++) {
+                tree_write(root, "etc/default/grub", texts[i]);
+                struct apply_plan *p = plan(root, BOOTLOADER_GRUB, add, 1, false);
+                assert_int_equal(p->n_files, 0);
+                apply_plan_free(p);
+        }
+        /* the Debian layout: no drop-in is created for nothing */
+        tree_mkdir(root, "etc/default/grub.d");
+        tree_write(root, "usr/sbin/update-grub", "#!/bin/sh\n");
+        struct apply_plan *p = plan(root, BOOTLOADER_GRUB, add, 1, false);
+        assert_int_equal(p->n_files, 0);
+        apply_plan_free(p);
+}
+
+/*
  * Text appended to GRUB_CMDLINE_LINUX_DEFAULT that a later assignment copies would change that
  * variable too, and --remove could then not take it back (found by fuzz-grub_apply).
  */
@@ -559,6 +615,133 @@ static void test_sdboot(void **state)
         assert_file(root, "etc/kernel/cmdline", "root=UUID=1 ro quiet\n");
 }
 
+/* The final newline of /etc/kernel/cmdline is the file's, not part of the line the plan reports. */
+static void test_sdboot_cmdline_newline(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "iommu=pt" };
+
+        tree_mkdir(root, "usr/lib/modules/6.1.0-18-amd64");
+        tree_write(root, "efi/loader/loader.conf", "timeout 3\n");
+        tree_write(root, "etc/kernel/cmdline", "root=UUID=1 ro\n");
+        tree_write(root, "efi/loader/entries/m-6.1.0-18-amd64.conf", "title t\noptions root=UUID=1 ro\n");
+        struct apply_plan *p = plan(root, BOOTLOADER_SYSTEMD_BOOT, add, 1, false);
+        assert_string_equal(p->old_cmdline, "root=UUID=1 ro");
+        assert_string_equal(p->new_cmdline, "root=UUID=1 ro iommu=pt");
+        execute(p);
+        apply_plan_free(p);
+        p = plan(root, BOOTLOADER_SYSTEMD_BOOT, add, 1, false);
+        assert_int_equal(p->n_files, 0);
+        assert_string_equal(p->old_cmdline, "root=UUID=1 ro iommu=pt");
+        apply_plan_free(p);
+        p = plan(root, BOOTLOADER_SYSTEMD_BOOT, NULL, 0, true);
+        assert_string_equal(p->old_cmdline, "root=UUID=1 ro iommu=pt");
+        assert_string_equal(p->new_cmdline, "root=UUID=1 ro");
+        apply_plan_free(p);
+}
+
+/*
+ * Each entry's options are its own: what the apply added is recorded per file, so --remove
+ * takes back in each entry exactly what it added there. An entry that had iommu=pt before (the
+ * file did not) keeps it; /etc/kernel/cmdline, which never had it, loses it.
+ */
+static void test_sdboot_remove_per_entry(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "intel_iommu=on", "iommu=pt" };
+        static const char had[] = "title a\nversion 6.1.0-18-amd64\noptions root=UUID=1 ro iommu=pt\n",
+                          lacked[] = "title b\nversion 6.1.0-21-amd64\noptions root=UUID=1 ro quiet\n",
+                          both[] = "title c\nversion 6.1.0-22-amd64\noptions root=UUID=1 intel_iommu=on iommu=pt\n";
+
+        tree_mkdir(root, "usr/lib/modules/6.1.0-18-amd64");
+        tree_mkdir(root, "usr/lib/modules/6.1.0-21-amd64");
+        tree_mkdir(root, "usr/lib/modules/6.1.0-22-amd64");
+        tree_write(root, "efi/loader/loader.conf", "timeout 3\n");
+        tree_write(root, "etc/kernel/cmdline", "root=UUID=1 ro\n");
+        tree_write(root, "efi/loader/entries/a-6.1.0-18-amd64.conf", had);
+        tree_write(root, "efi/loader/entries/b-6.1.0-21-amd64.conf", lacked);
+        tree_write(root, "efi/loader/entries/c-6.1.0-22-amd64.conf", both);
+        struct apply_plan *p = plan(root, BOOTLOADER_SYSTEMD_BOOT, add, 2, false);
+        execute(p);
+        apply_plan_free(p);
+        assert_file(root, "efi/loader/entries/a-6.1.0-18-amd64.conf",
+                    "title a\nversion 6.1.0-18-amd64\noptions root=UUID=1 ro iommu=pt intel_iommu=on\n");
+        assert_file(root, "efi/loader/entries/b-6.1.0-21-amd64.conf",
+                    "title b\nversion 6.1.0-21-amd64\noptions root=UUID=1 ro quiet intel_iommu=on iommu=pt\n");
+        assert_file(root, "efi/loader/entries/c-6.1.0-22-amd64.conf", both);
+
+        /* applying again changes nothing, the records included */
+        p = plan(root, BOOTLOADER_SYSTEMD_BOOT, add, 2, false);
+        assert_int_equal(p->n_files, 0);
+        apply_plan_free(p);
+
+        p = plan(root, BOOTLOADER_SYSTEMD_BOOT, NULL, 0, true);
+        execute(p);
+        apply_plan_free(p);
+        assert_file(root, "etc/kernel/cmdline", "root=UUID=1 ro\n");
+        assert_file(root, "efi/loader/entries/a-6.1.0-18-amd64.conf", had);
+        assert_file(root, "efi/loader/entries/b-6.1.0-21-amd64.conf", lacked);
+        assert_file(root, "efi/loader/entries/c-6.1.0-22-amd64.conf", both);
+        assert_file(root, "var/lib/initbind/cmdline-added", NULL);
+}
+
+/* A state file of before the per-file records ("systemd-boot PARAM" only): every entry shares it. */
+static void test_sdboot_remove_old_state(void **state)
+{
+        const char *root = *state;
+
+        tree_mkdir(root, "usr/lib/modules/6.1.0-18-amd64");
+        tree_write(root, "efi/loader/loader.conf", "timeout 3\n");
+        tree_write(root, "etc/kernel/cmdline", "root=UUID=1 ro iommu=pt\n");
+        tree_write(root, "efi/loader/entries/a-6.1.0-18-amd64.conf", "title a\noptions root=UUID=1 ro iommu=pt\n");
+        tree_write(root, "var/lib/initbind/cmdline-added", "# old\nsystemd-boot iommu=pt\ngrub quiet\n");
+        struct apply_plan *p = plan(root, BOOTLOADER_SYSTEMD_BOOT, NULL, 0, true);
+        execute(p);
+        apply_plan_free(p);
+        assert_file(root, "etc/kernel/cmdline", "root=UUID=1 ro\n");
+        assert_file(root, "efi/loader/entries/a-6.1.0-18-amd64.conf", "title a\noptions root=UUID=1 ro\n");
+        /* the other boot loader's record stays */
+        _cleanup_free_ char *rest = read_tree(root, "var/lib/initbind/cmdline-added");
+        assert_non_null(rest);
+        assert_non_null(strstr(rest, "\ngrub quiet\n"));
+        assert_null(strstr(rest, "systemd-boot"));
+}
+
+/*
+ * An apply and a --remove within one second (the same stamp): the second backup gets a number,
+ * and the first, the only copy of the original, is kept.
+ */
+static void test_backups_same_second(void **state)
+{
+        const char *root = *state;
+        const char *const add[] = { "iommu=pt" };
+        static const char entry[] = "title t\noptions root=UUID=1 ro quiet\n";
+
+        tree_mkdir(root, "usr/lib/modules/6.1.0-18-amd64");
+        tree_write(root, "efi/loader/loader.conf", "timeout 3\n");
+        tree_write(root, "etc/kernel/cmdline", "root=UUID=1 ro quiet\n");
+        tree_write(root, "efi/loader/entries/m-6.1.0-18-amd64.conf", entry);
+        tree_write(root, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
+        for (int round = 0; round < 2; round++) {
+                struct apply_plan *p = plan(root, BOOTLOADER_SYSTEMD_BOOT, round ? NULL : add, round ? 0 : 1, round);
+                execute(p);
+                apply_plan_free(p);
+                p = plan(root, BOOTLOADER_GRUB, round ? NULL : add, round ? 0 : 1, round);
+                execute(p);
+                apply_plan_free(p);
+        }
+        assert_file(root, "etc/kernel/cmdline.T.bak", "root=UUID=1 ro quiet\n");
+        assert_file(root, "etc/kernel/cmdline.T.1.bak", "root=UUID=1 ro quiet iommu=pt\n");
+        assert_file(root, "efi/loader/entries/m-6.1.0-18-amd64.conf.T.bak", entry);
+        assert_file(root, "efi/loader/entries/m-6.1.0-18-amd64.conf.T.1.bak",
+                    "title t\noptions root=UUID=1 ro quiet iommu=pt\n");
+        assert_file(root, "etc/default/grub.T.bak", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
+        assert_file(root, "etc/default/grub.T.1.bak", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet iommu=pt\"\n");
+        assert_file(root, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
+        assert_file(root, "etc/kernel/cmdline", "root=UUID=1 ro quiet\n");
+        assert_file(root, "efi/loader/entries/m-6.1.0-18-amd64.conf", entry);
+}
+
 /* XBOOTLDR: the entries on /boot next to an ESP on /efi are edited too. */
 static void test_sdboot_xbootldr(void **state)
 {
@@ -632,6 +815,8 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_grub_in_place, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_references, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_refusals, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_grub_conditional_refused, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_grub_nothing_to_change, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_symlink_inside_root, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_verify_path_oom, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_grub_refuses_added_text_copied, tree_setup, tree_teardown),
@@ -645,6 +830,10 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_sdboot_no_esp, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_auto_same_loader_as_boot_chain, tree_setup, tree_teardown),
                 cmocka_unit_test_setup_teardown(test_sdboot_xbootldr, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_sdboot_cmdline_newline, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_backups_same_second, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_sdboot_remove_per_entry, tree_setup, tree_teardown),
+                cmocka_unit_test_setup_teardown(test_sdboot_remove_old_state, tree_setup, tree_teardown),
                 cmocka_unit_test(test_value_edit_quoting),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
