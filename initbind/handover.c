@@ -29,8 +29,8 @@ const char *handover_note(const struct plan_entry *e, char *buf, size_t size)
         if (e->owner.user[0])
                 n = append(buf, size, n, "; its group's /dev/vfio node for user ", e->owner.user);
         if (e->owner.group[0])
-                n = append(buf, size, n, e->owner.user[0] ? ", group " : "; its group's /dev/vfio node for group ",
-                           e->owner.group);
+                (void) append(buf, size, n, e->owner.user[0] ? ", group " : "; its group's /dev/vfio node for group ",
+                              e->owner.group);
         return buf;
 }
 

@@ -26,7 +26,8 @@ static const char *const rpm_ostree_paths[] = { "/usr/bin/rpm-ostree", "/bin/rpm
 static bool have_rpm_ostree(const struct rootdir *root)
 {
         if (rootdir_is_host(root)) {
-                _cleanup_free_ char *path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+                const char *env = getenv("PATH");
+                _cleanup_free_ char *path = strdup(env ? env : "/usr/bin:/bin");
                 char *save = NULL;
                 for (char *d = path ? strtok_r(path, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
                         _cleanup_free_ char *f = NULL;
