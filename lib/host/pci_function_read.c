@@ -69,8 +69,15 @@ static const char *read_error(int r)
  */
 struct function_dir {
         int fd;
+        bool owned; /* fd is the function's own directory, closed by function_dir_done() */
         char prefix[PCI_ADDRESS_STRING_MAX + 2];
 };
+
+static void function_dir_done(struct function_dir *d)
+{
+        if (d->owned)
+                close(d->fd);
+}
 
 #define ATTR_PATH_MAX (PCI_ADDRESS_STRING_MAX + 2 + 32)
 
@@ -278,7 +285,7 @@ static int function_dir_open(const struct rootdir *root, int devices_fd, const c
         int fd = rootdir_open_dir(root, path);
         if (fd < 0)
                 return fd;
-        *ret = (struct function_dir){ .fd = fd };
+        *ret = (struct function_dir){ .fd = fd, .owned = true };
         return 1;
 }
 
@@ -303,7 +310,7 @@ static int read_uevent(struct pci_host *host, const struct function_dir *d, stru
 int pci_function_read(const struct rootdir *root, struct pci_host *host, int devices_fd, const char *name,
                       unsigned flags, struct pci_function *f)
 {
-        struct function_dir d;
+        _cleanup_(function_dir_done) struct function_dir d = { .fd = -EBADF };
         int r = function_dir_open(root, devices_fd, name, &d);
         if (r < 0) {
                 pci_host_add_problem(
@@ -311,7 +318,6 @@ int pci_function_read(const struct rootdir *root, struct pci_host *host, int dev
                         name, strerror(-r));
                 return r;
         }
-        _cleanup_close_ int own_fd = r > 0 ? d.fd : -EBADF;
 
         r = read_uevent(host, &d, f);
         if (r < 0)
@@ -347,11 +353,10 @@ static void log_problems_since(const struct pci_host *host, size_t known)
 
 int pci_function_read_sriov(const struct rootdir *root, struct pci_host *host, struct pci_function *f)
 {
-        struct function_dir d;
+        _cleanup_(function_dir_done) struct function_dir d = { .fd = -EBADF };
         int r = function_dir_open(root, -EBADF, f->name, &d);
         if (r < 0)
                 return r;
-        _cleanup_close_ int own_fd = d.fd;
         size_t known = host->n_problems;
         read_sriov(host, &d, f);
         log_problems_since(host, known);
