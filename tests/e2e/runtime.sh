@@ -59,7 +59,8 @@ mount -t proc proc /host/proc
 mount -t sysfs sys /host/sys
 mount -t devtmpfs dev /host/dev
 mount -t tmpfs tmpfs /host/run
-mount -t tmpfs tmpfs /host/tmp
+# No tmpfs over /tmp: the tree and its build may be below the host's /tmp (a CI clone there), and
+# the overlay already makes /tmp writable.
 # The guest kernel's modules where the host's kmod looks for them.
 mkdir -p /host/lib/modules/$KVER
 mount -o bind /host$KMODDIR /host/lib/modules/$KVER
