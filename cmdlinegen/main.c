@@ -12,6 +12,7 @@
 #include "intent_flags.h"
 #include "kernel_info.h"
 #include "log.h"
+#include "program_options.h"
 #include "report.h"
 #include "rootdir.h"
 #include "shown_text.h"
@@ -81,7 +82,7 @@ enum {
         ARG_LIBVIRT,
         ARG_QEMU,
         ARG_VCPUS,
-        ARG_VERSION,
+        ARG_END, /* the number of ARG_* values */
 };
 
 /* Options that override a directive of the config file, and which. */
@@ -105,7 +106,7 @@ struct arguments {
         struct apply_options apply_options;
         struct intent_flags *flags;
         /* The value of each option with one (by ARG_ - ARG_ROOT) as given, to refuse a second. */
-        const char *given[ARG_VERSION - ARG_ROOT];
+        const char *given[ARG_END - ARG_ROOT];
         const char *proposal_option; /* the first option of intent_options, else NULL */
 };
 
@@ -265,16 +266,19 @@ static const struct option options[] = { { "root", required_argument, NULL, ARG_
                                          { "libvirt", no_argument, NULL, ARG_LIBVIRT },
                                          { "qemu", no_argument, NULL, ARG_QEMU },
                                          { "vcpus", required_argument, NULL, ARG_VCPUS },
-                                         { "verbose", no_argument, NULL, 'v' },
-                                         { "quiet", no_argument, NULL, 'q' },
-                                         { "help", no_argument, NULL, 'h' },
-                                         { "version", no_argument, NULL, ARG_VERSION },
+                                         PROGRAM_COMMON_OPTIONS,
                                          {} };
 
 static int parse_arguments(int argc, char **argv, struct arguments *a)
 {
         enum log_level level = LOG_LEVEL_WARNING;
-        for (int c, index = -1; (c = getopt_long(argc, argv, "vqh", options, &index)) >= 0; index = -1) {
+        for (int c, index = -1; (c = getopt_long(argc, argv, PROGRAM_COMMON_SHORT_OPTIONS, options, &index)) >= 0;
+             index = -1) {
+                enum program_option common = program_option(c, "cmdlinegen", help, &level);
+                if (common == PROGRAM_OPTION_DONE)
+                        exit(EXIT_CLEAN);
+                if (common == PROGRAM_OPTION_TAKEN)
+                        continue;
                 if (index >= 0 && options[index].has_arg && remember_value(a, c, options[index].name, optarg) < 0)
                         return -EINVAL;
                 int r = take_intent_option(a, c, optarg);
@@ -321,18 +325,6 @@ static int parse_arguments(int argc, char **argv, struct arguments *a)
                         if (set_vcpus(a, optarg) < 0)
                                 return -EINVAL;
                         break;
-                case 'v':
-                        level = LOG_LEVEL_DEBUG;
-                        break;
-                case 'q':
-                        level = LOG_LEVEL_ERR;
-                        break;
-                case 'h':
-                        help();
-                        exit(EXIT_CLEAN);
-                case ARG_VERSION:
-                        printf("cmdlinegen %s\n", INITBIND_VERSION);
-                        exit(EXIT_CLEAN);
                 default:
                         return -EINVAL;
                 }

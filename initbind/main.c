@@ -10,6 +10,7 @@
 #include "config.h"
 #include "kernel_info.h"
 #include "log.h"
+#include "program_options.h"
 #include "rootdir.h"
 #include "shown_text.h"
 
@@ -65,7 +66,6 @@ enum {
         ARG_NEXT_BOOT,
         ARG_KERNEL,
         ARG_JSON,
-        ARG_VERSION
 };
 
 static int parse_allow(const char *list, unsigned *ret)
@@ -107,15 +107,17 @@ static int parse_options(int argc, char **argv, struct initbind_options *opts, c
                                                  { "next-boot", no_argument, NULL, ARG_NEXT_BOOT },
                                                  { "kernel", required_argument, NULL, ARG_KERNEL },
                                                  { "json", no_argument, NULL, ARG_JSON },
-                                                 { "verbose", no_argument, NULL, 'v' },
-                                                 { "quiet", no_argument, NULL, 'q' },
-                                                 { "help", no_argument, NULL, 'h' },
-                                                 { "version", no_argument, NULL, ARG_VERSION },
+                                                 PROGRAM_COMMON_OPTIONS,
                                                  {} };
         enum log_level level = LOG_LEVEL_INFO;
 
         log_setup("initbind", level);
-        for (int c; (c = getopt_long(argc, argv, "vqh", options, NULL)) >= 0;) {
+        for (int c; (c = getopt_long(argc, argv, PROGRAM_COMMON_SHORT_OPTIONS, options, NULL)) >= 0;) {
+                enum program_option common = program_option(c, "initbind", help, &level);
+                if (common == PROGRAM_OPTION_DONE)
+                        return 1;
+                if (common == PROGRAM_OPTION_TAKEN)
+                        continue;
                 switch (c) {
                 case ARG_ROOT:
                         *arg_root = optarg;
@@ -152,18 +154,6 @@ static int parse_options(int argc, char **argv, struct initbind_options *opts, c
                 case ARG_JSON:
                         opts->json = true;
                         break;
-                case 'v':
-                        level = LOG_LEVEL_DEBUG;
-                        break;
-                case 'q':
-                        level = LOG_LEVEL_ERR;
-                        break;
-                case 'h':
-                        help();
-                        return 1;
-                case ARG_VERSION:
-                        printf("initbind %s\n", INITBIND_VERSION);
-                        return 1;
                 default:
                         return -EINVAL;
                 }

@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "hook.h"
 #include "log.h"
+#include "program_options.h"
 #include "rootdir.h"
 
 static void help(void)
@@ -37,21 +38,23 @@ static void help(void)
                INITBIND_CONFIG_PATH);
 }
 
-enum { ARG_ROOT = 0x100, ARG_CONFIG, ARG_VERSION };
+enum { ARG_ROOT = 0x100, ARG_CONFIG };
 
 /* 0 to go on, 1 when done (--help, --version), -EINVAL. */
 static int parse_options(int argc, char **argv, struct initbind_options *opts, const char **arg_root)
 {
         static const struct option options[] = { { "root", required_argument, NULL, ARG_ROOT },
                                                  { "config", required_argument, NULL, ARG_CONFIG },
-                                                 { "verbose", no_argument, NULL, 'v' },
-                                                 { "quiet", no_argument, NULL, 'q' },
-                                                 { "help", no_argument, NULL, 'h' },
-                                                 { "version", no_argument, NULL, ARG_VERSION },
+                                                 PROGRAM_COMMON_OPTIONS,
                                                  {} };
         enum log_level level = LOG_LEVEL_INFO;
         /* "+": libvirt's arguments end the options (EXTRA is "-", a domain name may start with one). */
-        for (int c; (c = getopt_long(argc, argv, "+vqh", options, NULL)) >= 0;) {
+        for (int c; (c = getopt_long(argc, argv, "+" PROGRAM_COMMON_SHORT_OPTIONS, options, NULL)) >= 0;) {
+                enum program_option common = program_option(c, "initbind-libvirt-hook", help, &level);
+                if (common == PROGRAM_OPTION_DONE)
+                        return 1;
+                if (common == PROGRAM_OPTION_TAKEN)
+                        continue;
                 switch (c) {
                 case ARG_ROOT:
                         *arg_root = optarg;
@@ -59,18 +62,6 @@ static int parse_options(int argc, char **argv, struct initbind_options *opts, c
                 case ARG_CONFIG:
                         opts->config_path = optarg;
                         break;
-                case 'v':
-                        level = LOG_LEVEL_DEBUG;
-                        break;
-                case 'q':
-                        level = LOG_LEVEL_ERR;
-                        break;
-                case 'h':
-                        help();
-                        return 1;
-                case ARG_VERSION:
-                        printf("initbind-libvirt-hook %s\n", INITBIND_VERSION);
-                        return 1;
                 default:
                         return -EINVAL;
                 }
