@@ -361,7 +361,9 @@ check_image() { # GENERATOR
             echo "  /config EARLYHOOKS:$order"
             check "the initbind early hook runs before udev's (which starts udevd)" runs_before initbind udev "$order"
             check "udev's coldplug runs from run_hook, after the early hooks and MODULES" has "$main/config" "^HOOKS='.*udev"
-            check "the systemd unit is in the image too (for the systemd hook)" test -f "$main/usr/lib/systemd/system/initbind-boot.service" ;;
+            check "the systemd unit is in the image too (for the systemd hook)" test -f "$main/usr/lib/systemd/system/initbind-boot.service"
+            check "/usr/bin/sh is base's busybox (the install hook adds a shell only in the systemd form)" \
+                test "$(readlink "$main/usr/bin/sh")" = busybox ;;
     esac
 }
 
