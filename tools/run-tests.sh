@@ -3,9 +3,9 @@
 # machines, once in a normal build (then the clang static analyzer), once under AddressSanitizer
 # and UBSan and once in a Release build (a clang build beside it); a source install found by the
 # real generators; then real boots of Debian's kernel in QEMU with initramfs images from the real
-# mkinitramfs and dracut and from the mkinitcpio harness (needs root, downloads the kernel package
-# once into /var/cache/initbind-tests), and of what cmdlinegen --apply writes into GRUB's and
-# systemd-boot's configuration (tests/e2e/bootloader.sh).
+# mkinitramfs and dracut and from the mkinitcpio harness in its busybox and systemd forms (needs
+# root, downloads the kernel package once into /var/cache/initbind-tests), and of what
+# cmdlinegen --apply writes into GRUB's and systemd-boot's configuration (tests/e2e/bootloader.sh).
 # In between, every libFuzzer target replays its corpus and searches for 20 s (tools/run-fuzz.sh;
 # give it more time for a deeper search), and the packages are built and checked
 # (tools/package-tests.sh).

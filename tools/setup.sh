@@ -34,7 +34,7 @@ if [ "$install" = 1 ]; then
 	elif command -v dracut >/dev/null; then
 		dracut -f --regenerate-all
 	elif command -v mkinitcpio >/dev/null; then
-		echo "setup.sh: add 'initbind' before 'udev' (or 'systemd') to HOOKS in /etc/mkinitcpio.conf, then run mkinitcpio -P"
+		echo "setup.sh: add 'initbind' to HOOKS in /etc/mkinitcpio.conf, before 'udev' (busybox init) or after 'systemd' (systemd init), then run mkinitcpio -P"
 	fi
 fi
 echo

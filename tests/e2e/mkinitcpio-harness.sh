@@ -5,21 +5,32 @@
 # mkinitcpio's documented build hook API (mkinitcpio(8), "ABOUT INSTALL HOOKS"):
 #
 #   - each name in HOOKS=() is an install script found in the hook directories (-D, then
-#     /etc/initcpio/install and /usr/lib/initcpio/install); it is sourced and its build() runs;
-#   - add_dir, add_file SRC [DEST] [MODE], add_symlink NAME [TARGET], add_binary SRC [DEST]
-#     [MODE] (plus every shared library ldd names), add_module NAME (plus its depends= and
-#     softdep modules; a trailing '?' makes a missing module no error), add_udev_rule, map;
+#     /etc/initcpio/install and /usr/lib/initcpio/install); it is sourced and its build() runs,
+#     in the same shell, so a function one hook defines is there for the hooks after it (as the
+#     systemd hook's add_systemd_unit is in mkinitcpio);
+#   - add_dir, add_file SRC [DEST] [MODE] (SRC '-': the file's contents from stdin),
+#     add_symlink NAME [TARGET], add_binary SRC [DEST] [MODE] (plus every shared library ldd
+#     names), add_module NAME (plus its depends= and softdep modules; a trailing '?' makes a
+#     missing module no error), add_udev_rule, add_initcpio_binary (from tests/e2e/mkinitcpio,
+#     this harness's stand-in for mkinitcpio's library directory), map; BUILDROOT;
 #   - add_runscript copies the runtime script of the same name (from the hooks/ directories)
 #     to /hooks/NAME and registers each of its run_earlyhook, run_hook, run_latehook and
 #     run_cleanuphook functions in /config, in HOOKS order (cleanup hooks in reverse), which
-#     the image's /init reads;
-#   - MODULES=() are put in the image and loaded by /init after the early hooks and before the
-#     hooks' run_hook (that is, before the udev hook triggers coldplug).
+#     the busybox /init reads;
+#   - MODULES=() are put in the image and loaded by the busybox /init after the early hooks and
+#     before the hooks' run_hook (that is, before the udev hook triggers coldplug);
+#   - the image's skeleton as mkinitcpio lays it out: the merged /usr, /etc/os-release and
+#     /etc/initrd-release (systemd tells an initrd by the latter), an empty /etc/fstab.
 #
-# Not implemented (the project's hooks do not use them): add_systemd_unit, add_firmware,
-# add_full_dir, add_checked_modules, add_all_modules, autodetect, early (microcode) archives,
-# presets, UKIs. The runtime side is tests/e2e/mkinitcpio/init, which keeps mkinitcpio's order
-# (early hooks, MODULES, hooks, mount root, late hooks, cleanup hooks, switch_root).
+# Two forms, as mkinitcpio has them. The busybox form: the test hook base (tests/e2e/mkinitcpio/
+# install/base) puts busybox and the harness /init (tests/e2e/mkinitcpio/init) in the image, and
+# that /init keeps mkinitcpio's order (early hooks, MODULES, hooks, mount root, late hooks,
+# cleanup hooks, switch_root). The systemd form: the test hook systemd (tests/e2e/mkinitcpio/
+# install/systemd) defines add_systemd_unit and makes Debian's systemd the image's /init, as
+# mkinitcpio's systemd hook does with Arch's; runtime hooks are then never run.
+#
+# Not implemented (the project's hooks do not use them): add_firmware, add_full_dir,
+# add_checked_modules, add_all_modules, autodetect, early (microcode) archives, presets, UKIs.
 #
 # Usage: tests/e2e/mkinitcpio-harness.sh -k KVER -c CONFIG -g OUTPUT [-D HOOKDIR]...
 #   CONFIG  a mkinitcpio.conf-style bash file setting MODULES=() and HOOKS=()
@@ -36,11 +47,11 @@ while getopts 'k:c:g:D:' opt; do
         c) config=$OPTARG ;;
         g) output=$(realpath -m "$OPTARG") ;;
         D) hookdirs+=("$(realpath "$OPTARG")") ;;
-        *) sed -n '2,27p' "$0" >&2; exit 2 ;;
+        *) sed -n '2,/^set -e/{/^#/p}' "$0" >&2; exit 2 ;;
     esac
 done
 if [ -z "$KERNELVERSION" ] || [ -z "$config" ] || [ -z "$output" ]; then
-    sed -n '24,27p' "$0" >&2
+    sed -n '/^# Usage:/,/^set -e/{/^#/p}' "$0" >&2
     exit 2
 fi
 moduledir=/lib/modules/$KERNELVERSION
@@ -70,6 +81,11 @@ ln -s usr/bin "$BUILDROOT/sbin"
 ln -s bin "$BUILDROOT/usr/sbin"
 ln -s lib "$BUILDROOT/usr/lib64"
 ln -s usr/lib "$BUILDROOT/lib64"
+ln -s ../proc/self/mounts "$BUILDROOT/etc/mtab"
+: > "$BUILDROOT/etc/fstab"
+# systemd runs as the initrd's init only when /etc/initrd-release is there.
+install -m644 /etc/os-release "$BUILDROOT/etc/os-release"
+ln -s os-release "$BUILDROOT/etc/initrd-release"
 
 # --- the build hook API ------------------------------------------------------------------
 map() { # FUNCTION ARG...: FUNCTION on each ARG, failing when one failed
@@ -95,6 +111,13 @@ add_symlink() { # NAME [TARGET]: TARGET defaults to what NAME points to on this 
 
 add_file() { # SRC [DEST] [MODE]: one file, no dependencies; a symlink SRC brings its target
     local src=$1 dest=${2:-$1} mode=${3:-} real
+    if [ "$src" = - ]; then
+        [[ $dest == /?* ]] || { error "add_file -: no destination"; return 1; }
+        add_dir "${dest%/*}"
+        cat > "$BUILDROOT$dest"
+        chmod "${mode:-644}" "$BUILDROOT$dest"
+        return
+    fi
     [ -f "$src" ] || { error "file not found: '%s'" "$src"; return 1; }
     if [ -L "$src" ]; then
         real=$(realpath -- "$src")
@@ -168,6 +191,10 @@ add_udev_rule() { # RULES: a rules file by path or by name (from /usr/lib/udev/r
     add_file "$rules" "/usr/lib/udev/rules.d/${rules##*/}"
 }
 
+add_initcpio_binary() { # NAME [DEST] [MODE]: a file of the harness's library directory
+    add_binary "$harness_dir/mkinitcpio/$1" "${2:-/$1}" "${3:-}"
+}
+
 add_runscript() { # the runtime script named like the install hook that calls this
     local hookname=${BASH_SOURCE[1]##*/} script fn
     script=$(PATH=$_d_hooks type -P "$hookname") || { error "runtime script for '%s' not found" "$hookname"; return 1; }
@@ -214,7 +241,8 @@ depmod -b "$BUILDROOT" "$KERNELVERSION"
     echo "CLEANUPHOOKS='${_runhooks[cleanup]:-}'"
     echo "MODULES='${MODULES[*]//\?/}'"
 } > "$BUILDROOT/config"
-install -m755 "$harness_dir/mkinitcpio/init" "$BUILDROOT/init"
+# /init is base's (the busybox form) or systemd's (the systemd form, a link to systemd).
+[ -e "$BUILDROOT/init" ] || error "no /init in the image: HOOKS needs 'base' or 'systemd'"
 
 if [ "$_builderrors" != 0 ]; then
     echo "mkinitcpio-harness: $_builderrors error(s); no image written" >&2

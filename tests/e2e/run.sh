@@ -8,7 +8,12 @@
 #   dracut-systemd   the real dracut with its systemd modules (initbind-boot.service, ordered
 #                    before systemd-udev-trigger and systemd-modules-load)
 #   mkinitcpio       tests/e2e/mkinitcpio-harness.sh: a HARNESS that follows mkinitcpio's build
-#                    and runtime hook API, because mkinitcpio is not packaged in Debian
+#                    and runtime hook API, because mkinitcpio is not packaged in Debian; the
+#                    busybox form (HOOKS base initbind udev: the early hook)
+#   mkinitcpio-systemd  the same harness in the systemd form, the default of new Arch installs
+#                    (HOOKS systemd initbind, no base: Debian's systemd as /init, the unit linked
+#                    by the install hook, ordered before systemd-udev-trigger and
+#                    systemd-modules-load; runtime hooks do not run); scenarios 1 and 3
 #   dracut-compressed  the dracut image on a copy of the kernel's modules whose vfio modules are
 #                    recompressed as Fedora, Arch and Ubuntu ship them (vfio and vfio_iommu_type1
 #                    .ko.xz, vfio-pci and vfio-pci-core .ko.zst); dracut copies them as they are
@@ -73,7 +78,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-all_generators=(initramfs-tools dracut dracut-systemd mkinitcpio dracut-compressed)
+all_generators=(initramfs-tools dracut dracut-systemd mkinitcpio mkinitcpio-systemd dracut-compressed)
 all_scenarios=(1 2 3 4 5 6 7 8 many access)
 install_deps=0
 generators=()
@@ -248,15 +253,22 @@ build_dracut_systemd() { # OUTPUT
         --modules "bash systemd systemd-initrd dracut-systemd base udev-rules rootfs-block initbind" \
         --drivers "$E2E_DRIVERS" --kver "$KVER" "$1"
 }
-build_mkinitcpio() { # OUTPUT
-    printf '%s\n' "MODULES=(ext4)" "HOOKS=(base initbind udev e2e-drivers)" > "$WORK/mkinitcpio.conf"
-    in_private "$here/mkinitcpio-harness.sh" -k "$KVER" -c "$WORK/mkinitcpio.conf" -D "$here/mkinitcpio" -g "$1"
+build_mkinitcpio() { # OUTPUT [HOOK...]: the busybox form unless HOOKS are given
+    local out=$1 conf=$WORK/mkinitcpio-${1##*/}.conf
+    shift
+    [ $# -gt 0 ] || set -- base initbind udev e2e-drivers
+    printf '%s\n' "MODULES=(ext4)" "HOOKS=($*)" > "$conf"
+    in_private "$here/mkinitcpio-harness.sh" -k "$KVER" -c "$conf" -D "$here/mkinitcpio" -g "$out"
 }
+# The systemd form without base, which mkinitcpio's systemd hook makes optional: the install
+# hook must then bring run-boot's shell itself. autodetect, modconf, block, filesystems and fsck
+# are not in the harness; e2e-drivers stands for the drivers they would add.
+build_mkinitcpio_systemd() { build_mkinitcpio "$1" systemd initbind e2e-drivers; } # OUTPUT
 
 # --- image checks ------------------------------------------------------------------------------
 image_binary() { echo /usr/bin/initbind; } # GENERATOR: every generator's image has it there
 hook_name() {
-    case $1 in initramfs-tools) echo init-top ;; dracut|dracut-compressed) echo pre-udev ;; dracut-systemd) echo systemd ;; mkinitcpio) echo early-hook ;; esac
+    case $1 in initramfs-tools) echo init-top ;; dracut|dracut-compressed) echo pre-udev ;; *-systemd) echo systemd ;; mkinitcpio) echo early-hook ;; esac
 }
 # line_of FILE ERE: the number of the first line of FILE matching ERE (0: none)
 line_of() { local n; n=$(grep -nE "$2" "$1" | head -n1 | cut -d: -f1); echo "${n:-0}"; }
@@ -284,6 +296,22 @@ dracut_hook() {
     for f in "$1"/{usr,var}/lib/dracut/hooks/pre-udev/00-initbind-pre-udev.sh; do
         [ ! -e "$f" ] || { printf '%s\n' "$f"; break; }
     done
+}
+
+# check_unit ROOT LINKDIR: initbind-boot.service in the unpacked image ROOT, enabled by a link in
+# ROOT/LINKDIR/sysinit.target.wants, ordered before the udev trigger and systemd-modules-load.
+check_unit() {
+    local f=$1/usr/lib/systemd/system/initbind-boot.service link=$1$2/sysinit.target.wants/initbind-boot.service t
+    check "initbind-boot.service in the image" test -f "$f"
+    check "it is enabled, wanted by sysinit.target ($2)" test -L "$link"
+    # systemctl --root writes an absolute link, mkinitcpio's hooks relative ones.
+    t=$(readlink "$link" || true)
+    case $t in /*) t=$1$t ;; *) t=${link%/*}/$t ;; esac
+    check "  the link points to the unit in the image" cmp -s "$f" "$t"
+    check "DefaultDependencies=no" has "$f" '^DefaultDependencies=no$'
+    check "Before=systemd-udev-trigger.service and systemd-modules-load.service" \
+        has "$f" '^Before=(.* )?systemd-udev-trigger\.service( .*)?$'
+    check "  (systemd-modules-load.service)" has "$f" '^Before=(.* )?systemd-modules-load\.service( .*)?$'
 }
 
 check_image() { # GENERATOR
@@ -326,16 +354,18 @@ check_image() { # GENERATOR
             check "dracut's /init runs the pre-udev hooks before it starts udevd" \
                 lt_nonzero "$(line_of "$main/init" 'source_hook pre-udev')" "$(line_of "$main/init" 'udevd --daemon')" ;;
         dracut-systemd)
-            f=$main/usr/lib/systemd/system/initbind-boot.service
-            check "initbind-boot.service in the image" test -f "$f"
             # Enabled by systemctl --root (the link in /etc/systemd/system, as for dracut's own units).
-            check "it is enabled, wanted by sysinit.target" \
-                test -L "$main/etc/systemd/system/sysinit.target.wants/initbind-boot.service"
-            check "DefaultDependencies=no" has "$f" '^DefaultDependencies=no$'
-            check "Before=systemd-udev-trigger.service and systemd-modules-load.service" \
-                has "$f" '^Before=(.* )?systemd-udev-trigger\.service( .*)?$'
-            check "  (systemd-modules-load.service)" has "$f" '^Before=(.* )?systemd-modules-load\.service( .*)?$'
+            check_unit "$main" /etc/systemd/system
             check "no pre-udev shell hook (systemd images do not run them)" test -z "$(dracut_hook "$main")" ;;
+        mkinitcpio-systemd)
+            # Linked by the install hook from the unit's [Install], in /usr/lib/systemd/system as
+            # mkinitcpio keeps its own units' links.
+            check_unit "$main" /usr/lib/systemd/system
+            check "/init is systemd (the systemd hook's image)" test "$(readlink "$main/init")" = usr/lib/systemd/systemd
+            check "  and Debian's systemd: $(readlink -f /lib/systemd/systemd)" cmp -s /lib/systemd/systemd "$main/usr/lib/systemd/systemd"
+            check "MODULES (ext4) for systemd-modules-load, which starts after the unit" grep -qx ext4 "$main/etc/modules-load.d/MODULES.conf"
+            check "no base hook: no busybox, no busybox /init" not test -e "$main/usr/bin/busybox"
+            check "a shell for run-boot (#!/bin/sh) brought by the install hook: /usr/bin/sh" test -x "$main/usr/bin/sh" ;;
         mkinitcpio)
             check "runtime hook /hooks/initbind in the image" test -x "$main/hooks/initbind"
             # shellcheck disable=SC1091
@@ -343,7 +373,9 @@ check_image() { # GENERATOR
             echo "  /config EARLYHOOKS:$order"
             check "the initbind early hook runs before udev's (which starts udevd)" runs_before initbind udev "$order"
             check "udev's coldplug runs from run_hook, after the early hooks and MODULES" has "$main/config" "^HOOKS='.*udev"
-            check "the systemd unit is in the image too (for the systemd hook)" test -f "$main/usr/lib/systemd/system/initbind-boot.service" ;;
+            check "the systemd unit is in the image too (for the systemd hook)" test -f "$main/usr/lib/systemd/system/initbind-boot.service"
+            check "/usr/bin/sh is base's busybox (the install hook adds a shell only in the systemd form)" \
+                test "$(readlink "$main/usr/bin/sh")" = busybox ;;
     esac
 }
 
@@ -492,6 +524,7 @@ boot() { # GENERATOR SCENARIO
 
 # ts_of FILE ERE: the kernel log timestamp (seconds) of the first line of FILE matching ERE.
 ts_of() { grep -E "$2" "$1" | head -n1 | sed -n 's/^\(DMESG \)\{0,1\}\[ *\([0-9]*\.[0-9]*\)\].*/\2/p' || true; }
+ts_before() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN{exit !(a > 0 && b > 0 && a < b)}'; } # A B: timestamps, A first
 field() { awk -v k="$2" -v a="$3" '$1==k && $2==a {print $3; exit}' "$1"; } # field LOG KEY ADDRESS
 re() { printf '%s' "${1//./\\.}"; } # an address as an ERE
 
@@ -548,6 +581,18 @@ evaluate() { # GENERATOR SCENARIO
         has "$log" "^DMESG .*initbind: $hook: $(image_binary "$gen") boot exited with status 0"
     check "no warning from the runner (udevd already running?)" not has "$log" "^DMESG .*initbind: $hook: udevd is already running"
     check "no kernel log line dropped by /dev/kmsg rate limiting" not has "$log" '^DMESG .*output lines suppressed due to ratelimiting'
+    if [ "$gen" = mkinitcpio-systemd ]; then
+        # systemd logs its jobs to the kernel log until journald runs: the unit's order as it
+        # happened, not only as the unit file asks for it.
+        local t_unit t_modload t_trigger
+        t_unit=$(ts_of "$log" 'systemd\[1\]: Finished initbind-boot\.service')
+        t_modload=$(ts_of "$log" 'systemd\[1\]: Starting systemd-modules-load\.service')
+        t_trigger=$(ts_of "$log" 'systemd\[1\]: Starting systemd-udev-trigger\.service')
+        echo "  time  unit finished ${t_unit:-?} s; systemd-modules-load started ${t_modload:-?} s, systemd-udev-trigger ${t_trigger:-?} s"
+        check "systemd finished initbind-boot.service before it started systemd-modules-load (MODULES)" ts_before "$t_unit" "$t_modload"
+        check "  and before systemd-udev-trigger (coldplug)" ts_before "$t_unit" "$t_trigger"
+        check "no runtime hook ran (the systemd form runs none): no 'initbind: early-hook:' line" not has "$log" 'initbind: early-hook:'
+    fi
 
     local t_start t_end t_gpu ran='?'
     t_start=$(ts_of "$log" "^DMESG .*initbind: $hook: running")
@@ -572,7 +617,8 @@ for gen in "${generators[@]}"; do
     for s in "${scenarios[@]}"; do
         case $s in many|access) [ "$gen" = initramfs-tools ] || continue ;; esac
         case " ${generator_independent[*]:-} " in *" $s "*) [ "$gen" = initramfs-tools ] || continue ;; esac
-        [ "$gen" = dracut-compressed ] && case $s in 1|3) ;; *) continue ;; esac
+        # CI time: these run scenarios 1 and 3 only.
+        case $gen in dracut-compressed|mkinitcpio-systemd) case $s in 1|3) ;; *) continue ;; esac ;; esac
         case " ${images_ok[*]:-} " in
             *" $gen "*) runs+=("$gen $s") ;;
             *) echo; echo "FAIL  $gen, scenario $s: not booted, the image failed"; n_fail=$((n_fail + 1)); result[$gen,$s]="FAIL no-image" ;;
