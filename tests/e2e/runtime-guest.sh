@@ -219,16 +219,14 @@ address_xml() { # DDDD:BB:SS.F: its libvirt <address/>
         echo "<address domain='0x${1%%:*}' bus='0x${bdf%%:*}' slot='0x${sf%.*}' function='0x${sf#*.}'/>"
 }
 # hook NAME OPERATION SUB-OPERATION: what libvirtd runs, the domain XML on standard input; sets
-# rc (its exit status) and out (what it wrote to standard error, then the lines it added to the
-# kernel log: with /dev/kmsg open it logs there, and only errors to standard error as well), and
-# prints them as a transcript line.
+# rc (its exit status), out (what it wrote to standard error, where libvirt looks) and kmsg (the
+# lines it added to the kernel log), and prints them as a transcript line.
 hook() {
         n0=$(dmesg | wc -l)
-        err=$("$HOOK" "$1" "$2" "$3" - < "$T/$1.xml" 2>&1)
+        out=$("$HOOK" "$1" "$2" "$3" - < "$T/$1.xml" 2>&1)
         rc=$?
         kmsg=$(dmesg | tail -n +$((n0 + 1)) | grep 'initbind-libvirt: ' | sed 's/^\[[^]]*\] //')
-        out=$(printf '%s\n%s' "$err" "$kmsg")
-        say "transcript: qemu.d/initbind $1 $2 $3 - [exit $rc] stderr: $(echo "$err" | tr '\n' '|') kernel log: $(echo "$kmsg" | tr '\n' '|')"
+        say "transcript: qemu.d/initbind $1 $2 $3 - [exit $rc]: $(echo "$out" | tr '\n' '|')"
 }
 recorded() { grep -qx "$2" "$RECORDS/$1.record" 2> /dev/null; } # recorded DOMAIN LINE
 unrecorded() { [ ! -e "$RECORDS/$1.record" ]; }
@@ -276,6 +274,7 @@ step_hook_unmanaged() {
         check "prepare begin exits 0" [ $rc -eq 0 ]
         check "$TWIN_A on vfio-pci" on $TWIN_A vfio-pci
         check "recorded: claimed $TWIN_A" recorded vm-unmanaged "claimed $TWIN_A"
+        check "the kernel log has what it wrote to stderr" [ "$kmsg" = "$out" ]
         check "VFIO opens it" sh -c "'$VFIO_OPEN' $(group_of $TWIN_A) $TWIN_A | grep -q ': match'"
         check "$TWIN_B (named only in <metadata>) still on bochs-drm" on $TWIN_B bochs-drm
         hook vm-unmanaged started begin
