@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # here, BUILD, WORK, KDIR, KVER, E2E_DRIVERS: the caller's (below)
 # initbind installed as a package would be, and initramfs-tools images built with its installed
 # hooks: sourced by run.sh and runtime.sh, so both boot images that Debian's real mkinitramfs made.
 # The caller sets here (tests/e2e), BUILD, WORK (with WORK/logs), KDIR and KVER (fetch-kernel.sh)

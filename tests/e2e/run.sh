@@ -172,6 +172,7 @@ compressed_kdir() {
 compressed_stage() {
     local d=$WORK/stage-compressed
     rm -rf "$d"
+    # shellcheck disable=SC2153 # STAGE: set by stage_install (images.sh)
     cp -a "$STAGE" "$d"
     [ -z "${E2E_MUSL_STATIC:-}" ] || install -m 755 "$E2E_MUSL_STATIC" "$d$PREFIX/libexec/initbind/initbind-static"
     echo "$d"

@@ -247,7 +247,7 @@ hold_open() {
                 i=$((i + 1))
         done
 }
-hold_close() { exec 3>&-; wait $holder; }
+hold_close() { exec 3>&-; wait "$holder"; }
 # What libvirt does for a managed='yes' hostdev after the guest stops: the device back to its
 # host driver (virPCIDeviceReattach), before it runs release end.
 libvirt_reattach() {
@@ -263,7 +263,7 @@ step_hook_install() {
         # The machine's configuration, as the image's: the hook reads it, initbind read it at boot.
         echo "claim $BOOT_CLAIM" > /etc/initbind.conf
         check "the installed $HOOK execs the installed program" grep -q "$PREFIX/libexec/initbind/initbind-libvirt-hook" "$HOOK"
-        check "$BOOT_CLAIM on vfio-pci since the initramfs" on $BOOT_CLAIM vfio-pci
+        check "$BOOT_CLAIM on vfio-pci since the initramfs" on "$BOOT_CLAIM" vfio-pci
         dmesg | grep "initbind: .*$BOOT_CLAIM" | sed 's/^/RUNTIME kmsg: /'
         check "the kernel log has the initramfs's claim of $BOOT_CLAIM" sh -c "dmesg | grep -q 'initbind: $BOOT_CLAIM claimed: bound to vfio-pci'"
 }
@@ -344,7 +344,7 @@ step_hook_all_or_nothing() {
 
 # A device the configuration claims at boot is the host's, not the guest's: never given back.
 step_hook_boot_claim() {
-        domain_xml uses-boot-claim no $BOOT_CLAIM
+        domain_xml uses-boot-claim no "$BOOT_CLAIM"
         hook uses-boot-claim prepare begin
         check "prepare begin exits 0" [ $rc -eq 0 ]
         check "it claims nothing: the device is on vfio-pci already" contains "$out" "0 PCI functions claimed for the guest, 1 on vfio-pci already"
@@ -352,7 +352,7 @@ step_hook_boot_claim() {
         hook uses-boot-claim stopped end
         hook uses-boot-claim release end
         check "release end exits 0, the record removed" rc_and unrecorded uses-boot-claim
-        check "$BOOT_CLAIM still on vfio-pci (the boot's claim)" on $BOOT_CLAIM vfio-pci
+        check "$BOOT_CLAIM still on vfio-pci (the boot's claim)" on "$BOOT_CLAIM" vfio-pci
 }
 
 STEPS="setup claim_twin status_viable vfio_in_use release_twin second_cycle gpu_audio_slot hotplug"

@@ -51,6 +51,7 @@ build_initramfs() { # OUTPUT
         stage_install
         echo "claim $BOOT_CLAIM" > "$WORK/build-time.conf"
         # The 9p root's modules; the machine's host drivers are loaded from the root by the steps.
+        # shellcheck disable=SC2034 # read by build_initramfs_tools (images.sh)
         E2E_DRIVERS="virtio_pci 9pnet_virtio 9p overlay"
         cat > "$extra/scripts/e2e9p" << EOF
 # test only (tests/e2e/runtime.sh): boot=e2e9p, the host's / over virtio-9p as the root
