@@ -256,12 +256,18 @@ libvirt_reattach() {
         echo "$1" > /sys/bus/pci/drivers_probe
 }
 
+# machine_config [LINE...]: /etc/initbind.conf as the image's (the hook reads it, initbind read it
+# at boot), and LINEs.
+machine_config() {
+        echo "claim $BOOT_CLAIM" > /etc/initbind.conf
+        for l in "$@"; do echo "$l" >> /etc/initbind.conf; done
+}
+
 step_hook_install() {
         mkdir -p "${HOOK%/*}" "$PREFIX/libexec/initbind"
         install -m 755 "$STAGE$HOOK" "$HOOK"
         install -m 755 "$STAGE$PREFIX/libexec/initbind/initbind-libvirt-hook" "$PREFIX/libexec/initbind/"
-        # The machine's configuration, as the image's: the hook reads it, initbind read it at boot.
-        echo "claim $BOOT_CLAIM" > /etc/initbind.conf
+        machine_config
         check "the installed $HOOK execs the installed program" grep -q "$PREFIX/libexec/initbind/initbind-libvirt-hook" "$HOOK"
         check "$BOOT_CLAIM on vfio-pci since the initramfs" on "$BOOT_CLAIM" vfio-pci
         dmesg | grep "initbind: .*$BOOT_CLAIM" | sed 's/^/RUNTIME kmsg: /'
@@ -342,6 +348,25 @@ step_hook_all_or_nothing() {
         check "$SLOT_GPU and $SLOT_AUDIO untouched" slot_on_host
 }
 
+# managed='yes' on a GPU with its audio function, which the configuration lends to guests (the
+# domain names the GPU only): libvirt reattaches the GPU itself, the hook gives back the audio.
+step_hook_managed_slot() {
+        machine_config "unbind-for-guests $SLOT_AUDIO"
+        domain_xml vm-slot yes $SLOT_GPU
+        hook vm-slot prepare begin
+        check "prepare begin exits 0, $SLOT_GPU on vfio-pci" rc_and on $SLOT_GPU vfio-pci
+        check "$SLOT_AUDIO (lent, not named) on vfio-pci with it" on $SLOT_AUDIO vfio-pci
+        check "recorded: claimed $SLOT_GPU managed, claimed $SLOT_AUDIO" sh -c "grep -qx 'claimed $SLOT_GPU managed' $RECORDS/vm-slot.record && grep -qx 'claimed $SLOT_AUDIO' $RECORDS/vm-slot.record"
+        hook vm-slot stopped end
+        check "stopped end: $SLOT_AUDIO back on snd_hda_intel" on $SLOT_AUDIO snd_hda_intel
+        check "stopped end: $SLOT_GPU left to libvirt, still on vfio-pci" on $SLOT_GPU vfio-pci
+        libvirt_reattach $SLOT_GPU
+        hook vm-slot release end
+        check "release end exits 0: $SLOT_GPU on bochs-drm, $SLOT_AUDIO on snd_hda_intel" rc_and slot_on_host
+        check "the record removed" unrecorded vm-slot
+        machine_config
+}
+
 # A device the configuration claims at boot is the host's, not the guest's: never given back.
 step_hook_boot_claim() {
         domain_xml uses-boot-claim no "$BOOT_CLAIM"
@@ -356,7 +381,7 @@ step_hook_boot_claim() {
 }
 
 STEPS="setup claim_twin status_viable vfio_in_use release_twin second_cycle gpu_audio_slot hotplug"
-STEPS="$STEPS hook_install hook_unmanaged hook_managed hook_in_use hook_all_or_nothing hook_boot_claim"
+STEPS="$STEPS hook_install hook_unmanaged hook_managed hook_in_use hook_all_or_nothing hook_managed_slot hook_boot_claim"
 say "START uptime $(cut -d' ' -f1 /proc/uptime) s"
 for s in $STEPS; do
         run_step "$s"
