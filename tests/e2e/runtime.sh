@@ -32,7 +32,9 @@ for f in "$BUILD/bin/initbind" "$BUILD/bin/vfio-open" "$BUILD/initbind/70-initbi
 done
 command -v "$QEMU" > /dev/null || { echo "runtime.sh: missing $QEMU (try --install-deps)" >&2; exit 1; }
 [ -x /lib/systemd/systemd-udevd ] || { echo "runtime.sh: missing systemd-udevd (apt-get install udev)" >&2; exit 1; }
-command -v mkinitramfs > /dev/null || { echo "runtime.sh: missing mkinitramfs (apt-get install initramfs-tools)" >&2; exit 1; }
+for t in mkinitramfs zstd unshare; do # the image (images.sh, private-system.sh)
+        command -v $t > /dev/null || { echo "runtime.sh: missing $t (apt-get install initramfs-tools zstd util-linux)" >&2; exit 1; }
+done
 [ "$(id -u)" = 0 ] || { echo "runtime.sh: run as root (mkinitramfs runs in a private mount namespace)" >&2; exit 1; }
 # shellcheck source=images.sh
 . "$here/images.sh"
