@@ -106,8 +106,10 @@ boot() { # INITRAMFS LOG
 }
 
 mkdir -p "$WORK"
+image_start=$(date +%s)
 build_initramfs "$WORK/initramfs.cpio"
 start=$(date +%s)
+echo "runtime.sh: mkinitramfs image $(stat -c %s "$WORK/initramfs.cpio") bytes, staged and built in $((start - image_start)) s"
 boot "$WORK/initramfs.cpio" "$WORK/console.log"
 end=$(date +%s)
 
