@@ -153,9 +153,7 @@ step_gpu_audio_slot() {
         g=$(group_of $SLOT_GPU)
         check "VFIO opens group $g" sh -c "'$VFIO_OPEN' $g $SLOT_GPU | grep -q ': match'"
         # libvirt's managed mode gives the named device back itself; the companion is left over.
-        echo > /sys/bus/pci/devices/$SLOT_GPU/driver_override
-        echo $SLOT_GPU > /sys/bus/pci/drivers/vfio-pci/unbind
-        echo $SLOT_GPU > /sys/bus/pci/drivers_probe
+        libvirt_reattach $SLOT_GPU
         out=$(ib release $SLOT_GPU 2>&1)
         check "release of the handed-back GPU exits 0" [ $? -eq 0 ]
         say "transcript: initbind release $SLOT_GPU: $(echo "$out" | tr '\n' '|')"
@@ -269,6 +267,7 @@ step_hook_install() {
         install -m 755 "$STAGE$PREFIX/libexec/initbind/initbind-libvirt-hook" "$PREFIX/libexec/initbind/"
         machine_config
         check "the installed $HOOK execs the installed program" grep -q "$PREFIX/libexec/initbind/initbind-libvirt-hook" "$HOOK"
+        check "initbind ran in the mkinitramfs image (init-top)" sh -c "dmesg | grep -q 'initbind: init-top: /usr/bin/initbind boot exited with status 0'"
         check "$BOOT_CLAIM on vfio-pci since the initramfs" on "$BOOT_CLAIM" vfio-pci
         dmesg | grep "initbind: .*$BOOT_CLAIM" | sed 's/^/RUNTIME kmsg: /'
         check "the kernel log has the initramfs's claim of $BOOT_CLAIM" sh -c "dmesg | grep -q 'initbind: $BOOT_CLAIM claimed: bound to vfio-pci'"
