@@ -115,8 +115,9 @@ int main(int argc, char **argv)
                 return is_prepare ? 1 : 0;
         }
         opts.root = root;
-        /* Who moved a device, in the kernel log beside the driver messages, as boot's claims are. */
-        (void) log_open_kmsg(root);
+        /* Who moved a device, in the kernel log beside the driver messages, as boot's claims are;
+         * standard error keeps every message too (libvirt's log and error), as for `initbind claim`. */
+        (void) log_copy_to_kmsg(root);
         struct hook_context ctx = { .opts = &opts, .domain = domain };
         if (is_prepare)
                 return prepare(&ctx);

@@ -158,54 +158,14 @@ truncate -s 16M "$WORK/root.img"
 mkfs.ext4 -q -L e2eroot -d "$rootdir" "$WORK/root.img"
 
 # --- initbind installed as a package would be -----------------------------------------------
-STAGE=$WORK/stage
-rm -rf "$STAGE"
-DESTDIR=$STAGE cmake --install "$BUILD" > "$WORK/logs/cmake-install.log"
-cache_var() { sed -n "s/^$1:[A-Z]*=//p" "$BUILD/CMakeCache.txt"; } # NAME: its value in the build's cache
-PREFIX=$(cache_var CMAKE_INSTALL_PREFIX)
-STATIC=$STAGE$PREFIX/libexec/initbind/initbind-static
-[ -x "$STATIC" ] || { echo "run.sh: cmake --install put no libexec/initbind/initbind-static in $STAGE$PREFIX" >&2; exit 1; }
-case $PREFIX in /usr | /usr/*) ;; *) echo "run.sh: the build's install prefix $PREFIX is not below /usr" >&2; exit 1 ;; esac
-# The hooks are installed where each generator looks (cmake/InstallLayout.cmake), whatever the
-# prefix: private-system.sh's /usr overlay puts them there.
+# shellcheck source=images.sh
+. "$here/images.sh"
+stage_install
 
 # The configuration the images are built with; every scenario replaces it (see above).
 echo 'claim 0000:00:02.0' > "$WORK/build-time.conf"
 # Drivers of the test machine, in every image, loaded by udev coldplug (ext4 for the root).
 E2E_DRIVERS="bochs snd_hda_intel e1000 virtio_pci virtio_blk ext4 crc32c_generic"
-
-# in_private CMD...: CMD where the stage is installed, the kernel is the installed one and
-# /etc/initbind.conf is the build-time configuration.
-in_private() {
-    # shellcheck disable=SC2016 # the script is the inner sh's
-    "$here/private-system.sh" "$KDIR" "$KVER" "$STAGE" sh -euc '
-        cp "$1" /etc/initbind.conf; shift; exec "$@"' in-private "$WORK/build-time.conf" "$@"
-}
-
-build_initramfs_tools() { # OUTPUT
-    # A private configuration directory (mkinitramfs -d) whose hooks and init-top scripts are
-    # the installed ones (mkinitramfs reads CONFDIR/hooks and CONFDIR/scripts like
-    # /usr/share/initramfs-tools/), plus a test-only hook for the machine's drivers.
-    local d=$WORK/confdir share
-    share=$STAGE$(cache_var INITBIND_INITRAMFS_TOOLS_DIR)
-    rm -rf "$d"
-    mkdir -p "$d/hooks" "$d/scripts/init-top" "$d/conf.d"
-    printf '%s\n' MODULES=list BUSYBOX=auto KEYMAP=n COMPRESS=zstd DEVICE= NFSROOT=auto RUNSIZE=10% FSTYPE=auto > "$d/initramfs.conf"
-    : > "$d/modules"
-    install -m 755 "$share/hooks/initbind" "$d/hooks/initbind"
-    install -m 755 "$share/scripts/init-top/initbind" "$d/scripts/init-top/initbind"
-    cat > "$d/hooks/zz-e2e-drivers" <<HOOK
-#!/bin/sh
-# test only: the test machine's drivers in the image (MODULES=list adds nothing by itself)
-PREREQ=""
-prereqs() { echo "\$PREREQ"; }
-case "\$1" in prereqs) prereqs; exit 0 ;; esac
-. /usr/share/initramfs-tools/hook-functions
-manual_add_modules $E2E_DRIVERS
-HOOK
-    chmod 755 "$d/hooks/zz-e2e-drivers"
-    in_private mkinitramfs -d "$d" -o "$1" "$KVER"
-}
 
 # compressed_kdir: a copy of the kernel tree (hard links) whose vfio modules are compressed with
 # xz (as the kernel's own scripts do it: --check=crc32) and zstd, with depmod run again.
@@ -229,6 +189,7 @@ compressed_kdir() {
 compressed_stage() {
     local d=$WORK/stage-compressed
     rm -rf "$d"
+    # shellcheck disable=SC2153 # STAGE: set by stage_install (images.sh)
     cp -a "$STAGE" "$d"
     [ -z "${E2E_MUSL_STATIC:-}" ] || install -m 755 "$E2E_MUSL_STATIC" "$d$PREFIX/libexec/initbind/initbind-static"
     echo "$d"

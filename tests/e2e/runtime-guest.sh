@@ -107,16 +107,7 @@ step_status_viable() {
 
 step_vfio_in_use() {
         g=$(group_of $TWIN_A)
-        rm -f "$T/hold"
-        mkfifo "$T/hold"
-        "$VFIO_OPEN" "$g" $TWIN_A --hold < "$T/hold" > "$T/vfio-open.out" 2>&1 &
-        holder=$!
-        exec 3> "$T/hold"
-        i=0
-        while ! grep -q ': match' "$T/vfio-open.out" && kill -0 $holder 2>/dev/null && [ $i -lt 600 ]; do
-                sleep 0.1
-                i=$((i + 1))
-        done
+        hold_open $TWIN_A
         say "transcript: $(cat "$T/vfio-open.out")"
         check "vfio-open: container, group, type-1 IOMMU, device fd, IDs through the config region = sysfs" grep -q ': match' "$T/vfio-open.out"
         out=$(ib status --json)
@@ -129,8 +120,7 @@ step_vfio_in_use() {
         check "release refuses while a process holds the group" [ $rc -ne 0 ]
         check "the refusal says the group is open by another process" contains "$out" "is open by another process"
         check "$TWIN_A is still on vfio-pci" on $TWIN_A vfio-pci
-        exec 3>&-
-        wait $holder
+        hold_close
         check "vfio-open exits 0 after closing" [ $? -eq 0 ]
 }
 
@@ -163,9 +153,7 @@ step_gpu_audio_slot() {
         g=$(group_of $SLOT_GPU)
         check "VFIO opens group $g" sh -c "'$VFIO_OPEN' $g $SLOT_GPU | grep -q ': match'"
         # libvirt's managed mode gives the named device back itself; the companion is left over.
-        echo > /sys/bus/pci/devices/$SLOT_GPU/driver_override
-        echo $SLOT_GPU > /sys/bus/pci/drivers/vfio-pci/unbind
-        echo $SLOT_GPU > /sys/bus/pci/drivers_probe
+        libvirt_reattach $SLOT_GPU
         out=$(ib release $SLOT_GPU 2>&1)
         check "release of the handed-back GPU exits 0" [ $? -eq 0 ]
         say "transcript: initbind release $SLOT_GPU: $(echo "$out" | tr '\n' '|')"
@@ -204,7 +192,195 @@ step_hotplug() {
         wait $udevd
 }
 
+# --- the libvirt hook, installed as a package installs it and run as libvirt runs it ------------
+# STAGE (a `cmake --install` DESTDIR) and PREFIX come from runtime.sh; BOOT_CLAIM is the device the
+# image's /etc/initbind.conf claims at boot.
+HOOK=/etc/libvirt/hooks/qemu.d/initbind
+RECORDS=/run/initbind/libvirt
+domain_xml() { # NAME MANAGED ADDRESS...: T/NAME.xml, a domain with one PCI hostdev per ADDRESS
+        name=$1 managed=$2
+        shift 2
+        {
+                echo "<domain type='kvm'><name>$name</name>"
+                # Not a device: the hook reads only <devices>/<hostdev>, never <metadata>.
+                echo "<metadata><hostdev mode='subsystem' type='pci'><source>$(address_xml $TWIN_B)</source></hostdev></metadata>"
+                echo "<devices>"
+                for a in "$@"; do
+                        echo "<hostdev mode='subsystem' type='pci' managed='$managed'><source>$(address_xml "$a")</source></hostdev>"
+                done
+                echo "</devices></domain>"
+        } > "$T/$name.xml"
+}
+address_xml() { # DDDD:BB:SS.F: its libvirt <address/>
+        bdf=${1#*:}
+        sf=${bdf#*:}
+        echo "<address domain='0x${1%%:*}' bus='0x${bdf%%:*}' slot='0x${sf%.*}' function='0x${sf#*.}'/>"
+}
+# hook NAME OPERATION SUB-OPERATION: what libvirtd runs, the domain XML on standard input; sets
+# rc (its exit status), out (what it wrote to standard error, where libvirt looks) and kmsg (the
+# lines it added to the kernel log), and prints them as a transcript line.
+hook() {
+        n0=$(dmesg | wc -l)
+        out=$("$HOOK" "$1" "$2" "$3" - < "$T/$1.xml" 2>&1)
+        rc=$?
+        kmsg=$(dmesg | tail -n +$((n0 + 1)) | grep 'initbind-libvirt: ' | sed 's/^\[[^]]*\] //')
+        say "transcript: qemu.d/initbind $1 $2 $3 - [exit $rc]: $(echo "$out" | tr '\n' '|')"
+}
+recorded() { grep -qx "$2" "$RECORDS/$1.record" 2> /dev/null; } # recorded DOMAIN LINE
+unrecorded() { [ ! -e "$RECORDS/$1.record" ]; }
+on_with_card() { on "$1" "$2" && has_card "$1"; }
+rc_and() { [ "$rc" -eq 0 ] && "$@"; } # rc_and COMMAND...: the hook exited 0 and COMMAND succeeds
+slot_on_host() { on $SLOT_GPU bochs-drm && on $SLOT_AUDIO snd_hda_intel; }
+# hold_open ADDRESS: vfio-open holds its group open, as a running guest's QEMU does, until
+# hold_close; sets holder (its pid) and leaves its output in T/vfio-open.out.
+hold_open() {
+        rm -f "$T/hold"
+        mkfifo "$T/hold"
+        "$VFIO_OPEN" "$(group_of "$1")" "$1" --hold < "$T/hold" > "$T/vfio-open.out" 2>&1 &
+        holder=$!
+        exec 3> "$T/hold"
+        i=0
+        while ! grep -q ': match' "$T/vfio-open.out" && kill -0 $holder 2> /dev/null && [ $i -lt 600 ]; do
+                sleep 0.1
+                i=$((i + 1))
+        done
+}
+hold_close() { exec 3>&-; wait "$holder"; }
+# What libvirt does for a managed='yes' hostdev after the guest stops: the device back to its
+# host driver (virPCIDeviceReattach), before it runs release end.
+libvirt_reattach() {
+        echo > "/sys/bus/pci/devices/$1/driver_override"
+        echo "$1" > /sys/bus/pci/drivers/vfio-pci/unbind
+        echo "$1" > /sys/bus/pci/drivers_probe
+}
+
+# machine_config [LINE...]: /etc/initbind.conf as the image's (the hook reads it, initbind read it
+# at boot), and LINEs.
+machine_config() {
+        echo "claim $BOOT_CLAIM" > /etc/initbind.conf
+        for l in "$@"; do echo "$l" >> /etc/initbind.conf; done
+}
+
+step_hook_install() {
+        mkdir -p "${HOOK%/*}" "$PREFIX/libexec/initbind"
+        install -m 755 "$STAGE$HOOK" "$HOOK"
+        install -m 755 "$STAGE$PREFIX/libexec/initbind/initbind-libvirt-hook" "$PREFIX/libexec/initbind/"
+        machine_config
+        check "the installed $HOOK execs the installed program" grep -q "$PREFIX/libexec/initbind/initbind-libvirt-hook" "$HOOK"
+        check "initbind ran in the mkinitramfs image (init-top)" sh -c "dmesg | grep -q 'initbind: init-top: /usr/bin/initbind boot exited with status 0'"
+        check "$BOOT_CLAIM on vfio-pci since the initramfs" on "$BOOT_CLAIM" vfio-pci
+        dmesg | grep "initbind: .*$BOOT_CLAIM" | sed 's/^/RUNTIME kmsg: /'
+        check "the kernel log has the initramfs's claim of $BOOT_CLAIM" sh -c "dmesg | grep -q 'initbind: $BOOT_CLAIM claimed: bound to vfio-pci'"
+}
+
+step_hook_unmanaged() {
+        domain_xml vm-unmanaged no $TWIN_A
+        hook vm-unmanaged prepare begin
+        check "prepare begin exits 0" [ $rc -eq 0 ]
+        check "$TWIN_A on vfio-pci" on $TWIN_A vfio-pci
+        check "recorded: claimed $TWIN_A" recorded vm-unmanaged "claimed $TWIN_A"
+        check "the kernel log has what it wrote to stderr" [ "$kmsg" = "$out" ]
+        check "VFIO opens it" sh -c "'$VFIO_OPEN' $(group_of $TWIN_A) $TWIN_A | grep -q ': match'"
+        check "$TWIN_B (named only in <metadata>) still on bochs-drm" on $TWIN_B bochs-drm
+        hook vm-unmanaged started begin
+        hook vm-unmanaged stopped end
+        check "stopped end: $TWIN_A back on bochs-drm with its DRM card" on_with_card $TWIN_A bochs-drm
+        hook vm-unmanaged release end
+        check "release end exits 0, the record removed" rc_and unrecorded vm-unmanaged
+        check "$TWIN_A still on bochs-drm" on $TWIN_A bochs-drm
+}
+
+step_hook_managed() {
+        domain_xml vm-managed yes $TWIN_A
+        hook vm-managed prepare begin
+        check "prepare begin exits 0, $TWIN_A on vfio-pci" rc_and on $TWIN_A vfio-pci
+        check "recorded: claimed $TWIN_A managed" recorded vm-managed "claimed $TWIN_A managed"
+        hook vm-managed stopped end
+        check "stopped end leaves a managed device to libvirt: $TWIN_A still on vfio-pci" on $TWIN_A vfio-pci
+        libvirt_reattach $TWIN_A
+        check "libvirt's reattach: $TWIN_A on bochs-drm" on $TWIN_A bochs-drm
+        hook vm-managed release end
+        check "release end exits 0 and moves nothing: $TWIN_A on bochs-drm with its DRM card" rc_and on_with_card $TWIN_A bochs-drm
+        check "release end says it has nothing to give back" contains "$out" "$TWIN_A is on bochs-drm already: nothing to give back"
+        check "the record removed" unrecorded vm-managed
+}
+
+# libvirt runs prepare begin before its own "in use by another domain" check, and release end
+# after every failed start: guest B's start must not take guest A's device.
+step_hook_in_use() {
+        domain_xml guest-a no $TWIN_A
+        domain_xml guest-b no $TWIN_A
+        hook guest-a prepare begin
+        check "guest A: prepare begin exits 0, $TWIN_A on vfio-pci" rc_and on $TWIN_A vfio-pci
+        hold_open $TWIN_A
+        check "guest A's QEMU (vfio-open --hold) has group $(group_of $TWIN_A) open" grep -q ': match' "$T/vfio-open.out"
+        hook guest-b prepare begin
+        check "guest B: prepare begin refuses (exit 1)" [ $rc -eq 1 ]
+        check "the refusal names guest A as the holder" contains "$out" "$TWIN_A is held by domain 'guest-a', which is running"
+        check "guest B has no record" unrecorded guest-b
+        hook guest-b stopped end
+        hook guest-b release end
+        check "guest B: release end exits 0" [ $rc -eq 0 ]
+        check "$TWIN_A still on vfio-pci after guest B's release end" on $TWIN_A vfio-pci
+        check "group $(group_of $TWIN_A) still open (status --json)" contains "$(ib status --json)" "\"vfio\":\"open\",\"viable\":null,\"open\":true"
+        check "guest A's QEMU still holds it" kill -0 $holder
+        check "guest A's record untouched" recorded guest-a "claimed $TWIN_A"
+        hold_close
+        hook guest-a stopped end
+        hook guest-a release end
+        check "guest A stopped: $TWIN_A back on bochs-drm with its DRM card" on_with_card $TWIN_A bochs-drm
+}
+
+# All or nothing: a domain with one device it may take and one it may not touches neither.
+step_hook_all_or_nothing() {
+        domain_xml mixed no $TWIN_A $SLOT_GPU
+        hook mixed prepare begin
+        check "prepare begin refuses (exit 1)" [ $rc -eq 1 ]
+        check "the refusal names the unnamed group companion on its host driver" contains "$out" "$SLOT_AUDIO is bound to the host driver snd_hda_intel and the domain does not name it"
+        check "it says no device was touched" contains "$out" "no device was touched"
+        check "$TWIN_A (the device it may take) untouched on bochs-drm with its DRM card" on_with_card $TWIN_A bochs-drm
+        check "$SLOT_GPU on bochs-drm, $SLOT_AUDIO on snd_hda_intel" slot_on_host
+        check "no record" unrecorded mixed
+        hook mixed stopped end
+        hook mixed release end
+        check "release end after the failed start exits 0, $TWIN_A untouched" rc_and on_with_card $TWIN_A bochs-drm
+        check "$SLOT_GPU and $SLOT_AUDIO untouched" slot_on_host
+}
+
+# managed='yes' on a GPU with its audio function, which the configuration lends to guests (the
+# domain names the GPU only): libvirt reattaches the GPU itself, the hook gives back the audio.
+step_hook_managed_slot() {
+        machine_config "unbind-for-guests $SLOT_AUDIO"
+        domain_xml vm-slot yes $SLOT_GPU
+        hook vm-slot prepare begin
+        check "prepare begin exits 0, $SLOT_GPU on vfio-pci" rc_and on $SLOT_GPU vfio-pci
+        check "$SLOT_AUDIO (lent, not named) on vfio-pci with it" on $SLOT_AUDIO vfio-pci
+        check "recorded: claimed $SLOT_GPU managed, claimed $SLOT_AUDIO" sh -c "grep -qx 'claimed $SLOT_GPU managed' $RECORDS/vm-slot.record && grep -qx 'claimed $SLOT_AUDIO' $RECORDS/vm-slot.record"
+        hook vm-slot stopped end
+        check "stopped end: $SLOT_AUDIO back on snd_hda_intel" on $SLOT_AUDIO snd_hda_intel
+        check "stopped end: $SLOT_GPU left to libvirt, still on vfio-pci" on $SLOT_GPU vfio-pci
+        libvirt_reattach $SLOT_GPU
+        hook vm-slot release end
+        check "release end exits 0: $SLOT_GPU on bochs-drm, $SLOT_AUDIO on snd_hda_intel" rc_and slot_on_host
+        check "the record removed" unrecorded vm-slot
+        machine_config
+}
+
+# A device the configuration claims at boot is the host's, not the guest's: never given back.
+step_hook_boot_claim() {
+        domain_xml uses-boot-claim no "$BOOT_CLAIM"
+        hook uses-boot-claim prepare begin
+        check "prepare begin exits 0" [ $rc -eq 0 ]
+        check "it claims nothing: the device is on vfio-pci already" contains "$out" "0 PCI functions claimed for the guest, 1 on vfio-pci already"
+        check "recorded: held $BOOT_CLAIM" recorded uses-boot-claim "held $BOOT_CLAIM"
+        hook uses-boot-claim stopped end
+        hook uses-boot-claim release end
+        check "release end exits 0, the record removed" rc_and unrecorded uses-boot-claim
+        check "$BOOT_CLAIM still on vfio-pci (the boot's claim)" on "$BOOT_CLAIM" vfio-pci
+}
+
 STEPS="setup claim_twin status_viable vfio_in_use release_twin second_cycle gpu_audio_slot hotplug"
+STEPS="$STEPS hook_install hook_unmanaged hook_managed hook_in_use hook_all_or_nothing hook_managed_slot hook_boot_claim"
 say "START uptime $(cut -d' ' -f1 /proc/uptime) s"
 for s in $STEPS; do
         run_step "$s"
