@@ -65,8 +65,8 @@ void claim_settings_print(const struct session *s)
                 const struct config_rom_check *rc = &c->rom_checks[i];
                 pci_address_format(&rc->address, name);
                 if (claimed(s, &rc->address))
-                        printf("%-16s %s  its option ROM is read for the pre-flight below (%s:%u)\n", "rom-check", name,
-                               c->file_name, rc->line);
+                        printf("%-16s %s  its option ROM is checked in the pre-flight below (%s:%u)\n", "rom-check",
+                               name, c->file_name, rc->line);
                 else
                         printf("%-16s %s  not claimed: its option ROM is not read (%s:%u)\n", "rom-check", name,
                                c->file_name, rc->line);

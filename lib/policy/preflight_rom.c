@@ -87,11 +87,19 @@ static const char *read_error_text(int r)
 int preflight_rom_read(const struct rootdir *root, const struct pci_function *f, struct preflight_rom *ret)
 {
         *ret = (struct preflight_rom){ .state = PREFLIGHT_ROM_NOT_READ };
-        if (unsafe_now(root, f, ret->why, sizeof(ret->why)))
+        /* The driver bound now, from sysfs: the host model may be a view of the next boot (plan
+         * --next-boot takes a module's driver as unbound), never a reason to read under it. */
+        struct pci_function now = *f;
+        int r = pci_function_refresh_binding(root, &now);
+        if (r < 0) {
+                snprintf(ret->why, sizeof(ret->why), "not read: its driver cannot be read: %s", strerror(-r));
+                return 0;
+        }
+        if (unsafe_now(root, &now, ret->why, sizeof(ret->why)))
                 return 0;
 
         struct pci_rom_bytes bytes;
-        int r = pci_rom_read(root, f, &bytes);
+        r = pci_rom_read(root, f, &bytes);
         _cleanup_free_ uint8_t *data = bytes.data;
         if (r == -ENOMEM)
                 return r;
