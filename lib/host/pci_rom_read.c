@@ -62,11 +62,14 @@ int pci_rom_read_switched(int dirfd, const struct pci_rom_switch *sw, uint8_t **
         *ret = NULL;
         *ret_size = 0;
         int r = sw ? sw->set(dirfd, true, sw->userdata) : 0;
-        if (r >= 0)
-                r = read_rom(dirfd, ret, ret_size);
+        /* A failed enable write never reached the kernel's store (pci_write_rom cannot fail once
+         * called): the ROM is as it was, and a disable would fail the same way (not root). */
+        if (r < 0)
+                return r;
+        r = read_rom(dirfd, ret, ret_size);
         if (!sw)
                 return r;
-        /* Off again whatever happened: a failed enable may still have enabled it. */
+        /* Off again whatever the read gave. */
         int off = sw->set(dirfd, false, sw->userdata);
         if (off < 0) {
                 log_error_errno(off, "cannot disable the ROM again (write 0 to rom): %m; it stays enabled "

@@ -38,8 +38,9 @@ struct pci_rom_bytes {
 
 /*
  * Read "rom" of the function directory DIRFD: SW->set(on), read it all, SW->set(off), the last
- * also when the read failed. SW NULL: read without switching. 0 or -errno (of the enable write or
- * of the read; a failed disable is logged and reported as -EIO, the ROM then stays enabled).
+ * also when the read failed (not after a failed enable, which left the ROM as it was). SW NULL:
+ * read without switching. 0 or -errno (of the enable write or of the read; a failed disable is
+ * logged and reported as -EIO, the ROM then stays enabled).
  */
 int pci_rom_read_switched(int dirfd, const struct pci_rom_switch *sw, uint8_t **ret, size_t *ret_size);
 
