@@ -139,7 +139,7 @@ static void check_preflight(const struct propose_context *ctx, struct readiness 
         if (!ctx->plan || !ctx->boot_view)
                 return;
         _cleanup_preflight_ struct preflight *p = NULL;
-        if (preflight_build_for_plan(ctx->machine->root, ctx->boot_view, ctx->plan, &p) < 0) {
+        if (preflight_build_for_plan(ctx->machine->root, ctx->boot_view, ctx->plan, NULL, &p) < 0) {
                 add(r, "pre-flight", CHECK_WARN, "could not be checked: out of memory");
                 return;
         }

@@ -10,8 +10,8 @@
 # subcommands that take a PCI address in *_address_commands.
 _initbind_words_initbind=(--root --config --pci-ids --allow --strict --next-boot --kernel --json --verbose -v --quiet -q --help -h --version)
 _initbind_with_argument_initbind=" --root --config --pci-ids --allow --kernel "
-_initbind_subcommands_initbind=(list boot plan status modules claim release hotplug access)
-_initbind_address_commands_initbind=" claim release hotplug "
+_initbind_subcommands_initbind=(list boot plan status modules claim release hotplug access rom)
+_initbind_address_commands_initbind=" claim release hotplug rom "
 
 _initbind_words_cmdlinegen=(--apply --dry-run --remove --rebuild-initramfs --root --config --kernel --json --isolate-cores
 	--isolate-cpus --guest-memory --hugepage-size --acs-override --libvirt --qemu --vcpus --verbose -v --quiet -q --help -h --version)

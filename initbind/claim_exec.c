@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "claim_exec.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "config.h"
@@ -10,6 +13,7 @@
 #include "group_viability.h"
 #include "log.h"
 #include "macro.h"
+#include "preflight.h"
 #include "rootdir.h"
 
 #define VFIO_PCI_DRIVER "vfio-pci"
@@ -84,6 +88,71 @@ static void refresh(const struct rootdir *root, struct pci_function *f)
         int r = pci_function_refresh_binding(root, f);
         if (r < 0)
                 log_warning_errno(r, "%s: cannot read its driver back: %m", f->name);
+}
+
+int claim_bar_size_check(const struct rootdir *root, const struct pci_function *f, unsigned bar, uint64_t bytes,
+                         char *why, size_t size)
+{
+        char dir[64], attr[32], text[32], s[PREFLIGHT_SIZE_MAX];
+        snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", f->name);
+        snprintf(attr, sizeof(attr), "resource%u_resize", bar);
+        _cleanup_close_ int dirfd = rootdir_open_dir(root, dir);
+        int r = dirfd < 0 ? dirfd : read_attr_at(dirfd, attr, text, sizeof(text));
+        if (r == -ENOENT) {
+                snprintf(why, size, "the kernel has no %s (before 6.1, or BAR %u is not resizable)", attr, bar);
+                return r;
+        }
+        if (r < 0) {
+                snprintf(why, size, "cannot read %s: %s", attr, strerror(-r));
+                return r;
+        }
+        char *end;
+        errno = 0;
+        unsigned long long mask = strtoull(text, &end, 16);
+        if (errno || end == text || *end) {
+                snprintf(why, size, "%s holds '%s', not a hexadecimal bitmask", attr, text);
+                return -EBADMSG;
+        }
+        unsigned exponent = (unsigned) __builtin_ctzll(bytes) - 20;
+        if (exponent < 64 && (mask >> exponent) & 1)
+                return 0;
+        size_t len = (size_t) snprintf(why, size, "BAR %u supports only ", bar);
+        bool any = false;
+        for (unsigned i = 0; i < 64 && len < size; i++)
+                if ((mask >> i) & 1 && i + 20 < 64) {
+                        len += (size_t) snprintf(why + len, size - len, "%s%s", any ? ", " : "",
+                                                 preflight_format_size(1ull << (i + 20), s));
+                        any = true;
+                }
+        if (len < size)
+                snprintf(why + len, size - len, "%s (%s %s)", any ? "" : "no size", attr, text);
+        return -EOPNOTSUPP;
+}
+
+int claim_resize_bar(const struct rootdir *root, struct pci_function *f, unsigned bar, uint64_t bytes,
+                     const char *origin)
+{
+        char why[256], s[PREFLIGHT_SIZE_MAX];
+        preflight_format_size(bytes, s);
+        refresh(root, f); /* the kernel's word on "no driver", not the plan's */
+        if (f->driver[0])
+                return log_error_errno(-EBUSY,
+                                       "%s: %s: BAR %u not resized to %s: %s is bound (the kernel resizes "
+                                       "only while no driver is)",
+                                       origin, f->name, bar, s, f->driver);
+        int r = claim_bar_size_check(root, f, bar, bytes, why, sizeof(why));
+        if (r < 0)
+                return log_error_errno(r, "%s: %s: BAR %u cannot be resized to %s: %s", origin, f->name, bar, s, why);
+        char attr[32], value[16];
+        snprintf(attr, sizeof(attr), "resource%u_resize", bar);
+        /* The kernel takes the size as the capability encodes it: log2 of the size in MB. */
+        snprintf(value, sizeof(value), "%u\n", (unsigned) __builtin_ctzll(bytes) - 20);
+        r = write_device_attr(root, f, attr, value);
+        if (r < 0)
+                return log_error_errno(r, "%s: %s: BAR %u not resized to %s: %m (writing %s)", origin, f->name, bar, s,
+                                       attr);
+        log_notice("%s: BAR %u resized to %s (%s)", f->name, bar, s, origin);
+        return 0;
 }
 
 /*
@@ -378,6 +447,12 @@ int claim_plan_execute(const struct rootdir *root, struct pci_host *host, const 
         protect_host_devices(root, host, plan, ops, &report);
         unbind_allowed(root, host, plan, &report);
         release_incomplete_groups(root, host, plan, &report);
+        for (size_t i = 0; ops->unbound && i < plan->n_entries; i++) {
+                struct pci_function *f = pending_claim(host, plan, &report, i);
+                if (!f)
+                        continue;
+                report.n_settings_failed += ops->unbound(ops->userdata, f);
+        }
 
         if (plan->needs_vfio) {
                 /* load_vfio logged why it failed: it knows (not the running system, no libkmod). */

@@ -29,5 +29,7 @@ int command_status(const struct initbind_options *opts);
 int command_claim(const struct initbind_options *opts, const struct pci_address *address);
 int command_hotplug(const struct initbind_options *opts, const struct pci_address *address);
 int command_release(const struct initbind_options *opts, const struct pci_address *address);
+/* The images of ADDRESS's option ROM and the ROM finding (a write of 1 and 0 to its sysfs rom). */
+int command_rom(const struct initbind_options *opts, const struct pci_address *address);
 /* NODE: "N" (/dev/vfio/N) or "vfioX" (/dev/vfio/devices/vfioX), as the udev rule passes them. */
 int command_access(const struct initbind_options *opts, const char *node);

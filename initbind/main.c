@@ -32,6 +32,8 @@ static void help(void)
                "                    (the udev rule runs this)\n"
                "  access NODE       give a VFIO node (N: /dev/vfio/N, vfioX: a device cdev) the owner\n"
                "                    user= and group= name (the udev rule runs this)\n"
+               "  rom ADDRESS       the images of a function's option ROM and whether a GPU's has a\n"
+               "                    UEFI image (read only while no host driver is bound)\n"
                "  modules           the VFIO variant driver modules the next boot's claims need (the\n"
                "                    initramfs hooks put them in the image)\n"
                "\n"
@@ -46,7 +48,7 @@ static void help(void)
                "      --next-boot   plan: as the initramfs will find the devices, with the drivers\n"
                "                    that are loadable modules not bound yet\n"
                "      --kernel VER  the modules of kernel release VER (plan, modules; default: running)\n"
-               "      --json        machine-readable output (list, plan, status)\n"
+               "      --json        machine-readable output (list, plan, status, rom)\n"
                "  -v, --verbose     log more, including every sysfs write\n"
                "  -q, --quiet       log only errors\n"
                "  -h, --help        show this help\n"
@@ -92,7 +94,8 @@ static int parse_allow(const char *list, unsigned *ret)
 
 static bool command_takes_address(const char *command)
 {
-        return streq(command, "claim") || streq(command, "release") || streq(command, "hotplug");
+        return streq(command, "claim") || streq(command, "release") || streq(command, "hotplug") ||
+               streq(command, "rom");
 }
 
 /* The options, up to the command: 0 to go on, 1 when done (--help, --version), -EINVAL. */
@@ -231,6 +234,8 @@ static int run_command(const char *command, const struct initbind_options *opts,
                 return command_hotplug(opts, address);
         if (streq(command, "release"))
                 return command_release(opts, address);
+        if (streq(command, "rom"))
+                return command_rom(opts, address);
 
         log_error("unknown command '%s'; try 'initbind --help'", command);
         return 2;

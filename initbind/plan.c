@@ -111,7 +111,7 @@ int command_plan(const struct initbind_options *opts)
                 return 0;
         }
         _cleanup_preflight_ struct preflight *preflight = NULL;
-        if (session_plan(&s) < 0 || preflight_for_plan(opts->root, s.host, s.plan, &preflight) < 0)
+        if (session_plan(&s) < 0 || preflight_for_plan(opts->root, s.host, s.plan, s.sources.config, &preflight) < 0)
                 return 1;
         if (opts->json)
                 print_json(&s, preflight);

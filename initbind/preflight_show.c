@@ -11,9 +11,18 @@
 #include "macro.h"
 
 int preflight_for_plan(const struct rootdir *root, const struct pci_host *host, const struct claim_plan *plan,
-                       struct preflight **ret)
+                       const struct initbind_config *config, struct preflight **ret)
 {
-        int r = preflight_build_for_plan(root, host, plan, ret);
+        /* rom-check lines: the ROMs to read, of the functions the plan claims. */
+        _cleanup_free_ struct pci_address *roms = NULL;
+        size_t n = 0;
+        for (size_t i = 0; config && i < config->n_rom_checks; i++) {
+                if (ARRAY_GROW(roms, n) < 0)
+                        return log_error_errno(-ENOMEM, "out of memory");
+                roms[n++] = config->rom_checks[i].address;
+        }
+        struct preflight_options opts = { .rom_functions = roms, .n_rom_functions = n };
+        int r = preflight_build_for_plan(root, host, plan, &opts, ret);
         if (r < 0)
                 return log_error_errno(r, "cannot check the claimed devices before the guest starts: %m");
         return 0;
@@ -30,7 +39,7 @@ int preflight_for_all(const struct rootdir *root, const struct pci_host *host, s
                         return log_error_errno(-ENOMEM, "out of memory");
                 functions[n++] = i;
         }
-        int r = preflight_build(root, host, functions, n, ret);
+        int r = preflight_build(root, host, functions, n, NULL, ret);
         if (r < 0)
                 return log_error_errno(r, "cannot check the devices before the guest starts: %m");
         return 0;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "claim_plan.h"
+#include "config.h"
 #include "json_writer.h"
 #include "preflight.h"
 
@@ -13,7 +14,7 @@ struct rootdir;
 
 /* The findings for every function PLAN claims or finds claimed. 0, or -errno after logging. */
 int preflight_for_plan(const struct rootdir *root, const struct pci_host *host, const struct claim_plan *plan,
-                       struct preflight **ret);
+                       const struct initbind_config *config, struct preflight **ret);
 /* The findings for every function of HOST that is not a bridge (for list). */
 int preflight_for_all(const struct rootdir *root, const struct pci_host *host, struct preflight **ret);
 

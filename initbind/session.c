@@ -148,6 +148,8 @@ static int ops_load_module(void *userdata, const char *module)
         return r;
 }
 
+static size_t ops_unbound(void *userdata, struct pci_function *f) { return claim_settings_unbound(userdata, f); }
+
 static int ops_host_driver(void *userdata, const struct pci_function *f, char *buf, size_t size)
 {
         struct session *s = userdata;
@@ -159,6 +161,7 @@ int session_execute(struct session *s, struct claim_report *report)
         struct claim_ops ops = { .load_vfio = ops_load_vfio,
                                  .load_module = ops_load_module,
                                  .host_driver = ops_host_driver,
+                                 .unbound = ops_unbound,
                                  .userdata = s };
         int r = claim_plan_execute(s->opts->root, s->host, s->plan, &ops, report);
         if (r == -ENOMEM) {
@@ -166,7 +169,7 @@ int session_execute(struct session *s, struct claim_report *report)
                 return r;
         }
         (void) access_apply(s->opts->root, s->host, s->plan, -1);
-        return (int) (report->n_failed + claim_settings_apply(s));
+        return (int) (report->n_failed + report->n_settings_failed + claim_settings_apply(s));
 }
 
 void session_close(struct session *s)

@@ -124,7 +124,7 @@ int command_status(const struct initbind_options *opts)
         }
 
         _cleanup_preflight_ struct preflight *preflight = NULL;
-        if (preflight_for_plan(opts->root, s.host, s.plan, &preflight) < 0)
+        if (preflight_for_plan(opts->root, s.host, s.plan, s.sources.config, &preflight) < 0)
                 return 1;
         struct json_writer jw, *w = NULL;
         if (opts->json) {

@@ -38,6 +38,8 @@ static const struct directive_info {
         [CONFIG_DIRECTIVE_UNSAFE_INTERRUPTS] = { "unsafe-interrupts", .parse = config_parse_keyword },
         [CONFIG_DIRECTIVE_FRAMEBUFFER] = { "framebuffer", .parse = config_parse_keyword },
         [CONFIG_DIRECTIVE_RESET_METHOD] = { "reset-method", .repeatable = true, .parse = config_parse_reset_method },
+        [CONFIG_DIRECTIVE_ROM_CHECK] = { "rom-check", .repeatable = true, .parse = config_parse_rom_check },
+        [CONFIG_DIRECTIVE_BAR_SIZE] = { "bar-size", .repeatable = true, .parse = config_parse_bar_size },
 };
 
 const char *config_directive_to_string(enum config_directive d)
@@ -247,6 +249,8 @@ struct initbind_config *config_free(struct initbind_config *c)
         free(c->keeps);
         free(c->lends);
         free(c->reset_methods);
+        free(c->rom_checks);
+        free(c->bar_sizes);
         free(c->guest_memory);
         free(c->isolate_cpus);
         free(c->file_name);

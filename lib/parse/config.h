@@ -47,6 +47,8 @@ enum config_directive {
         CONFIG_DIRECTIVE_UNSAFE_INTERRUPTS,
         CONFIG_DIRECTIVE_FRAMEBUFFER,
         CONFIG_DIRECTIVE_RESET_METHOD,
+        CONFIG_DIRECTIVE_ROM_CHECK,
+        CONFIG_DIRECTIVE_BAR_SIZE,
         _CONFIG_DIRECTIVE_MAX,
 };
 
@@ -140,6 +142,24 @@ struct config_reset_method {
 /* The kernel's method names (drivers/pci/pci.c, pci_reset_fn_methods) and "default". */
 extern const char *const config_reset_method_words[];
 
+/* rom-check ADDRESS: plan and status read the claimed function's option ROM (switching its sysfs
+ * rom attribute on and off again) and say whether it has a UEFI image. Never read at boot. */
+struct config_rom_check {
+        struct pci_address address;
+        unsigned line, column;
+};
+
+/* bar-size ADDRESS BAR SIZE: initbind resizes the claimed function's resizable BAR to SIZE
+ * through resourceN_resize (6.1+) while no driver is bound, before vfio-pci takes it. */
+#define CONFIG_BAR_SIZE_MIN (1ull << 20) /* the Resizable BAR capability's smallest size, 1 MB */
+#define CONFIG_BAR_SIZE_MAX (1ull << 47) /* its largest, 128 TB */
+struct config_bar_size {
+        struct pci_address address;
+        unsigned bar;   /* 0-5 */
+        uint64_t bytes; /* a power of two, CONFIG_BAR_SIZE_MIN..CONFIG_BAR_SIZE_MAX */
+        unsigned line, column;
+};
+
 struct config_guest_memory {
         uint64_t bytes; /* > 0 */
         int node;       /* NUMA node to take the hugepages from, -1 when not given */
@@ -215,6 +235,10 @@ struct initbind_config {
         size_t n_lends;
         struct config_reset_method *reset_methods;
         size_t n_reset_methods;
+        struct config_rom_check *rom_checks;
+        size_t n_rom_checks;
+        struct config_bar_size *bar_sizes;
+        size_t n_bar_sizes;
 
         /* cmdlinegen intent; zero/NULL/UNSET means the directive is absent */
         unsigned isolate_cores;  /* 1..CONFIG_CPUS_MAX */

@@ -86,8 +86,8 @@ int config_parse_isolcpus_flags(struct parser *p)
         return r;
 }
 
-/* A size such as 16G: decimal digits and one binary suffix, K, M, G or T in either case. */
-static int parse_size(struct parser *p, const struct word *w, uint64_t *ret)
+/* In either case of the suffix. */
+int config_parse_size(struct parser *p, const struct word *w, uint64_t *ret)
 {
         static const char suffixes[] = "KkMmGgTt"; /* 2^10, 2^20, 2^30, 2^40 */
         const char *s = w->text, *suffix;
@@ -149,7 +149,7 @@ int config_parse_guest_memory(struct parser *p)
         if (!config_next_word(p, &w))
                 return config_missing(p, "a size such as 16G");
         m.column = w.column;
-        r = parse_size(p, &w, &m.bytes);
+        r = config_parse_size(p, &w, &m.bytes);
         if (r < 0)
                 return r;
 

@@ -52,6 +52,8 @@ int config_parse_claim(struct parser *p);
 int config_parse_keep(struct parser *p);
 int config_parse_lend(struct parser *p);
 int config_parse_reset_method(struct parser *p);
+int config_parse_rom_check(struct parser *p);
+int config_parse_bar_size(struct parser *p);
 int config_parse_isolate_cores(struct parser *p);
 int config_parse_isolate_cpus(struct parser *p);
 int config_parse_isolcpus_flags(struct parser *p);
@@ -110,6 +112,8 @@ int config_parse_decimal(const char *s, uint64_t max, uint64_t *ret, size_t *ret
 /* The rest of word W from OFFSET must be a number MIN..MAX; else a diagnostic. */
 int config_parse_number_word(struct parser *p, const struct word *w, size_t offset, uint64_t min, uint64_t max,
                              const char *expected, const char *end, uint64_t *ret);
+/* A size such as 16G: decimal digits and one binary suffix K, M, G or T; else a diagnostic. */
+int config_parse_size(struct parser *p, const struct word *w, uint64_t *ret);
 /* A comma-separated list of NAMES: bit 1 << index of each, its column in columns[index]. */
 int config_parse_flag_list(struct parser *p, const struct word *w, size_t offset, const char *const *names,
                            const char *what, unsigned *ret_flags, unsigned columns[]);

@@ -6,6 +6,7 @@
 #define ROM_SIGNATURE_0 0x55
 #define ROM_SIGNATURE_1 0xaa
 #define ROM_PCIR_POINTER 0x18
+#define ROM_EFI_SUBSYSTEM 0x08
 #define ROM_EFI_MACHINE 0x0a
 #define PCIR_VENDOR 0x04
 #define PCIR_DEVICE 0x06
@@ -41,8 +42,10 @@ static int parse_image(const uint8_t *rom, size_t size, size_t at, struct pci_ro
                 .code_type = rom[pcir + PCIR_CODE_TYPE],
                 .last = rom[pcir + PCIR_INDICATOR] & PCIR_INDICATOR_LAST,
         };
-        if (img->code_type == PCI_ROM_CODE_EFI)
+        if (img->code_type == PCI_ROM_CODE_EFI) {
                 img->efi_machine = le16(rom + at + ROM_EFI_MACHINE);
+                img->efi_subsystem = le16(rom + at + ROM_EFI_SUBSYSTEM);
+        }
         return 0;
 }
 
@@ -71,10 +74,49 @@ const char *pci_rom_code_type_to_string(uint8_t code_type)
         case PCI_ROM_CODE_OPEN_FIRMWARE:
                 return "Open Firmware";
         case PCI_ROM_CODE_PA_RISC:
-                return "PA-RISC";
+                return "HP PA-RISC";
         case PCI_ROM_CODE_EFI:
                 return "UEFI";
         default:
                 return "unknown";
+        }
+}
+
+/* The PE/COFF machine types (IMAGE_FILE_MACHINE_*) an option ROM's UEFI driver is built for. */
+const char *pci_rom_efi_machine_to_string(uint16_t machine)
+{
+        switch (machine) {
+        case 0x014c:
+                return "IA-32";
+        case 0x0200:
+                return "Itanium";
+        case 0x01c2:
+                return "ARM";
+        case 0x0ebc:
+                return "EBC";
+        case 0x5064:
+                return "RISC-V 64";
+        case 0x6264:
+                return "LoongArch 64";
+        case 0x8664:
+                return "x64";
+        case 0xaa64:
+                return "AArch64";
+        default:
+                return NULL;
+        }
+}
+
+const char *pci_rom_efi_subsystem_to_string(uint16_t subsystem)
+{
+        switch (subsystem) {
+        case 0x0a:
+                return "application";
+        case 0x0b:
+                return "boot service driver";
+        case 0x0c:
+                return "runtime driver";
+        default:
+                return NULL;
         }
 }

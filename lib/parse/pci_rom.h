@@ -25,7 +25,10 @@ struct pci_rom_image {
         uint16_t vendor, device;
         uint8_t code_type;
         bool last;
-        uint16_t efi_machine; /* EFI images: 0x8664 x64, 0x014c IA-32, 0xaa64 AArch64, 0x0ebc EBC */
+        /* EFI images only (0 otherwise): the machine type of the PE image, 0x8664 x64, 0x014c IA-32,
+         * 0xaa64 AArch64, 0x0ebc EBC; the subsystem, 0x0b boot service driver (a GOP driver is one),
+         * 0x0c runtime driver, 0x0a application. */
+        uint16_t efi_machine, efi_subsystem;
 };
 
 #define PCI_ROM_IMAGES_MAX 16
@@ -39,3 +42,7 @@ struct pci_rom_image {
 int pci_rom_parse(const uint8_t *rom, size_t size, struct pci_rom_image ret[PCI_ROM_IMAGES_MAX], size_t *ret_n,
                   struct parse_error *e);
 const char *pci_rom_code_type_to_string(uint8_t code_type);
+/* "x64", "AArch64", "EBC", ...; NULL for a machine type this table does not know. */
+const char *pci_rom_efi_machine_to_string(uint16_t machine);
+/* "boot service driver", "runtime driver", "application"; NULL for another value. */
+const char *pci_rom_efi_subsystem_to_string(uint16_t subsystem);

@@ -2,6 +2,7 @@
 #include "preflight.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,20 @@ typedef int (*preflight_check_fn)(const struct preflight_check_input *in, struct
 static const preflight_check_fn checks[] = {
         preflight_check_reset,
         preflight_check_bars,
+        preflight_check_rom,
 };
+
+const char *preflight_format_size(uint64_t bytes, char buf[PREFLIGHT_SIZE_MAX])
+{
+        static const char *const units[] = { "B", "KB", "MB", "GB", "TB", "PB" };
+        size_t u = 0;
+        while (bytes >= 1024 && bytes % 1024 == 0 && u + 1 < ELEMENTSOF(units)) {
+                bytes /= 1024;
+                u++;
+        }
+        snprintf(buf, PREFLIGHT_SIZE_MAX, "%" PRIu64 " %s", bytes, units[u]);
+        return buf;
+}
 
 int preflight_add(struct preflight_function *ff, const char *kind, enum preflight_severity severity, const char *fix,
                   const char *fact_format, ...)
@@ -35,8 +49,16 @@ int preflight_add(struct preflight_function *ff, const char *kind, enum prefligh
         return 0;
 }
 
+static bool rom_asked(const struct preflight_options *opts, const struct pci_function *f)
+{
+        for (size_t i = 0; opts && i < opts->n_rom_functions; i++)
+                if (pci_address_equal(&opts->rom_functions[i], &f->address))
+                        return true;
+        return false;
+}
+
 static int check_function(const struct rootdir *root, const struct pci_host *host, const struct preflight_host *machine,
-                          size_t index, struct preflight_function *out)
+                          const struct preflight_options *opts, size_t index, struct preflight_function *out)
 {
         const struct pci_function *f = &host->functions[index];
         struct pci_preflight facts;
@@ -45,7 +67,19 @@ static int check_function(const struct rootdir *root, const struct pci_host *hos
                 log_debug("%s: no pre-flight: %s", f->name, strerror(-r));
                 return 0;
         }
-        struct preflight_check_input in = { .host = host, .f = f, .facts = &facts, .machine = machine };
+        if (rom_asked(opts, f)) {
+                out->rom = malloc(sizeof(*out->rom));
+                if (!out->rom)
+                        return -ENOMEM;
+                r = preflight_rom_read(root, f, out->rom);
+                if (r < 0)
+                        return r;
+        }
+        struct preflight_check_input in = {
+                .host = host, .f = f, .facts = &facts, .machine = machine, .rom = out->rom
+        };
+        if (opts && opts->only_rom)
+                return preflight_check_rom(&in, out);
         for (size_t c = 0; c < ELEMENTSOF(checks); c++) {
                 r = checks[c](&in, out);
                 if (r < 0)
@@ -55,7 +89,7 @@ static int check_function(const struct rootdir *root, const struct pci_host *hos
 }
 
 int preflight_build(const struct rootdir *root, const struct pci_host *host, const size_t *functions, size_t n,
-                    struct preflight **ret)
+                    const struct preflight_options *opts, struct preflight **ret)
 {
         _cleanup_preflight_ struct preflight *p = calloc(1, sizeof(*p));
         if (!p)
@@ -69,7 +103,7 @@ int preflight_build(const struct rootdir *root, const struct pci_host *host, con
                         return -ENOMEM;
                 struct preflight_function *ff = &p->functions[p->n_functions++];
                 ff->function = functions[i];
-                int r = check_function(root, host, &machine, functions[i], ff);
+                int r = check_function(root, host, &machine, opts, functions[i], ff);
                 if (r < 0)
                         return r;
         }
@@ -78,7 +112,7 @@ int preflight_build(const struct rootdir *root, const struct pci_host *host, con
 }
 
 int preflight_build_for_plan(const struct rootdir *root, const struct pci_host *host, const struct claim_plan *plan,
-                             struct preflight **ret)
+                             const struct preflight_options *opts, struct preflight **ret)
 {
         _cleanup_free_ size_t *functions = NULL;
         size_t n = 0;
@@ -90,15 +124,17 @@ int preflight_build_for_plan(const struct rootdir *root, const struct pci_host *
                         return -ENOMEM;
                 functions[n++] = e->function;
         }
-        return preflight_build(root, host, functions, n, ret);
+        return preflight_build(root, host, functions, n, opts, ret);
 }
 
 struct preflight *preflight_free(struct preflight *p)
 {
         if (!p)
                 return NULL;
-        for (size_t i = 0; i < p->n_functions; i++)
+        for (size_t i = 0; i < p->n_functions; i++) {
                 free(p->functions[i].findings);
+                free(p->functions[i].rom);
+        }
         free(p->functions);
         free(p);
         return NULL;

@@ -12,44 +12,32 @@
 
 #define SIZE_4G (1ull << 32)
 
-/* "256 MB", "16 GB", "4 KB": sizes of BARs are powers of two. */
-static const char *format_size(uint64_t bytes, char buf[16])
-{
-        static const char *const units[] = { "B", "KB", "MB", "GB", "TB", "PB" };
-        size_t u = 0;
-        while (bytes >= 1024 && bytes % 1024 == 0 && u + 1 < sizeof(units) / sizeof(units[0])) {
-                bytes /= 1024;
-                u++;
-        }
-        snprintf(buf, 16, "%" PRIu64 " %s", bytes, units[u]);
-        return buf;
-}
-
 static void append_bar(char *buf, size_t size, unsigned i, const struct pci_bar *b)
 {
-        char s[16];
+        char s[PREFLIGHT_SIZE_MAX];
         size_t len = strlen(buf);
         if (i == PCI_ROM_BAR)
-                snprintf(buf + len, size - len, "%sROM %s", len ? ", " : "", format_size(b->size, s));
+                snprintf(buf + len, size - len, "%sROM %s", len ? ", " : "", preflight_format_size(b->size, s));
         else
-                snprintf(buf + len, size - len, "%sBAR %u %s%s%s%s", len ? ", " : "", i, format_size(b->size, s),
-                         b->io ? " I/O" : "", b->mem64 ? " 64-bit" : "", b->prefetch ? " prefetchable" : "");
+                snprintf(buf + len, size - len, "%sBAR %u %s%s%s%s", len ? ", " : "", i,
+                         preflight_format_size(b->size, s), b->io ? " I/O" : "", b->mem64 ? " 64-bit" : "",
+                         b->prefetch ? " prefetchable" : "");
 }
 
 static int check_large(unsigned i, const struct pci_bar *b, struct preflight_function *out)
 {
-        char s[16];
+        char s[PREFLIGHT_SIZE_MAX];
         if (b->size >= SIZE_4G)
                 return preflight_add(out, "bar", PREFLIGHT_WARNING,
                                      "give the guest a 64-bit MMIO window larger than the BAR (OVMF: -fw_cfg "
                                      "name=opt/ovmf/X-PciMmio64Mb,string=MB), or a smaller size at claim time "
                                      "where the BAR is resizable",
                                      "BAR %u is %s: the guest firmware must map it above 4 GB", i,
-                                     format_size(b->size, s));
+                                     preflight_format_size(b->size, s));
         if (b->start >= SIZE_4G)
                 return preflight_add(out, "bar", PREFLIGHT_INFO, NULL,
                                      "BAR %u (%s) lies above 4 GB on the host: the guest needs 64-bit MMIO as well", i,
-                                     format_size(b->size, s));
+                                     preflight_format_size(b->size, s));
         return 0;
 }
 
@@ -58,18 +46,18 @@ static int check_rebar(const struct preflight_check_input *in, struct preflight_
         const struct pci_preflight *p = in->facts;
         for (size_t k = 0; k < p->n_rebar; k++) {
                 const struct pci_rebar *rb = &p->rebar[k];
-                char cur[16], lo[16] = "?", hi[16] = "?";
+                char cur[PREFLIGHT_SIZE_MAX], lo[PREFLIGHT_SIZE_MAX] = "?", hi[PREFLIGHT_SIZE_MAX] = "?";
                 int first = rb->supported ? __builtin_ctzll(rb->supported) : -1;
                 int last = rb->supported ? 63 - __builtin_clzll(rb->supported) : -1;
                 if (first >= 0) {
-                        format_size(1ull << (20 + first), lo);
-                        format_size(1ull << (20 + last), hi);
+                        preflight_format_size(1ull << (20 + first), lo);
+                        preflight_format_size(1ull << (20 + last), hi);
                 }
                 bool resizable_here = rb->bar < PCI_BARS && p->resize_attr[rb->bar];
-                int r = preflight_add(out, "bar", PREFLIGHT_INFO, NULL,
-                                      "BAR %u is resizable: now %s, supports %s to %s%s", rb->bar,
-                                      rb->current < 44 ? format_size(1ull << (20 + rb->current), cur) : "?", lo, hi,
-                                      resizable_here ? "; the kernel can resize it (sysfs resourceN_resize)" : "");
+                int r = preflight_add(
+                        out, "bar", PREFLIGHT_INFO, NULL, "BAR %u is resizable: now %s, supports %s to %s%s", rb->bar,
+                        rb->current < 44 ? preflight_format_size(1ull << (20 + rb->current), cur) : "?", lo, hi,
+                        resizable_here ? "; the kernel can resize it (sysfs resourceN_resize)" : "");
                 if (r < 0)
                         return r;
         }

@@ -8,7 +8,8 @@
 #   args             the command line: program name (initbind or cmdlinegen) and its arguments;
 #                    --root is added by this script
 #   prepare          optional shell commands run in the copied machine before the command
-#                    (". $TESTS/cli/early-boot.sh" unbinds what udev would only bind later)
+#                    (". $TESTS/cli/early-boot.sh" unbinds what udev would only bind later;
+#                    $BIN is the build's bin/, with the fixture tools such as make-rom)
 #   overlay/         optional files laid over the copied machine (etc/initbind.conf, proc/cmdline)
 #   expected.out     the exact standard output
 #   expected.err     optional: the exact standard error (default: not compared)
@@ -39,7 +40,7 @@ root="$work/root"
 
 machine_copy "$(cat "$case_dir/fixture")" "$root"
 if [ -f "$case_dir/prepare" ]; then
-        (cd "$root" && TESTS="$tests_dir" . "$case_dir/prepare")
+        (cd "$root" && TESTS="$tests_dir" BIN="$bin_dir" . "$case_dir/prepare")
 fi
 if [ -d "$case_dir/overlay" ]; then
         cp -a "$case_dir/overlay/." "$root/"

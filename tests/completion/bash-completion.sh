@@ -35,7 +35,7 @@ check() {
 	fi
 }
 
-check "initbind " "access boot claim hotplug list modules plan release status"
+check "initbind " "access boot claim hotplug list modules plan release rom status"
 check "initbind st" "status"
 check "initbind --ro" "--root"
 check "initbind --root $machine -" "--allow --config --help --json --kernel --next-boot --pci-ids --quiet --root --strict --verbose --version -h -q -v"
@@ -43,6 +43,7 @@ check "initbind --root $machine claim " "0000:00:00.0 0000:00:01.0 0000:00:01.1 
 # Within an address only the piece after the last colon is replaced.
 check "initbind --root $machine claim 0000:00:0" "00.0 01.0 01.1 02.0 02.1 03.0 04.0 05.0"
 check "initbind --root=$machine -v release 0000:00:1" "1f.0 1f.2 1f.3"
+check "initbind --root $machine rom 0000:00:1" "1f.0 1f.2 1f.3"
 check "initbind --root $machine --allow unbind hotplug 0000:" "00:00.0 00:01.0 00:01.1 00:02.0 00:02.1 00:03.0 00:04.0 00:05.0 00:1f.0 00:1f.2 00:1f.3"
 check "initbind --root $machine claim 0000:00:02.0 " ""
 check "initbind --root $machine list " ""

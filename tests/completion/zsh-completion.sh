@@ -19,7 +19,7 @@ check() {
 	fi
 }
 
-check "initbind " "access boot claim hotplug list modules plan release status"
+check "initbind " "access boot claim hotplug list modules plan release rom status"
 check "initbind --ro" "--root"
 check "initbind --root $machine claim " "0000:00:00.0 0000:00:01.0 0000:00:01.1 0000:00:02.0 0000:00:02.1 0000:00:03.0 0000:00:04.0 0000:00:05.0 0000:00:1f.0 0000:00:1f.2 0000:00:1f.3"
 check "initbind --root=$machine release 0000:00:1" "0000:00:1f.0 0000:00:1f.2 0000:00:1f.3"

@@ -379,8 +379,62 @@ step_hook_boot_claim() {
         check "$BOOT_CLAIM still on vfio-pci (the boot's claim)" on "$BOOT_CLAIM" vfio-pci
 }
 
+# find_device VENDOR DEVICE: the first function with these IDs behind a bridge (not on bus 00).
+find_device() {
+        for d in /sys/bus/pci/devices/*; do
+                case ${d##*/} in 0000:00:*) continue ;; esac
+                [ "$(cat "$d/vendor")" = "0x$1" ] && [ "$(cat "$d/device")" = "0x$2" ] && echo "${d##*/}" && return
+        done
+}
+
+# The pre-flight on real devices, each on its host driver: plan and status show the kernel's own
+# reset_method, and initbind rom reads a real ROM through sysfs (enable, read, disable).
+step_preflight() {
+        modprobe e1000e
+        modprobe nvme
+        nic=$(find_device 8086 10d3)
+        nvme=$(find_device 1b36 0010)
+        gpu=$(find_device 1234 1111)
+        say "pre-flight devices: e1000e $nic, nvme $nvme, bochs-display $gpu"
+        wait_for "$nic" e1000e 30
+        wait_for "$nvme" nvme 30
+        wait_for "$gpu" bochs-drm 30
+        conf="$T/preflight.conf"
+        printf 'claim %s allow=unbind\nclaim %s allow=unbind,storage\nclaim %s allow=unbind\nrom-check %s\n' \
+                "$nic" "$nvme" "$gpu" "$gpu" > "$conf"
+        plan=$("$IB" --config "$conf" plan 2>&1)
+        say "transcript: initbind plan: $(echo "$plan" | grep -E '^(claim|reset|rom)' | tr '\n' '|')"
+        status=$("$IB" --config "$conf" status 2>&1)
+        for pair in "$nic:pm bus" "$nvme:flr bus" "$gpu:bus"; do
+                a=${pair%:*}
+                want=${pair##*:}
+                real=$(cat "/sys/bus/pci/devices/$a/reset_method" 2>/dev/null)
+                say "reset_method of $a ($(drv "$a")): $real"
+                check "$a: the kernel's reset_method is '$want'" [ "$real" = "$want" ]
+                check "plan: $a resets by the kernel's '$real'" contains "$plan" "$a  info: resets by $real (the kernel's reset_method)"
+                check "status: $a resets by the kernel's '$real'" contains "$status" "$a  info: resets by $real (the kernel's reset_method)"
+        done
+        check "plan: $gpu's ROM is not read while bochs-drm is bound" contains "$plan" "$gpu  info: not read: bochs-drm is bound"
+        check "nothing moved: $nic $nvme $gpu on their drivers" sh -c "[ $(drv "$nic") = e1000e ] && [ $(drv "$nvme") = nvme ] && [ $(drv "$gpu") = bochs-drm ]"
+
+        echo "$gpu" > "/sys/bus/pci/devices/$gpu/driver/unbind"
+        out=$("$IB" -v rom "$gpu" 2>&1)
+        rc=$?
+        say "transcript: initbind -v rom $gpu: $(echo "$out" | tr '\n' '|')"
+        check "initbind rom $gpu (unbound) exits 0" [ $rc -eq 0 ]
+        check "it wrote 1 and then 0 to the sysfs rom" sh -c "printf '%s' \"\$1\" | grep -q 'rom: 1' && printf '%s' \"\$1\" | grep -q 'rom: 0'" sh "$out"
+        check "the ROM read through sysfs" contains "$out" "read through sysfs rom (enabled, read, disabled again)"
+        check "QEMU's VGA BIOS: an x86 BIOS image, the last one" contains "$out" "x86 BIOS"
+        check "a display device without a UEFI image is a warning" contains "$out" "no UEFI image, so OVMF shows nothing"
+        check "the ROM is disabled again (a read of rom fails)" sh -c "! cat /sys/bus/pci/devices/$gpu/rom > /dev/null 2>&1"
+        echo "$gpu" > /sys/bus/pci/drivers_probe
+        wait_for "$gpu" bochs-drm 30
+        check "$gpu back on bochs-drm" on "$gpu" bochs-drm
+}
+
 STEPS="setup claim_twin status_viable vfio_in_use release_twin second_cycle gpu_audio_slot hotplug"
 STEPS="$STEPS hook_install hook_unmanaged hook_managed hook_in_use hook_all_or_nothing hook_managed_slot hook_boot_claim"
+STEPS="$STEPS preflight" # the pre-flight's own step, last
 say "START uptime $(cut -d' ' -f1 /proc/uptime) s"
 for s in $STEPS; do
         run_step "$s"

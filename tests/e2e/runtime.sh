@@ -9,7 +9,8 @@
 # binaries with the host's tools (kmod, udev); an overlay on a tmpfs makes that root writable
 # inside the guest: tests/e2e/runtime-guest.sh, one function per step (claim, VFIO's verdict and a
 # real VFIO open, release, a second cycle, a GPU+audio group, hotplug through the real udev rule
-# with systemd-udevd running, the installed libvirt hook run as libvirt runs it).
+# with systemd-udevd running, the installed libvirt hook run as libvirt runs it, the pre-flight's
+# reset findings and option ROM read on real devices).
 #
 # Usage: tests/e2e/runtime.sh [--install-deps]   (as root: mkinitramfs runs in a private mount
 #        namespace, tests/e2e/private-system.sh)
@@ -89,6 +90,18 @@ EOF
         build_initramfs_tools "$1" "$extra"
 }
 
+# The pre-flight step's devices (runtime-guest.sh, step_preflight): an e1000e, an NVMe controller
+# with a small drive and a bochs-display, each behind a PCIe root port of its own, where the
+# kernel's reset_method is "pm bus", "flr bus" and "bus" (as the fixture preflight-resets
+# captured); the bochs-display carries QEMU's legacy VGA BIOS as its option ROM.
+# shellcheck disable=SC2054 # the commas are QEMU's, inside each option
+preflight_devices=(-device pcie-root-port,id=pf1,bus=pcie.0,addr=08.0,chassis=11,multifunction=on
+        -device pcie-root-port,id=pf2,bus=pcie.0,addr=08.1,chassis=12
+        -device pcie-root-port,id=pf3,bus=pcie.0,addr=08.2,chassis=13
+        -netdev user,id=pfnet,restrict=on -device e1000e,bus=pf1,netdev=pfnet
+        -drive "file=$WORK/nvme.img,format=raw,if=none,id=pfnvme" -device nvme,bus=pf2,serial=initbind-pf,drive=pfnvme
+        -device bochs-display,bus=pf3)
+
 # no_timer_check: on a busy host TCG can miss the kernel's early check that the timer interrupt
 # arrives through the interrupt-remapped IO-APIC, and the kernel panics (seen; as in run.sh).
 boot() { # INITRAMFS LOG
@@ -101,12 +114,15 @@ boot() { # INITRAMFS LOG
                 -audiodev none,id=snd0 -device hda-output,bus=hda.0,audiodev=snd0 \
                 -fsdev local,id=hostfs,path=/,security_model=none,readonly=on,multidevs=remap \
                 -device virtio-9p-pci,fsdev=hostfs,mount_tag=hostroot,addr=06.0 \
+                "${preflight_devices[@]}" \
                 -kernel "$KERNEL" -initrd "$1" \
                 -append "console=ttyS0 panic=-1 loglevel=1 no_timer_check intel_iommu=on boot=e2e9p init=$WORK/guest-init" < /dev/null > "$2" 2>&1 || true
 }
 
 mkdir -p "$WORK"
 image_start=$(date +%s)
+rm -f "$WORK/nvme.img"
+truncate -s 8M "$WORK/nvme.img"
 build_initramfs "$WORK/initramfs.cpio"
 start=$(date +%s)
 echo "runtime.sh: mkinitramfs image $(stat -c %s "$WORK/initramfs.cpio") bytes, staged and built in $((start - image_start)) s"

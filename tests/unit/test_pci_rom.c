@@ -34,6 +34,11 @@ static void test_bios_and_efi(void **state)
         assert_int_equal(images[1].efi_machine, 0x8664);
         assert_true(images[1].last);
         assert_string_equal(pci_rom_code_type_to_string(images[1].code_type), "UEFI");
+        assert_int_equal(images[1].efi_subsystem, 0x0b);
+        assert_string_equal(pci_rom_efi_subsystem_to_string(images[1].efi_subsystem), "boot service driver");
+        assert_string_equal(pci_rom_efi_machine_to_string(images[1].efi_machine), "x64");
+        assert_null(pci_rom_efi_machine_to_string(0x1234));
+        assert_int_equal(images[0].efi_subsystem, 0); /* not read for a legacy image */
 }
 
 static void test_legacy_only_and_padding(void **state)
