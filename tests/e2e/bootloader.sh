@@ -170,7 +170,7 @@ boot() { # NAME ESP_DIR [BOOT_IMAGE]
     # Secure Boot: the firmware that enforces it (SMM, its variable store in secure flash),
     # Debian's variables with the snakeoil keys enrolled. One TCG thread for the 4 vCPUs: every
     # variable access is an SMI that all vCPUs enter together, and with a thread each (MTTCG) on
-    # this shared 2-core host that rendezvous made the boot 91-94 s instead of 26-34 s.
+    # this shared 2-core host that rendezvous made the boot 90-152 s instead of 26-35 s.
     if [ "${SECURE_BOOT:-0}" = 1 ]; then
         code=$OVMF_CODE_SB vars=$OVMF_VARS_SB machine=q35,smm=on accel=tcg,thread=single
         secure=(-global "driver=cfi.pflash01,property=secure,value=on")
