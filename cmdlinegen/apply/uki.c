@@ -19,7 +19,8 @@
 #include "fileio.h"
 #include "pe_sections.h"
 
-#define SECURE_BOOT_VAR "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c" /* EFI_GLOBAL_VARIABLE */
+/* under EFI_GLOBAL_VARIABLE's GUID */
+#define SECURE_BOOT_VAR "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
 #define HEADER_BYTES 65536 /* the section table sits in the first page or so */
 #define SECTION_TEXT_MAX 4096
 
