@@ -26,8 +26,11 @@
 #                 other options, boots with its .cmdline word for word (systemd-stub ignores the
 #                 entry's line then); cmdlinegen, given the SecureBoot variable the guest read,
 #                 says so in the report and the dry run
+#   uki-override  (only when named) its control: the same ESP with Secure Boot off, where the
+#                 entry's options do replace the UKI's .cmdline
 #
-# Usage: tests/e2e/bootloader.sh [CASE...]   (default: all; as root: mount namespace, loop mount)
+# Usage: tests/e2e/bootloader.sh [CASE...]   (default: all but uki-override; as root: mount
+#   namespace, loop mount)
 # Environment: INITBIND_BUILD (default build/), INITBIND_TEST_CACHE, E2E_WORK (scratch, default
 # $INITBIND_TEST_CACHE/e2e; this uses E2E_WORK/bootloader), E2E_TIMEOUT seconds per boot (420),
 # QEMU. Prints one line per check, each boot's time, "N passed, M failed"; exits 1 on a failure.
@@ -40,9 +43,11 @@ tests_dir=$top/tests
 # shellcheck source=../fixtures/machine.sh
 . "$tests_dir/fixtures/machine.sh"
 
-all_cases=(grub-dropin grub-inplace sdboot uki uki-secureboot)
+all_cases=(grub-dropin grub-inplace sdboot uki uki-secureboot uki-override)
+# uki-override, the control of uki-secureboot, only when named: one boot more for CI
+default_cases=(grub-dropin grub-inplace sdboot uki uki-secureboot)
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=("${all_cases[@]}")
+[ ${#cases[@]} -gt 0 ] || cases=("${default_cases[@]}")
 [ "$(id -u)" = 0 ] || { echo "bootloader.sh: run as root (mount namespace, loop mount)" >&2; exit 1; }
 
 QEMU=${QEMU:-qemu-system-x86_64}
@@ -420,20 +425,27 @@ warns_secure_boot() { # LOG
 # (systemd-stub takes none under Secure Boot), the signed rebuild carries the parameters. Then
 # cmdlinegen, given the SecureBoot variable the guest read and the UKI of before the rebuild,
 # warns of exactly that in the report and in the dry run.
-run_uki_secureboot() {
-    local c=uki-secureboot r=$WORK/uki-secureboot/root esp uki options
-    check "cmdlinegen --apply systemd-boot writes /etc/kernel/cmdline to build the UKI from" uki_source || return 0
-    sdboot_root "$r"
-    esp=$r/efi
-    uki=EFI/Linux/initbind-e2e-$KVER.efi
+# The line the loader entry of the Secure Boot ESP passes (another line than the UKI's), and
+# where on the ESP the UKI is.
+OVERRIDE_OPTIONS="$BASE_LINE initbind.e2e=entry-options"
+SB_UKI=EFI/Linux/initbind-e2e-$KVER.efi
+# ROOT with an ESP for Secure Boot: systemd-boot and the UKI rebuilt from the applied
+# /etc/kernel/cmdline signed, and the one entry, which starts the UKI with OVERRIDE_OPTIONS.
+secure_boot_esp() { # ROOT
+    local esp=$1/efi
+    check "cmdlinegen --apply systemd-boot writes /etc/kernel/cmdline to build the UKI from" uki_source || return 1
+    sdboot_root "$1"
     rm -f "$esp/loader/entries/"*.conf
     mkdir -p "$esp/EFI/Linux"
     check "systemd-boot signed with the enrolled key" sign "$SDBOOT_EFI" "$esp/EFI/BOOT/BOOTX64.EFI"
     build_uki "$WORK/applied-kernel-cmdline" "$WORK/uki-new.efi"
-    check "the UKI rebuilt from the applied /etc/kernel/cmdline, signed" sign "$WORK/uki-new.efi" "$esp/$uki"
-    options="$BASE_LINE initbind.e2e=entry-options"
-    printf 'title override\nefi /%s\noptions %s\n' "$uki" "$options" > "$esp/loader/entries/override.conf"
+    check "the UKI rebuilt from the applied /etc/kernel/cmdline, signed" sign "$WORK/uki-new.efi" "$esp/$SB_UKI"
+    printf 'title override\nefi /%s\noptions %s\n' "$SB_UKI" "$OVERRIDE_OPTIONS" > "$esp/loader/entries/override.conf"
     printf 'timeout 0\ndefault override.conf\n' > "$esp/loader/loader.conf"
+}
+run_uki_secureboot() {
+    local c=uki-secureboot r=$WORK/uki-secureboot/root esp=$WORK/uki-secureboot/root/efi
+    secure_boot_esp "$r" || return 0
     SECURE_BOOT=1 boot "$c" "$esp"
     echo "  booted: $(tagged "$c" BL-CMDLINE)"
     echo "  SecureBoot variable: $(tagged "$c" BL-SECUREBOOT)$(tagged "$c" BL-SECUREBOOT-ERROR)"
@@ -448,7 +460,7 @@ run_uki_secureboot() {
 
     # the machine as it was before the rebuild: its UKI carries the line of before the apply
     build_uki "$r/etc/kernel/cmdline" "$WORK/uki-old.efi"
-    sign "$WORK/uki-old.efi" "$esp/$uki"
+    sign "$WORK/uki-old.efi" "$esp/$SB_UKI"
     rm -f "$esp/loader/entries/override.conf"
     check "the guest's SecureBoot variable under the root" secure_boot_var "$c" "$r"
     "$CMDLINEGEN" --root "$r" > "$WORK/logs/$c-report.log" 2>&1 || true
@@ -456,6 +468,18 @@ run_uki_secureboot() {
     check "the report warns: the change does not reach the UKI, the signed rebuild does" warns_secure_boot "$WORK/logs/$c-report.log"
     "$CMDLINEGEN" --root "$r" --apply systemd-boot --dry-run > "$WORK/logs/$c-dry-run.log" 2>&1 || true
     check "so does cmdlinegen --apply systemd-boot --dry-run" warns_secure_boot "$WORK/logs/$c-dry-run.log"
+}
+# The control of uki-secureboot (only when named: a boot more): the same ESP with Secure Boot
+# off, where the entry's options do replace the UKI's .cmdline, so it is Secure Boot that the
+# other case sees ignoring them, not a systemd-boot that never passes them.
+run_uki_override() {
+    local c=uki-override r=$WORK/uki-override/root
+    secure_boot_esp "$r" || return 0
+    boot "$c" "$r/efi"
+    echo "  booted: $(tagged "$c" BL-CMDLINE)"
+    check "booted to the initramfs" booted_ok "$c"
+    check "  Secure Boot is off" not has "$WORK/logs/$c.log.txt" 'secureboot: Secure boot enabled'
+    check "/proc/cmdline is the entry's options, not the UKI's .cmdline" same_words "$c" "$OVERRIDE_OPTIONS" '^initrd='
 }
 
 for c in "${cases[@]}"; do
@@ -466,6 +490,7 @@ for c in "${cases[@]}"; do
         sdboot) run_sdboot ;;
         uki) run_uki ;;
         uki-secureboot) run_uki_secureboot ;;
+        uki-override) run_uki_override ;;
         *) echo "bootloader.sh: unknown case $c (${all_cases[*]})" >&2; exit 2 ;;
     esac
     unit_end "boot loader $c"
