@@ -91,14 +91,17 @@ int apply_add_loader_removals(struct generation *g, const char *root_path, enum 
         return proposal_failed(&g->proposal) ? -ENOMEM : 0;
 }
 
-int apply_preview(const struct generation *g, const char *root_path, char **ret_old, char **ret_new, char **ret_error)
+int apply_preview(struct generation *g, const char *root_path, char **ret_error)
 {
         _cleanup_apply_plan_ struct apply_plan *plan = NULL;
         int r = plan_for(g, root_path, BOOTLOADER_AUTO, false, &plan, ret_error);
         if (r < 0)
                 return r;
-        *ret_old = TAKE_PTR(plan->old_cmdline);
-        *ret_new = TAKE_PTR(plan->new_cmdline);
+        g->next_boot_old = TAKE_PTR(plan->old_cmdline);
+        g->next_boot_new = TAKE_PTR(plan->new_cmdline);
+        g->next_boot_warnings = TAKE_PTR(plan->warnings);
+        g->n_next_boot_warnings = plan->n_warnings;
+        plan->n_warnings = 0;
         return 0;
 }
 

@@ -29,8 +29,9 @@ int apply_add_loader_removals(struct generation *g, const char *root_path, enum 
                               char **ret_error);
 
 /*
- * The command line of the boot loader's default entry before and after applying the proposal
- * (both malloc'd), for the report; -ENOENT when no boot loader configuration is found, another
- * -errno with *ret_error when it cannot be read.
+ * For the report, into G: the command line of the boot loader's default entry before and after
+ * applying the proposal (next_boot_old, next_boot_new) and the warnings --apply would print
+ * (next_boot_warnings); -ENOENT when no boot loader configuration is found, another -errno with
+ * *ret_error when it cannot be read.
  */
-int apply_preview(const struct generation *g, const char *root_path, char **ret_old, char **ret_new, char **ret_error);
+int apply_preview(struct generation *g, const char *root_path, char **ret_error);

@@ -166,6 +166,9 @@ void generation_done(struct generation *g)
         free(g->next_boot_old);
         free(g->next_boot_new);
         free(g->next_boot_error);
+        for (size_t i = 0; i < g->n_next_boot_warnings; i++)
+                free(g->next_boot_warnings[i]);
+        free(g->next_boot_warnings);
         *g = (struct generation){};
 }
 

@@ -38,6 +38,10 @@ struct generation {
          * (cmdlinegen/apply); NULL when no configuration was found, with error when it could not
          * be read. Filled in by the caller. */
         char *next_boot_old, *next_boot_new, *next_boot_error;
+        /* What the boot loader's side warns of, as --apply would (a UKI whose .cmdline wins under
+         * Secure Boot, a GRUB_DEFAULT that is not the first entry): the report shows them too. */
+        char **next_boot_warnings;
+        size_t n_next_boot_warnings;
 };
 
 /* 0, or -errno after logging why (out of memory, a running line that cannot be edited). */

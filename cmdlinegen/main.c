@@ -441,7 +441,7 @@ static int run(const struct arguments *a)
                 if (!a->verify && !a->guest && m.boot.bootloader != LOADER_UNKNOWN) {
                         r = apply_add_loader_removals(&g, a->root, BOOTLOADER_AUTO, &g.next_boot_error);
                         if (r >= 0)
-                                r = apply_preview(&g, a->root, &g.next_boot_old, &g.next_boot_new, &g.next_boot_error);
+                                r = apply_preview(&g, a->root, &g.next_boot_error);
                         if (r < 0 && !g.next_boot_error)
                                 g.next_boot_error = strdup(strerror(-r));
                 }

@@ -100,6 +100,11 @@ void report_json(FILE *out, const struct generation *g)
         json_kv_string(&w, "next_boot_cmdline", g->next_boot_old);
         json_kv_string(&w, "next_boot_proposed_cmdline", g->next_boot_new);
         json_kv_string(&w, "next_boot_error", g->next_boot_error);
+        json_key(&w, "next_boot_warnings");
+        json_array_begin(&w);
+        for (size_t i = 0; i < g->n_next_boot_warnings; i++)
+                json_string(&w, g->next_boot_warnings[i]);
+        json_array_end(&w);
         json_kv_bool(&w, "problems", generation_has_problems(g));
         json_object_end(&w);
         json_finish(&w);

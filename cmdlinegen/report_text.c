@@ -92,6 +92,9 @@ static void print_next_boot(FILE *out, const struct generation *g)
                 print_difference(out, before, after, '-');
                 print_difference(out, after, before, '+');
         }
+        /* what --apply would warn of: a report without them would promise what the boot cannot give */
+        for (size_t i = 0; i < g->n_next_boot_warnings; i++)
+                fprintf(out, "  warning: %s\n", g->next_boot_warnings[i]);
 }
 
 void report_text(FILE *out, const struct generation *g)
@@ -144,7 +147,7 @@ void report_text(FILE *out, const struct generation *g)
                           readiness_count(&g->readiness, CHECK_FAIL);
         size_t warnings = findings_count(&p->findings, FINDING_WARNING) +
                           findings_count(&g->line_findings, FINDING_WARNING) +
-                          readiness_count(&g->readiness, CHECK_WARN);
+                          readiness_count(&g->readiness, CHECK_WARN) + g->n_next_boot_warnings;
         fprintf(out, "\n%zu problem%s, %zu warning%s.", problems, problems == 1 ? "" : "s", warnings,
                 warnings == 1 ? "" : "s");
         if (m->boot.bootloader != LOADER_UNKNOWN)

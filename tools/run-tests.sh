@@ -57,5 +57,6 @@ tests/e2e/source-install.sh --install-deps build build-release
 E2E_MUSL_STATIC=$PWD/build-musl/bin/initbind-static INITBIND_BUILD=$PWD/build tests/e2e/run.sh --install-deps
 # Runtime switching on a running kernel: one boot, claim/release/VFIO open/hotplug inside it.
 INITBIND_BUILD=$PWD/build tests/e2e/runtime.sh
-# What cmdlinegen --apply writes, booted through GRUB, systemd-boot and a UKI in OVMF.
+# What cmdlinegen --apply writes, booted through GRUB, systemd-boot and a UKI (also signed, with
+# Secure Boot on) in OVMF.
 INITBIND_BUILD=$PWD/build tests/e2e/bootloader.sh

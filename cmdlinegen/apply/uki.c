@@ -19,7 +19,8 @@
 #include "fileio.h"
 #include "pe_sections.h"
 
-#define SECURE_BOOT_VAR "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0a91a3cbd3a"
+/* under EFI_GLOBAL_VARIABLE's GUID */
+#define SECURE_BOOT_VAR "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
 #define HEADER_BYTES 65536 /* the section table sits in the first page or so */
 #define SECTION_TEXT_MAX 4096
 
@@ -36,6 +37,7 @@ struct uki {
         char *path;
         char *cmdline; /* the .cmdline section, NULL without one */
         char *uname;   /* the .uname section (the kernel version), NULL without one */
+        char *stub;    /* the stub's .sdmagic ("#### LoaderInfo: systemd-stub 252.39 ####"), NULL without one */
         char *error;   /* why it could not be read */
 };
 
@@ -44,6 +46,7 @@ static void uki_done(struct uki *u)
         free(u->path);
         free(u->cmdline);
         free(u->uname);
+        free(u->stub);
         free(u->error);
 }
 
@@ -99,7 +102,38 @@ static int uki_read(const struct rootdir *root, struct uki *u)
                 r = section_text(fd, s, n, ".cmdline", &u->cmdline);
         if (r >= 0)
                 r = section_text(fd, s, n, ".uname", &u->uname);
+        if (r >= 0)
+                r = section_text(fd, s, n, ".sdmagic", &u->stub);
         return r;
+}
+
+#define LOADER_INFO "#### LoaderInfo: "
+#define STUB_MAGIC LOADER_INFO "systemd-stub "
+#define ADDONS_SINCE 254 /* the systemd release whose stub first reads *.addon.efi */
+
+/*
+ * Whether U's stub is known to read no addons: its .sdmagic names a systemd-stub older than
+ * ADDONS_SINCE (Debian 12's is 252). Unknown (no .sdmagic, another stub) counts as reading them.
+ */
+static bool stub_without_addons(const struct uki *u)
+{
+        if (!u->stub || !startswith(u->stub, STUB_MAGIC))
+                return false;
+        const char *v = u->stub + strlen(STUB_MAGIC);
+        char *end = NULL;
+        unsigned long major = strtoul(v, &end, 10);
+        return end != v && major < ADDONS_SINCE;
+}
+
+/* The stub's name and version from U's .sdmagic ("systemd-stub 252.39-1~deb12u2"); only for a U
+ * stub_without_addons() took, whose .sdmagic starts with STUB_MAGIC. */
+static int stub_name(const struct uki *u, char **ret)
+{
+        const char *v = u->stub + strlen(LOADER_INFO);
+        size_t len = strcspn(v, " ");
+
+        len += strcspn(v + len + 1, " ") + 1; /* the name, a blank, the version */
+        return (*ret = strndup(v, len)) ? 0 : -ENOMEM;
 }
 
 static bool any_program(const struct rootdir *root, const char *const *paths)
@@ -200,6 +234,7 @@ static int warn_uki(const struct apply_ctx *c, struct apply_plan *p, const struc
                      why ? (command ? " (" : "it cannot be rebuilt: ") : "", why ? why : "") < 0)
                 return -ENOMEM;
         const char *close = command && why ? ")" : "";
+        _cleanup_free_ char *stub = NULL;
         if (!u->cmdline)
                 return apply_plan_warn(p,
                                        "%s is a unified kernel image without a .cmdline section: it boots with the "
@@ -210,6 +245,18 @@ static int warn_uki(const struct apply_ctx *c, struct apply_plan *p, const struc
                                        "%s is a unified kernel image with its own command line (.cmdline '%s'): "
                                        "systemd-stub uses that unless a loader entry passes another; %s%s",
                                        u->path, u->cmdline, rebuild, close);
+        if (stub_without_addons(u)) {
+                if (stub_name(u, &stub) < 0)
+                        return -ENOMEM;
+                return apply_plan_warn(
+                        p,
+                        "%s is a unified kernel image with its own command line (.cmdline '%s') and Secure Boot is "
+                        "on: systemd-stub ignores every other command line, so this change does not reach it, and "
+                        "its stub (%s) reads no addons (*.addon.efi came with systemd %d). What works: a rebuild "
+                        "signed with your key (SecureBootPrivateKey= and SecureBootCertificate= in "
+                        "/etc/kernel/uki.conf, or sbsign on the rebuilt image): %s%s",
+                        u->path, u->cmdline, stub, ADDONS_SINCE, rebuild, close);
+        }
         return apply_plan_warn(
                 p,
                 "%s is a unified kernel image with its own command line (.cmdline '%s') and Secure Boot is on: "

@@ -2,9 +2,11 @@
 # Make a unified kernel image the way systemd documented before ukify: objcopy adds the sections
 # onto systemd-stub (linuxx64.efi.stub from Debian's systemd-boot-efi) at addresses past the
 # stub's own. The "kernel" is a stand-in blob: the cases read the image, they do not boot it.
-#   make-uki.sh OUT CMDLINE|- [UNAME]     ("-": no .cmdline section)
+#   make-uki.sh OUT CMDLINE|- [UNAME [STUB_VERSION]]   ("-": no .cmdline section, "" no .uname)
+# STUB_VERSION: the systemd-stub version the stub's .sdmagic names instead of the installed
+# package's (whether it reads addons depends on it; an expected output must not depend on the host).
 set -eu
-out=$1 cmdline=$2 uname=${3:-}
+out=$1 cmdline=$2 uname=${3:-} stub_version=${4:-}
 stub=/usr/lib/systemd/boot/efi/linuxx64.efi.stub
 [ -r "$stub" ] || { echo "make-uki.sh: $stub missing (systemd-boot-efi)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/initbind-uki.XXXXXX")
@@ -19,5 +21,10 @@ fi
 if [ -n "$uname" ]; then
         printf '%s' "$uname" >"$tmp/uname"
         set -- "$@" --add-section .uname="$tmp/uname" --change-section-vma .uname=0x40000
+fi
+if [ -n "$stub_version" ]; then
+        # no longer than the stub's own section (52 bytes): objcopy pads it with NULs
+        printf '#### LoaderInfo: systemd-stub %s ####' "$stub_version" >"$tmp/sdmagic"
+        set -- "$@" --update-section .sdmagic="$tmp/sdmagic"
 fi
 objcopy "$@" --add-section .linux="$tmp/linux" --change-section-vma .linux=0x2000000 "$stub" "$out"
