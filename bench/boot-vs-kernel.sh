@@ -90,7 +90,8 @@ rm -rf "$d/unpacked-a"
 klog_ts_first() { grep -E "^KLOG \[ *[0-9.]+\] $2" "$1" | head -n1 | sed -n 's/^KLOG \[ *\([0-9.]*\)\].*/\1/p'; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
-# measure LOG: "bound root" in seconds from start, or "invalid: REASONS".
+# measure LOG: "bound root start" in seconds (the first two from start, start from the kernel's
+# own start), or "invalid: REASONS".
 measure() {
     local log=$1 start root t a last=0 bad=""
     grep -q '^E2E-DONE' "$log" || { echo "invalid: the guest did not report (E2E-DONE missing)"; return; }
@@ -109,7 +110,7 @@ measure() {
         last=$(awk -v a="$last" -v b="$t" 'BEGIN { print (b > a) ? b : a }')
     done
     [ -z "$bad" ] || { echo "invalid:${bad%;}"; return; }
-    echo "$(sub "$start" "$last") $(sub "$start" "$root")"
+    echo "$(sub "$start" "$last") $(sub "$start" "$root") $start"
 }
 re() { printf '%s' "${1//./\\.}"; } # an address as an ERE
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || a == 0) print "-"; else printf "%.2f", b / a }'; } # A B: B/A
@@ -119,7 +120,7 @@ median() {
     printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-declare -a bound_a=() root_a=() bound_b=() root_b=() pair_bound=() pair_root=()
+declare -a bound_a=() root_a=() start_a=() bound_b=() root_b=() start_b=() pair_bound=() pair_root=()
 for i in $(seq 1 "$n"); do
     declare -A this=()
     for way in a b; do
@@ -132,6 +133,7 @@ for i in $(seq 1 "$n"); do
         qemu_boot "$log" "$d/initrd-$way.img" "$append" "${machine[@]}"
         read -r rc secs < "$log.status"
         read -r bound root rest < <(measure "$log")
+        start=$rest
         if [ "$bound" = invalid: ] || [ "$rc" != 0 ]; then
             echo "  $way $i: INVALID (QEMU status $rc, $secs s, load $load):${root:+ $root} ${rest:-} (log $log)"
             continue
@@ -142,8 +144,8 @@ for i in $(seq 1 "$n"); do
             t1=$(klog_ts_first "$log" 'initbind: init-top: .* boot exited')
             [ -n "$t0" ] && [ -n "$t1" ] && extra="; initbind ran $(sub "$t0" "$t1") s"
         fi
-        echo "  $way $i: last target on vfio-pci $bound s, root $root s after the initramfs started (load $load; boot $secs s wall$extra)"
-        eval "bound_$way+=(\"\$bound\"); root_$way+=(\"\$root\")"
+        echo "  $way $i: last target on vfio-pci $bound s, root $root s after the initramfs started at $start s (load $load; boot $secs s wall$extra)"
+        eval "bound_$way+=(\"\$bound\"); root_$way+=(\"\$root\"); start_$way+=(\"\$start\")"
         this[$way]="$bound $root"
     done
     if [ -n "${this[a]:-}" ] && [ -n "${this[b]:-}" ]; then
@@ -157,8 +159,8 @@ done
 
 ma_b=$(median "${bound_a[@]}"); ma_r=$(median "${root_a[@]}")
 mb_b=$(median "${bound_b[@]}"); mb_r=$(median "${root_b[@]}")
-echo "  medians, a (vfio-pci.ids, ${#bound_a[@]} boots): last target on vfio-pci $ma_b s, root $ma_r s"
-echo "  medians, b (initbind,     ${#bound_b[@]} boots): last target on vfio-pci $mb_b s, root $mb_r s"
+echo "  medians, a (vfio-pci.ids, ${#bound_a[@]} boots): last target on vfio-pci $ma_b s, root $ma_r s; initramfs started at $(median "${start_a[@]}") s"
+echo "  medians, b (initbind,     ${#bound_b[@]} boots): last target on vfio-pci $mb_b s, root $mb_r s; initramfs started at $(median "${start_b[@]}") s"
 echo "  (a boot counts only if both targets are on vfio-pci in the booted root, each bound once, by vfio-pci, probed by no other driver)"
 echo "  pairs (a i, b i), b/a: bound ${pair_bound[*]:--}; root ${pair_root[*]:--}"
 echo "boot-vs-kernel: b/a bound $(ratio "$ma_b" "$mb_b") root $(ratio "$ma_r" "$mb_r") (medians of ${#bound_a[@]} and ${#bound_b[@]} boots; goal <= 1.10; median of the pairs: bound $(median "${pair_bound[@]}") root $(median "${pair_root[@]}"))"
