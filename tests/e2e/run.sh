@@ -59,6 +59,8 @@
 #                     by side each took twice as long); E2E_TIMEOUT seconds per boot (default
 #                     420); QEMU (default qemu-system-x86_64); E2E_MUSL_STATIC a musl
 #                     initbind-static for dracut-compressed (docs/building-static.md)
+# The setup, the image builds and the QEMU boot are tests/e2e/harness.sh's functions (shared
+# with bench/boot-vs-kernel.sh); the scenarios and their checks are here.
 # Prints one line per check, the time initbind ran in each boot (kernel log timestamps of the
 # hook's "running" and "exited" lines), a generator x scenario table, and "N passed, M failed";
 # exits 1 when anything failed.
