@@ -284,9 +284,11 @@ bench/e2e-times.sh "${BENCH_E2E_LOGS:-/var/cache/initbind-tests/e2e/logs}"
 # --- 6. initbind's boots against the kernel's own way ------------------------------------------
 section "6. boots: initbind against vfio-pci.ids= with vfio-pci loaded first (target: b/a <= 1.10; QEMU TCG)"
 if [ "$images" = 0 ] || [ "$boots" = 0 ]; then
-        echo "  skipped ($([ "$boots" = 0 ] && echo --no-boots || echo "--no-images: the boots need images"))"
+        summary_boot="skipped ($([ "$boots" = 0 ] && echo --no-boots || echo "--no-images: the boots need images"))"
+        echo "  $summary_boot"
 elif [ "$(id -u)" != 0 ]; then
-        echo "  skipped: needs root (mkinitramfs runs in a private mount namespace)"
+        summary_boot="skipped: needs root (mkinitramfs runs in a private mount namespace)"
+        echo "  $summary_boot"
 else
         boot_build=${INITBIND_BUILD:-$build}
         # cmake --install needs every target the build installs.
