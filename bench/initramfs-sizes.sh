@@ -4,19 +4,22 @@
 #   bench/initramfs-sizes.sh STATIC_BINARY WORKDIR
 #
 # Builds four images of Debian's kernel (tests/e2e/fetch-kernel.sh; downloaded once into
-# /var/cache/initbind-tests): with the real mkinitramfs (through tests/e2e/mkinitramfs-private.sh,
-# MODULES=list, COMPRESS=zstd) and with the real dracut (non-hostonly, modules "base" only,
+# /var/cache/initbind-tests): with the real mkinitramfs (through tests/e2e/private-system.sh with
+# nothing installed, MODULES=list, COMPRESS=zstd) and with the real dracut (non-hostonly, modules "base" only,
 # zstd), each once without and once with initbind's integration, which puts STATIC_BINARY
 # in the image with the vfio modules. No /etc/initbind.conf is added (it is a few bytes).
 # Prints one line per generator: compressed and uncompressed image sizes without and with
 # the hook, and the difference. Must run as root (mkinitramfs in a private mount namespace).
 # Takes about 1-2 minutes on 2 cores.
 set -euo pipefail
-binary=$(realpath "$1")
 work=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$work"
+mkdir -p "$work/bin" "$work/empty-stage/usr"
 work=$(realpath "$work")
+# The hooks take the runner from beside the binary, as it is installed.
+binary=$work/bin/initbind-static
+install -m 755 "$1" "$binary"
+install -m 755 "$top/hooks/common/run-boot" "$work/bin/run-boot"
 
 eval "$("$top/tests/e2e/fetch-kernel.sh" --no-update)"
 
@@ -67,8 +70,8 @@ confdir() { # DIR WITH_HOOK
 for with in 0 1; do
         confdir "$work/itools-conf-$with" "$with"
         INITBIND_STATIC=$binary INITBIND_CONFIG=/nonexistent/initbind.conf \
-                "$top/tests/e2e/mkinitramfs-private.sh" "$KDIR" "$KVER" "$work/itools-conf-$with" \
-                "$work/itools-$with.img" > "$work/itools-$with.log" 2>&1 ||
+                "$top/tests/e2e/private-system.sh" "$KDIR" "$KVER" "$work/empty-stage" \
+                mkinitramfs -d "$work/itools-conf-$with" -o "$work/itools-$with.img" "$KVER" > "$work/itools-$with.log" 2>&1 ||
                 { echo "mkinitramfs failed (log: $work/itools-$with.log)" >&2; exit 1; }
 done
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench/run.sh: what initbind costs, printed in one run (docs/performance.md explains the figures).
 #
-#   bench/run.sh [--quick] [--no-images]
+#   bench/run.sh [--quick] [--no-images] [--no-boots]
 #
 # Builds what it needs in build-bench/ (the static libkmod, initbind-static, the fixture
 # generator, the timing helper; and the musl build in build-bench-musl/ when musl-gcc exists),
@@ -15,10 +15,16 @@
 #   3c. the boot scan against its floor (bench/scan-floor.c) at 512 and 4096 functions, under
 #      --root and (as root, in a private mount namespace with the machine's sys on /sys) on "/";
 #   4. cmdlinegen on the largest generated machine (when build-bench/bin/cmdlinegen exists);
-#   5. the real-boot figures from the e2e logs (tests/e2e/run.sh), when they are there.
+#   5. the real-boot figures from the e2e logs (tests/e2e/run.sh), when they are there;
+#   6. boots of one emulated machine, initbind against the kernel's own vfio-pci.ids= way
+#      (bench/boot-vs-kernel.sh: BENCH_BOOTS boots each way, default 5, --quick 2; root only;
+#      --no-images and --no-boots skip it; it installs and boots the full build-bench build,
+#      or INITBIND_BUILD);
+#   and a summary: the binary sizes and the three ratios (the guide's shell loop against
+#   initbind boot, the boot scan against its floor, initbind's boots against the kernel's way).
 # Environment: BENCH_RUNS (timed runs per figure, default 51; --quick: 11), BENCH_TMP (where the
 # machines are generated, default /dev/shm), BENCH_E2E_LOGS (default
-# /var/cache/initbind-tests/e2e/logs).
+# /var/cache/initbind-tests/e2e/logs), BENCH_BOOTS; E2E_WORK, E2E_TIMEOUT as tests/e2e/run.sh.
 # Not a test: nothing here passes or fails on a figure.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,10 +32,13 @@ cd "$top"
 
 runs=${BENCH_RUNS:-51}
 images=1
+boots=1
+n_boots=${BENCH_BOOTS:-5}
 for a in "$@"; do
         case $a in
-        --quick) runs=${BENCH_RUNS:-11} ;;
+        --quick) runs=${BENCH_RUNS:-11} n_boots=${BENCH_BOOTS:-2} ;;
         --no-images) images=0 ;;
+        --no-boots) boots=0 ;;
         -h|--help) sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument $a" >&2; exit 2 ;;
         esac
@@ -43,6 +52,10 @@ build_musl=$top/build-bench-musl
 tmp=$(mktemp -d "${BENCH_TMP:-/dev/shm}/initbind-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 section() { printf '\n== %s\n' "$*"; }
+# What the summary at the end prints: filled by the sections.
+declare -a summary_sizes=()
+declare -A summary_guide summary_floor
+summary_boot="not measured"
 
 # --- build ------------------------------------------------------------------------------------
 section "build"
@@ -76,6 +89,7 @@ for b in "${static_bins[@]}"; do
         strip -o "$tmp/stripped" "$b"
         printf '  %-44s %8d bytes stripped, %8d bytes zstd -19\n' "${b#"$top"/}" \
                 "$(stat -c %s "$tmp/stripped")" "$(zstd -19 -q -c "$tmp/stripped" | wc -c)"
+        summary_sizes+=("${b#"$top"/}: $(stat -c %s "$tmp/stripped") bytes stripped")
 done
 
 section "2. bytes the hook adds to the initramfs image (the binary stripped, the vfio modules, the script)"
@@ -181,6 +195,7 @@ for n in 64 512 4096; do
                 row "$n" "guide sh loop ($mode)" "$t" "$t_min" "$cpu" "$rss" "$(syscalls_of sh bench/guide-bind.sh "$mode" "$m/sys/bus/pci/devices" "$claim_id")"
                 $reset
                 ratio_lines[$n]+=" sh ($mode) / initbind boot: wall $(awk -v a="$t" -v b="$boot_us" 'BEGIN { printf "%.1f", a / b }'), CPU $(awk -v a="$cpu" -v b="$boot_cpu" 'BEGIN { printf "%.1f", a / b }');"
+                [ "$mode" = read ] && summary_guide[$n]="CPU $(awk -v a="$cpu" -v b="$boot_cpu" 'BEGIN { printf "%.1f", a / b }'), wall $(awk -v a="$t" -v b="$boot_us" 'BEGIN { printf "%.1f", a / b }')"
         done
         # The comparison is fair only if both claim the same functions: check it.
         sh bench/guide-bind.sh read "$m/sys/bus/pci/devices" "$claim_id"
@@ -227,16 +242,21 @@ calls_per_function() {
         awk -v n="$n" '$NF == "total" { printf "%.1f", (($4 ~ /^[0-9]+$/) ? $4 : $3) / n }' "$tmp/strace"
 }
 floor_bin=$build/bin/bench-scan-floor
+cpu_ratio_of() { sed -n 's/.*ratio_cpu=\([0-9.]*\).*/\1/p' <<< "$1"; } # scan-floor's output: its CPU ratio
 for n in 512 4096; do
         m=$tmp/floor-$n
         make_machine "$n" "$m"
         st=(strace -c -o "$tmp/strace" "$floor_bin" --runs 1 --only)
-        echo "  $n functions, --root: $("$floor_bin" --runs "$runs" "$m");" \
+        out=$("$floor_bin" --runs "$runs" "$m")
+        echo "  $n functions, --root: $out;" \
              "calls/function: scan $(calls_per_function "$n" "${st[@]}" scan "$m"), floor $(calls_per_function "$n" "${st[@]}" floor "$m")"
+        summary_floor[$n]="--root $(cpu_ratio_of "$out")"
         if [ "$(id -u)" = 0 ]; then
-                echo "  $n functions, root /: $(in_sys_of "$m" "$floor_bin" --runs "$runs" /);" \
+                out=$(in_sys_of "$m" "$floor_bin" --runs "$runs" /)
+                echo "  $n functions, root /: $out;" \
                      "calls/function: scan $(calls_per_function "$n" in_sys_of "$m" "${st[@]}" scan /)," \
                      "floor $(calls_per_function "$n" in_sys_of "$m" "${st[@]}" floor /)"
+                summary_floor[$n]="root / $(cpu_ratio_of "$out"), ${summary_floor[$n]}"
         fi
         rm -rf "$m"
 done
@@ -260,3 +280,37 @@ fi
 # --- 5. real boots ----------------------------------------------------------------------------
 section "5. real boots (tests/e2e/run.sh logs: Debian's kernel in QEMU, TCG)"
 bench/e2e-times.sh "${BENCH_E2E_LOGS:-/var/cache/initbind-tests/e2e/logs}"
+
+# --- 6. initbind's boots against the kernel's own way ------------------------------------------
+section "6. boots: initbind against vfio-pci.ids= with vfio-pci loaded first (target: b/a <= 1.10; QEMU TCG)"
+if [ "$images" = 0 ] || [ "$boots" = 0 ]; then
+        summary_boot="skipped ($([ "$boots" = 0 ] && echo --no-boots || echo "--no-images: the boots need images"))"
+        echo "  $summary_boot"
+elif [ "$(id -u)" != 0 ]; then
+        summary_boot="skipped: needs root (mkinitramfs runs in a private mount namespace)"
+        echo "  $summary_boot"
+else
+        boot_build=${INITBIND_BUILD:-$build}
+        # cmake --install needs every target the build installs.
+        if [ "$boot_build" = "$build" ] && ! cmake --build "$build" -j2 > "$tmp/build-all.log" 2>&1; then
+                tail -n 20 "$tmp/build-all.log" | sed 's/^/    /'
+                echo "  skipped: the full build of $build failed"
+        elif INITBIND_BUILD=$boot_build bench/boot-vs-kernel.sh -n "$n_boots" > "$tmp/boots.log" 2>&1; then
+                sed 's/^/  /' "$tmp/boots.log"
+                summary_boot=$(sed -n 's/^boot-vs-kernel: //p' "$tmp/boots.log")
+        else
+                sed 's/^/  /' "$tmp/boots.log"
+                echo "  failed (bench/boot-vs-kernel.sh, the output above)"
+        fi
+fi
+
+# --- summary --------------------------------------------------------------------------------
+section "summary"
+for l in "${summary_sizes[@]}"; do echo "  size: $l"; done
+for n in 64 512 4096; do
+        echo "  ratio guide sh loop (read) / initbind boot, $n functions: ${summary_guide[$n]:-not measured}"
+done
+for n in 512 4096; do
+        echo "  ratio boot scan / floor, CPU, $n functions: ${summary_floor[$n]:-not measured} (target <= 1.5)"
+done
+echo "  ratio initbind / kernel's way (boots, medians): $summary_boot"

@@ -12,12 +12,17 @@
 #   FB <fbN> <PCI address or none>  (framebuffers: the host console)
 #   MOD <module>                    (each loaded module, /proc/modules)
 #   DMESG <kernel log line>         (every line of `dmesg` that contains "initbind:")
+#   KLOG <kernel log line>          (every line of `dmesg`, debug ones too, when the kernel
+#                                   command line has e2e.dmesg=all: bench/boot-vs-kernel.sh)
 #   E2E-DONE
+# Its first act once /dev is there is a kernel log line, "e2e-root: init running", whose
+# timestamp is when the boot reached the root filesystem's init.
 /bin/busybox --install -s /bin 2>/dev/null
 export PATH=/bin:/sbin
 [ -e /proc/self ] || mount -t proc proc /proc
 [ -e /sys/bus ] || mount -t sysfs sysfs /sys
 [ -e /dev/null ] || mount -t devtmpfs devtmpfs /dev
+echo "e2e-root: init running" > /dev/kmsg
 
 echo "E2E-ROOT reached the root filesystem: $(cat /proc/cmdline)"
 for d in /sys/bus/pci/devices/*; do
@@ -47,6 +52,9 @@ done
 while read -r m _; do echo "MOD $m"; done < /proc/modules
 dmesg | grep 'initbind:' | sed 's/^/DMESG /'
 dmesg | grep 'output lines suppressed' | grep -v 'initbind:' | sed 's/^/DMESG /'
+case " $(cat /proc/cmdline) " in
+*" e2e.dmesg=all "*) dmesg | sed 's/^/KLOG /' ;;
+esac
 echo "E2E-DONE"
 sync
 poweroff -f

@@ -71,6 +71,8 @@
 #                     by side each took twice as long); E2E_TIMEOUT seconds per boot (default
 #                     420); QEMU (default qemu-system-x86_64); E2E_MUSL_STATIC a musl
 #                     initbind-static for dracut-compressed (docs/building-static.md)
+# The setup, the image builds and the QEMU boot are tests/e2e/harness.sh's functions (shared
+# with bench/boot-vs-kernel.sh); the scenarios and their checks are here.
 # Prints one line per check, the time initbind ran in each boot (kernel log timestamps of the
 # hook's "running" and "exited" lines), a generator x scenario table, and "N passed, M failed";
 # exits 1 when anything failed.
@@ -104,41 +106,10 @@ for g in "${generators[@]}"; do
     case " ${all_generators[*]} " in *" $g "*) ;; *) echo "run.sh: unknown generator $g (${all_generators[*]})" >&2; exit 2 ;; esac
 done
 
-[ "$(id -u)" = 0 ] || { echo "run.sh: run as root (generators run in a private mount namespace)" >&2; exit 1; }
-
-if [ "$install_deps" = 1 ]; then
-    need=""
-    for p in initramfs-tools dracut-core systemd udev zstd qemu-system-x86 busybox-static cpio e2fsprogs kmod util-linux binutils; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need="$need $p"
-    done
-    if [ -n "$need" ]; then
-        echo "run.sh: installing:$need" >&2
-        apt-get update -q >&2
-        # initramfs-tools' trigger may try to build images for installed kernels: harmless.
-        # shellcheck disable=SC2086
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $need >&2
-    fi
-fi
-
-QEMU=${QEMU:-qemu-system-x86_64}
-for t in "$QEMU" mkinitramfs unmkinitramfs dracut mkfs.ext4 unshare timeout modinfo cpio zstd cmake; do
-    command -v "$t" >/dev/null || { echo "run.sh: missing $t (try --install-deps)" >&2; exit 1; }
-done
-BUSYBOX=/bin/busybox
-if [ ! -x "$BUSYBOX" ] || ldd "$BUSYBOX" >/dev/null 2>&1; then
-    echo "run.sh: need a static $BUSYBOX (apt-get install busybox-static)" >&2; exit 1
-fi
-BUILD=$(realpath "${INITBIND_BUILD:-$top/build}")
-[ -x "$BUILD/bin/initbind-static" ] || { echo "run.sh: no $BUILD/bin/initbind-static; build it first (tools/setup.sh)" >&2; exit 1; }
-
-fk_args=()
-[ "$install_deps" = 1 ] && fk_args+=(--install-deps)
-eval "$("$here/fetch-kernel.sh" "${fk_args[@]}")"
-CACHE=${INITBIND_TEST_CACHE:-/var/cache/initbind-tests}
-WORK=${E2E_WORK:-$CACHE/e2e}
+# shellcheck source=harness.sh
+. "$here/harness.sh"
+harness_init run.sh "$install_deps"
 JOBS=${E2E_JOBS:-1}
-TIMEOUT=${E2E_TIMEOUT:-420}
-mkdir -p "$WORK/logs"
 t_all=$(date +%s)
 
 # shellcheck source=common.sh
@@ -146,85 +117,8 @@ t_all=$(date +%s)
 
 echo "run.sh: kernel $KVER, build $BUILD, generators ${generators[*]}, scenarios ${scenarios[*]}, work $WORK"
 
-# --- the root filesystem: static busybox and an init that reports and powers off ---------
-rootdir=$WORK/rootdir
-rm -rf "$rootdir" "$WORK/root.img"
-mkdir -p "$rootdir"/{bin,sbin,proc,sys,dev,run,tmp,etc}
-# systemd's switch-root (dracut-systemd) refuses a root without os-release.
-printf '%s\n' 'NAME="initbind e2e root"' 'ID=initbind-e2e' > "$rootdir/etc/os-release"
-cp "$BUSYBOX" "$rootdir/bin/busybox"
-install -m 755 "$here/guest-init.sh" "$rootdir/sbin/init"
-truncate -s 16M "$WORK/root.img"
-mkfs.ext4 -q -L e2eroot -d "$rootdir" "$WORK/root.img"
-
-# --- initbind installed as a package would be -----------------------------------------------
-# shellcheck source=images.sh
-. "$here/images.sh"
-stage_install
-
-# The configuration the images are built with; every scenario replaces it (see above).
-echo 'claim 0000:00:02.0' > "$WORK/build-time.conf"
-# Drivers of the test machine, in every image, loaded by udev coldplug (ext4 for the root).
-E2E_DRIVERS="bochs snd_hda_intel e1000 virtio_pci virtio_blk ext4 crc32c_generic"
-
-# compressed_kdir: a copy of the kernel tree (hard links) whose vfio modules are compressed with
-# xz (as the kernel's own scripts do it: --check=crc32) and zstd, with depmod run again.
-compressed_kdir() {
-    local d=$WORK/kernel-compressed m f
-    rm -rf "$d"
-    cp -al "$KDIR" "$d"
-    for m in vfio:xz vfio_iommu_type1:xz vfio-pci:zstd vfio-pci-core:zstd; do
-        f=$(modinfo -b "$d" -k "$KVER" -F filename "${m%:*}")
-        # Into a new file: the hard link to the original must not be written through.
-        case ${m#*:} in
-            xz) xz -c --check=crc32 --lzma2=dict=1MiB "$f" > "$f.xz" ;;
-            zstd) zstd -q -c -19 "$f" > "$f.zst" ;;
-        esac
-        rm "$f"
-    done
-    depmod -b "$d" "$KVER"
-    echo "$d"
-}
-# The stage dracut-compressed installs from: the musl binary in place of the installed one.
-compressed_stage() {
-    local d=$WORK/stage-compressed
-    rm -rf "$d"
-    # shellcheck disable=SC2153 # STAGE: set by stage_install (images.sh)
-    cp -a "$STAGE" "$d"
-    [ -z "${E2E_MUSL_STATIC:-}" ] || install -m 755 "$E2E_MUSL_STATIC" "$d$PREFIX/libexec/initbind/initbind-static"
-    echo "$d"
-}
-build_dracut_compressed() { # OUTPUT
-    local kdir stage
-    kdir=$(compressed_kdir)
-    stage=$(compressed_stage)
-    KDIR=$kdir STAGE=$stage build_dracut "$1"
-}
-
-# dracut finds the module in /usr/lib/dracut/modules.d, where it is installed. A small module
-# list keeps the build fast while the image is a real dracut image: its init, its udev, its hook
-# points.
-dracut_common=(--force --no-hostonly --no-early-microcode --nofscks --compress zstd)
-build_dracut() { # OUTPUT
-    in_private dracut "${dracut_common[@]}" --modules "bash base udev-rules rootfs-block initbind" \
-        --omit "systemd" --drivers "$E2E_DRIVERS" --kver "$KVER" "$1"
-}
-build_dracut_systemd() { # OUTPUT
-    in_private dracut "${dracut_common[@]}" \
-        --modules "bash systemd systemd-initrd dracut-systemd base udev-rules rootfs-block initbind" \
-        --drivers "$E2E_DRIVERS" --kver "$KVER" "$1"
-}
-build_mkinitcpio() { # OUTPUT [HOOK...]: the busybox form unless HOOKS are given
-    local out=$1 conf=$WORK/mkinitcpio-${1##*/}.conf
-    shift
-    [ $# -gt 0 ] || set -- base initbind udev e2e-drivers
-    printf '%s\n' "MODULES=(ext4)" "HOOKS=($*)" > "$conf"
-    in_private "$here/mkinitcpio-harness.sh" -k "$KVER" -c "$conf" -D "$here/mkinitcpio" -g "$out"
-}
-# The systemd form without base, which mkinitcpio's systemd hook makes optional: the install
-# hook must then bring run-boot's shell itself. autodetect, modconf, block, filesystems and fsck
-# are not in the harness; e2e-drivers stands for the drivers they would add.
-build_mkinitcpio_systemd() { build_mkinitcpio "$1" systemd initbind e2e-drivers; } # OUTPUT
+make_root
+install_stage
 
 # --- image checks ------------------------------------------------------------------------------
 image_binary() { echo /usr/bin/initbind; } # GENERATOR: every generator's image has it there
@@ -438,53 +332,27 @@ expected_drivers() {
 scenario_image() { echo "$WORK/initrd-$1-scenario-$2.img"; } # GENERATOR SCENARIO
 
 # make_scenario_image GENERATOR SCENARIO: the generator's image with the scenario's
-# configuration appended as an uncompressed newc archive.
+# configuration appended (image_with_config).
 make_scenario_image() {
-    local d=$WORK/scenario-conf-$2
-    rm -rf "$d"; mkdir -p "$d/etc"
-    scenario_config "$2" > "$d/etc/initbind.conf"
-    (cd "$d" && printf 'etc\netc/initbind.conf\n' | cpio --quiet -o -H newc -R 0:0) > "$d.cpio"
-    # The kernel takes a cpio archive only at an offset that is a multiple of 4 and skips NUL
-    # bytes between archives: pad the compressed image (else "invalid magic at start of
-    # compressed archive", and the appended file is silently missing).
-    local out size
-    out=$(scenario_image "$1" "$2")
-    cp "$WORK/initrd-$1.img" "$out"
-    size=$(stat -c %s "$out")
-    truncate -s $(( (size + 3) / 4 * 4 )) "$out"
-    cat "$d.cpio" >> "$out"
+    local conf=$WORK/scenario-$2.conf
+    scenario_config "$2" > "$conf"
+    image_with_config "$WORK/initrd-$1.img" "$conf" "$(scenario_image "$1" "$2")"
 }
 
 boot() { # GENERATOR SCENARIO
-    local gen=$1 s=$2 log=$WORK/logs/$1-$2.log t0 rc=0 append
+    local gen=$1 s=$2 append
     make_scenario_image "$gen" "$s"
-    # rd.*: a dracut image that fails reboots (QEMU then exits) rather than waiting for a shell.
-    # no_timer_check: on a busy host, TCG can miss the kernel's early check that the timer
-    # interrupt arrives through the interrupt-remapped IO-APIC, and the kernel then panics
-    # before the initramfs (seen); the check proves nothing about initbind.
-    append="console=ttyS0 panic=-1 no_timer_check rd.shell=0 rd.emergency=reboot root=LABEL=e2eroot ro"
-    [ "$s" = 8 ] || append+=" intel_iommu=on"
-    append+=" $(scenario_append "$s")"
-    t0=$(date +%s)
-    # shellcheck disable=SC2046
-    timeout "$TIMEOUT" "$QEMU" -accel tcg -M q35 -smp 1 -m 1024 \
-        -nodefaults -display none -no-reboot -serial stdio -monitor none \
+    append=$(scenario_append "$s")
+    [ "$s" = 8 ] || append="intel_iommu=on${append:+ $append}"
+    # shellcheck disable=SC2046 # the scenario functions print words
+    qemu_boot "$WORK/logs/$gen-$s.log" "$(scenario_image "$gen" "$s")" "$append" \
         $(scenario_iommu "$s" first) \
-        -device VGA,addr=01.0 \
-        -drive "file=$WORK/root.img,format=raw,if=none,id=root,snapshot=on" \
-        -device virtio-blk-pci,drive=root,addr=04.0 \
+        -device VGA,addr=01.0 "${ROOT_DISK[@]}" \
         $(scenario_machine "$s") \
-        $(scenario_iommu "$s" last) \
-        -kernel "$KERNEL" -initrd "$(scenario_image "$gen" "$s")" -append "${append% }" \
-        < /dev/null > "$log.tmp" 2>&1 || rc=$?
-    # The serial console ends lines with CR LF.
-    tr -d '\r' < "$log.tmp" | grep -v "TCG doesn't support requested feature" > "$log" || true
-    rm -f "$log.tmp" "$(scenario_image "$gen" "$s")"
-    echo "$rc $(( $(date +%s) - t0 ))" > "$log.status"
+        $(scenario_iommu "$s" last)
+    rm -f "$(scenario_image "$gen" "$s")"
 }
 
-# ts_of FILE ERE: the kernel log timestamp (seconds) of the first line of FILE matching ERE.
-ts_of() { grep -E "$2" "$1" | head -n1 | sed -n 's/^\(DMESG \)\{0,1\}\[ *\([0-9]*\.[0-9]*\)\].*/\2/p' || true; }
 ts_before() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN{exit !(a > 0 && b > 0 && a < b)}'; } # A B: timestamps, A first
 field() { awk -v k="$2" -v a="$3" '$1==k && $2==a {print $3; exit}' "$1"; } # field LOG KEY ADDRESS
 re() { printf '%s' "${1//./\\.}"; } # an address as an ERE

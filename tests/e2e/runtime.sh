@@ -33,14 +33,14 @@ for f in "$BUILD/bin/initbind" "$BUILD/bin/vfio-open" "$BUILD/initbind/70-initbi
 done
 command -v "$QEMU" > /dev/null || { echo "runtime.sh: missing $QEMU (try --install-deps)" >&2; exit 1; }
 [ -x /lib/systemd/systemd-udevd ] || { echo "runtime.sh: missing systemd-udevd (apt-get install udev)" >&2; exit 1; }
-for t in mkinitramfs zstd unshare; do # the image (images.sh, private-system.sh)
+for t in mkinitramfs zstd unshare; do # the image (harness.sh, private-system.sh)
         command -v $t > /dev/null || { echo "runtime.sh: missing $t (apt-get install initramfs-tools zstd util-linux)" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "runtime.sh: run as root (mkinitramfs runs in a private mount namespace)" >&2; exit 1; }
-# shellcheck source=images.sh
-. "$here/images.sh"
+# shellcheck source=harness.sh
+. "$here/harness.sh"
 
-# The initramfs: Debian's real mkinitramfs with initbind's installed hooks (images.sh, as run.sh
+# The initramfs: Debian's real mkinitramfs with initbind's installed hooks (harness.sh, as run.sh
 # builds them), whose /etc/initbind.conf claims BOOT_CLAIM at boot, plus a test-only boot method,
 # boot=e2e9p (initramfs-tools sources /scripts/$BOOT and calls its mountroot): the host's / over
 # virtio-9p, read-only, under a tmpfs overlay (the host has no /lib/modules to mount the guest's
@@ -51,10 +51,10 @@ build_initramfs() { # OUTPUT
         local extra=$WORK/e2e9p
         rm -rf "$extra"
         mkdir -p "$extra/scripts" "$WORK/logs"
-        stage_install
+        install_stage
         echo "claim $BOOT_CLAIM" > "$WORK/build-time.conf"
         # The 9p root's modules; the machine's host drivers are loaded from the root by the steps.
-        # shellcheck disable=SC2034 # read by build_initramfs_tools (images.sh)
+        # shellcheck disable=SC2034 # read by build_initramfs_tools (harness.sh)
         E2E_DRIVERS="virtio_pci 9pnet_virtio 9p overlay"
         cat > "$extra/scripts/e2e9p" << EOF
 # test only (tests/e2e/runtime.sh): boot=e2e9p, the host's / over virtio-9p as the root
@@ -87,7 +87,7 @@ EOF
 exec /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin BUILD=$BUILD STAGE=$STAGE PREFIX=$PREFIX BOOT_CLAIM=$BOOT_CLAIM /bin/sh $here/runtime-guest.sh
 EOF
         chmod 755 "$WORK/guest-init"
-        build_initramfs_tools "$1" "$extra"
+        build_initramfs_tools "$1" --extra "$extra"
 }
 
 # The pre-flight step's devices (runtime-guest.sh, step_preflight): an e1000e, an NVMe controller
