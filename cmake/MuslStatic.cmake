@@ -40,8 +40,10 @@ foreach(_pair IN ITEMS "linux=/usr/include/linux" "asm-generic=/usr/include/asm-
 endforeach()
 include_directories(SYSTEM "${_musl_kheaders}")
 
-# Size: every function and object in its own section, and the linker drops the unused ones.
-add_compile_options(-ffunction-sections -fdata-sections)
+# Size: every function and object in its own section, and the linker drops the unused ones; no
+# unwind tables (.eh_frame), which C that never unwinds does not read (15 KB of initbind's own,
+# as much again in libkmod, liblzma and libzstd: tools/build-static-kmod.sh drops those).
+add_compile_options(-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables)
 add_link_options(-Wl,--gc-sections)
 
 include(${CMAKE_CURRENT_LIST_DIR}/StaticKmod.cmake)

@@ -31,6 +31,27 @@ static void add_use(struct block_uses *u, const char *device, const char *what)
         u->n++;
 }
 
+/*
+ * The next whitespace-separated field of the line at *P into BUF, cut to SIZE - 1 bytes (the
+ * rest of a longer field is skipped, not taken as the next one); *P moves past it. False when
+ * the line has no more fields. (Not sscanf: it would pull scanf's float parser into the static
+ * binary, a few KB of its size budget.)
+ */
+static bool next_field(const char **p, char *buf, size_t size)
+{
+        const char *s = *p + strspn(*p, " \t");
+        size_t len = strcspn(s, " \t\n");
+        if (len == 0)
+                return false;
+        if (buf) {
+                size_t n = len < size ? len : size - 1;
+                memcpy(buf, s, n);
+                buf[n] = '\0';
+        }
+        *p = s + len;
+        return true;
+}
+
 /* mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." */
 static void read_mounts(const struct rootdir *root, struct block_uses *u)
 {
@@ -40,7 +61,10 @@ static void read_mounts(const struct rootdir *root, struct block_uses *u)
         char *save = NULL;
         for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char devno[32], mountpoint[96], what[128];
-                if (sscanf(line, "%*s %*s %31s %*s %95s", devno, mountpoint) != 2 || startswith(devno, "0:"))
+                const char *p = line;
+                if (!next_field(&p, NULL, 0) || !next_field(&p, NULL, 0) || !next_field(&p, devno, sizeof(devno)) ||
+                    !next_field(&p, NULL, 0) || !next_field(&p, mountpoint, sizeof(mountpoint)) ||
+                    startswith(devno, "0:"))
                         continue; /* major 0: virtual filesystems */
                 snprintf(what, sizeof(what), "%s is mounted from it", mountpoint);
                 add_use(u, devno, what);
@@ -57,7 +81,9 @@ static void read_swaps(const struct rootdir *root, struct block_uses *u)
         strtok_r(text, "\n", &save);
         for (char *line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char path[128], type[16];
-                if (sscanf(line, "%127s %15s", path, type) != 2 || !streq(type, "partition"))
+                const char *p = line;
+                if (!next_field(&p, path, sizeof(path)) || !next_field(&p, type, sizeof(type)) ||
+                    !streq(type, "partition"))
                         continue;
                 const char *name = strrchr(path, '/');
                 add_use(u, name ? name + 1 : path, "it holds active swap");

@@ -25,9 +25,17 @@ void preflight_host_read(const struct rootdir *root, struct preflight_host *ret)
 {
         struct preflight_host h = { .has_reset_method_abi = TRISTATE_UNKNOWN };
         _cleanup_free_ char *release = NULL;
-        unsigned major, minor;
-        if (kernel_release(root, &release) >= 0 && sscanf(release, "%u.%u", &major, &minor) == 2)
-                h.has_reset_method_abi = major > 5 || (major == 5 && minor >= 15) ? TRISTATE_YES : TRISTATE_NO;
+        if (kernel_release(root, &release) >= 0) {
+                /* "MAJOR.MINOR..." (not sscanf: its float parser would grow the static binary) */
+                char *dot, *end;
+                unsigned long major = strtoul(release, &dot, 10);
+                if (dot != release && *dot == '.') {
+                        unsigned long minor = strtoul(dot + 1, &end, 10);
+                        if (end != dot + 1)
+                                h.has_reset_method_abi =
+                                        major > 5 || (major == 5 && minor >= 15) ? TRISTATE_YES : TRISTATE_NO;
+                }
+        }
         h.vendor_reset_loaded = rootdir_exists(root, "/sys/module/vendor_reset") > 0;
         *ret = h;
 }
@@ -54,8 +62,17 @@ static void read_resources(int dirfd, struct pci_preflight *p)
                 return;
         const char *line = text;
         for (size_t i = 0; i <= PCI_ROM_BAR && line && *line; i++) {
-                uint64_t start, end, flags;
-                if (sscanf(line, "%" SCNx64 " %" SCNx64 " %" SCNx64, &start, &end, &flags) == 3 && end > start)
+                uint64_t v[3] = { 0 };
+                size_t n = 0;
+                for (const char *at = line; n < ELEMENTSOF(v); n++) {
+                        char *e;
+                        v[n] = strtoull(at, &e, 16); /* takes the 0x as %x would */
+                        if (e == at)
+                                break;
+                        at = e;
+                }
+                uint64_t start = v[0], end = v[1], flags = v[2];
+                if (n == ELEMENTSOF(v) && end > start)
                         p->bars[i] = (struct pci_bar){
                                 .start = start,
                                 .size = end - start + 1,
