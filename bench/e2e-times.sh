@@ -3,8 +3,9 @@
 #
 #   bench/e2e-times.sh LOGDIR        (default LOGDIR: /var/cache/initbind-tests/e2e/logs)
 #
-# Reads LOGDIR/scenario-*.log (the guest's serial console: kernel log lines with their
-# timestamps) and prints, per scenario, from the kernel log timestamps:
+# Reads LOGDIR/initramfs-tools-SCENARIO.log (run.sh's log of each boot of the initramfs-tools
+# image: the guest's serial console and its kernel log, "DMESG [...]", with their timestamps) and
+# prints, per scenario, from the kernel log timestamps:
 #   start      "initbind: init-top: running /usr/bin/initbind boot" (the boot script, just before exec)
 #   last write the last "reserved for vfio-pci" / "pinned to" line (each logged right after its
 #              driver_override write)
@@ -18,13 +19,13 @@ logs=${1:-/var/cache/initbind-tests/e2e/logs}
 
 # ts FILE ERE first|last: the kernel timestamp (seconds) of the first or last matching line.
 ts() {
-        grep -E "^\[ *[0-9]+\.[0-9]+\] $2" "$1" | { if [ "$3" = last ]; then tail -n 1; else head -n 1; fi; } |
-                sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p'
+        grep -E "^(DMESG )?\[ *[0-9]+\.[0-9]+\] $2" "$1" | { if [ "$3" = last ]; then tail -n 1; else head -n 1; fi; } |
+                sed -n 's/^\(DMESG \)\{0,1\}\[ *\([0-9]*\.[0-9]*\)\].*/\2/p'
 }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f ms", (b - a) * 1000 }'; }
 
 found=0
-for log in "$logs"/scenario-*.log; do
+for log in "$logs"/initramfs-tools-*.log; do
         [ -f "$log" ] || continue
         found=1
         name=$(basename "$log" .log)
@@ -33,7 +34,7 @@ for log in "$logs"/scenario-*.log; do
         bound_first=$(ts "$log" 'initbind: .* claimed: bound to vfio-pci' first)
         bound=$(ts "$log" 'initbind: .* claimed: bound to vfio-pci' last)
         end=$(ts "$log" 'initbind: init-top: /usr/bin/initbind boot exited' first)
-        n=$(grep -cE '^\[ *[0-9.]+\] initbind: .* claimed: bound to vfio-pci' "$log" || true)
+        n=$(grep -cE '^(DMESG )?\[ *[0-9.]+\] initbind: .* claimed: bound to vfio-pci' "$log" || true)
         if [ -z "$start" ] || [ -z "$end" ]; then
                 echo "  $name: initbind's start or end is not in the log"
                 continue
