@@ -262,6 +262,7 @@ static void propose_disable_vga(struct propose_context *ctx)
         if (!guest || !host || ctx->intent->vfio_pci_options & CONFIG_VFIO_PCI_DISABLE_VGA)
                 return;
         char why[256];
+        _Static_assert(CONFIG_VFIO_PCI_DISABLE_VGA == 1 << 0, "disable_vga is word 0 of the option words");
         enum tristate has = kernel_has_option(ctx->machine, 0, why, sizeof(why));
         if (has != TRISTATE_YES) {
                 findings_add(&ctx->proposal->findings, FINDING_NOTE, "vfio-pci.disable_vga=", NULL,
