@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "machine.h"
 
+#include <dirent.h>
 #include <stdio.h>
 
 #include "kernel_config.h"
 #include "installed_kernels.h"
 #include "kernel_info.h"
+#include "fileio.h"
 #include "log.h"
+#include "module_loader.h"
 #include "rootdir.h"
+#include "vfio_modules.h"
 
 /*
  * With interrupt remapping on, the kernel's MSI and IO-APIC interrupt chips are the remapping
@@ -70,6 +74,86 @@ static int pick_target(const struct rootdir *root, const char *target_release, s
         return m->target_release ? 0 : -ENOMEM;
 }
 
+#define VFIO_PCI_SYSFS_PARAMS "/sys/module/vfio_pci/parameters"
+
+/* NAMES (" NAME NAME ... ") has NAME, "-" and "_" alike (parameqn() in kernel/params.c). */
+static bool names_contain(const char *names, const char *name)
+{
+        size_t len = strlen(name);
+        for (const char *p = names; (p = strchr(p, ' ')) && p[1];) {
+                p++;
+                size_t n = strcspn(p, " "), i;
+                for (i = 0; i < n && i < len; i++)
+                        if (p[i] != name[i] && !(strchr("-_", p[i]) && strchr("-_", name[i])))
+                                break;
+                if (n == len && i == len)
+                        return true;
+        }
+        return false;
+}
+
+/* Append "NAME " to *NAMES (NULL at first: " NAME ") unless it is there. */
+static int add_param_name(char **names, const char *name)
+{
+        if (*names && names_contain(*names, name))
+                return 0;
+        char *joined = NULL;
+        if (asprintf(&joined, "%s%s ", *names ? *names : " ", name) < 0)
+                return -ENOMEM;
+        free(*names);
+        *names = joined;
+        return 0;
+}
+
+/*
+ * What vfio-pci takes on the target kernel. On the running kernel, sysfs shows the parameters
+ * of the vfio-pci actually there (loaded or built in), but only those with permissions (ids has
+ * none); the modinfo of the target's module lists them all, also for a kernel not running.
+ */
+static int read_vfio_pci_params(const struct rootdir *root, struct machine *m)
+{
+        _cleanup_free_ char *names = NULL;
+        if (m->target_is_running) {
+                _cleanup_close_ int fd = rootdir_open_dir(root, VFIO_PCI_SYSFS_PARAMS);
+                DIR *d = fd >= 0 ? opendir_at(fd) : NULL;
+                for (struct dirent *de; d && (de = readdir(d));)
+                        if (de->d_name[0] != '.' && add_param_name(&names, de->d_name) < 0) {
+                                closedir(d);
+                                return -ENOMEM;
+                        }
+                if (d)
+                        closedir(d);
+                if (d && !names && !(names = strdup("  ")))
+                        return -ENOMEM;
+        }
+
+        _cleanup_module_loader_ struct module_loader *ml = NULL;
+        _cleanup_free_ char *modinfo = NULL;
+        int r = module_loader_new(root, m->target_release, &ml);
+        if (r >= 0)
+                r = module_loader_params(ml, VFIO_PCI_MODULE, &modinfo);
+        if (r == -ENOMEM)
+                return r;
+        if (r >= 0) {
+                m->vfio_pci_params_complete = true;
+                for (const char *p = modinfo; *p;) {
+                        p += strspn(p, " ");
+                        size_t n = strcspn(p, " ");
+                        if (!n)
+                                break;
+                        char name[128];
+                        snprintf(name, sizeof(name), "%.*s", (int) n, p);
+                        if (add_param_name(&names, name) < 0)
+                                return -ENOMEM;
+                        p += n;
+                }
+                if (!names && !(names = strdup("  ")))
+                        return -ENOMEM;
+        }
+        m->vfio_pci_params = TAKE_PTR(names);
+        return 0;
+}
+
 static int read_kernel(const struct rootdir *root, const char *target_release, struct machine *m)
 {
         int r = pick_target(root, target_release, m);
@@ -82,6 +166,9 @@ static int read_kernel(const struct rootdir *root, const char *target_release, s
         if (r < 0 && r != -ENOENT)
                 log_warning_errno(r, "cannot read the configuration of kernel %s: %m", m->target_release);
         m->acs_patch = kernel_has_acs_override(root, m->target_release, m->target_is_running);
+        r = read_vfio_pci_params(root, m);
+        if (r < 0)
+                return r;
 
         r = kernel_cmdline(root, &m->cmdline_text);
         if (r == -ENOENT && !m->running_release) {
@@ -151,6 +238,7 @@ void machine_done(struct machine *m)
         free(m->framebuffers);
         free(m->running_release);
         free(m->target_release);
+        free(m->vfio_pci_params);
         if (m->kernel_config)
                 kernel_config_free(m->kernel_config);
         free(m->cmdline_text);
@@ -163,6 +251,22 @@ enum tristate machine_kernel_has(const struct machine *m, const char *name)
         if (!m->kernel_config)
                 return TRISTATE_UNKNOWN;
         return kernel_config_enabled(m->kernel_config, name) ? TRISTATE_YES : TRISTATE_NO;
+}
+
+enum tristate machine_vfio_pci_has(const struct machine *m, const char *name)
+{
+        if (!m->vfio_pci_params)
+                return TRISTATE_UNKNOWN;
+        if (names_contain(m->vfio_pci_params, name))
+                return TRISTATE_YES;
+        return m->vfio_pci_params_complete ? TRISTATE_NO : TRISTATE_UNKNOWN;
+}
+
+const char *machine_vfio_pci_params_source(const struct machine *m)
+{
+        if (!m->vfio_pci_params)
+                return "no " VFIO_PCI_SYSFS_PARAMS " and no vfio-pci module file";
+        return m->vfio_pci_params_complete ? "the module's modinfo" : VFIO_PCI_SYSFS_PARAMS;
 }
 
 bool machine_kernel_at_least(const struct machine *m, unsigned major, unsigned minor)

@@ -43,6 +43,11 @@ struct machine {
         unsigned kernel_major, kernel_minor; /* of the target; 0.0 when unparsable */
         struct kernel_config *kernel_config; /* of the target; NULL when not found */
         enum tristate acs_patch;             /* the target carries pcie_acs_override= */
+        /* The parameters the target's vfio-pci takes, " NAME NAME ... " (NULL: unknown): the files
+         * of /sys/module/vfio_pci/parameters when the target runs with vfio-pci loaded or built
+         * in, joined with the module's modinfo "parmtype=" entries when its file can be read. */
+        char *vfio_pci_params;
+        bool vfio_pci_params_complete; /* modinfo was read: sysfs hides parameters without permissions */
 
         char *cmdline_text;       /* /proc/cmdline without its newline */
         struct kcmdline *cmdline; /* parsed leniently, as the kernel did */
@@ -61,5 +66,14 @@ void machine_done(struct machine *m);
 
 /* CONFIG_NAME of the target kernel: YES, NO (unset or =n) or UNKNOWN (no config found). */
 enum tristate machine_kernel_has(const struct machine *m, const char *name);
+/*
+ * Whether the target's vfio-pci takes parameter NAME ("-" and "_" alike, as the kernel compares
+ * them): YES, NO, or UNKNOWN when neither sysfs nor modinfo could be read, or when only sysfs
+ * was and NAME is not in it.
+ */
+enum tristate machine_vfio_pci_has(const struct machine *m, const char *name);
+/* Where machine_vfio_pci_has() looked, for messages. */
+const char *machine_vfio_pci_params_source(const struct machine *m);
+
 /* The target kernel is at least MAJOR.MINOR. */
 bool machine_kernel_at_least(const struct machine *m, unsigned major, unsigned minor);

@@ -2,7 +2,9 @@
 /*
  * vfio parameters for what the config claims: vfio-pci.ids= for device IDs no host device
  * shares, initbind.claim= by address for the rest (an ID shared with a host GPU would take that
- * too), rd.driver.pre= on dracut systems, and the framebuffer release when the console GPU goes.
+ * too), rd.driver.pre= on dracut systems, the framebuffer release when the console GPU goes, and
+ * vfio-pci's own module parameters (disable_vga when the host keeps a VGA device, the others when
+ * vfio-pci-options asks), only those the target kernel's vfio-pci takes.
  */
 #include "propose.h"
 
@@ -10,6 +12,7 @@
 
 #include "kernel_config.h"
 #include "block_uses.h"
+#include "pci_class.h"
 
 /* vfio-pci's ids parameter is a string of at most 1024 bytes with its NUL (module_param_string). */
 #define VFIO_PCI_IDS_MAX 1023
@@ -176,16 +179,116 @@ static void propose_framebuffer(struct propose_context *ctx, const struct pci_fu
                              : "efifb holds the firmware framebuffer on this kernel (no CONFIG_SYSFB_SIMPLEFB)");
 }
 
+/* What each vfio-pci option does, for the explanation (config_vfio_pci_option_words' order). */
+static const char *const vfio_pci_option_effects[_CONFIG_VFIO_PCI_OPTIONS_N] = {
+        "vfio-pci gives up legacy VGA (QEMU's x-vga, which OVMF guests do not use), so the VGA arbiter leaves it with "
+        "the host's GPU",
+        "vfio-pci leaves idle devices in D0: for a device that does not come back from D3",
+        "vfio-pci masks INTx at the interrupt controller (an exclusive line) instead of in the device: for a device "
+        "whose INTx masking is broken",
+};
+
+/*
+ * Whether the target's vfio-pci takes option BIT: UNKNOWN, or NO with the reason in WHY. Without
+ * CONFIG_VFIO_PCI_VGA vfio-pci has no disable_vga (it never offers VGA access then).
+ */
+static enum tristate kernel_has_option(const struct machine *m, unsigned bit, char *why, size_t size)
+{
+        const char *name = config_vfio_pci_option_words[bit];
+        if (1u << bit == CONFIG_VFIO_PCI_DISABLE_VGA && machine_kernel_has(m, "VFIO_PCI_VGA") == TRISTATE_NO) {
+                snprintf(why, size,
+                         "kernel %s is built without CONFIG_VFIO_PCI_VGA: its vfio-pci gives no legacy VGA access and "
+                         "has no disable_vga",
+                         m->target_release);
+                return TRISTATE_NO;
+        }
+        enum tristate has = machine_vfio_pci_has(m, name);
+        snprintf(why, size, "the vfio-pci of kernel %s %s %s (%s)", m->target_release,
+                 has == TRISTATE_NO ? "has no parameter" : "cannot be shown to have", name,
+                 machine_vfio_pci_params_source(m));
+        return has;
+}
+
+/* The options vfio-pci-options asks for: proposed as NAME=1 when the kernel has them, refused when not. */
+static void propose_requested_options(struct propose_context *ctx)
+{
+        const struct initbind_config *c = ctx->intent;
+        for (unsigned bit = 0; bit < _CONFIG_VFIO_PCI_OPTIONS_N; bit++) {
+                if (!(c->vfio_pci_options & 1u << bit))
+                        continue;
+                const char *name = config_vfio_pci_option_words[bit];
+                char origin[CLAIM_ORIGIN_MAX], subject[CLAIM_ORIGIN_MAX + 64], param[64], why[256];
+                config_intent_origin(c, CONFIG_DIRECTIVE_VFIO_PCI_OPTIONS, origin, sizeof(origin));
+                if (c->directive_line[CONFIG_DIRECTIVE_VFIO_PCI_OPTIONS])
+                        snprintf(origin + strlen(origin), sizeof(origin) - strlen(origin), ":%u",
+                                 c->vfio_pci_option_columns[bit]);
+                snprintf(subject, sizeof(subject), "vfio-pci-options %s (%s)", name, origin);
+                snprintf(param, sizeof(param), "vfio-pci.%s", name);
+                enum tristate has = kernel_has_option(ctx->machine, bit, why, sizeof(why));
+                if (has == TRISTATE_NO) {
+                        findings_add(&ctx->proposal->findings, FINDING_PROBLEM, subject,
+                                     "remove it from vfio-pci-options, or boot a kernel whose vfio-pci has it",
+                                     "%s: the kernel would ignore %s=1", why, param);
+                        continue;
+                }
+                if (has == TRISTATE_UNKNOWN)
+                        findings_add(&ctx->proposal->findings, FINDING_WARNING, subject, NULL, "proposed unchecked: %s",
+                                     why);
+                proposal_add(ctx->proposal, TOPIC_VFIO, param, "1", "asked for in %s: %s", origin,
+                             vfio_pci_option_effects[bit]);
+        }
+}
+
+/*
+ * disable_vga, when the plan claims a VGA-class function and the host keeps another VGA device:
+ * the arbiter would otherwise hand the legacy VGA ranges to the guest's GPU whenever QEMU
+ * touches them, taking them from the host's console. Never disable_idle_d3 or nointxmask: each
+ * is a workaround for particular broken devices, which only the user can name.
+ */
+static void propose_disable_vga(struct propose_context *ctx)
+{
+        const struct pci_host *h = ctx->boot_view;
+        const struct pci_function *guest = NULL, *host = NULL;
+        for (size_t i = 0; i < h->n_functions; i++) {
+                const struct plan_entry *e = claim_plan_find(ctx->plan, i);
+                const struct pci_function *f = &h->functions[i];
+                if (!pci_class_is_vga(f->ids.class_code))
+                        continue;
+                if (e && is_claimed(e))
+                        guest = guest ? guest : f;
+                else
+                        host = host ? host : f;
+        }
+        if (!guest || !host || ctx->intent->vfio_pci_options & CONFIG_VFIO_PCI_DISABLE_VGA)
+                return;
+        char why[256];
+        _Static_assert(CONFIG_VFIO_PCI_DISABLE_VGA == 1 << 0, "disable_vga is word 0 of the option words");
+        enum tristate has = kernel_has_option(ctx->machine, 0, why, sizeof(why));
+        if (has != TRISTATE_YES) {
+                findings_add(&ctx->proposal->findings, FINDING_NOTE, "vfio-pci.disable_vga=", NULL,
+                             "not proposed for the guest's VGA device %s beside the host's %s: %s", guest->name,
+                             host->name, why);
+                return;
+        }
+        proposal_add(ctx->proposal, TOPIC_VFIO, "vfio-pci.disable_vga", "1",
+                     "the guest's VGA device %s and the host's %s both decode legacy VGA: %s", guest->name, host->name,
+                     vfio_pci_option_effects[0]);
+}
+
 void propose_vfio(struct propose_context *ctx, const struct acs_override_result *acs)
 {
+        if (ctx->plan) {
+                report_plan(ctx, acs);
+                propose_ids_and_addresses(ctx);
+        }
+        propose_requested_options(ctx); /* asked for: also without claims (a device bound by hand) */
         if (!ctx->plan)
                 return;
         const struct machine *m = ctx->machine;
-        report_plan(ctx, acs);
-        propose_ids_and_addresses(ctx);
 
         if (claim_plan_count(ctx->plan, PLAN_CLAIM) + claim_plan_count(ctx->plan, PLAN_ALREADY_CLAIMED) == 0)
                 return;
+        propose_disable_vga(ctx);
         if (m->boot.generator == GENERATOR_DRACUT)
                 proposal_add(
                         ctx->proposal, TOPIC_VFIO, "rd.driver.pre", "vfio-pci",

@@ -230,6 +230,36 @@ static void check_vfio_ids(const struct propose_context *ctx, const struct kcmdl
         }
 }
 
+/*
+ * vfio-pci.NAME= (or vfio_pci.NAME=) for a NAME the target's vfio-pci does not take: the kernel
+ * logs "unknown parameter" and ignores it, built in or loaded by modprobe alike. A NAME missing
+ * only from sysfs is a warning: sysfs does not show parameters without permissions.
+ */
+static void check_vfio_params(const struct propose_context *ctx, const struct kcmdline *line, struct findings *f)
+{
+        const struct machine *m = ctx->machine;
+        if (!m->vfio_pci_params)
+                return; /* neither sysfs nor modinfo: nothing to check against */
+        for (size_t i = 0; i < line->n_tokens; i++) {
+                const struct kcmdline_token *t = &line->tokens[i];
+                if (t->is_dashdash || t->after_dashdash ||
+                    !(startswith(t->name, "vfio-pci.") || startswith(t->name, "vfio_pci.")))
+                        continue;
+                const char *param = t->name + strlen("vfio-pci.");
+                enum tristate has = machine_vfio_pci_has(m, param);
+                /* ids has no permissions, so no sysfs file, and check_vfio_ids() reads it anyway. */
+                if (has == TRISTATE_YES || kcmdline_name_equal(param, "ids") || proposed_here(ctx, t->name, t->value))
+                        continue;
+                char subject[256];
+                subject_of(subject, sizeof(subject), t->name, t->has_value ? t->value : NULL);
+                findings_add(f, has == TRISTATE_NO ? FINDING_PROBLEM : FINDING_WARNING, subject, "remove it",
+                             "the vfio-pci of kernel %s %s parameter %s (%s): the kernel logs \"unknown parameter\" "
+                             "and ignores it",
+                             m->target_release, has == TRISTATE_NO ? "has no" : "shows no", param,
+                             machine_vfio_pci_params_source(m));
+        }
+}
+
 static void check_misc(const struct propose_context *ctx, const struct kcmdline *line, struct findings *f)
 {
         const struct machine *m = ctx->machine;
@@ -265,5 +295,6 @@ void validate_line(const struct propose_context *ctx, const struct kcmdline *lin
         check_cpu_param(ctx, line, "irqaffinity", NULL, findings);
         check_hugepages(ctx, line, findings);
         check_vfio_ids(ctx, line, findings);
+        check_vfio_params(ctx, line, findings);
         check_misc(ctx, line, findings);
 }

@@ -56,6 +56,37 @@ static void verify_parameters(struct verdicts *v, const struct generation *g)
         }
 }
 
+/*
+ * vfio-pci's own parameters as the running module took them: a bool parameter reads Y or N in
+ * /sys/module/vfio_pci/parameters. Without that directory vfio-pci is not loaded (yet), and
+ * nothing has taken them.
+ */
+static void verify_vfio_pci_params(struct verdicts *v, const struct generation *g)
+{
+        const struct machine *m = g->ctx.machine;
+        static const char dir[] = "/sys/module/vfio_pci/parameters";
+        if (rootdir_exists(m->root, dir) <= 0)
+                return;
+        for (size_t i = 0; i < g->proposal.n_params; i++) {
+                const struct proposed_param *p = &g->proposal.params[i];
+                if (!startswith(p->name, "vfio-pci.") || !streq_ptr(p->value, "1"))
+                        continue;
+                const char *name = p->name + strlen("vfio-pci.");
+                char path[160], what[96];
+                snprintf(path, sizeof(path), "%s/%s", dir, name);
+                snprintf(what, sizeof(what), "vfio-pci %s", name);
+                _cleanup_free_ char *text = NULL;
+                int r = rootdir_read_file(m->root, path, &text, NULL);
+                if (r < 0) {
+                        verdict(v, false, what, "asked 1, the loaded vfio-pci has no %s (%s)", path,
+                                rootdir_strerror(r));
+                        continue;
+                }
+                text[strcspn(text, "\n")] = '\0';
+                verdict(v, streq(text, "Y"), what, "asked 1, %s reads %s", path, text);
+        }
+}
+
 static void verify_cpu_set(struct verdicts *v, const struct generation *g, const char *param,
                            const struct cpu_set *actual, const char *file)
 {
@@ -154,6 +185,7 @@ int verify_run(FILE *out, const struct generation *g, bool json)
                 fprintf(out, "\nWhat was asked, and what the kernel did:\n");
         }
         verify_parameters(&v, g);
+        verify_vfio_pci_params(&v, g);
         verify_cpu_set(&v, g, "isolcpus", &g->ctx.machine->cpus.isolated, "isolated CPUs");
         verify_cpu_set(&v, g, "nohz_full", &g->ctx.machine->cpus.nohz_full, "nohz_full CPUs");
         verify_hugepages(&v, g);

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <libkmod.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "fileio.h"
 #include "kernel_info.h"
@@ -144,6 +145,51 @@ int module_loader_vfio_variant(struct module_loader *ml, const char *modalias, c
                 kmod_module_unref(mod);
         }
         return r;
+}
+
+int module_loader_params(struct module_loader *ml, const char *module, char **ret)
+{
+        struct kmod_module *mod = NULL;
+        int r = kmod_module_new_from_name(ml->ctx, module, &mod);
+        if (r < 0)
+                return r;
+        struct kmod_list *info = NULL;
+        r = kmod_module_get_info(mod, &info);
+        kmod_module_unref(mod);
+        if (r < 0)
+                return r == -ENOENT || r == -EINVAL ? -ENOENT : r;
+
+        /* The names, each with a space either side, so a lookup of " NAME " needs no parsing. */
+        size_t size = 2;
+        struct kmod_list *l;
+        kmod_list_foreach(l, info)
+        {
+                if (streq(kmod_module_info_get_key(l), "parmtype"))
+                        size += strcspn(kmod_module_info_get_value(l), ":") + 1;
+        }
+        char *names = malloc(size + 1);
+        if (!names) {
+                kmod_module_info_free_list(info);
+                return -ENOMEM;
+        }
+        size_t len = 0;
+        names[len++] = ' ';
+        kmod_list_foreach(l, info)
+        {
+                if (!streq(kmod_module_info_get_key(l), "parmtype"))
+                        continue;
+                const char *v = kmod_module_info_get_value(l);
+                size_t n = strcspn(v, ":");
+                memcpy(names + len, v, n);
+                len += n;
+                names[len++] = ' ';
+        }
+        if (len == 1)
+                names[len++] = ' ';
+        names[len] = '\0';
+        kmod_module_info_free_list(info);
+        *ret = names;
+        return 0;
 }
 
 enum tristate module_loader_builtin(struct module_loader *ml, const char *module)

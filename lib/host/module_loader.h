@@ -38,6 +38,14 @@ int module_loader_vfio_variant(struct module_loader *ml, const char *modalias, c
 /* Load MODULE (modprobe.d options, dependencies, softdeps). 1 when loaded now, 0 when it was there. */
 int module_loader_load(struct module_loader *ml, const char *module);
 
+/*
+ * The parameters MODULE takes, from its modinfo (the .ko's, or modules.builtin.modinfo for a
+ * built-in one): every "parmtype=NAME:TYPE" entry, which module_param() writes for each
+ * parameter (the "parm=" description is optional). *RET gets " NAME NAME ... " (malloc'd; "  "
+ * for a module without parameters). -ENOENT when the module is unknown or its file is missing.
+ */
+int module_loader_params(struct module_loader *ml, const char *module, char **ret);
+
 /* TRISTATE_YES when MODULE is built into the kernel. */
 enum tristate module_loader_builtin(struct module_loader *ml, const char *module);
 

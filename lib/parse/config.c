@@ -40,6 +40,7 @@ static const struct directive_info {
         [CONFIG_DIRECTIVE_RESET_METHOD] = { "reset-method", .repeatable = true, .parse = config_parse_reset_method },
         [CONFIG_DIRECTIVE_ROM_CHECK] = { "rom-check", .repeatable = true, .parse = config_parse_rom_check },
         [CONFIG_DIRECTIVE_BAR_SIZE] = { "bar-size", .repeatable = true, .parse = config_parse_bar_size },
+        [CONFIG_DIRECTIVE_VFIO_PCI_OPTIONS] = { "vfio-pci-options", .parse = config_parse_vfio_pci_options },
 };
 
 const char *config_directive_to_string(enum config_directive d)

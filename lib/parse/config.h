@@ -49,6 +49,7 @@ enum config_directive {
         CONFIG_DIRECTIVE_RESET_METHOD,
         CONFIG_DIRECTIVE_ROM_CHECK,
         CONFIG_DIRECTIVE_BAR_SIZE,
+        CONFIG_DIRECTIVE_VFIO_PCI_OPTIONS,
         _CONFIG_DIRECTIVE_MAX,
 };
 
@@ -61,6 +62,8 @@ const char *config_directive_to_string(enum config_directive d);
  */
 extern const char *const config_allow_words[];         /* allow=, --allow: CONFIG_ALLOW_* */
 extern const char *const config_isolcpus_flag_words[]; /* isolcpus-flags, isolcpus=: CONFIG_ISOLCPUS_* */
+/* vfio-pci-options: CONFIG_VFIO_PCI_* */
+extern const char *const config_vfio_pci_option_words[];
 /* The bit of the LEN bytes at WORD in the flag table WORDS, 0 when it is none of them. */
 unsigned config_flag_from_word(const char *const *words, const char *word, size_t len);
 static inline unsigned config_allow_from_word(const char *word, size_t len)
@@ -172,6 +175,14 @@ enum {
         CONFIG_ISOLCPUS_DOMAIN = 1 << 1,
         CONFIG_ISOLCPUS_MANAGED_IRQ = 1 << 2,
 };
+/* vfio-pci's module parameters that vfio-pci-options asks cmdlinegen to set to 1. */
+enum {
+        CONFIG_VFIO_PCI_DISABLE_VGA = 1 << 0,
+        CONFIG_VFIO_PCI_DISABLE_IDLE_D3 = 1 << 1,
+        CONFIG_VFIO_PCI_NOINTXMASK = 1 << 2,
+        _CONFIG_VFIO_PCI_OPTIONS_N = 3,
+};
+
 /* What cmdlinegen uses when isolcpus-flags is not given. */
 #define CONFIG_ISOLCPUS_FLAGS_DEFAULT (CONFIG_ISOLCPUS_DOMAIN | CONFIG_ISOLCPUS_MANAGED_IRQ)
 
@@ -254,6 +265,9 @@ struct initbind_config {
         enum config_transparent_hugepage transparent_hugepage;
         enum config_unsafe_interrupts unsafe_interrupts;
         enum config_framebuffer framebuffer;
+        /* vfio-pci-options: CONFIG_VFIO_PCI_*, and the column of each word, for messages */
+        unsigned vfio_pci_options;
+        unsigned vfio_pci_option_columns[_CONFIG_VFIO_PCI_OPTIONS_N];
         /* Line of each single-valued directive (0 when absent), for explanations and messages. */
         unsigned directive_line[_CONFIG_DIRECTIVE_MAX];
 

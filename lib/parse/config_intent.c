@@ -12,6 +12,9 @@
 /* isolcpus-flags; the bit of each is 1 << index (CONFIG_ISOLCPUS_*). */
 const char *const config_isolcpus_flag_words[] = { "nohz", "domain", "managed_irq", NULL };
 
+/* vfio-pci-options; the bit of each is 1 << index (CONFIG_VFIO_PCI_*). */
+const char *const config_vfio_pci_option_words[] = { "disable_vga", "disable_idle_d3", "nointxmask", NULL };
+
 /* The keyword directives' values; the enum value of each is its index + 1. */
 static const char *const *const directive_keywords[_CONFIG_DIRECTIVE_MAX] = {
         [CONFIG_DIRECTIVE_HUGEPAGE_SIZE] = (const char *const[]){ "auto", "2M", "1G", NULL },
@@ -83,6 +86,25 @@ int config_parse_isolcpus_flags(struct parser *p)
                 r = config_expect_end(p, "one comma-separated list");
         if (r >= 0 && config_line_ok(p))
                 p->config->isolcpus_flags = flags;
+        return r;
+}
+
+/* Whether the target kernel's vfio-pci has them is cmdlinegen's question: here only the names. */
+int config_parse_vfio_pci_options(struct parser *p)
+{
+        unsigned flags = 0, columns[_CONFIG_VFIO_PCI_OPTIONS_N] = {};
+        struct word w;
+        int r;
+
+        if (!config_next_word(p, &w))
+                return config_missing(p, "disable_vga, disable_idle_d3 or nointxmask");
+        r = config_parse_flag_list(p, &w, 0, config_vfio_pci_option_words, "vfio-pci option", &flags, columns);
+        if (r >= 0)
+                r = config_expect_end(p, "one comma-separated list");
+        if (r >= 0 && config_line_ok(p)) {
+                p->config->vfio_pci_options = flags;
+                memcpy(p->config->vfio_pci_option_columns, columns, sizeof(columns));
+        }
         return r;
 }
 

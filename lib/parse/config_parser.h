@@ -57,6 +57,7 @@ int config_parse_bar_size(struct parser *p);
 int config_parse_isolate_cores(struct parser *p);
 int config_parse_isolate_cpus(struct parser *p);
 int config_parse_isolcpus_flags(struct parser *p);
+int config_parse_vfio_pci_options(struct parser *p);
 int config_parse_guest_memory(struct parser *p);
 int config_parse_keyword(struct parser *p);
 /*

@@ -262,6 +262,20 @@ static void test_unbind_for_guests(void **state)
         assert_null(config_find_lend(c, &other));
 }
 
+/* The columns are kept per word: cmdlinegen names them when the kernel lacks the parameter. */
+static void test_vfio_pci_options(void **state)
+{
+        (void) state;
+        _cleanup_config_ struct initbind_config *c = parse("\nvfio-pci-options  nointxmask,disable_idle_d3\n");
+        assert_int_equal(c->n_diagnostics, 0);
+        assert_int_equal(c->vfio_pci_options, CONFIG_VFIO_PCI_NOINTXMASK | CONFIG_VFIO_PCI_DISABLE_IDLE_D3);
+        assert_int_equal(c->directive_line[CONFIG_DIRECTIVE_VFIO_PCI_OPTIONS], 2);
+        assert_int_equal(c->vfio_pci_option_columns[2], 19);
+        assert_int_equal(c->vfio_pci_option_columns[1], 30);
+        assert_int_equal(c->vfio_pci_option_columns[0], 0);
+        assert_string_equal(config_directive_to_string(CONFIG_DIRECTIVE_VFIO_PCI_OPTIONS), "vfio-pci-options");
+}
+
 static void test_isolation(void **state)
 {
         _cleanup_config_ struct initbind_config *cores = parse("isolate-cores 6\nisolcpus-flags managed_irq,nohz\n");
@@ -686,6 +700,12 @@ static void test_errors_in_values(void **state)
                   "test.conf:1:16: unknown isolcpus flag 'managed-irq': expected nohz, domain or managed_irq\n" },
                 { "isolcpus-flags domain,domain\n", "test.conf:1:23: isolcpus flag 'domain' given twice\n" },
                 { "isolcpus-flags nohz,\n", "test.conf:1:21: expected nohz, domain or managed_irq, got end of list\n" },
+                { "vfio-pci-options disable-vga\n", "test.conf:1:18: unknown vfio-pci option 'disable-vga': expected "
+                                                    "disable_vga, disable_idle_d3 or nointxmask\n" },
+                { "vfio-pci-options nointxmask,nointxmask\n",
+                  "test.conf:1:29: vfio-pci option 'nointxmask' given twice\n" },
+                { "vfio-pci-options\n", "test.conf:1:17: expected disable_vga, disable_idle_d3 or nointxmask after "
+                                        "'vfio-pci-options', got end of line\n" },
         };
 
         check_error_cases(cases, ELEMENTSOF(cases));
@@ -1006,6 +1026,7 @@ int main(void)
                 cmocka_unit_test(test_keep),
                 cmocka_unit_test(test_unbind_for_guests),
                 cmocka_unit_test(test_isolation),
+                cmocka_unit_test(test_vfio_pci_options),
                 cmocka_unit_test(test_guest_memory),
                 cmocka_unit_test(test_guest_memory_largest),
                 cmocka_unit_test(test_keywords),
