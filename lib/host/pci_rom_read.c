@@ -30,29 +30,16 @@ static int read_rom(int dirfd, uint8_t **ret, size_t *ret_size)
         _cleanup_close_ int fd = openat(dirfd, "rom", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)
                 return -errno;
-        _cleanup_free_ uint8_t *buf = NULL;
-        size_t size = 0, allocated = 0;
-        for (;;) {
-                if (size == allocated) {
-                        if (allocated >= PCI_ROM_READ_MAX)
-                                return -EFBIG;
-                        size_t grown = allocated ? allocated * 2 : 64 * 1024;
-                        uint8_t *p = realloc(buf, grown);
-                        if (!p)
-                                return -ENOMEM;
-                        buf = p;
-                        allocated = grown;
-                }
-                ssize_t n = pread(fd, buf + size, allocated - size, (off_t) size);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        break;
-                size += (size_t) n;
+        char *data = NULL;
+        size_t size = 0;
+        int r = read_full_fd(fd, &data, &size);
+        if (r < 0)
+                return r;
+        if (size > PCI_ROM_READ_MAX) {
+                free(data);
+                return -EFBIG;
         }
-        *ret = TAKE_PTR(buf);
+        *ret = (uint8_t *) data;
         *ret_size = size;
         return 0;
 }
