@@ -6,6 +6,8 @@
 
 #include "pci_address.h"
 
+struct pci_host;
+
 struct rootdir;
 
 struct initbind_options {
@@ -22,6 +24,8 @@ struct initbind_options {
 
 /* Each returns the process exit status. */
 int command_list(const struct initbind_options *opts);
+/* The scan of list and rom (details, overrides), its failure logged: 0 or -errno. */
+int list_scan(const struct initbind_options *opts, struct pci_host **ret);
 int command_boot(const struct initbind_options *opts);
 int command_plan(const struct initbind_options *opts);
 int command_modules(const struct initbind_options *opts);

@@ -183,15 +183,20 @@ static void print_json(const struct rootdir *root, const struct pci_host *host, 
         json_finish(&w);
 }
 
+int list_scan(const struct initbind_options *opts, struct pci_host **ret)
+{
+        int r = pci_host_scan(opts->root, PCI_SCAN_DETAILS | PCI_SCAN_OVERRIDES, ret);
+        if (r < 0)
+                log_error_errno(r, "cannot read PCI devices under %s/sys/bus/pci/devices: %m",
+                                rootdir_is_host(opts->root) ? "" : rootdir_path(opts->root));
+        return r;
+}
+
 int command_list(const struct initbind_options *opts)
 {
         _cleanup_pci_host_ struct pci_host *host = NULL;
-        int r = pci_host_scan(opts->root, PCI_SCAN_DETAILS | PCI_SCAN_OVERRIDES, &host);
-        if (r < 0) {
-                log_error_errno(r, "cannot read PCI devices under %s/sys/bus/pci/devices: %m",
-                                rootdir_is_host(opts->root) ? "" : rootdir_path(opts->root));
+        if (list_scan(opts, &host) < 0)
                 return 1;
-        }
 
         pci_host_log_problems(host);
         _cleanup_pci_names_ struct pci_names *names = pci_names_new(opts->pci_ids_path);

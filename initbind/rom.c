@@ -11,7 +11,6 @@
 #include "log.h"
 #include "pci_host.h"
 #include "preflight_show.h"
-#include "rootdir.h"
 
 static const char *state_word(enum preflight_rom_state s)
 {
@@ -105,12 +104,8 @@ static void print_json(const struct pci_host *host, const struct pci_function *f
 int command_rom(const struct initbind_options *opts, const struct pci_address *address)
 {
         _cleanup_pci_host_ struct pci_host *host = NULL;
-        int r = pci_host_scan(opts->root, PCI_SCAN_DETAILS | PCI_SCAN_OVERRIDES, &host);
-        if (r < 0) {
-                log_error_errno(r, "cannot read PCI devices under %s/sys/bus/pci/devices: %m",
-                                rootdir_is_host(opts->root) ? "" : rootdir_path(opts->root));
+        if (list_scan(opts, &host) < 0)
                 return 1;
-        }
         char name[PCI_ADDRESS_STRING_MAX];
         const struct pci_function *f = pci_host_find(host, address);
         if (!f) {
@@ -120,7 +115,7 @@ int command_rom(const struct initbind_options *opts, const struct pci_address *a
         size_t index = pci_host_index(host, f);
         struct preflight_options po = { .rom_functions = address, .n_rom_functions = 1, .only_rom = true };
         _cleanup_preflight_ struct preflight *p = NULL;
-        r = preflight_build(opts->root, host, &index, 1, &po, &p);
+        int r = preflight_build(opts->root, host, &index, 1, &po, &p);
         if (r < 0) {
                 log_error_errno(r, "cannot read the ROM of %s: %m", f->name);
                 return 1;
