@@ -7,6 +7,7 @@
 #include "kernel_config.h"
 #include "installed_kernels.h"
 #include "kernel_info.h"
+#include "array.h"
 #include "fileio.h"
 #include "log.h"
 #include "module_loader.h"
@@ -76,32 +77,23 @@ static int pick_target(const struct rootdir *root, const char *target_release, s
 
 #define VFIO_PCI_SYSFS_PARAMS "/sys/module/vfio_pci/parameters"
 
-/* NAMES (" NAME NAME ... ") has NAME, "-" and "_" alike (parameqn() in kernel/params.c). */
-static bool names_contain(const char *names, const char *name)
+static bool has_param(const struct machine *m, const char *name)
 {
-        size_t len = strlen(name);
-        for (const char *p = names; (p = strchr(p, ' ')) && p[1];) {
-                p++;
-                size_t n = strcspn(p, " "), i;
-                for (i = 0; i < n && i < len; i++)
-                        if (p[i] != name[i] && !(strchr("-_", p[i]) && strchr("-_", name[i])))
-                                break;
-                if (n == len && i == len)
+        for (size_t i = 0; i < m->n_vfio_pci_params; i++)
+                if (kcmdline_name_equal(m->vfio_pci_params[i], name)) /* '-' is '_', as parameqn() */
                         return true;
-        }
         return false;
 }
 
-/* Append "NAME " to *NAMES (NULL at first: " NAME ") unless it is there. */
-static int add_param_name(char **names, const char *name)
+/* NAME into m's vfio-pci parameters unless it is there: 0 or -ENOMEM. */
+static int add_param(struct machine *m, const char *name)
 {
-        if (*names && names_contain(*names, name))
+        if (has_param(m, name))
                 return 0;
-        char *joined = NULL;
-        if (asprintf(&joined, "%s%s ", *names ? *names : " ", name) < 0)
+        if (ARRAY_GROW(m->vfio_pci_params, m->n_vfio_pci_params) < 0 ||
+            !(m->vfio_pci_params[m->n_vfio_pci_params] = strdup(name)))
                 return -ENOMEM;
-        free(*names);
-        *names = joined;
+        m->n_vfio_pci_params++;
         return 0;
 }
 
@@ -112,45 +104,34 @@ static int add_param_name(char **names, const char *name)
  */
 static int read_vfio_pci_params(const struct rootdir *root, struct machine *m)
 {
-        _cleanup_free_ char *names = NULL;
         if (m->target_is_running) {
                 _cleanup_close_ int fd = rootdir_open_dir(root, VFIO_PCI_SYSFS_PARAMS);
                 DIR *d = fd >= 0 ? opendir_at(fd) : NULL;
-                for (struct dirent *de; d && (de = readdir(d));)
-                        if (de->d_name[0] != '.' && add_param_name(&names, de->d_name) < 0) {
-                                closedir(d);
-                                return -ENOMEM;
-                        }
-                if (d)
+                int r = 0;
+                for (struct dirent *de; d && r >= 0 && (de = readdir(d));)
+                        if (de->d_name[0] != '.')
+                                r = add_param(m, de->d_name);
+                if (d) {
                         closedir(d);
-                if (d && !names && !(names = strdup("  ")))
-                        return -ENOMEM;
+                        m->vfio_pci_params_read = true;
+                }
+                if (r < 0)
+                        return r;
         }
 
         _cleanup_module_loader_ struct module_loader *ml = NULL;
-        _cleanup_free_ char *modinfo = NULL;
+        char **names = NULL;
+        size_t n = 0;
         int r = module_loader_new(root, m->target_release, &ml);
         if (r >= 0)
-                r = module_loader_params(ml, VFIO_PCI_MODULE, &modinfo);
+                r = module_loader_params(ml, VFIO_PCI_MODULE, &names, &n);
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = add_param(m, names[i]);
+        module_params_free(names, n);
         if (r == -ENOMEM)
                 return r;
-        if (r >= 0) {
-                m->vfio_pci_params_complete = true;
-                for (const char *p = modinfo; *p;) {
-                        p += strspn(p, " ");
-                        size_t n = strcspn(p, " ");
-                        if (!n)
-                                break;
-                        char name[128];
-                        snprintf(name, sizeof(name), "%.*s", (int) n, p);
-                        if (add_param_name(&names, name) < 0)
-                                return -ENOMEM;
-                        p += n;
-                }
-                if (!names && !(names = strdup("  ")))
-                        return -ENOMEM;
-        }
-        m->vfio_pci_params = TAKE_PTR(names);
+        if (r >= 0)
+                m->vfio_pci_params_read = m->vfio_pci_params_complete = true;
         return 0;
 }
 
@@ -238,7 +219,7 @@ void machine_done(struct machine *m)
         free(m->framebuffers);
         free(m->running_release);
         free(m->target_release);
-        free(m->vfio_pci_params);
+        module_params_free(m->vfio_pci_params, m->n_vfio_pci_params);
         if (m->kernel_config)
                 kernel_config_free(m->kernel_config);
         free(m->cmdline_text);
@@ -255,16 +236,16 @@ enum tristate machine_kernel_has(const struct machine *m, const char *name)
 
 enum tristate machine_vfio_pci_has(const struct machine *m, const char *name)
 {
-        if (!m->vfio_pci_params)
+        if (!m->vfio_pci_params_read)
                 return TRISTATE_UNKNOWN;
-        if (names_contain(m->vfio_pci_params, name))
+        if (has_param(m, name))
                 return TRISTATE_YES;
         return m->vfio_pci_params_complete ? TRISTATE_NO : TRISTATE_UNKNOWN;
 }
 
 const char *machine_vfio_pci_params_source(const struct machine *m)
 {
-        if (!m->vfio_pci_params)
+        if (!m->vfio_pci_params_read)
                 return "no " VFIO_PCI_SYSFS_PARAMS " and no vfio-pci module file";
         return m->vfio_pci_params_complete ? "the module's modinfo" : VFIO_PCI_SYSFS_PARAMS;
 }

@@ -43,10 +43,12 @@ struct machine {
         unsigned kernel_major, kernel_minor; /* of the target; 0.0 when unparsable */
         struct kernel_config *kernel_config; /* of the target; NULL when not found */
         enum tristate acs_patch;             /* the target carries pcie_acs_override= */
-        /* The parameters the target's vfio-pci takes, " NAME NAME ... " (NULL: unknown): the files
-         * of /sys/module/vfio_pci/parameters when the target runs with vfio-pci loaded or built
-         * in, joined with the module's modinfo "parmtype=" entries when its file can be read. */
-        char *vfio_pci_params;
+        /* The parameters the target's vfio-pci takes: the files of /sys/module/vfio_pci/parameters
+         * when the target runs with vfio-pci loaded or built in, joined with the module's modinfo
+         * "parmtype=" entries when its file can be read. */
+        char **vfio_pci_params;
+        size_t n_vfio_pci_params;
+        bool vfio_pci_params_read;     /* either was read; else what vfio-pci takes is unknown */
         bool vfio_pci_params_complete; /* modinfo was read: sysfs hides parameters without permissions */
 
         char *cmdline_text;       /* /proc/cmdline without its newline */

@@ -238,7 +238,7 @@ static void check_vfio_ids(const struct propose_context *ctx, const struct kcmdl
 static void check_vfio_params(const struct propose_context *ctx, const struct kcmdline *line, struct findings *f)
 {
         const struct machine *m = ctx->machine;
-        if (!m->vfio_pci_params)
+        if (!m->vfio_pci_params_read)
                 return; /* neither sysfs nor modinfo: nothing to check against */
         for (size_t i = 0; i < line->n_tokens; i++) {
                 const struct kcmdline_token *t = &line->tokens[i];

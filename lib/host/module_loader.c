@@ -4,8 +4,10 @@
 #include <dirent.h>
 #include <libkmod.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "fileio.h"
 #include "kernel_info.h"
 #include "log.h"
@@ -147,7 +149,14 @@ int module_loader_vfio_variant(struct module_loader *ml, const char *modalias, c
         return r;
 }
 
-int module_loader_params(struct module_loader *ml, const char *module, char **ret)
+void module_params_free(char **names, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(names[i]);
+        free(names);
+}
+
+int module_loader_params(struct module_loader *ml, const char *module, char ***ret, size_t *ret_n)
 {
         struct kmod_module *mod = NULL;
         int r = kmod_module_new_from_name(ml->ctx, module, &mod);
@@ -159,36 +168,28 @@ int module_loader_params(struct module_loader *ml, const char *module, char **re
         if (r < 0)
                 return r == -ENOENT || r == -EINVAL ? -ENOENT : r;
 
-        /* The names, each with a space either side, so a lookup of " NAME " needs no parsing. */
-        size_t size = 2;
+        char **names = NULL;
+        size_t n = 0;
         struct kmod_list *l;
-        kmod_list_foreach(l, info)
-        {
-                if (streq(kmod_module_info_get_key(l), "parmtype"))
-                        size += strcspn(kmod_module_info_get_value(l), ":") + 1;
-        }
-        char *names = malloc(size + 1);
-        if (!names) {
-                kmod_module_info_free_list(info);
-                return -ENOMEM;
-        }
-        size_t len = 0;
-        names[len++] = ' ';
+        r = 0;
         kmod_list_foreach(l, info)
         {
                 if (!streq(kmod_module_info_get_key(l), "parmtype"))
                         continue;
                 const char *v = kmod_module_info_get_value(l);
-                size_t n = strcspn(v, ":");
-                memcpy(names + len, v, n);
-                len += n;
-                names[len++] = ' ';
+                if (ARRAY_GROW(names, n) < 0 || !(names[n] = strndup(v, strcspn(v, ":")))) {
+                        r = -ENOMEM;
+                        break;
+                }
+                n++;
         }
-        if (len == 1)
-                names[len++] = ' ';
-        names[len] = '\0';
         kmod_module_info_free_list(info);
+        if (r < 0) {
+                module_params_free(names, n);
+                return r;
+        }
         *ret = names;
+        *ret_n = n;
         return 0;
 }
 

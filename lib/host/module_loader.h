@@ -41,10 +41,12 @@ int module_loader_load(struct module_loader *ml, const char *module);
 /*
  * The parameters MODULE takes, from its modinfo (the .ko's, or modules.builtin.modinfo for a
  * built-in one): every "parmtype=NAME:TYPE" entry, which module_param() writes for each
- * parameter (the "parm=" description is optional). *RET gets " NAME NAME ... " (malloc'd; "  "
- * for a module without parameters). -ENOENT when the module is unknown or its file is missing.
+ * parameter (the "parm=" description is optional). *RET gets the N names (malloc'd, each and the
+ * array; none for a module without parameters), freed by module_params_free(). -ENOENT when the
+ * module is unknown or its file is missing.
  */
-int module_loader_params(struct module_loader *ml, const char *module, char **ret);
+int module_loader_params(struct module_loader *ml, const char *module, char ***ret, size_t *ret_n);
+void module_params_free(char **names, size_t n);
 
 /* TRISTATE_YES when MODULE is built into the kernel. */
 enum tristate module_loader_builtin(struct module_loader *ml, const char *module);
