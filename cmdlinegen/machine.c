@@ -27,12 +27,6 @@ static enum tristate read_interrupt_remapping(const struct rootdir *root)
         return strstr(text, " IR-") ? TRISTATE_YES : TRISTATE_NO;
 }
 
-static void parse_kernel_version(const char *release, unsigned *major, unsigned *minor)
-{
-        if (sscanf(release, "%u.%u", major, minor) != 2)
-                *major = *minor = 0;
-}
-
 static int read_config(const struct rootdir *root, const char *path, struct machine *m)
 {
         m->config_path = path ? path : INITBIND_CONFIG_PATH;
@@ -74,8 +68,6 @@ static int pick_target(const struct rootdir *root, const char *target_release, s
         }
         return m->target_release ? 0 : -ENOMEM;
 }
-
-#define VFIO_PCI_SYSFS_PARAMS "/sys/module/vfio_pci/parameters"
 
 static bool has_param(const struct machine *m, const char *name)
 {
@@ -141,7 +133,7 @@ static int read_kernel(const struct rootdir *root, const char *target_release, s
         if (r < 0)
                 return r;
         m->target_is_running = m->running_release && streq(m->target_release, m->running_release);
-        parse_kernel_version(m->target_release, &m->kernel_major, &m->kernel_minor);
+        (void) kernel_release_version(m->target_release, &m->kernel_major, &m->kernel_minor); /* 0.0 if not */
 
         r = kernel_config_load(root, m->target_release, m->target_is_running, &m->kernel_config);
         if (r < 0 && r != -ENOENT)

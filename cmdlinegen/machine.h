@@ -17,6 +17,9 @@
 
 struct kernel_config;
 
+/* The running vfio-pci's parameters, a file each (only those with permissions). */
+#define VFIO_PCI_SYSFS_PARAMS "/sys/module/vfio_pci/parameters"
+
 struct machine {
         const struct rootdir *root;
 

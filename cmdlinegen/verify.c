@@ -64,7 +64,7 @@ static void verify_parameters(struct verdicts *v, const struct generation *g)
 static void verify_vfio_pci_params(struct verdicts *v, const struct generation *g)
 {
         const struct machine *m = g->ctx.machine;
-        static const char dir[] = "/sys/module/vfio_pci/parameters";
+        static const char dir[] = VFIO_PCI_SYSFS_PARAMS;
         if (rootdir_exists(m->root, dir) <= 0)
                 return;
         for (size_t i = 0; i < g->proposal.n_params; i++) {

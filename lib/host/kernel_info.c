@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "kernel_info.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "fileio.h"
 #include "macro.h"
@@ -21,6 +24,22 @@ static int read_one_line(const struct rootdir *root, const char *path, char **re
 int kernel_release(const struct rootdir *root, char **ret)
 {
         return read_one_line(root, "/proc/sys/kernel/osrelease", ret);
+}
+
+/* Not sscanf: in the static binary it would bring scanf's float parser along (a few KB). */
+int kernel_release_version(const char *release, unsigned *major, unsigned *minor)
+{
+        char *dot, *end = NULL;
+        unsigned long a = strtoul(release, &dot, 10), b = 0;
+        if (dot != release && *dot == '.')
+                b = strtoul(dot + 1, &end, 10);
+        if (dot == release || *dot != '.' || end == dot + 1 || a > UINT_MAX || b > UINT_MAX) {
+                *major = *minor = 0;
+                return -EINVAL;
+        }
+        *major = (unsigned) a;
+        *minor = (unsigned) b;
+        return 0;
 }
 
 int kernel_cmdline(const struct rootdir *root, char **ret) { return read_one_line(root, KERNEL_CMDLINE_PATH, ret); }

@@ -15,6 +15,8 @@ struct rootdir;
 
 /* The running kernel's release ("6.1.0-26-amd64"), from /proc/sys/kernel/osrelease. */
 int kernel_release(const struct rootdir *root, char **ret);
+/* The MAJOR.MINOR a release starts with ("6.1" of "6.1.0-26-amd64"): 0, or -EINVAL (both 0). */
+int kernel_release_version(const char *release, unsigned *major, unsigned *minor);
 #define KERNEL_CMDLINE_PATH "/proc/cmdline"
 
 /* The running command line from /proc/cmdline, without its trailing newline. */

@@ -25,17 +25,9 @@ void preflight_host_read(const struct rootdir *root, struct preflight_host *ret)
 {
         struct preflight_host h = { .has_reset_method_abi = TRISTATE_UNKNOWN };
         _cleanup_free_ char *release = NULL;
-        if (kernel_release(root, &release) >= 0) {
-                /* "MAJOR.MINOR..." (not sscanf: its float parser would grow the static binary) */
-                char *dot, *end;
-                unsigned long major = strtoul(release, &dot, 10);
-                if (dot != release && *dot == '.') {
-                        unsigned long minor = strtoul(dot + 1, &end, 10);
-                        if (end != dot + 1)
-                                h.has_reset_method_abi =
-                                        major > 5 || (major == 5 && minor >= 15) ? TRISTATE_YES : TRISTATE_NO;
-                }
-        }
+        unsigned major, minor;
+        if (kernel_release(root, &release) >= 0 && kernel_release_version(release, &major, &minor) >= 0)
+                h.has_reset_method_abi = major > 5 || (major == 5 && minor >= 15) ? TRISTATE_YES : TRISTATE_NO;
         h.vendor_reset_loaded = rootdir_exists(root, "/sys/module/vendor_reset") > 0;
         *ret = h;
 }
